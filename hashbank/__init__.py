@@ -1,0 +1,1 @@
+"""hashbank: an open, verifiable hash bank against non-consensual intimate imagery."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "hashbank.audit"
+    label = "audit"
+    verbose_name = "The hash-chained audit log of staff actions and security events"

@@ -1,0 +1,1 @@
+"""Cases: a person's submission and its hold on signals."""

@@ -1,0 +1,1 @@
+"""Health, errors, security headers and logs shared by every app."""

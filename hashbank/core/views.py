@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from hashbank.core.errors import error_body
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is alive and answering; nothing else is checked."""
+    return JsonResponse({"status": "alive"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: database, Redis and a Celery worker when configured, signing key loaded."""
+    checks = {}
+    for path in settings.HASHBANK_READINESS_CHECKS:
+        name = path.rsplit(".", 1)[1].removeprefix("check_")
+        try:
+            ok, detail = import_string(path)()
+        except Exception as exc:  # a broken check must not turn readiness into a 500
+            ok, detail = False, f"check failed: {type(exc).__name__}"
+        checks[name] = {"ok": ok, "detail": detail}
+    ready = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    return JsonResponse(error_body("not_found", "No such endpoint."), status=404)

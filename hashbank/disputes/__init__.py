@@ -1,0 +1,1 @@
+"""Disputes raised against signals and their review."""

@@ -1,0 +1,1 @@
+"""The append-only ledger, sealing and signed checkpoints."""

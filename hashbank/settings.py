@@ -1,0 +1,262 @@
+"""Django settings for hashbank: every value comes from the environment, read here and only here.
+
+The embedded default (no variables set) runs on an SQLite file under var/ with Celery tasks executed
+in-process. Production (HASHBANK_ENV=production) requires SECRET_KEY, ALLOWED_HOSTS and
+HASHBANK_ORIGIN and runs on PostgreSQL, Redis and Celery workers. docs/operations.md lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hashbank import config
+
+ENV = dict(os.environ)
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(ENV.get("HASHBANK_VAR_DIR", BASE_DIR / "var"))
+
+HASHBANK_ENV = ENV.get("HASHBANK_ENV", "embedded").strip().lower()
+if HASHBANK_ENV not in {"embedded", "production", "test"}:
+    raise config.ConfigError("HASHBANK_ENV must be embedded, production or test.")
+PRODUCTION = HASHBANK_ENV == "production"
+
+SECRET_KEY = config.secret_key(ENV, PRODUCTION, VAR_DIR)
+DEBUG = config.env_bool(ENV, "DEBUG", False)
+ALLOWED_HOSTS = config.env_list(
+    ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise config.ConfigError("ALLOWED_HOSTS is required in production (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = config.env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
+
+# The bank's public name, the first line of every checkpoint.
+HASHBANK_ORIGIN = config.origin(ENV, PRODUCTION)
+# Signing keys live in files here (or come from HASHBANK_SIGNING_KEYS), never in the database.
+HASHBANK_KEY_DIR = Path(ENV.get("HASHBANK_KEY_DIR", VAR_DIR / "keys"))
+HASHBANK_SIGNING_KEYS = ENV.get("HASHBANK_SIGNING_KEYS", "")
+HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+DATABASES = {
+    "default": config.parse_database_url(
+        ENV.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'hashbank.sqlite3'}"
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = config.parse_redis_url(ENV.get("REDIS_URL"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    # The bank's domain, one app per concept.
+    "hashbank.core",
+    "hashbank.signals",
+    "hashbank.ledger",
+    "hashbank.cases",
+    "hashbank.submissions",
+    "hashbank.disputes",
+    "hashbank.audit",
+    "hashbank.staff",
+    # What member platforms use.
+    "member_portal.members",
+    "member_portal.api",
+    "member_portal.reports",
+    "member_portal.webhooks",
+    "member_portal.stopncii",
+    "member_portal.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "hashbank.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hashbank.urls"
+WSGI_APPLICATION = "hashbank.wsgi.application"
+ASGI_APPLICATION = "hashbank.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "hashbank" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# PINs and API tokens are stored with these slow, salted hashers (see cases and members).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "/staff/login/"
+
+# Staff sessions end after 30 minutes without activity; cookies are never sent to third parties.
+SESSION_COOKIE_AGE = config.env_int(ENV, "SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+LANGUAGE_COOKIE_SAMESITE = "Strict"
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = config.env_bool(ENV, "SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = config.env_int(ENV, "SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Failed staff sign-ins lock the account and address for an hour after five attempts.
+AXES_FAILURE_LIMIT = config.env_int(ENV, "AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+OTP_TOTP_ISSUER = ENV.get("HASHBANK_TOTP_ISSUER", "hashbank")
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "hashbank" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(ENV.get("STATIC_ROOT", VAR_DIR / "static"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The hasher and its worker are ES modules; served with the right type everywhere.
+WHITENOISE_MIMETYPES = {".js": "text/javascript", ".mjs": "text/javascript"}
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: with REDIS_URL unset, tasks run in-process (the embedded default).
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = ENV.get("CELERY_QUEUE", "hashbank")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE: dict = {}
+
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "hashbank.core.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "hashbank API",
+    "DESCRIPTION": "The signed hash feed, match reports and disputes for member platforms.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Logs: one JSON object per line in production; hash values and IP addresses never written.
+LOG_FORMAT = ENV.get("HASHBANK_LOG_FORMAT", "json" if PRODUCTION else "plain")
+LOG_LEVEL = ENV.get("HASHBANK_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "hashbank.core.logging.RedactFilter"}},
+    "formatters": {
+        "json": {"()": "hashbank.core.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT if LOG_FORMAT in {"json", "plain"} else "plain",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's request logs would carry paths with case numbers and client details.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# The checks /readyz runs, each a dotted path to a function returning (ok, detail).
+HASHBANK_READINESS_CHECKS = [
+    "hashbank.core.health.check_database",
+    "hashbank.core.health.check_redis",
+    "hashbank.ledger.health.check_signing_key",
+    "hashbank.core.health.check_celery_worker",
+]
+
+if PRODUCTION:
+    SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,1 @@
+"""Signals: one hash value of one signal type."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SignalsConfig(AppConfig):
+    name = "hashbank.signals"
+    label = "signals"
+    verbose_name = "Signals"

@@ -1,0 +1,1 @@
+"""The helpline staff console."""

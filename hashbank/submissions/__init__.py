@@ -1,0 +1,1 @@
+"""The victim-facing pages and the submission API."""

@@ -1,0 +1,28 @@
+"""The URL map: every page and endpoint is one hop from here."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from hashbank.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Member platforms: the pull API, reports and disputes, the StopNCII-compatible facade, the portal.
+    path("api/v1/", include("member_portal.api.urls")),
+    path("api/v1/", include("member_portal.reports.urls")),
+    path("api/stopncii/v1/", include("member_portal.stopncii.urls")),
+    path("portal/", include("member_portal.portal.urls")),
+    path("portal/webhooks/", include("member_portal.webhooks.urls")),
+    # Helpline staff.
+    path("staff/", include("hashbank.staff.urls")),
+    path("staff/audit/", include("hashbank.audit.urls")),
+    path("staff/disputes/", include("hashbank.disputes.urls")),
+    path("django-admin/", admin.site.urls),
+    # The public ledger endpoints and the victim-facing pages (the submission API lives there too).
+    path("", include("hashbank.ledger.urls")),
+    path("", include("hashbank.cases.urls")),
+    path("", include("hashbank.submissions.urls")),
+]

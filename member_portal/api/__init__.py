@@ -1,0 +1,1 @@
+"""The pull API for the signed feed."""

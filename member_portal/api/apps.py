@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "member_portal.api"
+    label = "api"
+    verbose_name = "The pull API for the signed feed"

@@ -1,0 +1,1 @@
+"""Member platforms, their users and API credentials."""

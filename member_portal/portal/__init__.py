@@ -1,0 +1,1 @@
+"""The member portal web pages."""

@@ -1,0 +1,1 @@
+"""Match reports sent by members."""

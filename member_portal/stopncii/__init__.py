@@ -1,0 +1,1 @@
+"""A StopNCII-compatible facade for stock HMA."""

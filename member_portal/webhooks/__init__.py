@@ -1,0 +1,1 @@
+"""Signed new-checkpoint notifications to members."""

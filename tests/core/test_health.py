@@ -1,0 +1,52 @@
+import json
+
+import pytest
+
+
+def test_healthz_says_the_process_is_alive(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "alive"}
+
+
+@pytest.mark.django_db
+def test_readyz_reports_each_check_by_name(client):
+    response = client.get("/readyz")
+    body = response.json()
+    assert set(body["checks"]) == {"database", "redis", "signing_key", "celery_worker"}
+    assert body["checks"]["database"]["ok"] is True
+
+
+@pytest.mark.django_db
+def test_readyz_is_not_ready_when_the_database_is_down(client, settings, monkeypatch):
+    from django.db import connection
+
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "not_ready"
+    assert body["checks"]["database"] == {"ok": False, "detail": "database unreachable: OSError"}
+
+
+@pytest.mark.django_db
+def test_readyz_is_not_ready_when_redis_does_not_answer(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    body = client.get("/readyz").json()
+    assert body["checks"]["redis"]["ok"] is False
+    assert body["status"] == "not_ready"
+
+
+def test_every_response_carries_a_strict_content_security_policy(client):
+    csp = client.get("/healthz")["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "default-src 'self'" in csp
+
+
+def test_health_endpoints_never_cache(client):
+    assert "no-cache" in client.get("/healthz")["Cache-Control"]
+    assert json.loads(client.get("/healthz").content)["status"] == "alive"
