@@ -16,7 +16,9 @@ import urllib.request
 from http.cookies import SimpleCookie
 
 
-def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
+def fetch(
+    url: str, *, data: bytes | None = None, headers: dict | None = None
+) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
@@ -32,7 +34,9 @@ def check(condition: bool, what: str) -> None:
 
 
 def checkpoint_size(base: str, token: str) -> int:
-    status, _, body = fetch(f"{base}/api/v1/checkpoint", headers={"Authorization": f"Bearer {token}"})
+    status, _, body = fetch(
+        f"{base}/api/v1/checkpoint", headers={"Authorization": f"Bearer {token}"}
+    )
     check(status == 200, f"member pulls the latest checkpoint (HTTP {status})")
     return int(body.decode().splitlines()[1])
 
@@ -49,8 +53,12 @@ def submit(base: str) -> dict:
     status, _, body = fetch(
         f"{base}/api/v1/submissions",
         data=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": f"csrftoken={csrf}",
-                 "Referer": f"{base}/submit/"},
+        headers={
+            "Content-Type": "application/json",
+            "X-CSRFToken": csrf,
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": f"{base}/submit/",
+        },
     )
     check(status == 201, f"a submission is accepted (HTTP {status}: {body[:200]!r})")
     return json.loads(body)
@@ -73,19 +81,28 @@ def main() -> None:
 
     status, headers, _ = fetch(f"{base}/")
     check(status == 200, "the home page is served")
-    check("script-src 'self'" in headers.get("Content-Security-Policy", ""), "the home page has a strict CSP")
+    check(
+        "script-src 'self'" in headers.get("Content-Security-Policy", ""),
+        "the home page has a strict CSP",
+    )
     status, _, _ = fetch(f"{base}/static/hashbank/js/hasher.js")
     check(status == 200, "the browser hasher is served as a static file")
 
     before = checkpoint_size(base, token)
     result = submit(base)
-    check(bool(result.get("case_number")) and bool(result.get("pin")), "the submission returns a case number and PIN")
+    check(
+        bool(result.get("case_number")) and bool(result.get("pin")),
+        "the submission returns a case number and PIN",
+    )
     deadline = time.monotonic() + 30
     after = before
     while time.monotonic() < deadline and after <= before:
         time.sleep(0.5)
         after = checkpoint_size(base, token)
-    check(after >= before + 2, f"the worker sealed the new signals into a checkpoint ({before} -> {after})")
+    check(
+        after >= before + 2,
+        f"the worker sealed the new signals into a checkpoint ({before} -> {after})",
+    )
 
 
 if __name__ == "__main__":

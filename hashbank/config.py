@@ -121,7 +121,9 @@ def origin(environ: dict[str, str], production: bool) -> str:
     value = environ.get("HASHBANK_ORIGIN", "").strip()
     if not value:
         if production:
-            raise ConfigError("HASHBANK_ORIGIN is required in production, e.g. hashbank.example.org/log.")
+            raise ConfigError(
+                "HASHBANK_ORIGIN is required in production, e.g. hashbank.example.org/log."
+            )
         return "localhost/hashbank"
     if "://" in value or any(ch.isspace() for ch in value) or "+" in value:
         raise ConfigError(

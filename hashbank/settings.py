@@ -27,7 +27,9 @@ ALLOWED_HOSTS = config.env_list(
     ENV, "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver", "[::1]"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise config.ConfigError("ALLOWED_HOSTS is required in production (comma-separated host names).")
+    raise config.ConfigError(
+        "ALLOWED_HOSTS is required in production (comma-separated host names)."
+    )
 CSRF_TRUSTED_ORIGINS = config.env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 
 # The bank's public name, the first line of every checkpoint.
@@ -122,7 +124,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -189,7 +194,9 @@ WHITENOISE_MIMETYPES = {".js": "text/javascript", ".mjs": "text/javascript"}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,6 +1,5 @@
 """The URL map: every page and endpoint is one hop from here."""
 
-from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 

@@ -35,7 +35,9 @@ CHROMIUM_ARGS = [
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
 
-    skip_integration = pytest.mark.skip(reason="integration: set REDIS_URL (and DATABASE_URL) to run")
+    skip_integration = pytest.mark.skip(
+        reason="integration: set REDIS_URL (and DATABASE_URL) to run"
+    )
     skip_browser = pytest.mark.skip(reason=f"browser: {CHROMIUM} is not installed")
     have_chromium = Path(CHROMIUM).exists()
     for item in items:
@@ -73,9 +75,26 @@ def celery_worker_redis(django_db_setup, django_db_blocker) -> Iterator[str]:
         env["DATABASE_URL"] = f"sqlite:///{connection.settings_dict['NAME']}"
     log = open(ROOT / "var" / f"celery-worker-{queue}.log", "w")  # noqa: SIM115
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hashbank", "worker", "-Q", queue,
-         "--pool=solo", "--without-gossip", "--without-mingle", "-n", f"{queue}@%h", "--loglevel=INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "hashbank",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{queue}@%h",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60

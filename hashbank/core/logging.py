@@ -54,7 +54,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (int, float, bool, type(None))) else str(value)
+                entry[key] = (
+                    value if isinstance(value, (int, float, bool, type(None))) else str(value)
+                )
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)

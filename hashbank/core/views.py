@@ -29,7 +29,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
             ok, detail = False, f"check failed: {type(exc).__name__}"
         checks[name] = {"ok": ok, "detail": detail}
     ready = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ready" if ready else "not_ready", "checks": checks}, status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ready" if ready else "not_ready", "checks": checks},
+        status=200 if ready else 503,
+    )
 
 
 def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

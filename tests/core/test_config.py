@@ -18,7 +18,12 @@ def test_sqlite_url_becomes_a_sqlite_database(tmp_path):
 def test_postgres_url_becomes_a_postgresql_database():
     db = config.parse_database_url("postgres://postgres@127.0.0.1:5432/hashbank")
     assert db["ENGINE"] == "django.db.backends.postgresql"
-    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == ("127.0.0.1", 5432, "hashbank", "postgres")
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "127.0.0.1",
+        5432,
+        "hashbank",
+        "postgres",
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,7 +73,9 @@ def test_embedded_secret_key_is_generated_once_and_kept(tmp_path):
 
 
 def test_origin_must_be_a_schemaless_name():
-    assert config.origin({"HASHBANK_ORIGIN": "bank.example.org/log"}, True) == "bank.example.org/log"
+    assert (
+        config.origin({"HASHBANK_ORIGIN": "bank.example.org/log"}, True) == "bank.example.org/log"
+    )
     with pytest.raises(config.ConfigError, match="schema-less"):
         config.origin({"HASHBANK_ORIGIN": "https://bank.example.org"}, True)
     with pytest.raises(config.ConfigError, match="required in production"):
@@ -93,6 +100,9 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr + result.stdout

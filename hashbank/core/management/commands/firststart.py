@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Prepare a new bank: signing key and root, first administrator, demo member (idempotent)."
+    help = (
+        "Prepare a new bank: signing key and root, first administrator, demo member (idempotent)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--admin", default="admin", help="username of the first administrator")
