@@ -1,0 +1,5 @@
+import sys
+
+from hashbank.hasher.cli import main
+
+sys.exit(main())
