@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Restores a same-origin form POST's Origin, which Referrer-Policy: no-referrer nulls.
+    "hashbank.submissions.csrf.SameOriginNullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -144,6 +146,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# JSON for the API, a plain page with a way back for forms.
+CSRF_FAILURE_VIEW = "hashbank.submissions.csrf.csrf_failure"
 LANGUAGE_COOKIE_SAMESITE = "Strict"
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -166,8 +170,13 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 OTP_TOTP_ISSUER = ENV.get("HASHBANK_TOTP_ISSUER", "hashbank")
+
+# Victim-facing throttles, per client per hour (clients are keyed by an HMAC of the address).
+HASHBANK_SUBMISSIONS_PER_HOUR = config.env_int(ENV, "HASHBANK_SUBMISSIONS_PER_HOUR", 30)
+HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR", 60)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -210,7 +219,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = ENV.get("CELERY_QUEUE", "hashbank")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Seal stragglers and re-sign a checkpoint older than 30 minutes: never more than an hour old.
+    "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 300.0},
+}
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hashbank.core.errors.api_exception_handler",
@@ -229,6 +241,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# Member platforms (member_portal): API rate limit per credential and minute, the polling hint,
+# where snapshots are kept, webhook retry backoff base, dispute review target.
+HASHBANK_API_RATE_LIMIT = config.env_int(ENV, "HASHBANK_API_RATE_LIMIT", 600)
+HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
+HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
+HASHBANK_WEBHOOK_BACKOFF_SECONDS = config.env_int(ENV, "HASHBANK_WEBHOOK_BACKOFF_SECONDS", 30)
+HASHBANK_DISPUTE_TARGET_HOURS = config.env_int(ENV, "HASHBANK_DISPUTE_TARGET_HOURS", 72)
+# Snapshots for bootstrap are rebuilt by beat (a build for an unchanged checkpoint is a no-op).
+CELERY_BEAT_SCHEDULE["member_portal.build_snapshot"] = {
+    "task": "member_portal.api.build_snapshot",
+    "schedule": config.env_int(ENV, "HASHBANK_SNAPSHOT_INTERVAL_SECONDS", 900),
 }
 
 # Logs: one JSON object per line in production; hash values and IP addresses never written.
@@ -254,6 +279,8 @@ LOGGING = {
         # Django's request logs would carry paths with case numbers and client details.
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # One line per task run is noise; failures are still logged at ERROR.
+        "celery.app.trace": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -1,0 +1,73 @@
+"""The integrity audit: recompute the Merkle tree from stored leaves and check every stored
+checkpoint (root, active set, signature) and root document. Reports where anything differs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hashbank.ledger.models import Checkpoint, Entry, RootDocument, TreeState
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, note, rootdoc
+from member_portal.feed.setdigest import SetDigest
+
+
+def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]:
+    problems: list[str] = []
+    roots = list(RootDocument.objects.order_by("version").values_list("note", flat=True))
+    keys: list[note.Verifier] = []
+    if roots:
+        try:
+            trusted = rootdoc.verify_first(roots[0])
+            keys = list(trusted.keys)
+            for signed in roots[1:]:
+                trusted = rootdoc.verify_next(trusted, signed)
+                keys += [k for k in trusted.keys if k not in keys]
+        except (rootdoc.RootError, note.NoteError) as exc:
+            problems.append(f"root documents: {exc}")
+    checkpoints_by_size = {c.size: c for c in Checkpoint.objects.order_by("size")}
+    compact = merkle.CompactRange()
+    active = SetDigest()
+    expected_seq = 0
+
+    def check_checkpoint(size: int) -> None:
+        stored = checkpoints_by_size.get(size)
+        if stored is None:
+            return
+        if bytes(stored.root) != compact.root():
+            problems.append(f"checkpoint {size}: stored root differs from the recomputed tree")
+        try:
+            text, _ = note.open_note(stored.note, keys)
+            parsed = checkpoints.parse(text)
+        except (note.NoteError, checkpoints.CheckpointError) as exc:
+            problems.append(f"checkpoint {size}: signature or format: {exc}")
+            return
+        if parsed.root != compact.root() or parsed.size != size:
+            problems.append(f"checkpoint {size}: signed root differs from the recomputed tree")
+        if parsed.active_count != active.count or parsed.active_digest != active.digest():
+            problems.append(f"checkpoint {size}: active-set count or digest differs from the leaves")
+
+    check_checkpoint(0)
+    rows = Entry.objects.order_by("seq").values_list("seq", "leaf").iterator(chunk_size=20000)
+    for seq, raw in rows:
+        raw = bytes(raw)
+        if seq != expected_seq:
+            problems.append(f"entry {expected_seq}: missing (next stored entry is {seq})")
+            return problems
+        try:
+            entry = leaves.decode(raw)
+        except leaves.LeafError as exc:
+            problems.append(f"entry {seq}: {exc}")
+            entry = None
+        if entry is not None:
+            (active.add if entry.is_add else active.remove)(entry.digest)
+        compact.append_leaf_hash(merkle.leaf_hash(raw))
+        expected_seq += 1
+        check_checkpoint(expected_seq)
+        if expected_seq % 100000 == 0:
+            progress(f"checked {expected_seq} entries")
+    state = TreeState.objects.filter(id=1).first()
+    if state is not None and (state.size != compact.size or bytes(state.compact_range) != compact.to_bytes()):
+        problems.append(f"tree state: stored size {state.size} or compact range differs from the leaves")
+    progress(f"checked {expected_seq} entries and {len(checkpoints_by_size)} checkpoints")
+    return problems

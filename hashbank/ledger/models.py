@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Change(models.Model):
+    """A queued change of a signal's presence in the feed, waiting for the next seal.
+
+    Rows are written in the same transaction as the case change that causes them and deleted by
+    the seal that turns them into ledger entries; this queue is the only input of the ledger.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add"
+        REMOVE = "remove"
+
+    signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    reason = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Entry(models.Model):
+    """One sealed ledger entry: gapless `seq` from 0, its fixed-layout leaf and the disclosed value.
+
+    Entries are only ever inserted. `payload` (salt, quality, value) lets members check an add
+    leaf's digest; it is emptied when a withdrawn value is purged, and the leaf stays.
+    """
+
+    ADD = 1
+    REMOVE = 2
+
+    seq = models.BigIntegerField(primary_key=True)
+    kind = models.PositiveSmallIntegerField()
+    signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="entries", db_index=True)
+    leaf = models.BinaryField()
+    payload = models.BinaryField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "entries"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (C2SP signed note) of the tree at `size`; re-signed while nothing changes."""
+
+    size = models.BigIntegerField(unique=True)
+    root = models.BinaryField(max_length=32)
+    note = models.TextField()
+    active_count = models.BigIntegerField()
+    active_digest = models.BinaryField(max_length=32)
+    created_at = models.DateTimeField()
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        get_latest_by = "size"
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
+
+
+class TreeState(models.Model):
+    """The single row the sealer locks: tree size, compact range and active-set digest."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+    compact_range = models.BinaryField(default=b"")
+    active_count = models.BigIntegerField(default=0)
+    active_digest = models.BinaryField(max_length=32, default=bytes(32))
+
+
+class Node(models.Model):
+    """Hash of a complete perfect subtree at a level that is a multiple of 8 (a tile root).
+
+    With these, any subtree hash needs at most 256 stored hashes, so proofs stay cheap at any
+    tree size without storing every interior node.
+    """
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_node_per_position")]
+
+
+class RootDocument(models.Model):
+    """A published root-of-trust document (public); the private keys stay in files."""
+
+    version = models.PositiveIntegerField(unique=True)
+    note = models.TextField()
+    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        get_latest_by = "version"

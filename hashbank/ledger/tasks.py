@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from hashbank.ledger import services
+
+
+@shared_task(name="hashbank.ledger.seal_ledger", ignore_result=True)
+def seal_ledger() -> int | None:
+    """Seal pending changes (repeatedly, for backlogs larger than one batch). Idempotent."""
+    size = None
+    while True:
+        checkpoint = services.seal()
+        if checkpoint is None or checkpoint.size == size:
+            return size
+        size = checkpoint.size
+        from hashbank.ledger.models import Change
+
+        if not Change.objects.exists():
+            return size
+
+
+@shared_task(name="hashbank.ledger.resign_checkpoint", ignore_result=True)
+def resign_checkpoint() -> None:
+    """Beat runs this every few minutes: seals stragglers and re-signs a checkpoint older than
+    30 minutes, so the latest checkpoint is never more than an hour old."""
+    services.seal()

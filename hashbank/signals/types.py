@@ -1,0 +1,93 @@
+"""The signal-type registry: what a hash of each type looks like and how it is normalised.
+
+Adding a type (e.g. video PDQ) means one `SignalType` entry here plus its code in
+member_portal/feed/leaf.py; nothing else in the bank names types.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from hashbank.core.errors import DomainError
+from member_portal.feed import leaf as leaves
+
+_HEX = re.compile(r"^[0-9a-f]+$")
+
+
+class InvalidSignal(DomainError):
+    code = "invalid_signal"
+
+
+class RemovalReason(enum.Enum):
+    WITHDRAWN = "withdrawn"
+    DISPUTE_UPHELD = "dispute_upheld"
+    STAFF_REMOVED = "staff_removed"
+    SUSPENDED = "suspended"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class SignalType:
+    name: str
+    hex_length: int
+    has_quality: bool
+    description: str
+
+    @property
+    def code(self) -> int:
+        return leaves.SIGNAL_TYPE_CODES[self.name]
+
+    def normalize(self, value: object, quality: object) -> tuple[str, int | None]:
+        if not isinstance(value, str):
+            raise InvalidSignal(f"a {self.name} value must be a string", code=f"invalid_{self.name}")
+        value = value.strip().lower()
+        if len(value) != self.hex_length or not _HEX.match(value):
+            raise InvalidSignal(
+                f"a {self.name} value is {self.hex_length} hexadecimal characters",
+                code=f"invalid_{self.name}",
+            )
+        if not self.has_quality:
+            if quality is not None:
+                raise InvalidSignal(f"a {self.name} value has no quality", code="invalid_quality")
+            return value, None
+        if quality is None and self.name == "pdq":
+            raise InvalidSignal("a pdq value needs its quality (0..100)", code="invalid_quality")
+        if quality is not None and (
+            isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 100
+        ):
+            raise InvalidSignal("quality is a whole number from 0 to 100", code="invalid_quality")
+        if self.name == "pdq" and value in (_ZERO_PDQ, _ONE_PDQ):
+            raise InvalidSignal(
+                "an all-zero or all-one PDQ hash carries no information", code="degenerate_pdq"
+            )
+        return value, quality
+
+
+_ZERO_PDQ = "0" * 64
+_ONE_PDQ = "f" * 64
+
+REGISTRY: dict[str, SignalType] = {
+    t.name: t
+    for t in (
+        SignalType("pdq", 64, True, "PDQ perceptual hash of an image (256 bits) with its quality"),
+        SignalType("md5", 32, False, "MD5 of the file's bytes, exact match (images and videos)"),
+        SignalType("phash", 16, False, "64-bit perceptual hash as computed by the imagehash package"),
+    )
+}
+
+
+def get(signal_type: object) -> SignalType:
+    if not isinstance(signal_type, str) or signal_type not in REGISTRY:
+        raise InvalidSignal(
+            f"unknown signal type; use one of {', '.join(REGISTRY)}", code="invalid_signal_type"
+        )
+    return REGISTRY[signal_type]
+
+
+def normalize(signal_type: object, value: object, quality: object = None) -> tuple[str, str, int | None]:
+    """Validate one hash strictly; returns (type, lower-case value, quality)."""
+    kind = get(signal_type)
+    value, quality = kind.normalize(value, quality)
+    return kind.name, value, quality

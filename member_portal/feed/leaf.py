@@ -1,0 +1,95 @@
+"""Ledger leaves: a fixed 52-byte layout, never JSON (see docs/feed-format.md, "Leaves").
+
+    offset size field
+    0      1    version (1)
+    1      1    kind: 1 add, 2 remove
+    2      1    signal type code (1 pdq, 2 md5, 3 phash)
+    3      1    removal reason code (0 for an add)
+    4      8    time the entry was sealed, Unix seconds, big-endian
+    12     32   value digest: SHA-256 of the salted value (see value_digest)
+    44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+VERSION = 1
+ADD = 1
+REMOVE = 2
+LEAF_SIZE = 52
+NO_TARGET = 2**64 - 1
+SALT_SIZE = 16
+NO_QUALITY = 255
+DIGEST_DOMAIN = b"hashbank/signal/v1\x00"
+
+SIGNAL_TYPE_CODES = {"pdq": 1, "md5": 2, "phash": 3}
+SIGNAL_TYPE_NAMES = {code: name for name, code in SIGNAL_TYPE_CODES.items()}
+VALUE_SIZES = {"pdq": 32, "md5": 16, "phash": 8}
+REASON_CODES = {"": 0, "withdrawn": 1, "dispute_upheld": 2, "staff_removed": 3, "suspended": 4, "other": 5}
+REASON_NAMES = {code: name for name, code in REASON_CODES.items()}
+
+_LAYOUT = struct.Struct(">BBBBQ32sQ")
+assert _LAYOUT.size == LEAF_SIZE
+
+
+class LeafError(ValueError):
+    """Bytes that are not a well-formed leaf."""
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    kind: int
+    type_code: int
+    reason_code: int
+    timestamp: int
+    digest: bytes
+    target: int
+
+    @property
+    def is_add(self) -> bool:
+        return self.kind == ADD
+
+    @property
+    def signal_type(self) -> str:
+        return SIGNAL_TYPE_NAMES[self.type_code]
+
+    @property
+    def reason(self) -> str:
+        return REASON_NAMES.get(self.reason_code, "other")
+
+
+def value_digest(salt: bytes, signal_type: str, quality: int | None, value: bytes) -> bytes:
+    """The salted digest an add leaf commits to; the salt lets the bank purge the value later."""
+    if len(salt) != SALT_SIZE:
+        raise LeafError("salt must be 16 bytes")
+    code = SIGNAL_TYPE_CODES[signal_type]
+    q = NO_QUALITY if quality is None else quality
+    return hashlib.sha256(DIGEST_DOMAIN + salt + bytes((code, q)) + value).digest()
+
+
+def encode_add(*, type_code: int, timestamp: int, digest: bytes) -> bytes:
+    return _LAYOUT.pack(VERSION, ADD, type_code, 0, timestamp, digest, NO_TARGET)
+
+
+def encode_remove(*, type_code: int, reason_code: int, timestamp: int, digest: bytes, target: int) -> bytes:
+    return _LAYOUT.pack(VERSION, REMOVE, type_code, reason_code, timestamp, digest, target)
+
+
+def decode(data: bytes) -> Leaf:
+    if len(data) != LEAF_SIZE:
+        raise LeafError(f"a leaf is {LEAF_SIZE} bytes, not {len(data)}")
+    version, kind, type_code, reason, timestamp, digest, target = _LAYOUT.unpack(data)
+    if version != VERSION:
+        raise LeafError(f"unknown leaf version {version}")
+    if kind not in (ADD, REMOVE):
+        raise LeafError(f"unknown leaf kind {kind}")
+    if type_code not in SIGNAL_TYPE_NAMES:
+        raise LeafError(f"unknown signal type code {type_code}")
+    if kind == ADD and (reason != 0 or target != NO_TARGET):
+        raise LeafError("an add leaf has no reason and no target")
+    if kind == REMOVE and target == NO_TARGET:
+        raise LeafError("a remove leaf must name the add it removes")
+    return Leaf(kind, type_code, reason, timestamp, digest, target)

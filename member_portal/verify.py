@@ -1,0 +1,217 @@
+"""Verify what a hashbank signs, with nothing but the standard library and `cryptography`.
+
+A member keeps a `FeedState` (the last verified checkpoint, its compact range and its active-set
+digest) and hands every new checkpoint, entries page or snapshot to the functions here. Each one
+either returns the new verified state or raises `VerificationError` with a plain reason; the old
+state is never modified, so a failed check leaves the last good state in place.
+
+Command line (files as fetched from the pull API):
+
+    python -m member_portal.verify root ROOT.note [NEXT.note ...]
+    python -m member_portal.verify checkpoint --root ROOT.note CHECKPOINT.note
+    python -m member_portal.verify snapshot --root ROOT.note SNAPSHOT.bin
+    python -m member_portal.verify entries --root ROOT.note --snapshot SNAPSHOT.bin PAGE.bin CHECKPOINT.note
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.setdigest import SetDigest
+
+
+class VerificationError(Exception):
+    """The bank's data does not verify; the message says what and where."""
+
+
+@dataclass
+class FeedState:
+    """What a member has verified so far."""
+
+    root: rootdoc.RootDocument
+    checkpoint: checkpoints.Checkpoint | None = None
+    note: str = ""
+    compact_range: merkle.CompactRange = field(default_factory=merkle.CompactRange)
+    active: SetDigest = field(default_factory=SetDigest)
+
+    @property
+    def size(self) -> int:
+        return self.compact_range.size
+
+
+def trust_root(signed: str, chain: list[str] = (), now: int | None = None) -> rootdoc.RootDocument:
+    """Trust a first root document (obtained out of band) and follow later versions."""
+    try:
+        first = rootdoc.verify_first(signed)
+        return rootdoc.verify_chain(first, list(chain), int(time.time()) if now is None else now)
+    except (rootdoc.RootError, note.NoteError) as exc:
+        raise VerificationError(f"root document: {exc}") from None
+
+
+def verify_checkpoint(
+    signed_note: str, root: rootdoc.RootDocument, previous: checkpoints.Checkpoint | None = None
+) -> checkpoints.Checkpoint:
+    """A checkpoint signed by a key of the trusted root, for our origin, not older than `previous`."""
+    try:
+        text, _ = note.open_note(signed_note, list(root.keys))
+        checkpoint = checkpoints.parse(text)
+    except (note.NoteError, checkpoints.CheckpointError) as exc:
+        raise VerificationError(f"checkpoint: {exc}") from None
+    if checkpoint.origin != root.origin:
+        raise VerificationError(f"checkpoint: origin {checkpoint.origin!r} is not {root.origin!r}")
+    if previous is not None:
+        if checkpoint.size < previous.size:
+            raise VerificationError(
+                f"checkpoint: rolled back from size {previous.size} to {checkpoint.size}"
+            )
+        if checkpoint.size == previous.size and checkpoint.root != previous.root:
+            raise VerificationError("checkpoint: same size as before but a different root (a fork)")
+        if checkpoint.time < previous.time:
+            raise VerificationError("checkpoint: signed earlier than the one already verified")
+    return checkpoint
+
+
+def apply_entries(
+    state: FeedState, signed_note: str, records: list[tuple[bytes, bytes]], start: int
+) -> FeedState:
+    """Check a run of entries [start, start+len) against the new checkpoint; return the new state."""
+    checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint)
+    if start != state.size:
+        raise VerificationError(f"entries: start at {start}, but the verified tree has {state.size}")
+    if start + len(records) != checkpoint.size:
+        raise VerificationError(
+            f"entries: {start}+{len(records)} entries do not reach the checkpoint size {checkpoint.size}"
+        )
+    compact = state.compact_range.copy()
+    active = SetDigest(state.active.count, state.active.total)
+    decode = leaves.decode
+    for offset, (raw, payload) in enumerate(records):
+        try:
+            entry = decode(raw)
+        except leaves.LeafError as exc:
+            raise VerificationError(f"entry {start + offset}: {exc}") from None
+        if entry.kind == leaves.ADD:
+            if payload:
+                p = wire.decode_payload(payload)
+                if leaves.value_digest(p.salt, entry.signal_type, p.quality, p.value) != entry.digest:
+                    raise VerificationError(f"entry {start + offset}: value does not match the leaf's digest")
+            active.add(entry.digest)
+        else:
+            if entry.target >= start + offset:
+                raise VerificationError(f"entry {start + offset}: removes an entry that is not earlier")
+            active.remove(entry.digest)
+    compact.extend(raw for raw, _ in records)
+    if compact.root() != checkpoint.root:
+        raise VerificationError(
+            f"entries: the Merkle root of {checkpoint.size} entries does not match the checkpoint "
+            "(an entry was changed, dropped, added or reordered)"
+        )
+    _check_active(checkpoint, active)
+    return FeedState(state.root, checkpoint, signed_note, compact, active)
+
+
+def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
+    try:
+        start, records = wire.decode_entries(page)
+    except wire.WireError as exc:
+        raise VerificationError(f"entries: {exc}") from None
+    return apply_entries(state, signed_note, records, start)
+
+
+def verify_snapshot(root: rootdoc.RootDocument, reader: wire.SnapshotReader, on_record=None) -> FeedState:
+    """Check a snapshot: its checkpoint, its compact range against the root hash, and its active
+    records against the checkpoint's active-set count and digest. `on_record` sees each record."""
+    checkpoint = verify_checkpoint(reader.note, root)
+    try:
+        compact = merkle.CompactRange.from_bytes(checkpoint.size, reader.compact_range)
+    except merkle.ProofError as exc:
+        raise VerificationError(f"snapshot: {exc}") from None
+    if compact.root() != checkpoint.root:
+        raise VerificationError("snapshot: the compact range does not match the checkpoint's root")
+    active = SetDigest()
+    try:
+        for record in reader.records():
+            active.add(record.digest)
+            if on_record is not None:
+                on_record(record)
+    except wire.WireError as exc:
+        raise VerificationError(f"snapshot: {exc}") from None
+    _check_active(checkpoint, active)
+    return FeedState(root, checkpoint, reader.note, compact, active)
+
+
+def verify_inclusion(checkpoint: checkpoints.Checkpoint, index: int, raw_leaf: bytes, proof: list[bytes]) -> None:
+    try:
+        merkle.verify_inclusion(index, checkpoint.size, merkle.leaf_hash(raw_leaf), proof, checkpoint.root)
+    except merkle.ProofError as exc:
+        raise VerificationError(f"inclusion proof for entry {index}: {exc}") from None
+
+
+def verify_consistency(old: checkpoints.Checkpoint, new: checkpoints.Checkpoint, proof: list[bytes]) -> None:
+    try:
+        merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
+    except merkle.ProofError as exc:
+        raise VerificationError(f"consistency proof {old.size} -> {new.size}: {exc}") from None
+
+
+def _check_active(checkpoint: checkpoints.Checkpoint, active: SetDigest) -> None:
+    if active.count != checkpoint.active_count or active.digest() != checkpoint.active_digest:
+        raise VerificationError(
+            f"active set: {active.count} signals with a digest that does not match the checkpoint's "
+            f"{checkpoint.active_count}"
+        )
+
+
+def _read_root(paths: list[str]) -> rootdoc.RootDocument:
+    texts = [open(path).read() for path in paths]
+    return trust_root(texts[0], texts[1:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="hashbank-verify", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("root", help="verify a root document and its chain of later versions")
+    p.add_argument("roots", nargs="+")
+    p = sub.add_parser("checkpoint", help="verify a signed checkpoint")
+    p.add_argument("--root", action="append", required=True)
+    p.add_argument("checkpoint")
+    p = sub.add_parser("snapshot", help="verify a snapshot")
+    p.add_argument("--root", action="append", required=True)
+    p.add_argument("snapshot")
+    p = sub.add_parser("entries", help="verify an entries page on top of a snapshot")
+    p.add_argument("--root", action="append", required=True)
+    p.add_argument("--snapshot", required=True)
+    p.add_argument("page")
+    p.add_argument("checkpoint")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "root":
+            root = _read_root(args.roots)
+            print(f"ok: root version {root.version} for {root.origin}, {len(root.keys)} key(s)")
+        elif args.command == "checkpoint":
+            cp = verify_checkpoint(open(args.checkpoint).read(), _read_root(args.root))
+            print(f"ok: checkpoint {cp.origin} size {cp.size}, {cp.active_count} active")
+        elif args.command == "snapshot":
+            with open(args.snapshot, "rb") as stream:
+                state = verify_snapshot(_read_root(args.root), wire.SnapshotReader(stream))
+            print(f"ok: snapshot at size {state.size}, {state.active.count} active")
+        else:
+            with open(args.snapshot, "rb") as stream:
+                state = verify_snapshot(_read_root(args.root), wire.SnapshotReader(stream))
+            with open(args.page, "rb") as page:
+                state = apply_entries_page(state, open(args.checkpoint).read(), page.read())
+            print(f"ok: entries verified up to size {state.size}, {state.active.count} active")
+    except (VerificationError, wire.WireError, OSError) as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
