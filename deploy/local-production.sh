@@ -44,7 +44,7 @@ export GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_WORKERS=2 GUNICORN_ACCESSLOG=$RUN_
 mkdir -p "$HASHBANK_VAR_DIR"
 
 echo "run dir: $RUN_DIR"
-$PY manage.py check --deploy --fail-level WARNING
+SECURE_SSL_REDIRECT=true $PY manage.py check --deploy --fail-level WARNING
 $PY manage.py migrate --no-input -v0
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py firststart > "$RUN_DIR/firststart.txt"

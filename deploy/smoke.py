@@ -47,7 +47,10 @@ def submit(base: str) -> dict:
     check(status == 200 and "csrftoken" in cookie, "the submission page sets a CSRF cookie")
     csrf = cookie["csrftoken"].value
     payload = {
-        "hashes": [{"md5": secrets.token_hex(16), "pdq": secrets.token_hex(32), "quality": 90}],
+        "hashes": [
+            {"type": "md5", "value": secrets.token_hex(16)},
+            {"type": "pdq", "value": secrets.token_hex(32), "quality": 90},
+        ],
         "attestations": {"adult": True, "depicted": True, "consent": True},
     }
     status, _, body = fetch(
