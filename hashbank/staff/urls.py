@@ -1,1 +1,52 @@
-urlpatterns: list = []
+"""The staff console's URL map (the audit log is under staff/audit/, hashbank/audit/urls.py)."""
+
+from django.urls import path
+
+from hashbank.staff.views import accounts, auth, cases, dashboard, disputes, keys, members
+
+app_name = "staff"
+urlpatterns = [
+    path("", dashboard.index, name="dashboard"),
+    # Sign-in: password, then second factor (enrolment on the first sign-in).
+    path("login/", auth.sign_in, name="login"),
+    path("login/verify/", auth.verify, name="verify"),
+    path("login/enrol/", auth.enrol, name="enrol"),
+    path("logout/", auth.sign_out, name="logout"),
+    path("password/", auth.change_password, name="password"),
+    path("recovery-codes/", auth.recovery_codes, name="recovery_codes"),
+    # Cases and assisted submission.
+    path("cases/", cases.find, name="cases"),
+    path("cases/new/", cases.assisted, name="assisted"),
+    path("cases/<str:number>/", cases.detail, name="case"),
+    path("cases/<str:number>/unlock/", cases.unlock, name="case_unlock"),
+    path("cases/<str:number>/notes/", cases.add_note, name="case_note"),
+    path("cases/<str:number>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
+    path("cases/<str:number>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
+    path("cases/<str:number>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
+    # Disputes (the review queue).
+    path("review/", disputes.queue, name="review_queue"),
+    path("review/<int:pk>/", disputes.detail, name="review_detail"),
+    path("review/<int:pk>/uphold/", disputes.uphold, name="review_uphold"),
+    path("review/<int:pk>/reject/", disputes.reject, name="review_reject"),
+    # Members.
+    path("members/", members.index, name="members"),
+    path("members/<slug:slug>/", members.detail, name="member"),
+    path("members/<slug:slug>/credentials/", members.issue_credential, name="credential_issue"),
+    path(
+        "members/<slug:slug>/credentials/<int:pk>/revoke/",
+        members.revoke_credential,
+        name="credential_revoke",
+    ),
+    path("members/<slug:slug>/invite/", members.invite, name="member_invite"),
+    path("members/<slug:slug>/suspend/", members.suspend, name="member_suspend"),
+    path("members/<slug:slug>/reactivate/", members.reactivate, name="member_reactivate"),
+    # Keys and staff accounts.
+    path("keys/", keys.keys, name="keys"),
+    path("accounts/", accounts.index, name="accounts"),
+    path(
+        "accounts/<int:pk>/reset-second-factor/",
+        accounts.reset_second_factor,
+        name="account_reset_2fa",
+    ),
+    path("accounts/<int:pk>/active/", accounts.set_active, name="account_active"),
+]

@@ -1,1 +1,16 @@
-urlpatterns: list = []
+"""The victim-facing pages and the JSON API they use (see api.py)."""
+
+from django.urls import path
+
+from hashbank.submissions import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit/", views.submit_page, name="submit"),
+    path("submit/offline/", views.offline_submit, name="submit-offline"),
+    path("status/", views.status_page, name="status"),
+    path("status/withdraw/", views.status_withdraw, name="status-withdraw"),
+    path("api/v1/submissions", api.submit, name="api-submissions"),
+    path("api/v1/cases/status", api.case_status, name="api-case-status"),
+    path("api/v1/cases/withdraw", api.withdraw, name="api-case-withdraw"),
+]

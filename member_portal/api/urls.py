@@ -1,1 +1,19 @@
-urlpatterns: list = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from member_portal.api import docs, views
+
+urlpatterns = [
+    path("checkpoint", views.CheckpointView.as_view(), name="api-checkpoint"),
+    path("entries", views.EntriesView.as_view(), name="api-entries"),
+    path("proofs/inclusion", views.InclusionProofView.as_view(), name="api-inclusion"),
+    path("proofs/consistency", views.ConsistencyProofView.as_view(), name="api-consistency"),
+    path("roots", views.RootsView.as_view(), name="api-roots"),
+    path("keys", views.KeysView.as_view(), name="api-keys"),
+    path("snapshot", views.LatestSnapshotView.as_view(), name="api-snapshot-latest"),
+    path("snapshots/<str:size>", views.SnapshotView.as_view(), name="api-snapshot"),
+    path("sync", views.SyncView.as_view(), name="api-sync"),
+    path("sync/ack", views.AckView.as_view(), name="api-sync-ack"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", docs.SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

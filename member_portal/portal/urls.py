@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path
+
+from member_portal.portal import views
+
+urlpatterns = [
+    path("", views.dashboard, name="portal-dashboard"),
+    path("login/", views.sign_in, name="portal-login"),
+    path("logout/", views.sign_out, name="portal-logout"),
+    path("invitation/", views.invitation, name="portal-invitation"),
+    path("enrol/", views.enrol, name="portal-enrol"),
+    path("credentials/", views.credentials, name="portal-credentials"),
+    path("credentials/<int:credential_id>/revoke", views.revoke, name="portal-revoke"),
+    path("reports/", views.reports, name="portal-reports"),
+    path("disputes/", views.disputes, name="portal-disputes"),
+]

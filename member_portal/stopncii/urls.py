@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from member_portal.stopncii import views
+
+urlpatterns = [
+    path("FetchHashes", views.FetchHashesView.as_view(), name="stopncii-fetch-hashes"),
+    path("SubmitFeedback", views.SubmitFeedbackView.as_view(), name="stopncii-submit-feedback"),
+]

@@ -1,0 +1,79 @@
+"""A case is one person's submission: the hashes they hold in the bank, and how they reach them.
+
+The person proves they own a case with its public number and a PIN shown once; the PIN is kept only
+as a slow salted hash. Each hash is a CaseSignal: the case's hold on a shared Signal row (two people
+may submit the same image), so the feed keeps a signal while any case still holds it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Case(models.Model):
+    number = models.CharField(max_length=16, unique=True)
+    pin_hash = models.CharField(max_length=200)
+    staff_assisted = models.BooleanField(default=False)
+    # What the person attested when submitting (adult, depicted, consent), with the form's language.
+    attestations = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Wrong PINs: counted, slowed down, then the case locks until a caseworker unlocks it.
+    failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
+    next_pin_attempt_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class CaseSignal(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "active"
+        SUSPENDED = "suspended", "suspended"  # under review: the hold is released meanwhile
+        WITHDRAWN = "withdrawn", "withdrawn"  # by the person; final
+        REMOVED = "removed", "removed"  # after review (a dispute upheld, staff removal); final
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_signals")
+    signal = models.ForeignKey(
+        "signals.Signal", on_delete=models.PROTECT, related_name="case_signals"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "signal"], name="case_signal_once_per_case")
+        ]
+        indexes = [models.Index(fields=["signal", "status"], name="case_signal_by_signal")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.signal_id}:{self.status}"
+
+    @property
+    def holds(self) -> bool:
+        """Whether this row currently holds its signal in the feed."""
+        return self.status == self.Status.ACTIVE
+
+
+class CaseNote(models.Model):
+    """A caseworker's note on a case (never shown to the person)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]

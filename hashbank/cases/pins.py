@@ -1,0 +1,70 @@
+"""Case numbers and PINs: generated from the OS's CSPRNG; PINs stored only as slow salted hashes.
+
+Pure helpers with no database access. The PIN has 12 digits (about 40 bits) and each case has its
+own salt, so an attacker holding a database copy must brute-force every case separately; online,
+the lockout in services allows ten guesses per case. That entropy lets the hash cost stay at a few
+milliseconds, which the submission endpoint's throughput needs (see bench/submissions.py).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+# Crockford's base32 without I, L, O, U: nothing to misread when copying from a screen or paper.
+NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER_PREFIX = "HB"
+NUMBER_RE = re.compile(r"^HB[0-9A-HJKMNP-TV-Z]{8}$")
+PIN_DIGITS = 12
+PIN_HASH_ITERATIONS = 12_000
+
+_hasher = PBKDF2PasswordHasher()
+# Verified against when the case number is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.encode("000000000000", _hasher.salt(), PIN_HASH_ITERATIONS)
+
+
+def new_case_number() -> str:
+    return NUMBER_PREFIX + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def normalize_case_number(raw: str) -> str | None:
+    """`hb-7kq4-m2xd`, `HB 7KQ4 M2XD`, `HB7KQ4M2XD` -> `HB7KQ4M2XD`; None if malformed."""
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    value = re.sub(r"[\s\-]", "", raw).upper()
+    value = value.replace("O", "0").replace("I", "1").replace("L", "1")
+    return value if NUMBER_RE.match(value) else None
+
+
+def format_case_number(number: str) -> str:
+    """`HB7KQ4M2XD` -> `HB-7KQ4-M2XD`, as shown to people."""
+    return f"{number[:2]}-{number[2:6]}-{number[6:]}"
+
+
+def new_pin() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(PIN_DIGITS))
+
+
+def normalize_pin(raw: str) -> str | None:
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    value = re.sub(r"[\s\-]", "", raw)
+    return value if len(value) == PIN_DIGITS and value.isascii() and value.isdigit() else None
+
+
+def format_pin(pin: str) -> str:
+    return "-".join(pin[i : i + 4] for i in range(0, len(pin), 4))
+
+
+def hash_pin(pin: str) -> str:
+    return _hasher.encode(pin, _hasher.salt(), PIN_HASH_ITERATIONS)
+
+
+def verify_pin(pin: str | None, encoded: str | None) -> bool:
+    """Constant work whether or not there is a case: a missing one is checked against a dummy."""
+    if encoded is None or pin is None:
+        _hasher.verify(pin or "", _DUMMY_HASH)
+        return False
+    return _hasher.verify(pin, encoded)

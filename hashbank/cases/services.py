@@ -1,0 +1,325 @@
+"""Writes on cases. Every change to what the feed holds goes through signals.services (hold and
+release), so that the ledger stays the only record of what was published and withdrawn.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hashbank.cases import pins
+from hashbank.cases.errors import (
+    CaseLocked,
+    InvalidSubmission,
+    InvalidTransition,
+    PinRetryLater,
+    WrongCredentials,
+)
+from hashbank.cases.models import Case, CaseNote, CaseSignal
+from hashbank.core.errors import DomainError, NotFound
+
+MAX_HASHES_PER_CASE = 1000
+MIN_PDQ_QUALITY = 50
+SIGNAL_TYPES = ("pdq", "md5", "phash")
+REQUIRED_ATTESTATIONS = ("adult", "depicted", "consent")
+# Wrong PINs: the first few are free, then each waits twice as long, then the case locks.
+FREE_PIN_FAILURES = 3
+LOCK_AFTER_PIN_FAILURES = 10
+MAX_PIN_DELAY_SECONDS = 300
+
+
+def _signal_services():
+    # Imported late: the signals app imports nothing from cases, and this keeps import order free.
+    from hashbank.signals import services
+
+    return services
+
+
+def _removal_reason(name: str) -> Any:
+    from hashbank.signals.types import RemovalReason
+
+    return RemovalReason(name)
+
+
+def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: Any = None) -> None:
+    """Staff actions on a case are recorded in the audit chain; the person's own are not."""
+    if actor is None:
+        return
+    from hashbank.audit.services import record_event
+
+    record_event(
+        actor=actor, action=action, target=f"case:{case.number}", before=before, after=after
+    )
+
+
+def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
+    """Shape checks before anything is written; each value is validated again by signals.types."""
+    if not isinstance(hashes, list) or not hashes:
+        raise InvalidSubmission("Send at least one hash.", code="no_hashes")
+    if len(hashes) > MAX_HASHES_PER_CASE:
+        raise InvalidSubmission(
+            f"A case holds at most {MAX_HASHES_PER_CASE} hashes.",
+            code="too_many_hashes",
+            detail={"max": MAX_HASHES_PER_CASE},
+        )
+    cleaned: list[tuple[str, str, int | None]] = []
+    seen: set[tuple[str, str]] = set()
+    for index, item in enumerate(hashes):
+        if not isinstance(item, dict) or set(item) - {"type", "value", "quality"}:
+            raise InvalidSubmission(
+                "Each hash is an object with type, value and (for pdq) quality.",
+                code="invalid_hash",
+                detail={"index": index},
+            )
+        signal_type, value, quality = item.get("type"), item.get("value"), item.get("quality")
+        if signal_type not in SIGNAL_TYPES:
+            raise InvalidSubmission(
+                "Unknown hash type.", code="invalid_signal_type", detail={"index": index}
+            )
+        if not isinstance(value, str) or len(value) > 256:
+            raise InvalidSubmission(
+                "A hash value is a hex string.",
+                code=f"invalid_{signal_type}",
+                detail={"index": index},
+            )
+        if quality is not None and (type(quality) is not int or not 0 <= quality <= 100):
+            raise InvalidSubmission(
+                "Quality is a whole number from 0 to 100.",
+                code="invalid_quality",
+                detail={"index": index},
+            )
+        if signal_type == "pdq":
+            if quality is None:
+                raise InvalidSubmission(
+                    "A PDQ hash needs its quality.", code="invalid_quality", detail={"index": index}
+                )
+            if quality < MIN_PDQ_QUALITY:
+                raise InvalidSubmission(
+                    f"PDQ hashes of quality below {MIN_PDQ_QUALITY} are unreliable and not accepted.",
+                    code="low_quality_pdq",
+                    detail={"index": index},
+                )
+        key = (signal_type, value.strip().lower())
+        if key not in seen:  # the same file picked twice is one hash, held once
+            seen.add(key)
+            cleaned.append((signal_type, value.strip().lower(), quality))
+    return cleaned
+
+
+def _clean_attestations(attestations: Any) -> dict[str, bool]:
+    if not isinstance(attestations, dict) or any(
+        attestations.get(name) is not True for name in REQUIRED_ATTESTATIONS
+    ):
+        raise InvalidSubmission(
+            "Every attestation must be confirmed.",
+            code="attestation_required",
+            detail={"required": list(REQUIRED_ATTESTATIONS)},
+        )
+    return {name: True for name in REQUIRED_ATTESTATIONS}
+
+
+def _hold_all(cleaned: list[tuple[str, str, int | None]]) -> list[Any]:
+    """Validate every hash (naming the index of a bad one), then hold them all."""
+    from hashbank.signals.types import normalize
+
+    for index, (signal_type, value, quality) in enumerate(cleaned):
+        try:
+            normalize(signal_type, value, quality)
+        except DomainError as error:
+            if error.detail is None:
+                error.detail = {"index": index}
+            raise
+    signal_services = _signal_services()
+    if hasattr(signal_services, "hold_many"):  # one round trip for the whole case
+        return signal_services.hold_many(items=cleaned)
+    return [
+        signal_services.hold(signal_type=signal_type, value=value, quality=quality)
+        for signal_type, value, quality in cleaned
+    ]
+
+
+@transaction.atomic
+def submit_case(
+    *,
+    hashes: Sequence[dict],
+    attestations: dict,
+    staff_assisted: bool = False,
+    actor: Any = None,
+    language: str = "",
+) -> tuple[Case, str]:
+    """Create a case holding `hashes` (each {type, value, quality?}); returns (case, PIN).
+
+    All or nothing: a hash that signals.types refuses rolls the whole case back.
+    """
+    cleaned = _clean_hashes(hashes)
+    recorded = _clean_attestations(attestations)
+    if language:
+        recorded["language"] = language[:8]
+    pin = pins.new_pin()
+    pin_hash = pins.hash_pin(pin)
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    number=pins.new_case_number(),
+                    pin_hash=pin_hash,
+                    staff_assisted=staff_assisted,
+                    attestations=recorded,
+                )
+            break
+        except IntegrityError:  # a 40-bit number collided; draw again
+            continue
+    else:
+        raise DomainError("Could not allocate a case number.", code="try_again", status=503)
+    signals = _hold_all(cleaned)
+    CaseSignal.objects.bulk_create([CaseSignal(case=case, signal=signal) for signal in signals])
+    _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(signals)})
+    return case, pin
+
+
+def authenticate_case(*, number: str, pin: str) -> Case:
+    """The case for (number, PIN), or an error; wrong PINs count towards the case's lock."""
+    normalized = pins.normalize_case_number(number)
+    case = Case.objects.filter(number=normalized).first() if normalized else None
+    now = timezone.now()
+    if case is not None and case.is_locked:
+        pins.verify_pin(None, None)
+        raise CaseLocked("This case is locked after too many wrong PINs; contact the helpline.")
+    if case is not None and case.next_pin_attempt_at and case.next_pin_attempt_at > now:
+        wait = int((case.next_pin_attempt_at - now).total_seconds()) + 1
+        raise PinRetryLater(f"Too many wrong PINs; try again in {wait} seconds.", retry_after=wait)
+    if pins.verify_pin(pins.normalize_pin(pin), case.pin_hash if case else None):
+        if case.failed_pin_attempts:
+            Case.objects.filter(pk=case.pk).update(failed_pin_attempts=0, next_pin_attempt_at=None)
+            case.failed_pin_attempts, case.next_pin_attempt_at = 0, None
+        return case
+    if case is not None:
+        _record_pin_failure(case, now)
+    raise WrongCredentials("The case number or the PIN is not right.")
+
+
+def _record_pin_failure(case: Case, now: dt.datetime) -> None:
+    Case.objects.filter(pk=case.pk).update(failed_pin_attempts=F("failed_pin_attempts") + 1)
+    case.refresh_from_db(fields=["failed_pin_attempts"])
+    failures = case.failed_pin_attempts
+    if failures >= LOCK_AFTER_PIN_FAILURES:
+        Case.objects.filter(pk=case.pk, locked_at__isnull=True).update(locked_at=now)
+    elif failures >= FREE_PIN_FAILURES:
+        delay = min(2 ** (failures - FREE_PIN_FAILURES), MAX_PIN_DELAY_SECONDS)
+        Case.objects.filter(pk=case.pk).update(
+            next_pin_attempt_at=now + dt.timedelta(seconds=delay)
+        )
+
+
+@transaction.atomic
+def withdraw(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> list[CaseSignal]:
+    """The person withdraws some (or, with None, all) of their hashes; final, and idempotent.
+
+    An active hash is released (a `remove` reaches the ledger when no other case holds it); one
+    under review already had its hold released, so it only changes status.
+    """
+    rows = CaseSignal.objects.select_for_update().filter(case=case).select_related("signal")
+    if case_signal_ids is not None:
+        wanted = set(case_signal_ids)
+        rows = rows.filter(pk__in=wanted)
+        if len(rows) != len(wanted):
+            raise NotFound("One of those hashes is not in this case.", code="unknown_hash")
+    changed = []
+    release = _signal_services().release
+    for row in rows:
+        if row.status in (CaseSignal.Status.WITHDRAWN, CaseSignal.Status.REMOVED):
+            continue
+        if row.status == CaseSignal.Status.ACTIVE:
+            release(signal=row.signal, reason=_removal_reason("withdrawn"))
+        row.status = CaseSignal.Status.WITHDRAWN
+        row.save(update_fields=["status", "changed_at"])
+        changed.append(row)
+    return changed
+
+
+@transaction.atomic
+def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSignal:
+    """A caseworker takes a hash out of the feed while it is reviewed."""
+    row = (
+        CaseSignal.objects.select_for_update()
+        .select_related("signal", "case")
+        .get(pk=case_signal.pk)
+    )
+    if row.status != CaseSignal.Status.ACTIVE:
+        raise InvalidTransition("Only an active hash can be suspended.")
+    _signal_services().release(signal=row.signal, reason=_removal_reason("suspended"))
+    row.status = CaseSignal.Status.SUSPENDED
+    row.save(update_fields=["status", "changed_at"])
+    _audit(
+        actor=actor,
+        action="case.signal_suspended",
+        case=row.case,
+        after={"reason": reason, "case_signal": row.pk},
+    )
+    return row
+
+
+@transaction.atomic
+def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
+    """A caseworker puts a suspended hash back in the feed."""
+    row = (
+        CaseSignal.objects.select_for_update()
+        .select_related("signal", "case")
+        .get(pk=case_signal.pk)
+    )
+    if row.status != CaseSignal.Status.SUSPENDED:
+        raise InvalidTransition("Only a suspended hash can be restored.")
+    signal = row.signal
+    _signal_services().hold(
+        signal_type=signal.signal_type, value=signal.value, quality=signal.quality
+    )
+    row.status = CaseSignal.Status.ACTIVE
+    row.save(update_fields=["status", "changed_at"])
+    _audit(actor=actor, action="case.signal_restored", case=row.case, after={"case_signal": row.pk})
+    return row
+
+
+@transaction.atomic
+def remove_signal_after_review(*, signal: Any, reason: Any) -> list[CaseSignal]:
+    """A review (e.g. an upheld dispute) removes a signal for every case that holds it."""
+    if isinstance(reason, str):
+        reason = _removal_reason(reason)
+    rows = list(
+        CaseSignal.objects.select_for_update()
+        .filter(signal=signal, status__in=[CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED])
+        .select_related("signal")
+    )
+    release = _signal_services().release
+    for row in rows:
+        if row.status == CaseSignal.Status.ACTIVE:
+            release(signal=row.signal, reason=reason)
+        row.status = CaseSignal.Status.REMOVED
+        row.save(update_fields=["status", "changed_at"])
+    return rows
+
+
+def unlock_case(*, case: Case, actor: Any) -> Case:
+    """A caseworker unlocks a case that wrong PINs locked (after checking who is asking)."""
+    before = {"failed_pin_attempts": case.failed_pin_attempts, "locked": case.is_locked}
+    Case.objects.filter(pk=case.pk).update(
+        failed_pin_attempts=0, next_pin_attempt_at=None, locked_at=None
+    )
+    case.refresh_from_db()
+    _audit(actor=actor, action="case.unlocked", case=case, before=before, after={"locked": False})
+    return case
+
+
+def add_note(*, case: Case, actor: Any, text: str) -> CaseNote:
+    text = (text or "").strip()
+    if not text or len(text) > 4000:
+        raise DomainError("A note has 1 to 4000 characters.", code="invalid_note")
+    note = CaseNote(case=case, author=actor, text=text)
+    note.full_clean()
+    note.save()
+    _audit(actor=actor, action="case.note_added", case=case, after={"note": note.pk})
+    return note

@@ -1,0 +1,64 @@
+"""A member's dispute of a signal in the feed, and the staff decision on it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Dispute(models.Model):
+    class Reason(models.TextChoices):
+        NOT_INTIMATE_IMAGERY = "not_intimate_imagery"
+        NOT_THE_PERSON = "not_the_person"
+        FALSE_POSITIVE = "false_positive"
+        OTHER = "other"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        UPHELD = "upheld"
+        REJECTED = "rejected"
+
+    # A member raises most disputes; staff may raise one too (member empty, raised_by set).
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="disputes", null=True, blank=True
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="disputes")
+    reason = models.CharField(max_length=32, choices=Reason.choices)
+    note = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_code = models.CharField(max_length=32, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"], name="dispute_idempotency_key_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def due_at(self):
+        """The review target: staff aim to decide every dispute within this time."""
+        from hashbank.disputes.selectors import review_target
+
+        return self.created_at + review_target()
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and timezone.now() > self.due_at

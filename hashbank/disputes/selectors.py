@@ -1,0 +1,40 @@
+"""Reads for disputes: the staff review queue and a member's own disputes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from hashbank.core.errors import NotFound
+from hashbank.disputes.models import Dispute
+
+
+def review_target() -> timedelta:
+    return timedelta(hours=int(getattr(settings, "HASHBANK_DISPUTE_TARGET_HOURS", 72)))
+
+
+def review_queue() -> QuerySet[Dispute]:
+    """Open disputes, oldest first; each has `due_at` (created + target) and `overdue`."""
+    return (
+        Dispute.objects.filter(status=Dispute.Status.OPEN)
+        .select_related("member", "signal")
+        .order_by("created_at", "pk")
+    )
+
+
+def disputes_for_member(member) -> QuerySet[Dispute]:
+    return (
+        Dispute.objects.filter(member=member)
+        .select_related("signal")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def dispute_for_member(member, dispute_id: int) -> Dispute:
+    """A member's own dispute; another member's is reported as absent, never as forbidden."""
+    dispute = disputes_for_member(member).filter(pk=dispute_id).first()
+    if dispute is None:
+        raise NotFound("No such dispute.", code="unknown_dispute")
+    return dispute

@@ -1,0 +1,129 @@
+"""Disputes: a member raises one against a signal; a reviewer upholds it (the signal leaves the
+feed) or rejects it. Members read the outcome through the API and the portal."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from hashbank.core.errors import Conflict, DomainError
+from hashbank.disputes.models import Dispute
+from member_portal.members import idempotency
+from member_portal.members.signals_lookup import find_signal
+
+UPHOLD_CODES = ("not_intimate_imagery", "not_the_person", "false_positive", "other")
+
+
+def _audit(actor, action: str, dispute: Dispute, **kw) -> None:
+    if actor is None:
+        return
+    from hashbank.audit.services import record_event
+
+    record_event(
+        actor=actor, action=action, target=f"dispute:{dispute.pk}", member=dispute.member, **kw
+    )
+
+
+def raise_dispute(
+    *,
+    member=None,
+    signal_type: str = "",
+    value: str = "",
+    signal=None,
+    reason: str,
+    note: str = "",
+    idempotency_key: str | None = None,
+    actor=None,
+) -> tuple[Dispute, bool]:
+    """(dispute, created); a retry with the same Idempotency-Key returns the first dispute.
+
+    Members name the signal by type and value; staff (actor, no member) may pass the Signal.
+    """
+    if member is None and actor is None:
+        raise DomainError("A dispute is raised by a member or a staff user.", code="no_raiser")
+    if reason not in Dispute.Reason.values:
+        raise DomainError(
+            f"reason must be one of {', '.join(Dispute.Reason.values)}.", code="invalid_reason"
+        )
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise DomainError("The note is limited to 2000 characters.", code="note_too_long")
+    if signal is None:
+        signal = find_signal(signal_type=signal_type, value=value)
+    payload = {"signal": signal.pk, "reason": reason, "note": note}
+
+    def create(fingerprint: str) -> Dispute:
+        return Dispute.objects.create(
+            member=member,
+            raised_by=actor,
+            signal=signal,
+            reason=reason,
+            note=note,
+            idempotency_key=idempotency.clean_key(idempotency_key),
+            request_fingerprint=fingerprint,
+        )
+
+    dispute, created = idempotency.once(
+        Dispute, member=member, key=idempotency_key, payload=payload, create=create
+    )
+    if created:
+        _audit(actor, "dispute.raised", dispute, after={"reason": reason})
+    return dispute, created
+
+
+def _lock_open(dispute: Dispute) -> Dispute:
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",))
+        .select_related("signal", "member")
+        .get(pk=dispute.pk)
+    )
+    if not dispute.is_open:
+        raise Conflict(f"This dispute was already {dispute.status}.", code="dispute_decided")
+    return dispute
+
+
+@transaction.atomic
+def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Dispute:
+    """The signal is wrong: it leaves the feed (a `remove` entry in the next checkpoint)."""
+    from hashbank.cases import services as cases
+
+    if reason_code not in UPHOLD_CODES:
+        raise DomainError(
+            f"reason_code must be one of {', '.join(UPHOLD_CODES)}.", code="invalid_reason_code"
+        )
+    dispute = _lock_open(dispute)
+    dispute.status = Dispute.Status.UPHELD
+    dispute.reviewer = reviewer
+    dispute.decision_code = reason_code
+    dispute.decision_reason = reason
+    dispute.decided_at = timezone.now()
+    dispute.save()
+    cases.remove_signal_after_review(signal=dispute.signal, reason="dispute_upheld")
+    _audit(
+        reviewer,
+        "dispute.upheld",
+        dispute,
+        before={"status": "open"},
+        after={"status": "upheld", "reason_code": reason_code},
+    )
+    return dispute
+
+
+@transaction.atomic
+def reject(*, dispute: Dispute, reviewer, reason: str) -> Dispute:
+    """The signal stays in the feed; the member sees why."""
+    dispute = _lock_open(dispute)
+    dispute.status = Dispute.Status.REJECTED
+    dispute.reviewer = reviewer
+    dispute.decision_code = "rejected"
+    dispute.decision_reason = reason
+    dispute.decided_at = timezone.now()
+    dispute.save()
+    _audit(
+        reviewer,
+        "dispute.rejected",
+        dispute,
+        before={"status": "open"},
+        after={"status": "rejected"},
+    )
+    return dispute

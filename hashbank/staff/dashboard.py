@@ -1,0 +1,115 @@
+"""The dashboard's figures: each a small read across apps, tolerant of an app not built yet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from hashbank.staff.selectors import match_report_model
+
+DAYS = 14
+
+
+def _days(now: dt.datetime) -> list[dt.date]:
+    today = now.date()
+    return [today - dt.timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
+
+
+def _per_day(qs, field_name: str, days: list[dt.date], extra: str | None = None) -> dict:
+    since = dt.datetime.combine(days[0], dt.time.min, tzinfo=dt.UTC)
+    values = ["day"] + ([extra] if extra else [])
+    rows = (
+        qs.filter(**{f"{field_name}__gte": since})
+        .annotate(day=TruncDate(field_name, tzinfo=dt.UTC))
+        .values(*values)
+        .annotate(n=Count("id"))
+    )
+    return {tuple(row[v] for v in values): row["n"] for row in rows}
+
+
+@dataclass
+class Dashboard:
+    days: list[dt.date]
+    submissions: list[int]
+    active_signals: int | None
+    reports_by_member: list[tuple[str, list[int]]]
+    open_disputes: int
+    overdue_disputes: int
+    oldest_dispute_age: dt.timedelta | None
+    dispute_age_buckets: list[tuple[str, int]]
+    sync: list = field(default_factory=list)
+    checkpoint_size: int | None = None
+    checkpoint_age: dt.timedelta | None = None
+
+    @property
+    def day_labels(self) -> list[str]:
+        return [d.strftime("%d %b") for d in self.days]
+
+
+def build() -> Dashboard:
+    now = timezone.now()
+    days = _days(now)
+    try:
+        from hashbank.cases.models import Case
+
+        subs = _per_day(Case.objects.all(), "created_at", days)
+    except ImportError:  # while an app is being built the rest of the dashboard still shows
+        subs = {}
+    submissions = [subs.get((d,), 0) for d in days]
+
+    active = None
+    try:
+        from hashbank.signals.models import Signal
+
+        active = Signal.objects.filter(state="active").count()
+    except ImportError:
+        pass
+
+    reports_by_member: list[tuple[str, list[int]]] = []
+    model = match_report_model()
+    if model is not None:
+        per = _per_day(model.objects.all(), "created_at", days, extra="member__slug")
+        for slug in sorted({key[1] for key in per}):
+            reports_by_member.append((slug, [per.get((d, slug), 0) for d in days]))
+
+    try:
+        from hashbank.disputes import selectors as disputes
+
+        ages = [now - created for created in disputes.review_queue().values_list("created_at", flat=True)]
+        target = disputes.review_target()
+    except ImportError:
+        ages, target = [], dt.timedelta(days=3)
+    buckets = [
+        ("under 1 day", sum(a < dt.timedelta(days=1) for a in ages)),
+        ("1 to 3 days", sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),
+        ("3 days or more", sum(a >= dt.timedelta(days=3) for a in ages)),
+    ]
+
+    from member_portal.members import selectors as members
+
+    board = Dashboard(
+        days=days,
+        submissions=submissions,
+        active_signals=active,
+        reports_by_member=reports_by_member,
+        open_disputes=len(ages),
+        overdue_disputes=sum(a > target for a in ages),
+        oldest_dispute_age=max(ages) if ages else None,
+        dispute_age_buckets=buckets,
+        sync=members.sync_statuses(),
+    )
+    try:
+        from hashbank.ledger import selectors as ledger
+
+        checkpoint = ledger.latest_checkpoint()
+    except (ImportError, AttributeError):
+        checkpoint = None
+    if checkpoint is not None:
+        board.checkpoint_size = checkpoint.size
+        # Re-signing refreshes signed_at even when nothing changed: that is sealing's heartbeat.
+        board.checkpoint_age = now - (getattr(checkpoint, "signed_at", None) or checkpoint.created_at)
+    return board

@@ -1,0 +1,72 @@
+"""The staff roles and the permissions each holds (as `app_label.codename`).
+
+Migration 0002 creates one Django group per role from a frozen copy of this table; change both.
+"""
+
+from __future__ import annotations
+
+CASEWORKER = "caseworker"
+DISPUTE_REVIEWER = "dispute reviewer"
+MEMBER_MANAGER = "member manager"
+ADMINISTRATOR = "administrator"
+AUDITOR = "auditor"
+
+_CASEWORK = {
+    "staff.view_dashboard",
+    "staff.view_cases",
+    "staff.add_case_note",
+    "staff.suspend_signal",
+    "staff.restore_signal",
+    "staff.withdraw_signal",
+    "staff.unlock_case",
+    "staff.assisted_submission",
+    "staff.view_disputes",
+}
+_REVIEW = {
+    "staff.view_dashboard",
+    "staff.view_cases",
+    "staff.add_case_note",
+    "staff.suspend_signal",
+    "staff.restore_signal",
+    "staff.view_disputes",
+    "staff.decide_dispute",
+}
+_MEMBERS = {
+    "staff.view_dashboard",
+    "staff.view_members",
+    "staff.manage_members",
+    "staff.manage_credentials",
+    "staff.view_keys",
+}
+# Auditors read everything and change nothing.
+_AUDIT = {
+    "staff.view_dashboard",
+    "staff.view_cases",
+    "staff.view_disputes",
+    "staff.view_members",
+    "staff.view_keys",
+    "audit.view_auditentry",
+    "audit.export_auditentry",
+}
+
+ROLES: dict[str, frozenset[str]] = {
+    CASEWORKER: frozenset(_CASEWORK),
+    DISPUTE_REVIEWER: frozenset(_REVIEW),
+    MEMBER_MANAGER: frozenset(_MEMBERS),
+    AUDITOR: frozenset(_AUDIT),
+    ADMINISTRATOR: frozenset(_CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff"}),
+}
+
+
+def sync_groups() -> None:
+    """Make the groups match ROLES (migration 0002 does this once; tests whose database is
+    flushed and operators who changed ROLES call it again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = [
+            Permission.objects.get(content_type__app_label=label, codename=codename)
+            for label, codename in (name.split(".") for name in sorted(names))
+        ]
+        group.permissions.set(perms)

@@ -1,0 +1,102 @@
+"""Writes the console makes itself: staff accounts, and console actions whose domain service does
+not audit on its own. Everything else calls the owning app's services with `actor=`."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hashbank.audit.services import record_event
+from hashbank.core.errors import Conflict, DomainError
+from hashbank.staff.models import RecoveryCodeDevice, StaffProfile
+from hashbank.staff.roles import ROLES
+
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def one_time_password() -> str:
+    """Five groups of four: ~100 bits, easy to read out or type from a terminal."""
+    raw = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(20))
+    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
+
+
+@transaction.atomic
+def create_staff_user(
+    *, username: str, roles: list[str], actor: Any = None, email: str = ""
+) -> tuple[Any, str]:
+    """A staff account with a one-time password (returned once); it must enrol TOTP and choose a
+    new password at first sign-in."""
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        raise DomainError(f"Roles must be among: {', '.join(ROLES)}.", code="invalid_role")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+    password = one_time_password()
+    user = User(username=username, email=email, is_staff=True, is_active=True)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.set(Group.objects.filter(name__in=roles))
+    StaffProfile.objects.create(user=user, must_change_password=True)
+    record_event(
+        actor=actor or "manage.py",
+        action="staff.user_created",
+        target=f"user:{user.pk}",
+        after={"username": username, "roles": sorted(roles)},
+    )
+    return user, password
+
+
+@transaction.atomic
+def reset_second_factor(*, user: Any, actor: Any) -> None:
+    """The person lost their phone: their next sign-in enrols a new authenticator."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    record_event(
+        actor=actor,
+        action="staff.second_factor_reset",
+        target=f"user:{user.pk}",
+        before={"totp_devices": removed},
+        after={"totp_devices": 0},
+    )
+
+
+@transaction.atomic
+def set_active(*, user: Any, active: bool, actor: Any) -> None:
+    if user.pk == getattr(actor, "pk", None) and not active:
+        raise DomainError("You cannot deactivate your own account.", code="own_account")
+    before = user.is_active
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(
+        actor=actor,
+        action="staff.user_activated" if active else "staff.user_deactivated",
+        target=f"user:{user.pk}",
+        before={"active": before},
+        after={"active": active},
+    )
+
+
+@transaction.atomic
+def withdraw_signal(*, case: Any, case_signal: Any, actor: Any, reason: str = "") -> Any:
+    """A caseworker withdraws a hash on the person's behalf (cases.withdraw does not audit)."""
+    from hashbank.cases import services as cases
+
+    before = case_signal.status
+    changed = cases.withdraw(case=case, case_signal_ids=[case_signal.pk])
+    if not changed:
+        raise DomainError("This hash is already withdrawn or removed.", code="invalid_transition")
+    record_event(
+        actor=actor,
+        action="case.signal_withdrawn",
+        target=f"case:{case.number}",
+        before={"case_signal": case_signal.pk, "status": before},
+        after={"case_signal": case_signal.pk, "status": "withdrawn", "reason": reason},
+    )
+    return changed[0]

@@ -1,0 +1,194 @@
+"""Cases: find one by number, read its signals, timeline and notes, and act on it. Every change
+goes through hashbank.cases.services (which go through signals.services to the ledger)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hashbank.core.errors import DomainError, NotFound, error_response
+from hashbank.staff import selectors
+from hashbank.staff import services as staff_services
+from hashbank.staff.access import staff_required
+
+
+def _case_or_404(number: str):
+    from hashbank.cases import selectors as cases
+
+    case = cases.case_by_number(number)
+    if case is None:
+        raise NotFound("No case has that number.", code="unknown_case")
+    return case
+
+
+@require_GET
+@staff_required("staff.view_cases")
+def find(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("number", "").strip()
+    error = ""
+    if number:
+        from hashbank.cases import selectors as cases
+
+        case = cases.case_by_number(number)
+        if case is not None:
+            return redirect("staff:case", number=case.number)
+        error = "No case has that number. Check it with the person and try again."
+    return render(
+        request,
+        "staff/cases_find.html",
+        {"nav": "cases", "number": number, "error": error},
+        status=404 if error else 200,
+    )
+
+
+@require_GET
+@staff_required("staff.view_cases")
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        case = _case_or_404(number)
+    except NotFound:
+        return render(
+            request,
+            "staff/cases_find.html",
+            {"nav": "cases", "number": number, "error": "No case has that number."},
+            status=404,
+        )
+    rows = selectors.case_signal_rows(case)
+    context = {
+        "nav": "cases",
+        "case": case,
+        "rows": rows,
+        "timeline": selectors.case_timeline(case, rows),
+        "notes": case.notes.select_related("author").order_by("created_at"),
+    }
+    return render(request, "staff/case_detail.html", context)
+
+
+def _act(request: HttpRequest, number: str, action, done: str) -> HttpResponse:
+    """Run one action on a case; domain refusals come back as a message on the case page."""
+    try:
+        case = _case_or_404(number)
+    except NotFound:
+        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+    try:
+        action(case)
+        messages.success(request, done)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("staff:case", number=case.number)
+
+
+def _case_signal(case, pk: int):
+    from hashbank.cases.models import CaseSignal
+
+    return get_object_or_404(CaseSignal, case=case, pk=pk)
+
+
+@require_POST
+@staff_required("staff.suspend_signal")
+def suspend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    from hashbank.cases import services as cases
+
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        number,
+        lambda case: cases.suspend(
+            case_signal=_case_signal(case, pk), actor=request.user, reason=reason
+        ),
+        "The hash is suspended from the feed while it is reviewed.",
+    )
+
+
+@require_POST
+@staff_required("staff.restore_signal")
+def restore(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    from hashbank.cases import services as cases
+
+    return _act(
+        request,
+        number,
+        lambda case: cases.restore(case_signal=_case_signal(case, pk), actor=request.user),
+        "The hash is back in the feed.",
+    )
+
+
+@require_POST
+@staff_required("staff.withdraw_signal")
+def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        number,
+        lambda case: staff_services.withdraw_signal(
+            case=case, case_signal=_case_signal(case, pk), actor=request.user, reason=reason
+        ),
+        "The hash is withdrawn; it leaves the feed at the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.unlock_case")
+def unlock(request: HttpRequest, number: str) -> HttpResponse:
+    from hashbank.cases import services as cases
+
+    return _act(
+        request,
+        number,
+        lambda case: cases.unlock_case(case=case, actor=request.user),
+        "The case is unlocked; the person can use their PIN again.",
+    )
+
+
+@require_POST
+@staff_required("staff.add_case_note")
+def add_note(request: HttpRequest, number: str) -> HttpResponse:
+    from hashbank.cases import services as cases
+
+    return _act(
+        request,
+        number,
+        lambda case: cases.add_note(
+            case=case, actor=request.user, text=request.POST.get("text", "")
+        ),
+        "Note added.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("staff.assisted_submission")
+def assisted(request: HttpRequest) -> HttpResponse:
+    """GET: the page that hashes files on this device. POST (JSON, from staff/assisted.js):
+    {hashes, attestations} -> {number, pin, url}; the PIN is shown once, to read to the person."""
+    if request.method == "GET":
+        return render(request, "staff/assisted.html", {"nav": "assisted"})
+    from hashbank.cases import services as cases
+
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return error_response(DomainError("The body is not JSON.", code="malformed_json"))
+    if not isinstance(body, dict):
+        return error_response(DomainError("The body is a JSON object.", code="malformed_json"))
+    try:
+        case, pin = cases.submit_case(
+            hashes=body.get("hashes"),
+            attestations=body.get("attestations"),
+            staff_assisted=True,
+            actor=request.user,
+        )
+    except DomainError as error:
+        return error_response(error)
+    return JsonResponse(
+        {
+            "number": case.number,
+            "pin": pin,
+            "url": reverse("staff:case", kwargs={"number": case.number}),
+        },
+        status=201,
+    )

@@ -1,0 +1,52 @@
+"""The dashboard: the bank's health at a glance, charts drawn as inline SVG with tables beside."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from hashbank.staff import charts, dashboard
+from hashbank.staff.access import staff_required
+
+# A checkpoint older than this means sealing (or its periodic re-signing) has stalled.
+STALE_CHECKPOINT_SECONDS = 15 * 60
+
+
+@require_GET
+@staff_required("staff.view_dashboard")
+def index(request: HttpRequest) -> HttpResponse:
+    board = dashboard.build()
+    labels = board.day_labels
+    context = {
+        "nav": "dashboard",
+        "board": board,
+        "submissions_chart": charts.bar_chart(
+            title="Cases submitted per day, last 14 days",
+            labels=labels,
+            series=[("cases", board.submissions)],
+        ),
+        "reports_chart": charts.bar_chart(
+            title="Match reports per day by member, last 14 days",
+            labels=labels,
+            series=board.reports_by_member or [("no reports", [0] * len(labels))],
+        ),
+        "disputes_chart": charts.bar_chart(
+            title="Open disputes by age",
+            labels=[name for name, _ in board.dispute_age_buckets],
+            series=[("open disputes", [n for _, n in board.dispute_age_buckets])],
+        ),
+        "lag_chart": charts.bar_chart(
+            title="Entries each member has not pulled yet",
+            labels=[s.member.slug for s in board.sync],
+            series=[("entries behind", [s.pull_lag or 0 for s in board.sync])],
+        ),
+        "sub_rows": list(zip(labels, board.submissions, strict=True)),
+        "report_rows": [
+            (label, [values[i] for _, values in board.reports_by_member])
+            for i, label in enumerate(labels)
+        ],
+        "checkpoint_stale": board.checkpoint_age is not None
+        and board.checkpoint_age.total_seconds() > STALE_CHECKPOINT_SECONDS,
+    }
+    return render(request, "staff/dashboard.html", context)

@@ -1,0 +1,101 @@
+"""The dispute review queue (oldest first, with a target time) and the decision page. Decisions
+go through hashbank.disputes.services: upholding removes the signal from the feed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from hashbank.core.errors import DomainError
+from hashbank.staff.access import staff_required
+
+
+@require_GET
+@staff_required("staff.view_disputes")
+def queue(request: HttpRequest) -> HttpResponse:
+    from hashbank.disputes import selectors as disputes
+
+    open_disputes = list(disputes.review_queue()[:500])
+    return render(
+        request,
+        "staff/review_queue.html",
+        {
+            "nav": "disputes",
+            "disputes": open_disputes,
+            "now": timezone.now(),
+            "target": disputes.review_target(),
+        },
+    )
+
+
+@require_GET
+@staff_required("staff.view_disputes")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from hashbank.cases.models import CaseSignal
+    from hashbank.disputes.models import Dispute
+    from hashbank.disputes.services import UPHOLD_CODES
+
+    dispute = get_object_or_404(
+        Dispute.objects.select_related("member", "signal", "reviewer"), pk=pk
+    )
+    holders = (
+        CaseSignal.objects.filter(signal=dispute.signal)
+        .select_related("case")
+        .order_by("case__created_at")
+    )
+    return render(
+        request,
+        "staff/review_detail.html",
+        {"nav": "disputes", "dispute": dispute, "holders": holders, "uphold_codes": UPHOLD_CODES},
+    )
+
+
+def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
+    from hashbank.disputes.models import Dispute
+
+    dispute = get_object_or_404(Dispute, pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Write the reason the member will read.")
+        return redirect("staff:review_detail", pk=pk)
+    try:
+        decide(dispute, reason[:4000])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("staff:review_detail", pk=pk)
+    return redirect("staff:review_queue")
+
+
+@require_POST
+@staff_required("staff.decide_dispute")
+def uphold(request: HttpRequest, pk: int) -> HttpResponse:
+    from hashbank.disputes import services
+
+    def decide(dispute, reason: str) -> None:
+        services.uphold(
+            dispute=dispute,
+            reviewer=request.user,
+            reason_code=request.POST.get("reason_code", ""),
+            reason=reason,
+        )
+        messages.success(
+            request,
+            f"Dispute {dispute.pk} upheld: the signal leaves the feed at the next checkpoint.",
+        )
+
+    return _decide(request, pk, decide)
+
+
+@require_POST
+@staff_required("staff.decide_dispute")
+def reject(request: HttpRequest, pk: int) -> HttpResponse:
+    from hashbank.disputes import services
+
+    def decide(dispute, reason: str) -> None:
+        services.reject(dispute=dispute, reviewer=request.user, reason=reason)
+        messages.success(request, f"Dispute {dispute.pk} rejected: the signal stays in the feed.")
+
+    return _decide(request, pk, decide)

@@ -1,0 +1,183 @@
+"""Members: onboard a platform, invite its portal users, issue and revoke credentials, suspend or
+reactivate it, and see how far behind the feed it is. All writes are member_portal.members.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hashbank.core.errors import DomainError
+from hashbank.staff.access import staff_required
+
+
+def _member(slug: str):
+    from member_portal.members.models import Member
+
+    return get_object_or_404(Member, slug=slug)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("staff.view_members")
+def index(request: HttpRequest) -> HttpResponse:
+    from member_portal.members import selectors
+
+    errors = ""
+    if request.method == "POST":
+        if not request.user.has_perm("staff.manage_members"):
+            from hashbank.staff.access import forbidden
+
+            return forbidden(request)
+        from member_portal.members import services
+
+        try:
+            member = services.create_member(
+                slug=request.POST.get("slug", "").strip(),
+                name=request.POST.get("name", "").strip(),
+                actor=request.user,
+            )
+        except DomainError as error:
+            errors = error.message
+        except ValidationError as error:  # full_clean: a slug with spaces, a name too long
+            errors = "; ".join(error.messages)
+        else:
+            messages.success(
+                request, f"Member {member.slug} onboarded. Issue it a credential next."
+            )
+            return redirect("staff:member", slug=member.slug)
+    return render(
+        request,
+        "staff/members.html",
+        {"nav": "members", "statuses": selectors.sync_statuses(), "error": errors},
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+@staff_required("staff.view_members")
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from member_portal.members import selectors
+    from member_portal.members.models import SCOPES
+
+    member = _member(slug)
+    return render(
+        request,
+        "staff/member_detail.html",
+        {
+            "nav": "members",
+            "member": member,
+            "sync": selectors.sync_status(member),
+            "credentials": selectors.credentials_for_member(member),
+            "users": member.users.select_related("user").order_by("invited_at"),
+            "scopes": SCOPES,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _run(request: HttpRequest, slug: str, action, done: str) -> HttpResponse:
+    member = _member(slug)
+    try:
+        shown = action(member)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("staff:member", slug=slug)
+    if shown:  # a token or an invitation: shown on this response only, never stored in clear
+        return render(
+            request,
+            "staff/shown_once.html",
+            {"nav": "members", "member": member, "title": done, "secret": shown},
+        )
+    messages.success(request, done)
+    return redirect("staff:member", slug=slug)
+
+
+@require_POST
+@staff_required("staff.manage_credentials")
+def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
+    from member_portal.members import services
+
+    def issue(member) -> str:
+        days = request.POST.get("expires_days", "").strip()
+        if days and not days.isdigit():
+            raise DomainError("The expiry is a number of days.", code="invalid_expiry")
+        expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
+        ips = [ip for ip in request.POST.get("allowed_ips", "").replace(",", " ").split() if ip]
+        _, token = services.issue_credential(
+            member=member,
+            scopes=request.POST.getlist("scopes") or None,
+            label=request.POST.get("label", "").strip(),
+            expires_at=expires_at,
+            allowed_ips=ips,
+            actor=request.user,
+        )
+        return token
+
+    return _run(request, slug, issue, "Credential issued")
+
+
+@require_POST
+@staff_required("staff.manage_credentials")
+def revoke_credential(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from member_portal.members import services
+
+    def revoke(member) -> None:
+        credential = get_object_or_404(member.credentials, pk=pk)
+        if credential.is_revoked:
+            raise DomainError("This credential is already revoked.", code="already_revoked")
+        services.revoke_credential(credential=credential, actor=request.user)
+
+    return _run(request, slug, revoke, "Credential revoked: it stops working now.")
+
+
+@require_POST
+@staff_required("staff.manage_members")
+def invite(request: HttpRequest, slug: str) -> HttpResponse:
+    from member_portal.members import services
+
+    def invite_user(member) -> str:
+        username = request.POST.get("username", "").strip()
+        if not username:
+            raise DomainError("Give the new user a username.", code="invalid_username")
+        _, code = services.invite_user(
+            member=member,
+            username=username,
+            email=request.POST.get("email", "").strip(),
+            actor=request.user,
+        )
+        return code
+
+    return _run(request, slug, invite_user, "Invitation created")
+
+
+@require_POST
+@staff_required("staff.manage_members")
+def suspend(request: HttpRequest, slug: str) -> HttpResponse:
+    from member_portal.members import services
+
+    def run(member) -> None:
+        if not member.is_active:
+            raise DomainError("This member is already suspended.", code="already_suspended")
+        services.suspend_member(
+            member=member, actor=request.user, reason=request.POST.get("reason", "").strip()[:500]
+        )
+
+    return _run(request, slug, run, "Member suspended: its credentials stop working now.")
+
+
+@require_POST
+@staff_required("staff.manage_members")
+def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
+    from member_portal.members import services
+
+    def run(member) -> None:
+        if member.is_active:
+            raise DomainError("This member is already active.", code="already_active")
+        services.reactivate_member(member=member, actor=request.user)
+
+    return _run(request, slug, run, "Member reactivated.")

@@ -1,0 +1,120 @@
+"""The JSON API the victim pages use: submit hashes, read a case's status, withdraw.
+
+Plain Django views (not DRF) so that CsrfViewMiddleware protects them: the page sends the token
+in X-CSRFToken. Case number and PIN travel in POST bodies, never in URLs (which end up in logs).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from hashbank.cases import pins, selectors, services
+from hashbank.cases.errors import InvalidSubmission
+from hashbank.core.errors import DomainError, error_response
+from hashbank.submissions import throttle
+
+
+def _json_body(request: HttpRequest, allowed: set[str]) -> dict[str, Any]:
+    if request.content_type != "application/json":
+        raise InvalidSubmission("Send JSON (Content-Type: application/json).", code="not_json")
+    try:
+        body = json.loads(request.body)
+    except RequestDataTooBig:
+        raise InvalidSubmission("The request is too large.", code="body_too_large") from None
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidSubmission("The body is not valid JSON.", code="malformed_json") from None
+    if not isinstance(body, dict):
+        raise InvalidSubmission("The body must be a JSON object.", code="malformed_json")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise InvalidSubmission(
+            "Unknown fields.", code="unknown_field", detail={"fields": unknown[:10]}
+        )
+    return body
+
+
+def _json_view(view):
+    """POST only; domain errors become the one JSON error shape; every answer is uncacheable."""
+
+    def wrapper(request: HttpRequest) -> JsonResponse:
+        if request.method != "POST":
+            response = JsonResponse(
+                {"error": {"code": "method_not_allowed", "message": "Use POST."}}, status=405
+            )
+            response["Allow"] = "POST"
+            return response
+        try:
+            return view(request)
+        except DomainError as error:
+            return error_response(error)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return never_cache(wrapper)
+
+
+def _authenticate(request: HttpRequest, body: dict[str, Any]):
+    throttle.check_pin(request)
+    number, pin = body.get("case_number"), body.get("pin")
+    if not isinstance(number, str) or not isinstance(pin, str):
+        raise InvalidSubmission("Send case_number and pin as strings.", code="missing_credentials")
+    return services.authenticate_case(number=number, pin=pin)
+
+
+def status_payload(case) -> dict[str, Any]:
+    return {
+        "case_number": pins.format_case_number(case.number),
+        "hashes": [
+            {"id": item.id, "type": item.signal_type, "status": item.status}
+            for item in selectors.case_status(case)
+        ],
+    }
+
+
+@_json_view
+def submit(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/submissions {hashes: [{type, value, quality?}], attestations: {...}}."""
+    throttle.check_submission(request)
+    body = _json_body(request, {"hashes", "attestations"})
+    case, pin = services.submit_case(
+        hashes=body.get("hashes"),
+        attestations=body.get("attestations"),
+        language=get_language() or "",
+    )
+    return JsonResponse(
+        {
+            "case_number": pins.format_case_number(case.number),
+            "pin": pins.format_pin(pin),
+        },
+        status=201,
+    )
+
+
+@_json_view
+def case_status(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/cases/status {case_number, pin}."""
+    body = _json_body(request, {"case_number", "pin"})
+    case = _authenticate(request, body)
+    return JsonResponse(status_payload(case))
+
+
+@_json_view
+def withdraw(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}."""
+    body = _json_body(request, {"case_number", "pin", "hashes"})
+    wanted = body.get("hashes")
+    if wanted != "all" and not (
+        isinstance(wanted, list)
+        and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
+        and all(type(item) is int for item in wanted)
+    ):
+        raise InvalidSubmission('Send hashes as a list of ids or "all".', code="invalid_hash_ids")
+    case = _authenticate(request, body)
+    services.withdraw(case=case, case_signal_ids=None if wanted == "all" else wanted)
+    return JsonResponse(status_payload(case))

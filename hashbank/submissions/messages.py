@@ -1,0 +1,99 @@
+"""Every victim-facing sentence the code (not a template) shows, in one translatable place.
+
+Domain errors carry English messages for API clients; the pages show these translations instead,
+chosen by the error's stable code. The page script gets its strings through `page_messages()`,
+rendered into the page as JSON (a non-executable script element, so the CSP allows it).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from hashbank.core.errors import DomainError
+
+
+def _error_texts() -> dict[str, str]:
+    return {
+        "wrong_case_or_pin": _(
+            "The case number or the PIN is not right. Please check and try again."
+        ),
+        "case_locked": _(
+            "This case is locked after too many wrong PINs. To unlock it, contact the helpline."
+        ),
+        "pin_retry_later": _("Too many wrong PINs. Please wait a moment and try again."),
+        "rate_limited": _("Too many attempts from this device. Please wait and try again later."),
+        "attestation_required": _("Please confirm each statement before sending."),
+        "no_hashes": _("There are no fingerprints to send."),
+        "too_many_hashes": _(
+            "A case can hold at most 1,000 fingerprints. Please send fewer files."
+        ),
+        "low_quality_pdq": _("One image fingerprint was too unreliable to send."),
+        "no_hash_file": _("Please choose the file the offline hasher wrote."),
+        "hash_file_too_large": _("That file is too large to be a file of fingerprints."),
+        "invalid_hash_file": _(
+            "That file is not a file of fingerprints from the offline hasher. Only that file "
+            "is accepted, never an image."
+        ),
+        "invalid_hash_ids": _("Please choose what to withdraw."),
+        "unknown_hash": _("That fingerprint is not part of this case."),
+        "csrf_failed": _("The page expired. Please reload it and try again."),
+        "network": _("Could not reach the server. Check your connection and try again."),
+    }
+
+
+def error_message(error: DomainError) -> str:
+    texts = _error_texts()
+    if error.code in texts:
+        return texts[error.code]
+    if error.code.startswith(("invalid_", "hash_file_", "degenerate_")) or error.code in (
+        "malformed_json",
+        "not_json",
+    ):
+        return texts["invalid_hash_file"]
+    return _("Something went wrong. Nothing was saved. Please try again.")
+
+
+def page_messages() -> dict[str, str]:
+    """Strings the submission page's script shows; keys are the script's names for them."""
+    return {
+        **{f"error.{code}": text for code, text in _error_texts().items()},
+        "error.other": _("Something went wrong. Nothing was saved. Please try again."),
+        "file.waiting": _("Waiting"),
+        "file.decoding": _("Opening the image on this device"),
+        "file.hashing": _("Making the fingerprint"),
+        "file.done": _("Fingerprint ready"),
+        "file.failed": _("Could not make a fingerprint of this file"),
+        "file.remove": _("Remove %(name)s"),
+        "file.preview": _("Preview of %(name)s (stays on this device)"),
+        "file.nopreview": _("No preview for this kind of file."),
+        "file.md5only": _(
+            "Videos and other files that are not images get an exact fingerprint (MD5) only: it "
+            "matches identical copies."
+        ),
+        "file.heic": _(
+            "This browser cannot open HEIC photos, so only an exact fingerprint (MD5) was made. "
+            "For a fingerprint that also matches resized copies, convert the photo to JPEG first."
+        ),
+        "file.undecodable": _(
+            "This image could not be opened (it may be damaged or in an unusual format), so only "
+            "an exact fingerprint (MD5) was made."
+        ),
+        "file.lowQuality": _(
+            "This image has too little detail (for example, mostly one colour) for a reliable "
+            "similarity fingerprint, so only an exact fingerprint (MD5) will be sent."
+        ),
+        "file.rotated": _(
+            "This photo is stored rotated; two similarity fingerprints are sent, one for each way."
+        ),
+        "files.count": _("%(count)s file(s) selected, %(done)s ready."),
+        "files.busy": _("Please wait until every file has its fingerprint."),
+        "files.none": _("Please add at least one file."),
+        "review.md5": _("Exact fingerprint (MD5)"),
+        "review.pdq": _("Similarity fingerprint (PDQ)"),
+        "review.pdqOriented": _("Similarity fingerprint of the rotated view (PDQ)"),
+        "review.total": _("%(count)s fingerprint(s) will be sent. No image, no file name."),
+        "result.file": _("hashbank case number: %(number)s\nPIN: %(pin)s\n"),
+        "result.filename": _("hashbank-case.txt"),
+        "sending": _("Sending fingerprints…"),
+        "eligibility.answer": _("Please answer both questions."),
+    }

@@ -1,0 +1,303 @@
+// The submission page: eligibility, files (hashed on this device), review and consent, result.
+// Only fingerprints are sent (POST /api/v1/submissions); the files never leave the page, and
+// their previews are object URLs that are revoked as soon as they are not shown.
+import { hashFile, stopHashing, LOW_QUALITY } from "./hasher.js";
+
+const $ = (id) => document.getElementById(id);
+const messages = JSON.parse($("hb-messages").textContent);
+const t = (key, values = {}) =>
+  (messages[key] || key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+
+const flow = $("flow");
+const steps = ["step-eligibility", "step-files", "step-review", "step-result"];
+const files = []; // {id, file, url, state, result, item}
+let nextId = 1;
+
+function show(stepId, { focus = true } = {}) {
+  for (const id of steps) $(id).hidden = id !== stepId;
+  const step = $(stepId);
+  $("step-indicator").textContent = step.dataset.stepLabel;
+  // Moving focus to the new step's heading tells screen-reader and keyboard users where they are.
+  if (focus) step.querySelector("h2").focus();
+}
+
+function showError(element, text) {
+  element.textContent = text;
+  element.hidden = !text;
+}
+
+// Step 1: eligibility.
+$("eligibility-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const adult = form.elements.adult.value;
+  const depicted = form.elements.depicted.value;
+  $("under-18").hidden = adult !== "no";
+  $("not-depicted").hidden = !(adult === "yes" && depicted === "no");
+  if (!adult || !depicted) {
+    showError($("eligibility-error"), t("eligibility.answer"));
+    return;
+  }
+  showError($("eligibility-error"), "");
+  if (adult === "no") return $("under-18").focus();
+  if (depicted === "no") return $("not-depicted").focus();
+  $("consent-adult").checked = true;
+  $("consent-depicted").checked = true;
+  show("step-files");
+});
+
+// Step 2: files.
+const input = $("file-input");
+const dropzone = $("dropzone");
+input.addEventListener("change", () => {
+  addFiles(input.files);
+  input.value = "";
+});
+dropzone.addEventListener("dragover", (event) => {
+  event.preventDefault();
+  dropzone.classList.add("dragging");
+});
+dropzone.addEventListener("dragleave", () => dropzone.classList.remove("dragging"));
+dropzone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropzone.classList.remove("dragging");
+  addFiles(event.dataTransfer.files);
+});
+// A file dropped outside the drop zone must not make the browser navigate away and show it.
+window.addEventListener("dragover", (event) => event.preventDefault());
+window.addEventListener("drop", (event) => event.preventDefault());
+
+function addFiles(list) {
+  for (const file of list) {
+    const entry = { id: nextId++, file, url: null, state: "waiting", result: null };
+    entry.item = renderFile(entry);
+    files.push(entry);
+  }
+  showError($("files-error"), "");
+  updateCount();
+  pump();
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key in node && key !== "list") node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+function renderFile(entry) {
+  const { file } = entry;
+  const isImage = file.type.startsWith("image/") || /\.(heic|heif)$/i.test(file.name);
+  let preview;
+  if (isImage) {
+    entry.url = URL.createObjectURL(file);
+    preview = el("img", { src: entry.url, alt: t("file.preview", { name: file.name }), class: "preview" });
+    preview.addEventListener("error", () => preview.replaceWith(el("span", { class: "preview preview-none" })));
+  } else if (file.type.startsWith("video/")) {
+    // The first frame, decoded locally from an object URL; nothing is played or sent.
+    entry.url = URL.createObjectURL(file);
+    preview = el("video", { src: entry.url, muted: true, preload: "metadata", class: "preview" });
+    preview.setAttribute("aria-label", t("file.preview", { name: file.name }));
+  } else {
+    preview = el("span", { class: "preview preview-none", role: "img", "aria-label": t("file.nopreview") });
+  }
+  const progressId = `progress-${entry.id}`;
+  const label = el("span", { class: "file-state", id: `${progressId}-label` }, t("file.waiting"));
+  const progress = el("progress", { id: progressId, max: 100, value: 0 });
+  progress.setAttribute("aria-labelledby", `${progressId}-name ${progressId}-label`);
+  const remove = el("button", { type: "button", class: "button-small" }, "×");
+  remove.setAttribute("aria-label", t("file.remove", { name: file.name }));
+  remove.addEventListener("click", () => removeFile(entry));
+  const notes = el("p", { class: "file-notes" });
+  const item = el(
+    "li",
+    { class: "file" },
+    preview,
+    el("div", { class: "file-body" }, el("span", { class: "file-name", id: `${progressId}-name` }, file.name), progress, label, notes),
+    remove,
+  );
+  entry.progress = progress;
+  entry.label = label;
+  entry.notes = notes;
+  $("file-list").append(item);
+  return item;
+}
+
+function removeFile(entry) {
+  const index = files.indexOf(entry);
+  if (index < 0) return;
+  files.splice(index, 1);
+  if (entry.url) URL.revokeObjectURL(entry.url);
+  const next = entry.item.nextElementSibling || entry.item.previousElementSibling;
+  entry.item.remove();
+  entry.removed = true;
+  updateCount();
+  (next ? next.querySelector("button") : input.nextElementSibling).focus();
+}
+
+function updateCount() {
+  const done = files.filter((entry) => entry.state === "done" || entry.state === "failed").length;
+  $("files-status").textContent = files.length ? t("files.count", { count: files.length, done }) : "";
+}
+
+let busy = false;
+async function pump() {
+  if (busy) return;
+  const entry = files.find((candidate) => candidate.state === "waiting");
+  if (!entry) return;
+  busy = true;
+  entry.state = "hashing";
+  try {
+    entry.result = await hashFile(entry.file, { onProgress: (p) => progress(entry, p) });
+    entry.state = "done";
+  } catch (error) {
+    entry.state = "failed";
+  }
+  busy = false;
+  if (!entry.removed) finishFile(entry);
+  updateCount();
+  pump();
+}
+
+function progress(entry, { phase, done, total }) {
+  // Decoding and PDQ take the first half for images, the MD5 pass the rest (all of it otherwise).
+  const fraction = total ? done / total : 0;
+  const isImage = entry.file.type.startsWith("image/");
+  let value = fraction * 100;
+  if (isImage) value = phase === "md5" ? 50 + fraction * 50 : phase === "pdq" ? 25 + fraction * 25 : fraction * 25;
+  entry.progress.value = Math.max(entry.progress.value, Math.min(100, value));
+  entry.label.textContent = t(phase === "decode" ? "file.decoding" : "file.hashing");
+}
+
+function finishFile(entry) {
+  const r = entry.result;
+  entry.progress.value = 100;
+  entry.label.textContent = t(entry.state === "done" ? "file.done" : "file.failed");
+  const notes = [];
+  if (r && r.decodeError) notes.push(t(r.decodeError === "heic_unsupported" ? "file.heic" : "file.undecodable"));
+  if (r && r.pdq && r.quality < LOW_QUALITY) notes.push(t("file.lowQuality"));
+  if (r && r.pdqOriented) notes.push(t("file.rotated"));
+  if (r && !r.pdq && !r.decodeError) notes.push(t("file.md5only"));
+  entry.notes.textContent = notes.join(" ");
+}
+
+/** What is sent for one file: its MD5, and PDQ hashes reliable enough to publish. */
+function hashesOf(result) {
+  const out = [{ type: "md5", value: result.md5, label: "review.md5" }];
+  if (result.pdq && result.quality >= LOW_QUALITY) {
+    out.push({ type: "pdq", value: result.pdq, quality: result.quality, label: "review.pdq" });
+  }
+  if (result.pdqOriented && result.qualityOriented >= LOW_QUALITY) {
+    out.push({ type: "pdq", value: result.pdqOriented, quality: result.qualityOriented, label: "review.pdqOriented" });
+  }
+  return out;
+}
+
+$("files-back").addEventListener("click", () => show("step-eligibility"));
+$("files-next").addEventListener("click", () => {
+  if (!files.length) return showError($("files-error"), t("files.none"));
+  if (files.some((entry) => entry.state === "waiting" || entry.state === "hashing")) {
+    return showError($("files-error"), t("files.busy"));
+  }
+  showError($("files-error"), "");
+  renderReview();
+  show("step-review");
+});
+
+// Step 3: review and consent.
+function collect() {
+  const seen = new Set();
+  const all = [];
+  for (const entry of files) {
+    if (entry.state !== "done") continue;
+    for (const hash of hashesOf(entry.result)) {
+      const key = `${hash.type}:${hash.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      all.push({ ...hash, name: entry.file.name });
+    }
+  }
+  return all;
+}
+
+function renderReview() {
+  const list = $("review-list");
+  list.replaceChildren();
+  const all = collect();
+  for (const hash of all) {
+    list.append(el("li", {}, el("span", { class: "file-name" }, hash.name), ": ", t(hash.label), " ", el("code", { class: "hash" }, hash.value)));
+  }
+  $("review-total").textContent = t("review.total", { count: all.length });
+}
+
+$("review-back").addEventListener("click", () => show("step-files"));
+$("consent-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const attestations = {
+    adult: form.elements.adult.checked,
+    depicted: form.elements.depicted.checked,
+    consent: form.elements.consent.checked,
+  };
+  if (!attestations.adult || !attestations.depicted || !attestations.consent) {
+    return showError($("submit-error"), t("error.attestation_required"));
+  }
+  const hashes = collect().map(({ type, value, quality }) => (quality === undefined ? { type, value } : { type, value, quality }));
+  if (!hashes.length) return showError($("submit-error"), t("error.no_hashes"));
+  const send = $("send");
+  send.disabled = true;
+  showError($("submit-error"), t("sending"));
+  let response;
+  let body = null;
+  try {
+    response = await fetch(flow.dataset.api, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": flow.querySelector("[name=csrfmiddlewaretoken]").value,
+      },
+      body: JSON.stringify({ hashes, attestations }),
+    });
+    body = await response.json().catch(() => null);
+  } catch (error) {
+    send.disabled = false;
+    return showError($("submit-error"), t("error.network"));
+  }
+  send.disabled = false;
+  if (!response.ok) {
+    const code = body && body.error ? body.error.code : "other";
+    return showError($("submit-error"), messages[`error.${code}`] || t("error.other"));
+  }
+  showError($("submit-error"), "");
+  showResult(body);
+});
+
+// Step 4: the case number and PIN, shown once.
+function showResult({ case_number: number, pin }) {
+  for (const entry of files.splice(0)) if (entry.url) URL.revokeObjectURL(entry.url);
+  $("file-list").replaceChildren();
+  $("review-list").replaceChildren();
+  stopHashing();
+  $("result-number").textContent = number;
+  $("result-pin").textContent = pin;
+  const text = t("result.file", { number, pin });
+  $("save-file").onclick = () => {
+    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    const link = el("a", { href: url, download: t("result.filename") });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  show("step-result");
+}
+$("print").addEventListener("click", () => window.print());
+
+window.addEventListener("pagehide", () => stopHashing());
+flow.hidden = false;
+show("step-eligibility", { focus: false });

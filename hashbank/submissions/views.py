@@ -1,0 +1,159 @@
+"""The victim-facing pages: home, the submission form (and its no-JavaScript upload), status.
+
+Pages read top to bottom; rules live in cases.services. Nothing here sets a cookie except the
+CSRF token the forms need (and the language switcher's choice, set by Django's set_language).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from hashbank.cases import pins, selectors, services
+from hashbank.cases.errors import InvalidSubmission
+from hashbank.core.errors import DomainError, RateLimited
+from hashbank.submissions import throttle
+from hashbank.submissions.messages import error_message, page_messages
+
+MAX_OFFLINE_FILE_BYTES = 512 * 1024
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "submissions/home.html")
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_GET
+def submit_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "submissions/submit.html", {"messages_json": page_messages()})
+
+
+def _offline_hashes(data: bytes) -> list[dict[str, Any]]:
+    """The offline hasher's JSON file -> the hashes submit_case takes (MD5s, reliable PDQs)."""
+    from hashbank.hasher.format import parse_hash_file, signals_from_entries
+
+    hashes = []
+    for signal in signals_from_entries(parse_hash_file(data)):
+        item = {"type": signal["signal_type"], "value": signal["value"]}
+        if signal["quality"] is not None:
+            item["quality"] = signal["quality"]
+        hashes.append(item)
+    return hashes
+
+
+def _render_result(request: HttpRequest, case, pin: str) -> HttpResponse:
+    number, pin_text = pins.format_case_number(case.number), pins.format_pin(pin)
+    saved = _("hashbank case number: %(number)s\nPIN: %(pin)s\n") % {
+        "number": number,
+        "pin": pin_text,
+    }
+    return render(
+        request,
+        "submissions/result.html",
+        {"case_number": number, "pin": pin_text, "saved_text": saved},
+        status=201,
+    )
+
+
+@never_cache
+@require_POST
+def offline_submit(request: HttpRequest) -> HttpResponse:
+    """The no-JavaScript path: upload the offline hasher's JSON file (hashes only) and attest."""
+    try:
+        throttle.check_submission(request)
+        upload = request.FILES.get("hash_file")
+        if upload is None:
+            raise InvalidSubmission("Choose the file of hashes.", code="no_hash_file")
+        if upload.size > MAX_OFFLINE_FILE_BYTES:
+            raise InvalidSubmission("That file is too large.", code="hash_file_too_large")
+        attestations = {
+            name: request.POST.get(name) == "yes" for name in services.REQUIRED_ATTESTATIONS
+        }
+        case, pin = services.submit_case(
+            hashes=_offline_hashes(upload.read()),
+            attestations=attestations,
+            language=get_language() or "",
+        )
+    except DomainError as error:
+        return render(
+            request,
+            "submissions/offline_error.html",
+            {"error": error_message(error)},
+            status=error.status,
+        )
+    return _render_result(request, case, pin)
+
+
+def _status_context(case, notice: str = "") -> dict[str, Any]:
+    return {
+        "case": case,
+        "case_number": pins.format_case_number(case.number),
+        "hashes": selectors.case_status(case),
+        "notice": notice,
+    }
+
+
+def _form_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    response = render(
+        request,
+        "submissions/status_form.html",
+        {"error": error_message(error), "case_number": request.POST.get("case_number", "")},
+        status=error.status,
+    )
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_page(request: HttpRequest) -> HttpResponse:
+    """Case number + PIN -> each hash's status, with withdrawal buttons (plain forms)."""
+    if request.method == "GET":
+        return render(request, "submissions/status_form.html")
+    try:
+        throttle.check_pin(request)
+        case = services.authenticate_case(
+            number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
+        )
+    except DomainError as error:
+        return _form_error(request, error)
+    context = _status_context(case)
+    context["pin"] = request.POST.get("pin", "")
+    return render(request, "submissions/status.html", context)
+
+
+@never_cache
+@require_POST
+def status_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw one hash (`hash` = its id) or all of them (`hash` = "all")."""
+    target = request.POST.get("hash", "")
+    try:
+        if target != "all" and not target.isdigit():
+            raise InvalidSubmission("Choose what to withdraw.", code="invalid_hash_ids")
+        throttle.check_pin(request)
+        case = services.authenticate_case(
+            number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
+        )
+        changed = services.withdraw(
+            case=case, case_signal_ids=None if target == "all" else [int(target)]
+        )
+    except DomainError as error:
+        return _form_error(request, error)
+    notice = (
+        _("Withdrawn. Platforms will stop matching it after their next update.")
+        if changed
+        else _("Nothing to withdraw: that was already withdrawn.")
+    )
+    context = _status_context(case, notice)
+    context["pin"] = request.POST.get("pin", "")
+    return render(request, "submissions/status.html", context)

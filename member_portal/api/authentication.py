@@ -1,0 +1,97 @@
+"""`Authorization: Bearer hbk_...` for DRF, the scope check, and the per-credential rate limit."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+
+from hashbank.core.errors import RateLimited
+from member_portal.members import services
+from member_portal.members.errors import InsufficientScope, InvalidCredential
+from member_portal.members.models import Credential, Member
+
+
+@dataclass(frozen=True)
+class MemberPrincipal:
+    """What `request.user` is on the member API: the member behind a credential."""
+
+    member: Member
+    credential: Credential
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_staff: bool = False
+
+    @property
+    def pk(self) -> int:
+        return self.member.pk
+
+
+class BearerAuthentication(BaseAuthentication):
+    keyword = b"bearer"
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header:
+            return None
+        if header[0].lower() != self.keyword or len(header) != 2:
+            raise InvalidCredential("Use the header `Authorization: Bearer <token>`.")
+        token = header[1].decode("latin-1")
+        credential = services.authenticate(token=token, ip=request.META.get("REMOTE_ADDR"))
+        return MemberPrincipal(member=credential.member, credential=credential), credential
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="hashbank"'
+
+
+def check_rate_limit(credential: Credential) -> None:
+    """A fixed one-minute window per credential, counted in the shared cache (Redis in
+    production, so every web node sees the same count)."""
+    limit = getattr(settings, "HASHBANK_API_RATE_LIMIT", 600)
+    if limit <= 0:
+        return
+    now = time.time()
+    window = int(now // 60)
+    key = f"hashbank:rl:{credential.pk}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > limit:
+        retry_after = max(1, int(60 - now % 60) + 1)
+        raise RateLimited(
+            f"More than {limit} requests a minute with this credential; slow down.",
+            retry_after=retry_after,
+        )
+
+
+class HasScope(BasePermission):
+    """The view's `required_scope` must be granted to the credential; rate limit applied here,
+    after authentication, so it is counted per credential."""
+
+    def has_permission(self, request, view) -> bool:
+        credential = request.auth
+        if not isinstance(credential, Credential):
+            from rest_framework.exceptions import NotAuthenticated
+
+            raise NotAuthenticated("Send `Authorization: Bearer <token>`.")
+        scope = getattr(view, "required_scope", None)
+        if scope and scope not in credential.scopes:
+            raise InsufficientScope(f"This credential lacks the scope {scope}.")
+        check_rate_limit(credential)
+        return True
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = "member_portal.api.authentication.BearerAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "hbk_<key id>_<secret>"}

@@ -1,0 +1,76 @@
+"""The base of every member API view: Bearer credential, scope, rate limit, `min_wait` hint,
+errors always as JSON (even from endpoints that answer in text or binary)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
+
+from hashbank.core.errors import DomainError, NotFound
+from member_portal.api.authentication import BearerAuthentication, HasScope
+
+MIN_WAIT_HEADER = "Hashbank-Min-Wait"
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT_LIVED = "private, max-age=10"
+
+
+def min_wait_seconds() -> int:
+    """How long a member should wait before polling again (the Safe Browsing idea)."""
+    return int(getattr(settings, "HASHBANK_MIN_WAIT_SECONDS", 60))
+
+
+class LenientNegotiation(DefaultContentNegotiation):
+    """Never 406: text and binary endpoints answer in their one format whatever Accept says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except Exception:
+            return renderers[0], renderers[0].media_type
+
+
+def int_param(
+    request, name: str, *, required: bool = True, default: int | None = None, minimum: int = 0
+) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        if required:
+            raise DomainError(
+                f"The query parameter {name!r} is required.", code="missing_parameter"
+            )
+        return default
+    if not raw.isdigit() or len(raw) > 18 or int(raw) < minimum:
+        raise DomainError(
+            f"{name!r} must be a whole number of at least {minimum}.", code="invalid_parameter"
+        )
+    return int(raw)
+
+
+def path_id(raw: str, *, code: str) -> int:
+    """A numeric path segment; anything else is simply not found (a JSON 404, not Django's page)."""
+    if not raw.isdigit() or len(raw) > 18:
+        raise NotFound("Not found.", code=code)
+    return int(raw)
+
+
+class MemberAPIView(APIView):
+    authentication_classes = [BearerAuthentication]
+    permission_classes = [HasScope]
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = LenientNegotiation
+    required_scope: str | None = None
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response[MIN_WAIT_HEADER] = str(min_wait_seconds())
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        response.setdefault("Vary", "Authorization")
+        return response

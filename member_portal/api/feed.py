@@ -1,0 +1,63 @@
+"""The one place the pull API meets the ledger (hashbank.ledger.selectors), so the views stay
+thin and the dependency is visible here. The wire encodings (member_portal.feed.wire) are the
+ledger's; entries pages and snapshots are the hot paths bench/member_feed.py measures."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from typing import Any, BinaryIO
+
+
+def _ledger():
+    from hashbank.ledger import selectors
+
+    return selectors
+
+
+def latest_checkpoint():
+    return _ledger().latest_checkpoint()
+
+
+def checkpoint_for_size(size: int):
+    return _ledger().checkpoint_for_size(size)
+
+
+def entries_page(start: int, end: int) -> bytes:
+    """The binary entries page [start, end) in the feed's wire encoding (leaf + disclosed value)."""
+    return _ledger().entries_page(start, end)
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    return list(_ledger().inclusion_proof(index, size))
+
+
+def consistency_proof(old_size: int, new_size: int) -> list[bytes]:
+    return list(_ledger().consistency_proof(old_size, new_size))
+
+
+def root_documents() -> list[Any]:
+    return list(_ledger().root_documents())
+
+
+def public_keys() -> list[Any]:
+    return list(_ledger().public_keys())
+
+
+def write_snapshot(out: BinaryIO, checkpoint=None) -> int:
+    """Write the snapshot (compact range + active set) at `checkpoint` (default: the latest) to
+    `out`; returns its tree size. Consistent even if a seal lands meanwhile: sealed entries never
+    change."""
+    checkpoint = checkpoint or _ledger().latest_checkpoint()
+    _ledger().write_snapshot(out, checkpoint)
+    return checkpoint.size
+
+
+def as_text(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode()
+    return value
+
+
+def b64_all(hashes: Iterable[bytes]) -> list[str]:
+    return [base64.b64encode(bytes(h)).decode() for h in hashes]

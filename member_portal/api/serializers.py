@@ -1,0 +1,45 @@
+"""Output shapes of the pull API's JSON endpoints (text and binary bodies are documented inline)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class WithMinWait(serializers.Serializer):
+    min_wait = serializers.IntegerField(help_text="seconds to wait before polling again")
+
+
+class InclusionProof(WithMinWait):
+    index = serializers.IntegerField()
+    size = serializers.IntegerField()
+    hashes = serializers.ListField(child=serializers.CharField(), help_text="base64, RFC 6962")
+
+
+class ConsistencyProof(WithMinWait):
+    old_size = serializers.IntegerField()
+    new_size = serializers.IntegerField()
+    hashes = serializers.ListField(child=serializers.CharField(), help_text="base64, RFC 6962")
+
+
+class RootDocuments(WithMinWait):
+    roots = serializers.ListField(child=serializers.JSONField())
+
+
+class PublicKeys(WithMinWait):
+    keys = serializers.ListField(child=serializers.JSONField())
+
+
+class SyncPosition(WithMinWait):
+    latest_size = serializers.IntegerField(allow_null=True)
+    last_pulled_size = serializers.IntegerField(allow_null=True)
+    last_pulled_at = serializers.DateTimeField(allow_null=True)
+    last_acked_size = serializers.IntegerField(allow_null=True)
+    last_acked_at = serializers.DateTimeField(allow_null=True)
+    pull_lag = serializers.IntegerField(allow_null=True)
+    ack_lag = serializers.IntegerField(allow_null=True)
+
+
+class AckInput(serializers.Serializer):
+    size = serializers.IntegerField(
+        min_value=0, max_value=2**62, help_text="tree size of the checkpoint you applied"
+    )

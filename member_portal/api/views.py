@@ -1,0 +1,290 @@
+"""The pull API: checkpoint, entries, proofs, roots and keys, snapshot, sync position."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+
+from hashbank.core.errors import DomainError, NotFound
+from member_portal.api import feed, selectors
+from member_portal.api import serializers as s
+from member_portal.api.base import (
+    IMMUTABLE,
+    SHORT_LIVED,
+    MemberAPIView,
+    int_param,
+    min_wait_seconds,
+    path_id,
+)
+from member_portal.api.ranges import file_response
+from member_portal.api.schema import ERRORS
+from member_portal.members import selectors as member_selectors
+from member_portal.members import services as member_services
+from member_portal.members.models import SCOPE_FEED_READ
+
+ENTRIES_PAGE_MAX = 50_000
+
+
+def entries_page_max() -> int:
+    return int(getattr(settings, "HASHBANK_ENTRIES_PAGE_MAX", ENTRIES_PAGE_MAX))
+
+
+BINARY = "application/octet-stream"
+
+
+def _checkpoint_or_404(size: int):
+    checkpoint = feed.checkpoint_for_size(size)
+    if checkpoint is None:
+        raise NotFound(f"No checkpoint of size {size}.", code="unknown_checkpoint")
+    return checkpoint
+
+
+def _latest_or_404():
+    checkpoint = feed.latest_checkpoint()
+    if checkpoint is None:
+        raise NotFound("The ledger has no checkpoint yet.", code="no_checkpoint")
+    return checkpoint
+
+
+class CheckpointView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="latest_checkpoint",
+        description="The latest checkpoint: a C2SP signed note (text/plain). Short-lived.",
+        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR), **ERRORS},
+    )
+    def get(self, request):
+        checkpoint = _latest_or_404()
+        note = feed.as_text(checkpoint.note)
+        member_services.record_pull(member=request.user.member, size=checkpoint.size)
+        etag = f'"{hashlib.sha256(note.encode()).hexdigest()[:32]}"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(note, content_type="text/plain; charset=utf-8")
+        response["ETag"] = etag
+        response["Cache-Control"] = SHORT_LIVED
+        response["Hashbank-Tree-Size"] = str(checkpoint.size)
+        return response
+
+
+class EntriesView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="entries",
+        description=(
+            "Ledger entries [from, size) in the binary wire encoding (docs/formats), ending at the "
+            f"checkpoint of `size`. At most {ENTRIES_PAGE_MAX} entries a page; when more remain, "
+            "`Link: <...>; rel=next` names the next page. Without `size` you are redirected to "
+            "the latest checkpoint's URL. Sealed pages never change (Cache-Control: immutable)."
+        ),
+        parameters=[
+            OpenApiParameter("from", int, required=True, description="first entry (sequence)"),
+            OpenApiParameter("size", int, required=False, description="tree size of a checkpoint"),
+        ],
+        responses={
+            (200, BINARY): OpenApiResponse(OpenApiTypes.BINARY),
+            (302, "text/html"): OpenApiResponse(description="to the latest checkpoint"),
+            **ERRORS,
+        },
+    )
+    def get(self, request):
+        start = int_param(request, "from")
+        size = int_param(request, "size", required=False)
+        if size is None:
+            latest = _latest_or_404()
+            response = HttpResponseRedirect(f"{request.path}?from={start}&size={latest.size}")
+            response["Cache-Control"] = SHORT_LIVED
+            return response
+        _checkpoint_or_404(size)
+        if start > size:
+            raise DomainError("`from` is beyond the checkpoint's size.", code="invalid_range")
+        end = min(size, start + entries_page_max())
+        response = HttpResponse(feed.entries_page(start, end), content_type=BINARY)
+        response["Cache-Control"] = IMMUTABLE
+        response["Hashbank-Tree-Size"] = str(size)
+        response["Hashbank-Entries"] = f"{start}-{end}"
+        if end < size:
+            response["Link"] = f'<{request.path}?from={end}&size={size}>; rel="next"'
+        else:
+            member_services.record_pull(member=request.user.member, size=size)
+        return response
+
+
+class InclusionProofView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="inclusion_proof",
+        parameters=[
+            OpenApiParameter("index", int, required=True),
+            OpenApiParameter("size", int, required=True),
+        ],
+        responses={200: s.InclusionProof, **ERRORS},
+    )
+    def get(self, request):
+        index = int_param(request, "index")
+        size = int_param(request, "size", minimum=1)
+        _checkpoint_or_404(size)
+        if index >= size:
+            raise DomainError("`index` must be below `size`.", code="invalid_range")
+        hashes = feed.inclusion_proof(index, size)
+        response = Response(
+            {
+                "index": index,
+                "size": size,
+                "hashes": feed.b64_all(hashes),
+                "min_wait": min_wait_seconds(),
+            }
+        )
+        response["Cache-Control"] = IMMUTABLE
+        return response
+
+
+class ConsistencyProofView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="consistency_proof",
+        parameters=[
+            OpenApiParameter("old", int, required=True),
+            OpenApiParameter("new", int, required=True),
+        ],
+        responses={200: s.ConsistencyProof, **ERRORS},
+    )
+    def get(self, request):
+        old = int_param(request, "old", minimum=1)
+        new = int_param(request, "new", minimum=1)
+        if old > new:
+            raise DomainError("`old` must not exceed `new`.", code="invalid_range")
+        _checkpoint_or_404(old)
+        _checkpoint_or_404(new)
+        hashes = feed.consistency_proof(old, new)
+        response = Response(
+            {
+                "old_size": old,
+                "new_size": new,
+                "hashes": feed.b64_all(hashes),
+                "min_wait": min_wait_seconds(),
+            }
+        )
+        response["Cache-Control"] = IMMUTABLE
+        return response
+
+
+class RootsView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(operation_id="root_documents", responses={200: s.RootDocuments, **ERRORS})
+    def get(self, request):
+        roots = [feed.as_text(doc) for doc in feed.root_documents()]
+        response = Response({"roots": roots, "min_wait": min_wait_seconds()})
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class KeysView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(operation_id="public_keys", responses={200: s.PublicKeys, **ERRORS})
+    def get(self, request):
+        keys = [feed.as_text(key) for key in feed.public_keys()]
+        response = Response({"keys": keys, "min_wait": min_wait_seconds()})
+        response["Cache-Control"] = "private, max-age=300"
+        return response
+
+
+class LatestSnapshotView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="latest_snapshot",
+        description="Redirects to the newest snapshot file (/api/v1/snapshots/{size}).",
+        responses={(302, "text/html"): OpenApiResponse(description="to the snapshot"), **ERRORS},
+    )
+    def get(self, request):
+        snapshot = selectors.latest_snapshot()
+        if snapshot is None:
+            raise NotFound("No snapshot has been built yet; try again later.", code="no_snapshot")
+        response = HttpResponseRedirect(f"/api/v1/snapshots/{snapshot.size}")
+        response["Cache-Control"] = SHORT_LIVED
+        return response
+
+
+class SnapshotView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="snapshot",
+        parameters=[OpenApiParameter("size", int, OpenApiParameter.PATH)],
+        description=(
+            "The snapshot at the checkpoint of `size` (compact range + active set, wire encoding, "
+            "gzip-compressed file). Strong ETag; Range requests are honoured."
+        ),
+        responses={
+            (200, "application/gzip"): OpenApiResponse(OpenApiTypes.BINARY),
+            (206, "application/gzip"): OpenApiResponse(OpenApiTypes.BINARY),
+            (304, "application/gzip"): OpenApiResponse(description="not modified"),
+            **ERRORS,
+        },
+    )
+    def get(self, request, size: str):
+        size = path_id(size, code="unknown_snapshot")
+        snapshot = selectors.snapshot_of_size(size)
+        if snapshot is None:
+            raise NotFound(f"No snapshot of size {size}.", code="unknown_snapshot")
+        from member_portal.api.services import snapshot_dir
+
+        return file_response(
+            request,
+            snapshot_dir() / snapshot.filename,
+            etag=snapshot.etag,
+            content_type="application/gzip",
+            cache_control=IMMUTABLE,
+        )
+
+
+def _position(member) -> dict:
+    status = member_selectors.sync_status(member)
+    return {
+        "latest_size": status.latest_size,
+        "last_pulled_size": status.last_pulled_size,
+        "last_pulled_at": status.last_pulled_at,
+        "last_acked_size": status.last_acked_size,
+        "last_acked_at": status.last_acked_at,
+        "pull_lag": status.pull_lag,
+        "ack_lag": status.ack_lag,
+        "min_wait": min_wait_seconds(),
+    }
+
+
+class SyncView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(operation_id="sync_position", responses={200: s.SyncPosition, **ERRORS})
+    def get(self, request):
+        return Response(s.SyncPosition(_position(request.user.member)).data)
+
+
+class AckView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="acknowledge_checkpoint",
+        request=s.AckInput,
+        responses={200: s.SyncPosition, **ERRORS},
+    )
+    def post(self, request):
+        data = s.AckInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member_services.acknowledge_checkpoint(
+            member=request.user.member, size=data.validated_data["size"]
+        )
+        return Response(s.SyncPosition(_position(request.user.member)).data)

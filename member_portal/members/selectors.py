@@ -1,0 +1,82 @@
+"""Reads for members: lookups, credentials, and the sync status staff and members see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from hashbank.core.errors import NotFound
+from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
+
+
+def member_by_slug(slug: str) -> Member:
+    member = Member.objects.filter(slug=slug).first()
+    if member is None:
+        raise NotFound(f"No member {slug!r}.", code="unknown_member")
+    return member
+
+
+def member_for_user(user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    member_user = MemberUser.objects.select_related("member").filter(user=user).first()
+    return member_user.member if member_user else None
+
+
+def credentials_for_member(member: Member) -> QuerySet[Credential]:
+    return member.credentials.order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    member: Member
+    latest_size: int | None
+    last_pulled_size: int | None
+    last_pulled_at: datetime | None
+    last_acked_size: int | None
+    last_acked_at: datetime | None
+
+    @property
+    def pull_lag(self) -> int | None:
+        """Entries the member has not pulled yet."""
+        if self.latest_size is None:
+            return None
+        return self.latest_size - (self.last_pulled_size or 0)
+
+    @property
+    def ack_lag(self) -> int | None:
+        """Entries the member has not confirmed applying yet."""
+        if self.latest_size is None:
+            return None
+        return self.latest_size - (self.last_acked_size or 0)
+
+
+def sync_status(member: Member) -> SyncStatus:
+    from hashbank.ledger import selectors as ledger
+
+    latest = ledger.latest_checkpoint()
+    position = SyncPosition.objects.filter(member=member).first() or SyncPosition(member=member)
+    return SyncStatus(
+        member=member,
+        latest_size=latest.size if latest else None,
+        last_pulled_size=position.last_pulled_size,
+        last_pulled_at=position.last_pulled_at,
+        last_acked_size=position.last_acked_size,
+        last_acked_at=position.last_acked_at,
+    )
+
+
+def sync_statuses() -> list[SyncStatus]:
+    """Every member's status, for staff: who has (not) applied a removal yet."""
+    return [sync_status(m) for m in Member.objects.order_by("slug")]
+
+
+def members_behind(size: int) -> QuerySet[Member]:
+    """Active members that have not acknowledged a checkpoint of at least `size`."""
+    from django.db.models import Q
+
+    return Member.objects.filter(status=Member.Status.ACTIVE).filter(
+        Q(sync_position__last_acked_size__isnull=True) | Q(sync_position__last_acked_size__lt=size)
+    )

@@ -1,0 +1,278 @@
+"""Writes for members: onboarding, credentials, suspension, portal invitations, sync position.
+
+Staff pages (hashbank/staff) and the portal call these; `actor` is the person acting (a staff user
+or a member's portal user) and every such action lands in the audit log.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hashbank.core.errors import Conflict, DomainError, NotFound
+from member_portal.members import tokens
+from member_portal.members.errors import (
+    CredentialRefused,
+    InvalidCredential,
+    MemberSuspended,
+)
+from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
+
+MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+INVITATION_DAYS = 7
+
+
+def _audit(actor, action: str, *, target: str = "", member: Member | None = None, **kw) -> None:
+    if actor is None:
+        return
+    from hashbank.audit.services import record_event
+
+    record_event(actor=actor, action=action, target=target, member=member, **kw)
+
+
+@transaction.atomic
+def create_member(*, slug: str, name: str, actor=None) -> Member:
+    if Member.objects.filter(slug=slug).exists():
+        raise Conflict(f"A member with slug {slug!r} exists.", code="member_exists")
+    member = Member(slug=slug, name=name)
+    member.full_clean()
+    member.save()
+    SyncPosition.objects.create(member=member)
+    _audit(actor, "member.created", target=slug, member=member, after={"name": name})
+    return member
+
+
+def _clean_scopes(scopes: list[str] | None) -> list[str]:
+    scopes = list(SCOPES) if scopes is None else sorted(set(scopes))
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        raise DomainError(
+            f"Scopes must be among {', '.join(SCOPES)}.", code="invalid_scope", detail=unknown
+        )
+    return scopes
+
+
+def _clean_ips(allowed_ips: list[str] | None) -> list[str]:
+    cleaned = []
+    for raw in allowed_ips or []:
+        try:
+            cleaned.append(str(ipaddress.ip_network(raw.strip(), strict=False)))
+        except ValueError:
+            raise DomainError(
+                f"{raw!r} is not an IP address or network.", code="invalid_ip"
+            ) from None
+    return cleaned
+
+
+@transaction.atomic
+def issue_credential(
+    *,
+    member: Member,
+    scopes: list[str] | None = None,
+    label: str = "",
+    expires_at: datetime | None = None,
+    allowed_ips: list[str] | None = None,
+    actor=None,
+) -> tuple[Credential, str]:
+    """A new credential and its token; the token is returned once and never stored."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    now = timezone.now()
+    usable = member.credentials.filter(revoked_at__isnull=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    if usable.count() >= MAX_USABLE_CREDENTIALS:
+        raise Conflict(
+            "This member already holds two usable credentials; revoke one before issuing another.",
+            code="too_many_credentials",
+        )
+    if expires_at is not None and expires_at <= now:
+        raise DomainError("The expiry must be in the future.", code="invalid_expiry")
+    token, key_id, secret_hash = tokens.new_token()
+    credential = Credential.objects.create(
+        member=member,
+        key_id=key_id,
+        secret_hash=secret_hash,
+        label=label[:100],
+        scopes=_clean_scopes(scopes),
+        expires_at=expires_at,
+        allowed_ips=_clean_ips(allowed_ips),
+    )
+    _audit(
+        actor,
+        "credential.issued",
+        target=credential.display,
+        member=member,
+        after={"scopes": credential.scopes, "label": credential.label},
+    )
+    return credential, token
+
+
+@transaction.atomic
+def revoke_credential(*, credential: Credential, actor=None) -> Credential:
+    if credential.revoked_at is None:
+        credential.revoked_at = timezone.now()
+        credential.save(update_fields=["revoked_at"])
+        _audit(actor, "credential.revoked", target=credential.display, member=credential.member)
+    return credential
+
+
+@transaction.atomic
+def suspend_member(*, member: Member, actor=None, reason: str = "") -> Member:
+    before = member.status
+    member.status = Member.Status.SUSPENDED
+    member.save(update_fields=["status"])
+    _audit(
+        actor,
+        "member.suspended",
+        target=member.slug,
+        member=member,
+        before={"status": before},
+        after={"status": member.status, "reason": reason},
+    )
+    return member
+
+
+@transaction.atomic
+def reactivate_member(*, member: Member, actor=None) -> Member:
+    before = member.status
+    member.status = Member.Status.ACTIVE
+    member.save(update_fields=["status"])
+    _audit(
+        actor,
+        "member.reactivated",
+        target=member.slug,
+        member=member,
+        before={"status": before},
+        after={"status": member.status},
+    )
+    return member
+
+
+@transaction.atomic
+def invite_user(
+    *, member: Member, username: str, email: str = "", actor=None
+) -> tuple[MemberUser, str]:
+    """A portal account without a password and a one-time invitation code to set one (and
+    enrol the second factor) at /portal/invitation/."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+    user = User(username=username, email=email)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    code = secrets.token_urlsafe(24)
+    member_user = MemberUser.objects.create(
+        user=user, member=member, invitation_hash=make_password(code)
+    )
+    _audit(actor, "member.user_invited", target=username, member=member)
+    return member_user, f"{member_user.pk}.{code}"
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: str, password: str):
+    """Set the invited user's password; returns the user (who must then enrol a TOTP device)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    pk, _, code = invitation.partition(".")
+    member_user = (
+        MemberUser.objects.select_for_update().filter(pk=pk if pk.isdigit() else 0).first()
+    )
+    if (
+        member_user is None
+        or not member_user.invitation_hash
+        or member_user.invited_at < timezone.now() - timedelta(days=INVITATION_DAYS)
+        or not check_password(code, member_user.invitation_hash)
+    ):
+        raise NotFound("This invitation is unknown, used or expired.", code="invalid_invitation")
+    try:
+        validate_password(password, member_user.user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="weak_password") from None
+    member_user.user.set_password(password)
+    member_user.user.save(update_fields=["password"])
+    member_user.invitation_hash = ""
+    member_user.accepted_at = timezone.now()
+    member_user.save(update_fields=["invitation_hash", "accepted_at"])
+    return member_user.user
+
+
+def authenticate(*, token: str, ip: str | None) -> Credential:
+    """The credential a token names, if it may be used now from `ip`; else a coded error."""
+    parsed = tokens.parse(token)
+    if parsed is None:
+        raise InvalidCredential("The token is malformed; expected hbk_<key id>_<secret>.")
+    key_id, secret = parsed
+    credential = Credential.objects.select_related("member").filter(key_id=key_id).first()
+    if credential is None or not tokens.verify(secret, credential.secret_hash):
+        raise InvalidCredential("The token is not a valid credential.")
+    if credential.is_revoked:
+        raise CredentialRefused("This credential has been revoked.", code="credential_revoked")
+    if credential.is_expired():
+        raise CredentialRefused("This credential has expired.", code="credential_expired")
+    if not credential.member.is_active:
+        raise MemberSuspended("This member is suspended; contact the bank.")
+    if credential.allowed_ips and not _ip_allowed(ip, credential.allowed_ips):
+        raise CredentialRefused(
+            "This credential may not be used from this address.", code="ip_not_allowed"
+        )
+    _touch(credential)
+    return credential
+
+
+def _ip_allowed(ip: str | None, networks: list[str]) -> bool:
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
+
+
+def _touch(credential: Credential) -> None:
+    """Record last use at most once a minute, so a busy member does not write on every pull."""
+    now = timezone.now()
+    if credential.last_used_at and now - credential.last_used_at < LAST_USED_RESOLUTION:
+        return
+    Credential.objects.filter(pk=credential.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+    ).update(last_used_at=now)
+    credential.last_used_at = now
+
+
+def record_pull(*, member: Member, size: int) -> None:
+    """The member fetched entries up to a checkpoint of `size` (only ever moves forward)."""
+    now = timezone.now()
+    updated = (
+        SyncPosition.objects.filter(member=member)
+        .filter(Q(last_pulled_size__isnull=True) | Q(last_pulled_size__lte=size))
+        .update(last_pulled_size=size, last_pulled_at=now)
+    )
+    if not updated:
+        SyncPosition.objects.get_or_create(
+            member=member, defaults={"last_pulled_size": size, "last_pulled_at": now}
+        )
+
+
+@transaction.atomic
+def acknowledge_checkpoint(*, member: Member, size: int) -> SyncPosition:
+    """The member says it applied the log up to the checkpoint of `size`. An older size than one
+    already acknowledged is accepted but does not move the position back."""
+    from hashbank.ledger import selectors as ledger
+
+    if ledger.checkpoint_for_size(size) is None:
+        raise NotFound(f"No checkpoint of size {size} exists.", code="unknown_checkpoint")
+    position, _ = SyncPosition.objects.select_for_update().get_or_create(member=member)
+    if position.last_acked_size is None or size >= position.last_acked_size:
+        position.last_acked_size = size
+        position.last_acked_at = timezone.now()
+        position.save(update_fields=["last_acked_size", "last_acked_at"])
+    return position

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+
+from member_portal.members.models import SCOPES
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(widget=forms.PasswordInput)
+    otp_token = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class InvitationForm(forms.Form):
+    invitation = forms.CharField(max_length=100)
+    password = forms.CharField(widget=forms.PasswordInput, min_length=12)
+
+
+class TotpConfirmForm(forms.Form):
+    otp_token = forms.CharField(label="Code from your authenticator app", max_length=8)
+
+
+class CredentialForm(forms.Form):
+    label = forms.CharField(max_length=100, required=False)
+    scopes = forms.MultipleChoiceField(
+        choices=[(s, s) for s in SCOPES], initial=list(SCOPES), widget=forms.CheckboxSelectMultiple
+    )
+    expires_days = forms.IntegerField(
+        min_value=1, max_value=3650, required=False, label="Expires after (days, optional)"
+    )
+    allowed_ips = forms.CharField(required=False, label="Allowed addresses (CIDR, comma-separated)")
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(max_length=500, assume_scheme="https")

@@ -1,0 +1,37 @@
+"""A member's report that a signal matched content on its platform, and what it did."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class MatchReport(models.Model):
+    class Action(models.TextChoices):
+        BLOCKED_UPLOAD = "blocked_upload"
+        REMOVED = "removed"
+        NO_ACTION = "no_action"
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="match_reports"
+    )
+    signal = models.ForeignKey(
+        "signals.Signal", on_delete=models.PROTECT, related_name="match_reports"
+    )
+    action = models.CharField(max_length=32, choices=Action.choices)
+    matched_at = models.DateTimeField(null=True, blank=True)
+    distance = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where the report came from: our API or the StopNCII facade (its raw feedback value kept).
+    source = models.CharField(max_length=16, default="api")
+    feedback_value = models.CharField(max_length=32, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "idempotency_key"], name="report_idempotency_key_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["member", "created_at"])]

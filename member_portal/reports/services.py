@@ -1,0 +1,57 @@
+"""Match reports: a member tells the bank a signal matched content and what it did."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from hashbank.core.errors import DomainError
+from member_portal.members import idempotency
+from member_portal.members.signals_lookup import find_signal
+from member_portal.reports.models import MatchReport
+
+
+def submit_report(
+    *,
+    member,
+    signal_type: str,
+    value: str,
+    action: str,
+    matched_at: datetime | None = None,
+    distance: int | None = None,
+    idempotency_key: str | None = None,
+    source: str = "api",
+    feedback_value: str = "",
+) -> tuple[MatchReport, bool]:
+    """(report, created); a retry with the same Idempotency-Key returns the first report."""
+    if action not in MatchReport.Action.values:
+        raise DomainError(
+            f"action must be one of {', '.join(MatchReport.Action.values)}.", code="invalid_action"
+        )
+    if distance is not None and not 0 <= distance <= 256:
+        raise DomainError("distance must be between 0 and 256.", code="invalid_distance")
+    signal = find_signal(signal_type=signal_type, value=value)
+    payload = {
+        "signal": signal.pk,
+        "action": action,
+        "matched_at": matched_at.isoformat() if matched_at else None,
+        "distance": distance,
+        "source": source,
+        "feedback_value": feedback_value,
+    }
+
+    def create(fingerprint: str) -> MatchReport:
+        return MatchReport.objects.create(
+            member=member,
+            signal=signal,
+            action=action,
+            matched_at=matched_at,
+            distance=distance,
+            source=source,
+            feedback_value=feedback_value,
+            idempotency_key=idempotency.clean_key(idempotency_key),
+            request_fingerprint=fingerprint,
+        )
+
+    return idempotency.once(
+        MatchReport, member=member, key=idempotency_key, payload=payload, create=create
+    )

@@ -1,0 +1,76 @@
+"""FetchHashes over the ledger: every sealed entry since a time, as StopNCII hash records.
+
+A record's `lastModtimestamp` is the time of the checkpoint that sealed the entry (when members
+could first see the change); its `hashStatus` is the signal's status now, so a withdrawn hash
+shows as `Withdrawn` however old the entry that brought it. The page token is opaque to the
+client: `<startTimestamp>.<last sequence number>.<last timestamp>`.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from hashbank.core.errors import DomainError
+from member_portal.api import feed
+
+MAX_PAGE = 1000
+SIGNAL_TYPES = {"pdq": "ImagePDQ", "md5": "VideoMD5"}
+
+
+def _status(signal) -> str:
+    if signal.state == "active":
+        return "Active"
+    if signal.state == "pending":
+        return "Received"
+    return "Withdrawn" if feed.removal_reason(signal) == "withdrawn" else "Deleted"
+
+
+def _decode_token(token: str) -> tuple[int, int, int]:
+    try:
+        start, last_seq, last_ts = (int(part) for part in token.split("."))
+    except ValueError:
+        raise DomainError(
+            "nextPageToken is not one we issued.", code="invalid_page_token"
+        ) from None
+    if min(start, last_seq + 1, last_ts) < 0:
+        raise DomainError("nextPageToken is not one we issued.", code="invalid_page_token")
+    return start, last_seq, last_ts
+
+
+def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) -> dict:
+    checkpoints = feed.checkpoint_times()  # [(size, unix time)] ascending
+    sizes = [size for size, _ in checkpoints]
+    sealed = sizes[-1] if sizes else 0
+    if page_token:
+        start_timestamp, last_seq, last_ts = _decode_token(page_token)
+        first_seq = last_seq + 1
+    else:
+        last_ts = start_timestamp
+        # The first checkpoint at or after the start time sealed entries from the previous size.
+        index = bisect.bisect_left([t for _, t in checkpoints], start_timestamp)
+        first_seq = sizes[index - 1] if 0 < index <= len(sizes) else (0 if index == 0 else sealed)
+    end = min(sealed, first_seq + page_size)
+    records: dict[tuple[str, str], dict] = {}
+    seq = first_seq - 1
+    for seq, signal in feed.entry_signals(first_seq, end):
+        kind = SIGNAL_TYPES.get(signal.signal_type)
+        timestamp = checkpoints[bisect.bisect_right(sizes, seq)][1]
+        last_ts = max(last_ts, timestamp)
+        if kind is None or signal.value is None:  # another type, or a purged withdrawn value
+            continue
+        records[(kind, signal.value)] = {
+            "lastModtimestamp": timestamp,
+            "signalType": kind,
+            "hashValue": signal.value,
+            "hashStatus": _status(signal),
+            "caseNumbers": {},  # never disclosed
+            "CSPFeedbacks": [],
+        }
+    more = end < sealed
+    return {
+        "count": len(records),
+        "nextPageToken": f"{start_timestamp}.{end - 1}.{last_ts}" if more else None,
+        "nextSetTimestamp": last_ts,
+        "hasMoreRecords": more,
+        "hashRecords": list(records.values()),
+    }

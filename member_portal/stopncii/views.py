@@ -1,0 +1,62 @@
+"""A StopNCII-compatible facade, so stock HMA / python-threatexchange sync from us unchanged.
+
+Point the StopNCII exchange's credential string (TX_STOPNCII_KEYS) at us:
+`<hbk token>,<member slug>,https://bank.example/api/stopncii/v1`.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from member_portal.api.base import MemberAPIView, int_param
+from member_portal.api.schema import ERRORS
+from member_portal.members.models import SCOPE_FEED_READ, SCOPE_REPORTS_WRITE
+from member_portal.stopncii import selectors, services
+from member_portal.stopncii import serializers as s
+from member_portal.stopncii.authentication import FunctionKeyAuthentication
+
+
+class FetchHashesView(MemberAPIView):
+    authentication_classes = [FunctionKeyAuthentication]
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="stopncii_fetch_hashes",
+        tags=["stopncii"],
+        parameters=[
+            OpenApiParameter("startTimestamp", int, description="unix seconds; changes since"),
+            OpenApiParameter("pageSize", int, description=f"at most {selectors.MAX_PAGE}"),
+            OpenApiParameter("nextPageToken", str),
+        ],
+        responses={200: s.FetchHashesResponse, **ERRORS},
+    )
+    def get(self, request):
+        start = int_param(request, "startTimestamp", required=False, default=0)
+        page_size = int_param(request, "pageSize", required=False, default=800, minimum=1)
+        page = selectors.fetch_page(
+            start_timestamp=start,
+            page_size=min(page_size, selectors.MAX_PAGE),
+            page_token=request.query_params.get("nextPageToken") or None,
+        )
+        return Response(page)
+
+
+class SubmitFeedbackView(MemberAPIView):
+    authentication_classes = [FunctionKeyAuthentication]
+    required_scope = SCOPE_REPORTS_WRITE
+
+    @extend_schema(
+        operation_id="stopncii_submit_feedback",
+        tags=["stopncii"],
+        request=s.SubmitFeedbackInput,
+        responses={200: s.SubmitFeedbackResponse, **ERRORS},
+    )
+    def post(self, request):
+        data = s.SubmitFeedbackInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        feedbacks = data.validated_data["hashFeedbacks"]
+        accepted, unknown = services.submit_feedback(
+            member=request.user.member, feedbacks=feedbacks
+        )
+        return Response({"count": len(feedbacks), "accepted": accepted, "unknown": unknown})

@@ -1,0 +1,167 @@
+"""Webhooks: register an endpoint, announce each new checkpoint, deliver with retries.
+
+`notify_new_checkpoint(checkpoint)` is called by the ledger after every seal; it records one
+delivery per active endpoint and queues `tasks.deliver_webhook` after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import secrets
+import socket
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hashbank.core.errors import DomainError
+from member_portal.members.models import Member
+from member_portal.webhooks import signing
+from member_portal.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+log = logging.getLogger(__name__)
+MAX_ENDPOINTS = 5
+TIMEOUT_SECONDS = 10
+
+
+def _audit(actor, action: str, endpoint: WebhookEndpoint) -> None:
+    if actor is None:
+        return
+    from hashbank.audit.services import record_event
+
+    record_event(actor=actor, action=action, target=endpoint.url, member=endpoint.member)
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    allowed = {"https"} if getattr(settings, "PRODUCTION", False) else {"https", "http"}
+    if parts.scheme not in allowed or not parts.hostname or len(url) > 500:
+        raise DomainError(
+            "The webhook URL must be an https:// address.", code="invalid_webhook_url"
+        )
+
+
+@transaction.atomic
+def add_endpoint(*, member: Member, url: str, actor=None) -> WebhookEndpoint:
+    url = url.strip()
+    _check_url(url)
+    if member.webhooks.filter(is_active=True).count() >= MAX_ENDPOINTS:
+        raise DomainError(f"At most {MAX_ENDPOINTS} webhooks per member.", code="too_many_webhooks")
+    endpoint = WebhookEndpoint.objects.create(
+        member=member, url=url, secret=f"whsec_{secrets.token_urlsafe(32)}"
+    )
+    _audit(actor, "webhook.added", endpoint)
+    return endpoint
+
+
+@transaction.atomic
+def remove_endpoint(*, endpoint: WebhookEndpoint, actor=None) -> None:
+    endpoint.is_active = False
+    endpoint.save(update_fields=["is_active"])
+    _audit(actor, "webhook.removed", endpoint)
+
+
+def _body(checkpoint) -> str:
+    return json.dumps(
+        {
+            "event": "checkpoint.new",
+            "origin": settings.HASHBANK_ORIGIN,
+            "size": checkpoint.size,
+            "checkpoint": checkpoint.note,
+            "checkpoint_url": f"{settings.HASHBANK_PUBLIC_URL}/api/v1/checkpoint",
+        },
+        separators=(",", ":"),
+    )
+
+
+@transaction.atomic
+def notify_new_checkpoint(checkpoint) -> list[int]:
+    """Record a delivery per active endpoint of an active member and queue them (idempotent:
+    calling twice for one checkpoint sends once). Returns the delivery ids queued."""
+    from member_portal.webhooks.tasks import deliver_webhook
+
+    body = _body(checkpoint)
+    queued = []
+    endpoints = WebhookEndpoint.objects.filter(is_active=True, member__status=Member.Status.ACTIVE)
+    for endpoint in endpoints:
+        delivery, created = WebhookDelivery.objects.get_or_create(
+            endpoint=endpoint,
+            event="checkpoint.new",
+            checkpoint_size=checkpoint.size,
+            defaults={"body": body},
+        )
+        if created:
+            queued.append(delivery.pk)
+    for pk in queued:
+        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))
+    return queued
+
+
+def _refuse_private_address(host: str) -> None:
+    """In production, never let a member point us at our own network."""
+    if not getattr(settings, "PRODUCTION", False):
+        return
+    for info in socket.getaddrinfo(host, None):
+        if not ipaddress.ip_address(info[4][0]).is_global:
+            raise OSError("the webhook host resolves to a non-public address")
+
+
+def deliver(*, delivery_id: int) -> bool:
+    """One attempt. True when delivered (or nothing to do); False when it should be retried."""
+    delivery = WebhookDelivery.objects.select_related("endpoint", "endpoint__member").get(
+        pk=delivery_id
+    )
+    endpoint = delivery.endpoint
+    if delivery.status == WebhookDelivery.Status.DELIVERED:
+        return True
+    if not endpoint.is_active or not endpoint.member.is_active:
+        delivery.status = WebhookDelivery.Status.FAILED
+        delivery.last_error = "endpoint removed or member suspended"
+        delivery.save(update_fields=["status", "last_error"])
+        return True
+    body = delivery.body.encode()
+    code, error = None, ""
+    try:
+        _refuse_private_address(urlsplit(endpoint.url).hostname or "")
+        response = requests.post(
+            endpoint.url,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "hashbank-webhooks/1",
+                signing.HEADER: signing.sign(endpoint.secret, body),
+                "Hashbank-Delivery": str(delivery.pk),
+            },
+            timeout=TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+        code = response.status_code
+    except (requests.RequestException, OSError) as exc:
+        error = type(exc).__name__
+    ok = code is not None and 200 <= code < 300
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
+    delivery.last_status_code = code
+    delivery.last_error = error or ("" if ok else f"HTTP {code}")
+    if ok:
+        delivery.status = WebhookDelivery.Status.DELIVERED
+        delivery.delivered_at = delivery.last_attempt_at
+    delivery.save()
+    if not ok:
+        log.info(
+            "webhook delivery %s attempt %s failed: %s",
+            delivery.pk,
+            delivery.attempts,
+            delivery.last_error,
+        )
+    return ok
+
+
+def give_up(*, delivery_id: int) -> None:
+    WebhookDelivery.objects.filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.FAILED
+    )

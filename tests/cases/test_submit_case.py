@@ -1,0 +1,74 @@
+import pytest
+from hashbank.cases.models import Case, CaseSignal
+from hashbank.signals.models import Signal
+
+from hashbank.cases import pins, services
+from hashbank.cases.errors import InvalidSubmission
+from hashbank.core.errors import DomainError
+from tests.cases.conftest import ATTESTED, md5, pdq
+
+
+def test_a_submission_creates_a_case_holding_each_hash(db):
+    hashes = [pdq(), md5(), md5()]
+    case, pin = services.submit_case(hashes=hashes, attestations=ATTESTED)
+    assert pins.NUMBER_RE.match(case.number)
+    assert pins.verify_pin(pin, case.pin_hash)
+    assert pin not in case.pin_hash
+    held = CaseSignal.objects.filter(case=case)
+    assert sorted((row.signal.signal_type, row.signal.value) for row in held) == sorted(
+        (h["type"], h["value"]) for h in hashes
+    )
+    assert all(row.status == "active" and row.signal.active_holds == 1 for row in held)
+    assert case.attestations == ATTESTED
+
+
+def test_two_cases_holding_the_same_hash_share_one_signal(db):
+    shared = md5()
+    services.submit_case(hashes=[shared], attestations=ATTESTED)
+    services.submit_case(hashes=[shared, md5()], attestations=ATTESTED)
+    signal = Signal.objects.get(signal_type="md5", value=shared["value"])
+    assert signal.active_holds == 2
+
+
+def test_the_same_file_picked_twice_is_held_once(db):
+    twice = md5()
+    case, _ = services.submit_case(
+        hashes=[twice, {**twice, "value": twice["value"].upper()}], attestations=ATTESTED
+    )
+    assert case.case_signals.count() == 1
+    assert Signal.objects.get(value=twice["value"]).active_holds == 1
+
+
+def test_a_case_holds_at_most_a_thousand_hashes(db):
+    with pytest.raises(InvalidSubmission) as refused:
+        services.submit_case(hashes=[md5() for _ in range(1001)], attestations=ATTESTED)
+    assert refused.value.code == "too_many_hashes"
+    case, _ = services.submit_case(hashes=[md5() for _ in range(1000)], attestations=ATTESTED)
+    assert case.case_signals.count() == 1000
+
+
+def test_a_hash_the_signal_registry_refuses_rolls_back_the_whole_case(db):
+    with pytest.raises(DomainError) as refused:
+        services.submit_case(
+            hashes=[md5(), pdq(), {"type": "pdq", "value": "0" * 64, "quality": 90}],
+            attestations=ATTESTED,
+        )
+    assert refused.value.status == 400
+    assert refused.value.detail == {"index": 2}
+    assert not Case.objects.exists()
+    assert not CaseSignal.objects.exists()
+    assert not Signal.objects.filter(active_holds__gt=0).exists()
+
+
+def test_every_attestation_must_be_true(db):
+    for missing in ATTESTED:
+        with pytest.raises(InvalidSubmission) as refused:
+            services.submit_case(hashes=[md5()], attestations={**ATTESTED, missing: False})
+        assert refused.value.code == "attestation_required"
+    assert not Case.objects.exists()
+
+
+def test_low_quality_pdq_is_not_accepted(db):
+    with pytest.raises(InvalidSubmission) as refused:
+        services.submit_case(hashes=[pdq(quality=49)], attestations=ATTESTED)
+    assert refused.value.code == "low_quality_pdq"

@@ -1,0 +1,104 @@
+"""axe-core (npm, injected from a local file) finds no serious or critical violation on any
+console page, and every page starts with a working skip link for keyboard users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from .conftest import signed_in
+from .world import build_world, init_keys
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+AXE = (
+    Path(__file__).resolve().parent.parent
+    / "submissions"
+    / "node"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
+
+
+@pytest.fixture
+def axe_context(chromium):
+    if not AXE.exists():
+        pytest.skip(f"axe-core is not installed ({AXE}); run `make browser-deps`")
+    # The strict CSP forbids the injected script; bypassing it is for this injection only.
+    context = chromium.new_context(bypass_csp=True)
+    yield context
+    context.close()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _session_cookie(client: Client, url: str) -> dict:
+    return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}
+
+
+def test_console_pages_have_no_serious_accessibility_violations(
+    axe_context, live_server, settings, tmp_path, make_staff
+):
+    from hashbank.cases.models import Case
+
+    from hashbank.audit.services import record_event
+
+    init_keys(settings, tmp_path)
+    world = build_world()
+    Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now())
+    record_event(actor="someone", action="case.note_added", target=f"case:{world.case.number}")
+    admin = make_staff("administrator", username="ada")
+    page = axe_context.new_page()
+    found: dict[str, list[str]] = {}
+
+    # Signed out: the sign-in page.
+    page.goto(f"{live_server.url}/staff/login/")
+    found["login"] = serious_violations(page)
+    # Password done, second factor pending: the code page and (no device) the enrolment page.
+    pending = signed_in(make_staff("caseworker", username="newbie"), verified=False)
+    axe_context.add_cookies([_session_cookie(pending, live_server.url)])
+    page.goto(f"{live_server.url}/staff/login/verify/")
+    found["verify"] = serious_violations(page)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user__username="newbie").delete()
+    page.goto(f"{live_server.url}/staff/login/enrol/")
+    found["enrol"] = serious_violations(page)
+
+    axe_context.clear_cookies()
+    axe_context.add_cookies([_session_cookie(signed_in(admin), live_server.url)])
+    pages = {
+        "dashboard": "/staff/",
+        "find case": "/staff/cases/",
+        "case": f"/staff/cases/{world.case.number}/",
+        "assisted": "/staff/cases/new/",
+        "review queue": "/staff/review/",
+        "dispute": f"/staff/review/{world.dispute.pk}/",
+        "members": "/staff/members/",
+        "member": f"/staff/members/{world.member.slug}/",
+        "keys": "/staff/keys/",
+        "audit log": "/staff/audit/",
+        "audit check": "/staff/audit/verify",
+        "accounts": "/staff/accounts/",
+    }
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, (name, response.status)
+        found[name] = serious_violations(page)
+        # The first Tab lands on the skip link, and it moves focus to the main content.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link", name
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main", name
+    assert {name: v for name, v in found.items() if v} == {}

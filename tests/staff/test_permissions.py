@@ -1,0 +1,163 @@
+"""The permissions matrix: every role against every console action, allowed and refused; and no
+page or action for anyone without a verified second factor, or without a staff account.
+
+The objects named in the URLs do not exist: an allowed request passes the guard and gets the
+view's own answer (a page, a redirect, or "not found"); a refused one is a 403 before any lookup.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from hashbank.audit.models import AuditEntry
+from hashbank.staff.roles import ROLES
+
+from .conftest import ALL_ROLES, signed_in
+
+pytestmark = pytest.mark.django_db
+
+# (action, method, url, permission it needs)
+ACTIONS = [
+    ("dashboard", "get", "/staff/", "staff.view_dashboard"),
+    ("find case", "get", "/staff/cases/?number=HB-0000-0000", "staff.view_cases"),
+    ("read case", "get", "/staff/cases/HB00000000/", "staff.view_cases"),
+    ("add note", "post", "/staff/cases/HB00000000/notes/", "staff.add_case_note"),
+    (
+        "suspend signal",
+        "post",
+        "/staff/cases/HB00000000/hashes/999/suspend/",
+        "staff.suspend_signal",
+    ),
+    (
+        "restore signal",
+        "post",
+        "/staff/cases/HB00000000/hashes/999/restore/",
+        "staff.restore_signal",
+    ),
+    (
+        "withdraw signal",
+        "post",
+        "/staff/cases/HB00000000/hashes/999/withdraw/",
+        "staff.withdraw_signal",
+    ),
+    ("unlock case", "post", "/staff/cases/HB00000000/unlock/", "staff.unlock_case"),
+    ("assisted submission page", "get", "/staff/cases/new/", "staff.assisted_submission"),
+    ("assisted submission", "post", "/staff/cases/new/", "staff.assisted_submission"),
+    ("review queue", "get", "/staff/review/", "staff.view_disputes"),
+    ("read dispute", "get", "/staff/review/999/", "staff.view_disputes"),
+    ("uphold dispute", "post", "/staff/review/999/uphold/", "staff.decide_dispute"),
+    ("reject dispute", "post", "/staff/review/999/reject/", "staff.decide_dispute"),
+    ("members", "get", "/staff/members/", "staff.view_members"),
+    ("onboard member", "post", "/staff/members/", "staff.manage_members"),
+    ("read member", "get", "/staff/members/nobody/", "staff.view_members"),
+    ("invite member user", "post", "/staff/members/nobody/invite/", "staff.manage_members"),
+    ("suspend member", "post", "/staff/members/nobody/suspend/", "staff.manage_members"),
+    ("reactivate member", "post", "/staff/members/nobody/reactivate/", "staff.manage_members"),
+    ("issue credential", "post", "/staff/members/nobody/credentials/", "staff.manage_credentials"),
+    (
+        "revoke credential",
+        "post",
+        "/staff/members/nobody/credentials/9/revoke/",
+        "staff.manage_credentials",
+    ),
+    ("keys", "get", "/staff/keys/", "staff.view_keys"),
+    ("audit log", "get", "/staff/audit/", "audit.view_auditentry"),
+    ("audit verify", "get", "/staff/audit/verify", "audit.view_auditentry"),
+    ("audit export", "get", "/staff/audit/export.csv", "audit.export_auditentry"),
+    ("staff accounts", "get", "/staff/accounts/", "staff.manage_staff"),
+    ("create staff account", "post", "/staff/accounts/", "staff.manage_staff"),
+    (
+        "reset second factor",
+        "post",
+        "/staff/accounts/999/reset-second-factor/",
+        "staff.manage_staff",
+    ),
+    ("deactivate staff", "post", "/staff/accounts/999/active/", "staff.manage_staff"),
+    ("new recovery codes", "post", "/staff/recovery-codes/", None),
+]
+CASES = [
+    pytest.param(role, action, method, url, perm, id=f"{role}-{action}")
+    for role in ALL_ROLES
+    for action, method, url, perm in ACTIONS
+]
+
+
+def _request(client: Client, method: str, url: str):
+    if method == "get":
+        return client.get(url)
+    return client.post(url, {}, content_type="application/x-www-form-urlencoded")
+
+
+def test_roles_hold_exactly_the_documented_permissions(make_staff):
+    for role in ALL_ROLES:
+        user = make_staff(role)
+        assert user.get_all_permissions() == set(ROLES[role]), role
+    assert ROLES["auditor"] == {p for p in ROLES["auditor"] if "view" in p or "export" in p}
+
+
+@pytest.mark.parametrize(("role", "action", "method", "url", "perm"), CASES)
+def test_role_against_action(make_staff, role, action, method, url, perm):
+    client = signed_in(make_staff(role))
+    response = _request(client, method, url)
+    allowed = perm is None or perm in ROLES[role]
+    if allowed:
+        assert response.status_code in (200, 201, 302, 400, 404), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith("/staff/login/")
+    else:
+        assert response.status_code == 403
+        assert AuditEntry.objects.exclude(action__startswith="auth.").count() == 0
+
+
+@pytest.mark.parametrize(("action", "method", "url", "perm"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_without_verified_second_factor_every_action_is_refused(
+    make_staff, action, method, url, perm
+):
+    client = signed_in(make_staff("administrator"), verified=False)
+    response = _request(client, method, url)
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/login/verify/"
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(("action", "method", "url", "perm"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_signed_out_every_action_goes_to_sign_in(db, action, method, url, perm):
+    response = _request(Client(), method, url)
+    assert response.status_code == 302 and response["Location"].startswith("/staff/login/?next=")
+
+
+@pytest.mark.parametrize(("action", "method", "url", "perm"), ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_staff_account_without_a_role_is_refused(make_staff, action, method, url, perm):
+    response = _request(signed_in(make_staff(None)), method, url)
+    if perm is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+def test_non_staff_user_is_refused_even_with_a_second_factor(django_user_model):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = django_user_model.objects.create(username="portal-user", is_staff=False)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = signed_in(user)
+    for _, method, url, _ in ACTIONS:
+        assert _request(client, method, url).status_code == 403, url
+
+
+def test_sync_groups_matches_the_migration(db):
+    from django.contrib.auth.models import Group
+
+    from hashbank.staff.roles import sync_groups
+
+    before = {
+        g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()}
+        for g in Group.objects.all()
+    }
+    sync_groups()
+    after = {
+        g.name: {f"{p.content_type.app_label}.{p.codename}" for p in g.permissions.all()}
+        for g in Group.objects.all()
+    }
+    assert before == after == {role: set(perms) for role, perms in ROLES.items()}

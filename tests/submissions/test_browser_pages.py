@@ -1,0 +1,94 @@
+"""Page behaviours in a real Chromium: drag and drop, the quick exit, and the no-JavaScript path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hashbank.cases.models import Case
+from tests.submissions import browser
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("signing_key"),
+]
+
+DROP_A_FILE = """async () => {
+  const canvas = new OffscreenCanvas(120, 80);
+  const g = canvas.getContext('2d');
+  for (let i = 0; i < 400; i++) {
+    g.fillStyle = `hsl(${(i * 37) % 360} 70% ${20 + (i * 13) % 60}%)`;
+    g.fillRect((i * 29) % 120, (i * 17) % 80, 9, 7);
+  }
+  const blob = await canvas.convertToBlob({type: 'image/png'});
+  const data = new DataTransfer();
+  data.items.add(new File([blob], 'dropped.png', {type: 'image/png'}));
+  const zone = document.getElementById('dropzone');
+  zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: data, bubbles: true, cancelable: true}));
+  zone.dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_files_dropped_on_the_drop_zone_are_previewed_locally_and_hashed(page, live_server):
+    page.goto(f"{live_server.url}/submit/")
+    browser.answer_eligibility(page)
+    page.evaluate(DROP_A_FILE)
+    browser.wait_until_hashed(page, 1)
+    preview = page.get_attribute("#file-list img.preview", "src")
+    assert preview.startswith("blob:")  # an object URL: the image is shown without any upload
+    assert "dropped.png" in page.text_content("#file-list")
+    page.click("#files-next")
+    assert page.locator("#review-list li").count() == 2  # its MD5 and its PDQ
+
+
+def test_the_quick_exit_leaves_at_once_and_replaces_the_page_in_history(page, live_server):
+    page.route(
+        "https://www.bbc.com/**",
+        lambda route: route.fulfill(body="<p>Weather</p>", content_type="text/html"),
+    )
+    page.goto(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/submit/")
+    with page.expect_navigation():
+        page.click("[data-quick-exit]")
+    assert page.url.startswith("https://www.bbc.com/")
+    page.go_back()
+    # Back goes to the page before the one that was left, not to it.
+    assert page.url == f"{live_server.url}/"
+
+
+def test_without_javascript_the_offline_hash_file_can_be_uploaded(chromium, live_server, tmp_path):
+    from hashbank.hasher.cli import main as offline_hasher
+
+    files = browser.make_files(tmp_path)
+    out = tmp_path / "hashes.json"
+    assert offline_hasher([*map(str, files), "-o", str(out)]) == 0
+    assert len(json.loads(out.read_text())["files"]) == 3
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/submit/")
+        assert "python -m hashbank.hasher" in page.inner_text("main")
+        assert not page.is_visible("#flow")
+        page.set_input_files("#offline-file", str(out))
+        for name in ("adult", "depicted", "consent"):
+            page.check(f"#offline-{name}")
+        with page.expect_navigation():
+            page.click("form[action='/submit/offline/'] button[type=submit]")
+        number = page.text_content("#result-number").strip()
+        assert Case.objects.filter(number=number.replace("-", "")).exists()
+    finally:
+        context.close()
+
+
+def test_the_language_switcher_works_in_a_browser_and_keeps_the_page(page, live_server):
+    page.goto(f"{live_server.url}/status/")
+    page.select_option("#language-select", "es")
+    with page.expect_navigation():
+        page.click(".language button[type=submit]")
+    assert page.url == f"{live_server.url}/status/"
+    assert page.get_attribute("html", "lang") == "es"
+    assert page.text_content("h1").strip() == "Consultar o retirar un caso"
+    names = {cookie["name"] for cookie in page.context.cookies()}
+    assert names <= {"csrftoken", "django_language"}

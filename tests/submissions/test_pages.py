@@ -1,0 +1,89 @@
+"""The victim pages render, are safe by their headers, and work without JavaScript."""
+
+import re
+
+import pytest
+from django.test import Client
+from hashbank.cases.models import CaseSignal
+
+from hashbank.cases import services
+from tests.submissions.conftest import ATTESTED, md5, pdq
+
+
+@pytest.mark.parametrize("path", ["/", "/submit/", "/status/"])
+def test_every_page_has_the_quick_exit_and_the_language_switcher(client, path):
+    page = client.get(path).content.decode()
+    assert "data-quick-exit" in page
+    assert 'action="/i18n/setlang/"' in page
+
+
+@pytest.mark.parametrize("path", ["/", "/submit/", "/status/"])
+def test_pages_have_a_strict_csp_no_referrer_and_no_inline_script_or_style(client, path):
+    response = client.get(path)
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["Referrer-Policy"] == "no-referrer"
+    page = response.content.decode()
+    for script in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S):
+        attributes, body = script
+        assert 'src="/static/' in attributes or 'type="application/json"' in attributes
+        assert 'type="application/json"' in attributes or not body.strip()
+    assert " style=" not in page and "<style" not in page
+    assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers
+    assert "http://" not in re.sub(r'href="https?://[^"]+"', "", page)  # no external assets
+
+
+def test_pages_set_no_cookie_but_the_csrf_token(db):
+    client = Client()
+    for path in ["/", "/submit/", "/status/"]:
+        client.get(path)
+    assert set(client.cookies) <= {"csrftoken"}
+
+
+def test_the_submission_page_offers_the_offline_hasher_without_javascript(client):
+    page = client.get("/submit/").content.decode()
+    noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S).group(1)
+    assert "python -m hashbank.hasher" in noscript
+    assert 'action="/submit/offline/"' in noscript and 'enctype="multipart/form-data"' in noscript
+    assert "csrfmiddlewaretoken" in noscript
+    # The script-driven steps start hidden, so without JavaScript only the offline path shows.
+    assert re.search(r'<div id="flow"[^>]*\shidden', page)
+
+
+def test_the_language_switcher_turns_the_pages_into_spanish(db):
+    client = Client()
+    client.get("/")
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert '<html lang="es">' in page
+    assert "Salir rápido de este sitio" in page
+    assert set(client.cookies) <= {"csrftoken", "django_language"}
+
+
+def test_the_status_page_shows_each_hash_and_withdraws_one_without_javascript(db):
+    case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
+    client = Client()
+    page = client.post("/status/", {"case_number": case.number, "pin": pin}).content.decode()
+    assert page.count("data-hash-id=") == 2
+    target = CaseSignal.objects.filter(case=case).first()
+    response = client.post(
+        "/status/withdraw/", {"case_number": case.number, "pin": pin, "hash": str(target.pk)}
+    )
+    assert response.status_code == 200
+    assert f'data-hash-id="{target.pk}" data-status="withdrawn"' in response.content.decode()
+    target.refresh_from_db()
+    assert target.status == "withdrawn"
+
+
+def test_the_status_page_refuses_a_wrong_pin_with_a_plain_message(db):
+    case, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    response = Client().post("/status/", {"case_number": case.number, "pin": "000000000000"})
+    assert response.status_code == 403
+    assert "not right" in response.content.decode()
+
+
+def test_a_form_posted_without_its_csrf_token_gets_a_plain_page(db):
+    response = Client(enforce_csrf_checks=True).post("/status/", {"case_number": "x", "pin": "y"})
+    assert response.status_code == 403
+    assert "The page expired" in response.content.decode()

@@ -1,0 +1,51 @@
+from django.test import Client
+
+from hashbank.cases import pins
+from hashbank.cases.models import Case
+from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
+
+
+def test_a_submission_returns_a_case_number_and_pin_that_open_the_case(browser_client):
+    response = post_json(
+        browser_client, "/api/v1/submissions", {"hashes": [pdq(), md5()], "attestations": ATTESTED}
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"case_number", "pin"}
+    case = Case.objects.get(number=pins.normalize_case_number(body["case_number"]))
+    assert pins.verify_pin(pins.normalize_pin(body["pin"]), case.pin_hash)
+    assert case.case_signals.count() == 2
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_submission_api_refuses_a_request_without_the_csrf_token(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/submissions",
+        {"hashes": [md5()], "attestations": ATTESTED},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert not Case.objects.exists()
+
+
+def test_submissions_past_the_per_client_limit_are_refused(browser_client, settings):
+    settings.HASHBANK_SUBMISSIONS_PER_HOUR = 2
+    body = {"hashes": [md5()], "attestations": ATTESTED}
+    assert post_json(browser_client, "/api/v1/submissions", body).status_code == 201
+    assert (
+        post_json(browser_client, "/api/v1/submissions", {**body, "hashes": [md5()]}).status_code
+        == 201
+    )
+    refused = post_json(browser_client, "/api/v1/submissions", {**body, "hashes": [md5()]})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused["Retry-After"]) > 0
+    assert Case.objects.count() == 2
+
+
+def test_only_post_is_allowed(browser_client):
+    response = browser_client.get("/api/v1/submissions")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
