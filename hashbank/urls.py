@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from hashbank.core import views as core_views
 
+handler404 = "hashbank.core.views.not_found"
+handler500 = "hashbank.core.views.server_error"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),

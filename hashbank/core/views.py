@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 from django.views.decorators.http import require_GET
 
 from hashbank.core.errors import error_body
@@ -35,5 +37,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def api_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404s under /api/ are JSON with a code, like every other API error; pages stay HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
+    return page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", "Something went wrong on our side."), status=500)
+    return default_server_error(request)

@@ -53,6 +53,24 @@ def write_snapshot(out: BinaryIO, checkpoint=None) -> int:
     return checkpoint.size
 
 
+def checkpoint_times() -> list[tuple[int, int]]:
+    """(size, unix seconds) of every checkpoint, oldest first (the StopNCII facade's clock)."""
+    from hashbank.ledger.models import Checkpoint
+
+    rows = Checkpoint.objects.order_by("size").values_list("size", "created_at")
+    return [(size, int(created.timestamp())) for size, created in rows]
+
+
+def entry_signals(start: int, end: int):
+    """(seq, Signal) for the entries [start, end), for the StopNCII facade."""
+    for entry in _ledger().entries(start, end).select_related("signal"):
+        yield entry.seq, entry.signal
+
+
+def removal_reason(signal) -> str:
+    return signal.removal_reason or ""
+
+
 def as_text(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode()

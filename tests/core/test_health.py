@@ -50,3 +50,17 @@ def test_every_response_carries_a_strict_content_security_policy(client):
 def test_health_endpoints_never_cache(client):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
     assert json.loads(client.get("/healthz").content)["status"] == "alive"
+
+
+@pytest.mark.django_db
+def test_unknown_api_paths_answer_with_a_json_error_code(client):
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "No such endpoint."}}
+
+
+@pytest.mark.django_db
+def test_unknown_pages_stay_html(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
