@@ -47,15 +47,18 @@ def bar_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
     unit: str = "",
+    legend: bool | None = None,
 ) -> SafeString:
-    """Grouped bars: one group per label, one bar per series (name, values)."""
+    """Grouped bars: one group per label, one bar per series (name, values). The legend shows by
+    default when there is more than one series."""
+    legend = len(series) > 1 if legend is None else legend
     uid = f"chart{next(_ids)}"
     groups = max(len(labels), 1)
     per_group = max(len(series), 1)
     peak = max([v for _, values in series for v in values] + [1])
     group_width = (WIDTH - 40) / groups
     bar_width = max(min(group_width * 0.8 / per_group, 48), 2)
-    height = TOP + BAR_AREA + LABEL_BAND + (18 * len(series) if len(series) > 1 else 0)
+    height = TOP + BAR_AREA + LABEL_BAND + (18 * len(series) if legend else 0)
     defs, parts = [], []
     summary = "; ".join(
         f"{name}: "
@@ -90,7 +93,7 @@ def bar_chart(
     parts.append(
         f'<line x1="28" y1="{TOP + BAR_AREA}" x2="{WIDTH - 8}" y2="{TOP + BAR_AREA}" stroke="#000"/>'
     )
-    if len(series) > 1:  # legend: the pattern swatch and the name, in words
+    if legend:  # the pattern swatch and the name, in words
         for s, (name, _) in enumerate(series):
             _, fill = _fill(s, uid)
             y = TOP + BAR_AREA + LABEL_BAND + 18 * s

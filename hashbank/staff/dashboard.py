@@ -39,7 +39,7 @@ class Dashboard:
     reports_by_member: list[tuple[str, list[int]]]
     open_disputes: int
     overdue_disputes: int
-    oldest_dispute_age: dt.timedelta | None
+    oldest_dispute_at: dt.datetime | None
     dispute_age_buckets: list[tuple[str, int]]
     sync: list = field(default_factory=list)
     checkpoint_size: int | None = None
@@ -61,14 +61,6 @@ def build() -> Dashboard:
         subs = {}
     submissions = [subs.get((d,), 0) for d in days]
 
-    active = None
-    try:
-        from hashbank.signals.models import Signal
-
-        active = Signal.objects.filter(state="active").count()
-    except ImportError:
-        pass
-
     reports_by_member: list[tuple[str, list[int]]] = []
     model = match_report_model()
     if model is not None:
@@ -79,10 +71,11 @@ def build() -> Dashboard:
     try:
         from hashbank.disputes import selectors as disputes
 
-        ages = [now - created for created in disputes.review_queue().values_list("created_at", flat=True)]
+        raised = list(disputes.review_queue().values_list("created_at", flat=True))
+        ages = [now - created for created in raised]
         target = disputes.review_target()
     except ImportError:
-        ages, target = [], dt.timedelta(days=3)
+        raised, ages, target = [], [], dt.timedelta(days=3)
     buckets = [
         ("under 1 day", sum(a < dt.timedelta(days=1) for a in ages)),
         ("1 to 3 days", sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),
@@ -94,11 +87,11 @@ def build() -> Dashboard:
     board = Dashboard(
         days=days,
         submissions=submissions,
-        active_signals=active,
+        active_signals=None,
         reports_by_member=reports_by_member,
         open_disputes=len(ages),
         overdue_disputes=sum(a > target for a in ages),
-        oldest_dispute_age=max(ages) if ages else None,
+        oldest_dispute_at=min(raised) if raised else None,
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
     )
@@ -109,7 +102,11 @@ def build() -> Dashboard:
     except (ImportError, AttributeError):
         checkpoint = None
     if checkpoint is not None:
+        # The signed count of the active set: O(1), where counting 10 million signal rows is not.
+        board.active_signals = checkpoint.active_count
         board.checkpoint_size = checkpoint.size
         # Re-signing refreshes signed_at even when nothing changed: that is sealing's heartbeat.
-        board.checkpoint_age = now - (getattr(checkpoint, "signed_at", None) or checkpoint.created_at)
+        board.checkpoint_age = now - (
+            getattr(checkpoint, "signed_at", None) or checkpoint.created_at
+        )
     return board

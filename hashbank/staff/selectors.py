@@ -29,11 +29,23 @@ def match_report_counts(signal_ids: list[int]) -> dict[int, int]:
     return {row["signal_id"]: row["n"] for row in rows}
 
 
+def open_dispute_counts(signal_ids: list[int]) -> dict[int, int]:
+    from hashbank.disputes.models import Dispute
+
+    rows = (
+        Dispute.objects.filter(signal_id__in=signal_ids, status=Dispute.Status.OPEN)
+        .values("signal_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["signal_id"]: row["n"] for row in rows}
+
+
 @dataclass(frozen=True)
 class SignalRow:
     case_signal: Any
     signal: Any
     match_reports: int
+    open_disputes: int = 0
 
     @property
     def status(self) -> str:
@@ -44,8 +56,12 @@ def case_signal_rows(case: Any) -> list[SignalRow]:
     from hashbank.cases import selectors as cases
 
     rows = list(cases.case_signals(case))
-    counts = match_report_counts([row.signal_id for row in rows])
-    return [SignalRow(row, row.signal, counts.get(row.signal_id, 0)) for row in rows]
+    ids = [row.signal_id for row in rows]
+    reports, disputes = match_report_counts(ids), open_dispute_counts(ids)
+    return [
+        SignalRow(row, row.signal, reports.get(row.signal_id, 0), disputes.get(row.signal_id, 0))
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)

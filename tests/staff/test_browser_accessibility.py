@@ -50,9 +50,8 @@ def _session_cookie(client: Client, url: str) -> dict:
 def test_console_pages_have_no_serious_accessibility_violations(
     axe_context, live_server, settings, tmp_path, make_staff
 ):
-    from hashbank.cases.models import Case
-
     from hashbank.audit.services import record_event
+    from hashbank.cases.models import Case
 
     init_keys(settings, tmp_path)
     world = build_world()

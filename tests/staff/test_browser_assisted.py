@@ -12,13 +12,18 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from .conftest import signed_in
+from .world import init_keys
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 30_000
 
 
-def test_caseworker_creates_a_staff_assisted_case(chromium, live_server, tmp_path, make_staff):
+def test_caseworker_creates_a_staff_assisted_case(
+    chromium, live_server, settings, tmp_path, make_staff
+):
     from hashbank.cases.models import Case
+
+    init_keys(settings, tmp_path)  # the case is sealed into the ledger as soon as it commits
 
     rng = np.random.default_rng(5)
     y, x = np.mgrid[0:300, 0:400]
@@ -49,8 +54,10 @@ def test_caseworker_creates_a_staff_assisted_case(chromium, live_server, tmp_pat
     finally:
         context.close()
 
-    case = Case.objects.get(number=number)
-    assert case.staff_assisted and pin and re.search(r"\d", pin)
+    assert re.fullmatch(r"HB-[0-9A-Z]{4}-[0-9A-Z]{4}", number)
+    assert re.fullmatch(r"\d{4}-\d{4}-\d{4}", pin)
+    case = Case.objects.get(number=number.replace("-", ""))
+    assert case.staff_assisted
     values = {cs.signal.signal_type: cs.signal.value for cs in case.case_signals.all()}
     assert values["md5"] == hashlib.md5(image.read_bytes()).hexdigest()
     assert re.fullmatch(r"[0-9a-f]{64}", values["pdq"])

@@ -20,16 +20,11 @@ TIMEOUT = 30_000
 
 def _removal_leaf(signal) -> tuple[int, bytes]:
     """The sealed `remove` entry for a signal: its sequence number and leaf bytes."""
-    from hashbank.ledger.models import Change
-
     from hashbank.ledger import selectors, services
+    from hashbank.ledger.models import Entry
 
     services.seal()
-    seq = (
-        Change.objects.filter(signal=signal, kind="remove", seq__isnull=False)
-        .values_list("seq", flat=True)
-        .get()
-    )
+    seq = Entry.objects.filter(signal=signal, kind=Entry.REMOVE).values_list("seq", flat=True).get()
     (entry,) = list(selectors.entries(seq, seq + 1))
     return seq, bytes(entry.leaf)
 

@@ -58,10 +58,13 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             {"nav": "cases", "number": number, "error": "No case has that number."},
             status=404,
         )
+    from hashbank.cases.pins import format_case_number
+
     rows = selectors.case_signal_rows(case)
     context = {
         "nav": "cases",
         "case": case,
+        "display_number": format_case_number(case.number),
         "rows": rows,
         "timeline": selectors.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
@@ -184,10 +187,12 @@ def assisted(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         return error_response(error)
+    from hashbank.cases.pins import format_case_number, format_pin
+
     return JsonResponse(
         {
-            "number": case.number,
-            "pin": pin,
+            "number": format_case_number(case.number),
+            "pin": format_pin(pin),
             "url": reverse("staff:case", kwargs={"number": case.number}),
         },
         status=201,

@@ -30,6 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
             title="Match reports per day by member, last 14 days",
             labels=labels,
             series=board.reports_by_member or [("no reports", [0] * len(labels))],
+            legend=True,
         ),
         "disputes_chart": charts.bar_chart(
             title="Open disputes by age",

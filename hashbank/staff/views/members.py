@@ -80,7 +80,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _run(request: HttpRequest, slug: str, action, done: str) -> HttpResponse:
+def _run(request: HttpRequest, slug: str, action, done: str, hint: str = "") -> HttpResponse:
     member = _member(slug)
     try:
         shown = action(member)
@@ -91,7 +91,7 @@ def _run(request: HttpRequest, slug: str, action, done: str) -> HttpResponse:
         return render(
             request,
             "staff/shown_once.html",
-            {"nav": "members", "member": member, "title": done, "secret": shown},
+            {"nav": "members", "member": member, "title": done, "secret": shown, "hint": hint},
         )
     messages.success(request, done)
     return redirect("staff:member", slug=slug)
@@ -118,7 +118,13 @@ def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return token
 
-    return _run(request, slug, issue, "Credential issued")
+    return _run(
+        request,
+        slug,
+        issue,
+        "Credential issued",
+        hint="The platform sends it as `Authorization: Bearer <token>` (see the member guide).",
+    )
 
 
 @require_POST
@@ -152,7 +158,14 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return code
 
-    return _run(request, slug, invite_user, "Invitation created")
+    return _run(
+        request,
+        slug,
+        invite_user,
+        "Invitation created",
+        hint="The person enters it at /portal/invitation/ within 7 days to set a password and "
+        "an authenticator.",
+    )
 
 
 @require_POST

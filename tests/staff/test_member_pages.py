@@ -1,0 +1,48 @@
+"""Member managers onboard platforms and control their access; the console shows sync lag."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from .conftest import signed_in
+from .world import build_world, init_keys
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    init_keys(settings, tmp_path)
+    return build_world()
+
+
+def test_suspending_a_member_stops_its_credentials_at_once(world, make_staff):
+    manager = signed_in(make_staff("member manager"))
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {world.token}")
+    assert api.get("/api/v1/checkpoint").status_code == 200
+    manager.post(f"/staff/members/{world.member.slug}/suspend/", {"reason": "abuse report"})
+    response = api.get("/api/v1/checkpoint")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "member_suspended"
+    manager.post(f"/staff/members/{world.member.slug}/reactivate/")
+    assert api.get("/api/v1/checkpoint").status_code == 200
+
+
+def test_members_page_shows_how_far_each_member_has_pulled(world, make_staff):
+    manager = signed_in(make_staff("member manager"))
+    body = manager.get("/staff/members/").content.decode()
+    assert "Acme Video" in body and "never" in body
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {world.token}")
+    assert api.get("/api/v1/entries?from=0&size=2").status_code == 200
+    # The bank moves on: another case is sealed, and the member has not pulled it yet.
+    from hashbank.cases import services as cases
+    from hashbank.ledger import services as ledger
+
+    from .world import ATTESTED, md5
+
+    cases.submit_case(hashes=[md5()], attestations=ATTESTED)
+    ledger.seal()
+    body = manager.get(f"/staff/members/{world.member.slug}/").content.decode()
+    assert "Latest checkpoint</dt><dd>3" in body
+    assert "Pulled up to</dt><dd>2" in body and "(1 behind)" in body
