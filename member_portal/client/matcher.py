@@ -15,6 +15,7 @@ Hashes of quality below `min_quality` (50, as the industry does) are never index
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ PDQ_BYTES = 32
 CHUNKS = 16
 DEFAULT_THRESHOLD = 31
 DEFAULT_MIN_QUALITY = 50
-_FLIPS = np.array([0] + [1 << b for b in range(16)], dtype=np.uint32)
+_FLIPS = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,18 @@ class PdqIndex:
         self.codes = np.ascontiguousarray(codes, dtype=np.uint8)
         self.seqs = np.asarray(seqs, dtype=np.int64)
         self._words = self.codes.view(">u2")  # 16 big-endian 16-bit chunks per hash
-        self._rows: list[np.ndarray] = []
-        self._offsets: list[np.ndarray] = []
+        self._lanes = self.codes.view(np.uint64)  # 4 words per hash for XOR + popcount
+        n = len(self.seqs)
+        # All tables in one flat array: table c's rows occupy [c*n, (c+1)*n).
+        self._rows = np.empty(CHUNKS * n, dtype=np.uint32)
+        self._offsets = np.empty((CHUNKS, (1 << 16) + 1), dtype=np.int64)
         for chunk in range(CHUNKS):
             keys = self._words[:, chunk]
-            order = np.argsort(keys, kind="stable").astype(np.uint32)
-            counts = np.bincount(keys, minlength=1 << 16)
-            offsets = np.zeros((1 << 16) + 1, dtype=np.uint32)
-            np.cumsum(counts, out=offsets[1:])
-            self._rows.append(order)
-            self._offsets.append(offsets)
+            self._rows[chunk * n : (chunk + 1) * n] = np.argsort(keys, kind="stable")
+            self._offsets[chunk, 0] = chunk * n
+            np.cumsum(np.bincount(keys, minlength=1 << 16), out=self._offsets[chunk, 1:])
+            self._offsets[chunk, 1:] += chunk * n
+        self._chunk_ids = np.arange(CHUNKS)[:, None]
 
     @classmethod
     def build(cls, rows: Iterable[tuple[int, bytes]], count_hint: int = 0) -> PdqIndex:
@@ -81,12 +84,7 @@ class PdqIndex:
 
     @property
     def nbytes(self) -> int:
-        return (
-            self.codes.nbytes
-            + self.seqs.nbytes
-            + sum(r.nbytes for r in self._rows)
-            + sum(o.nbytes for o in self._offsets)
-        )
+        return self.codes.nbytes + self.seqs.nbytes + self._rows.nbytes + self._offsets.nbytes
 
     def search(self, query: bytes, threshold: int = DEFAULT_THRESHOLD) -> list[tuple[int, int]]:
         """(row, distance) of every indexed hash within `threshold` bits of `query`."""
@@ -99,55 +97,51 @@ class PdqIndex:
             candidates = None  # pigeonhole no longer holds with one flip: scan everything
         else:
             flips = _FLIPS if threshold >= CHUNKS else _FLIPS[:1]
-            words = q.view(">u2").astype(np.uint32)
-            parts = []
-            for chunk in range(CHUNKS):
-                keys = words[chunk] ^ flips
-                offsets = self._offsets[chunk]
-                starts = offsets[keys]
-                ends = offsets[keys + 1]
-                rows = self._rows[chunk]
-                for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
-                    if e > s:
-                        parts.append(rows[s:e])
-            if not parts:
+            words = q.view(">u2").astype(np.int64)
+            keys = words[:, None] ^ flips[None, :]  # (16 chunks, probes)
+            starts = self._offsets[self._chunk_ids, keys].ravel()
+            lengths = self._offsets[self._chunk_ids, keys + 1].ravel() - starts
+            total = int(lengths.sum())
+            if not total:
                 return []
-            candidates = np.unique(np.concatenate(parts))
-        block = self.codes if candidates is None else self.codes[candidates]
-        distances = np.bitwise_count(np.bitwise_xor(block, q)).sum(axis=1, dtype=np.int32)
+            # Expand the bucket ranges into positions without a Python loop.
+            shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+            candidates = self._rows[shift + np.arange(total)]
+        block = self._lanes if candidates is None else self._lanes[candidates]
+        distances = np.bitwise_count(block ^ self._query_lanes(query)).sum(axis=1, dtype=np.int32)
         hits = np.nonzero(distances <= threshold)[0]
         rows_hit = hits if candidates is None else candidates[hits]
-        return [(int(r), int(d)) for r, d in zip(rows_hit, distances[hits], strict=True)]
+        # A hash close on several chunks is a candidate several times: keep each row once.
+        found = dict(zip(rows_hit.tolist(), distances[hits].tolist(), strict=True))
+        return sorted(found.items())
+
+    @staticmethod
+    def _query_lanes(query: bytes) -> np.ndarray:
+        return np.frombuffer(query, dtype=np.uint64)
 
 
 class Md5Index:
-    """Exact MD5 lookup: the values sorted as (high, low) 64-bit halves, found by binary search."""
+    """Exact MD5 lookup: the values sorted in one bytes object (16 bytes each, plus 8 for the
+    sequence number), found by binary search; a lookup is a few microseconds."""
 
     def __init__(self, rows: Iterable[tuple[int, bytes]]) -> None:
-        seqs: list[int] = []
-        raw = bytearray()
-        for seq, value in rows:
-            seqs.append(seq)
-            raw += value
-        halves = np.frombuffer(bytes(raw), dtype=">u8").reshape(-1, 2).astype(np.uint64)
-        order = np.lexsort((halves[:, 1], halves[:, 0])) if len(seqs) else np.array([], dtype=np.int64)
-        self.high = np.ascontiguousarray(halves[order, 0]) if len(seqs) else np.array([], np.uint64)
-        self.low = np.ascontiguousarray(halves[order, 1]) if len(seqs) else np.array([], np.uint64)
-        self.seqs = np.array(seqs, dtype=np.int64)[order] if len(seqs) else np.array([], np.int64)
+        pairs = sorted((bytes(value), seq) for seq, value in rows)
+        self._values = b"".join(value for value, _ in pairs)
+        self.seqs = np.array([seq for _, seq in pairs], dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.seqs)
 
+    def __getitem__(self, i: int) -> bytes:  # the sequence protocol bisect needs
+        return self._values[16 * i : 16 * i + 16]
+
     def lookup(self, value: bytes) -> list[int]:
         """Sequence numbers of the adds with exactly this MD5 (normally zero or one)."""
-        high = int.from_bytes(value[:8], "big")
-        low = int.from_bytes(value[8:16], "big")
-        start = int(np.searchsorted(self.high, np.uint64(high), side="left"))
+        i = bisect.bisect_left(self, value)
         found = []
-        while start < len(self.high) and int(self.high[start]) == high:
-            if int(self.low[start]) == low:
-                found.append(int(self.seqs[start]))
-            start += 1
+        while i < len(self.seqs) and self[i] == value:
+            found.append(int(self.seqs[i]))
+            i += 1
         return found
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from member_portal.client.cli import main
+
+sys.exit(main())

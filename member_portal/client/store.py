@@ -1,0 +1,171 @@
+"""The client's verified state in one SQLite file: trusted root, checkpoint, compact range,
+active-set digest and the active set itself.
+
+Every change (a snapshot, a delta) is one SQLite transaction, so a crash (even `kill -9`) leaves
+either the old state or the new one, never half of a delta: SQLite rolls an interrupted
+transaction back the next time the file is opened. A lock file next to the database (`flock`,
+released by the kernel when the process dies, so a killed client never leaves a stale lock)
+stops two clients from using one state file at once.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, rootdoc
+from member_portal.feed.setdigest import SetDigest
+from member_portal.verify import FeedState, VerificationError, verify_checkpoint
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    root TEXT NOT NULL,            -- newest verified root document (signed note)
+    note TEXT NOT NULL,            -- last verified checkpoint (signed note)
+    size INTEGER NOT NULL,
+    compact_range BLOB NOT NULL,
+    active_count INTEGER NOT NULL,
+    active_digest BLOB NOT NULL,
+    synced_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS active (
+    seq INTEGER PRIMARY KEY,       -- sequence number of the add entry: names the signal
+    type INTEGER NOT NULL,         -- leaf signal type code (1 pdq, 2 md5, 3 phash)
+    quality INTEGER,
+    salt BLOB NOT NULL,
+    value BLOB                     -- NULL once the bank has purged a withdrawn value
+);
+"""
+
+
+class StateLocked(Exception):
+    """Another client holds this state file."""
+
+
+class Store:
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._lock_file = open(f"{self.path}.lock", "a+")  # noqa: SIM115 (held while we live)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.close()
+            raise StateLocked(
+                f"{self.path} is in use by another client (lock {self.path}.lock); "
+                "only one client may use a state file at a time"
+            ) from None
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, one per verified change.
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        # WAL + NORMAL: a crashed process never corrupts or half-applies; commits stay fast.
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+        fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+        self._lock_file.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: the new state is written only if the block finishes."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def load(self) -> FeedState | None:
+        """The last verified state (re-checking the stored checkpoint's signature), or None."""
+        row = self.db.execute(
+            "SELECT root, note, size, compact_range, active_count, active_digest FROM state"
+        ).fetchone()
+        if row is None:
+            return None
+        root_text, note_text, size, compact, count, digest = row
+        try:
+            root = rootdoc.verify_first(root_text)
+        except (rootdoc.RootError, ValueError) as exc:
+            raise VerificationError(f"stored root document: {exc}") from None
+        checkpoint = verify_checkpoint(note_text, root)
+        return FeedState(
+            root,
+            checkpoint,
+            note_text,
+            merkle.CompactRange.from_bytes(size, compact),
+            SetDigest.from_digest(count, digest),
+        )
+
+    def synced_at(self) -> int:
+        row = self.db.execute("SELECT synced_at FROM state").fetchone()
+        return row[0] if row else 0
+
+    def counts(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT type, count(*) FROM active GROUP BY type").fetchall()
+        return {leaves.SIGNAL_TYPE_NAMES[code]: n for code, n in rows}
+
+    def rows(self, signal_type: str) -> Iterator[tuple]:
+        """(seq, value, quality) of the active signals of a type that still carry their value."""
+        code = leaves.SIGNAL_TYPE_CODES[signal_type]
+        return self.db.execute(
+            "SELECT seq, value, quality FROM active WHERE type = ? AND value IS NOT NULL", (code,)
+        )
+
+    def signal_row(self, seq: int) -> tuple | None:
+        """(seq, type code, quality, salt, value) of an active signal, or None."""
+        return self.db.execute(
+            "SELECT seq, type, quality, salt, value FROM active WHERE seq = ?", (seq,)
+        ).fetchone()
+
+    # -- writing (inside `transaction()`) -------------------------------------------------------
+
+    @staticmethod
+    def save(db: sqlite3.Connection, state: FeedState) -> None:
+        db.execute(
+            "INSERT INTO state (id, root, note, size, compact_range, active_count, active_digest,"
+            " synced_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " root = excluded.root, note = excluded.note, size = excluded.size,"
+            " compact_range = excluded.compact_range, active_count = excluded.active_count,"
+            " active_digest = excluded.active_digest, synced_at = excluded.synced_at",
+            (
+                state.root.signed,
+                state.note,
+                state.size,
+                state.compact_range.to_bytes(),
+                state.active.count,
+                state.active.digest(),
+                int(time.time()),
+            ),
+        )
+
+    @staticmethod
+    def clear_active(db: sqlite3.Connection) -> None:
+        db.execute("DELETE FROM active")
+
+    @staticmethod
+    def insert_active(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+        """rows: (seq, type code, quality, salt, value or None)."""
+        db.executemany(
+            "INSERT OR REPLACE INTO active (seq, type, quality, salt, value) VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    @staticmethod
+    def remove_active(db: sqlite3.Connection, seqs: Iterable[tuple[int]]) -> None:
+        db.executemany("DELETE FROM active WHERE seq = ?", seqs)

@@ -1,0 +1,215 @@
+"""Bootstrap from a snapshot, then follow deltas, verifying everything before it is stored.
+
+The order of every sync: follow the root-of-trust chain, verify the latest checkpoint against the
+last one (a smaller tree or a fork at the same size is a rollback and stops the sync), fetch the
+entries in between, recompute the Merkle root and the active-set digest (member_portal.verify),
+and only then write the new state in one transaction. Anything that fails leaves the last good
+state untouched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from member_portal.client.bank import Bank, BankError
+from member_portal.client.store import Store
+from member_portal.feed import leaf as leaves
+from member_portal.feed import note, rootdoc, wire
+from member_portal.verify import (
+    FeedState,
+    VerificationError,
+    apply_entries,
+    trust_root,
+    verify_snapshot,
+)
+
+BATCH = 50_000
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class ClientError(Exception):
+    """A problem with how the client was called or configured (not with the bank's data)."""
+
+
+@dataclass
+class SyncResult:
+    bootstrapped: bool
+    old_size: int
+    size: int
+    added: int
+    removed: int
+    active: int
+    checkpoint_time: int
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def follow_roots(root: rootdoc.RootDocument, published: list[str]) -> rootdoc.RootDocument:
+    """Accept newer root documents only through the signed chain from the one we trust."""
+    newer = sorted(
+        (text for text in published if rootdoc.parse(text).version > root.version),
+        key=lambda text: rootdoc.parse(text).version,
+    )
+    try:
+        return rootdoc.verify_chain(root, newer, int(time.time()))
+    except (rootdoc.RootError, note.NoteError) as exc:
+        raise VerificationError(f"root document: {exc}") from None
+
+
+def sync(
+    store: Store,
+    bank: Bank,
+    *,
+    root_text: str | None = None,
+    progress: Progress | None = None,
+    acknowledge: bool = True,
+) -> SyncResult:
+    started = time.monotonic()
+    state = store.load()
+    if state is None:
+        if root_text is None:
+            raise ClientError(
+                "this state file has never synced: pass --root with the bank's root document "
+                "(obtained out of band, e.g. from the bank's website or your onboarding pack)"
+            )
+        root = trust_root(root_text)
+    else:
+        root = state.root
+    root = follow_roots(root, bank.roots())
+
+    bootstrapped = False
+    added = removed = 0
+    old_size = 0 if state is None or state.checkpoint is None else state.size
+    if state is None or state.checkpoint is None:
+        try:
+            state, added = bootstrap(store, bank, root, progress)
+        except BankError as exc:
+            if exc.code != "no_snapshot":
+                raise
+            state = FeedState(root)  # a young bank without a snapshot: replay the log from 0
+        bootstrapped = True
+    else:
+        state = FeedState(root, state.checkpoint, state.note, state.compact_range, state.active)
+
+    signed = bank.checkpoint()
+    state, more_added, removed = apply_delta(store, bank, state, signed)
+    added += more_added
+    if acknowledge:
+        bank.acknowledge(state.size)
+    return SyncResult(
+        bootstrapped,
+        old_size,
+        state.size,
+        added,
+        removed,
+        state.active.count,
+        state.checkpoint.time,
+        round(time.monotonic() - started, 3),
+    )
+
+
+def bootstrap(
+    store: Store, bank: Bank, root: rootdoc.RootDocument, progress: Progress | None = None
+) -> tuple[FeedState, int]:
+    """Download, verify and store the latest snapshot, all in one transaction."""
+    response, _length = bank.snapshot()
+    with response, store.transaction() as db:
+        try:
+            # The reader asks for a few bytes at a time: a big buffer keeps that cheap.
+            stream = io.BufferedReader(gzip.GzipFile(fileobj=response), 1 << 20)
+            reader = wire.SnapshotReader(stream)
+        except (wire.WireError, OSError, EOFError) as exc:
+            raise VerificationError(f"snapshot: {exc}") from None
+        store.clear_active(db)
+        total = reader.active_count
+        batch: list[tuple] = []
+        done = 0
+
+        def on_record(record: wire.ActiveRecord) -> None:
+            nonlocal done
+            batch.append((record.seq, record.type_code, record.quality, record.salt, record.value))
+            if len(batch) >= BATCH:
+                store.insert_active(db, batch)
+                done += len(batch)
+                batch.clear()
+                if progress:
+                    progress(done, total)
+
+        try:
+            state = verify_snapshot(root, reader, on_record)
+        except (OSError, EOFError) as exc:  # a broken gzip stream
+            raise VerificationError(f"snapshot: {exc}") from None
+        store.insert_active(db, batch)
+        if progress:
+            progress(total, total)
+        store.save(db, state)
+    return state, total
+
+
+def apply_delta(
+    store: Store, bank: Bank, state: FeedState, signed: str
+) -> tuple[FeedState, int, int]:
+    """Verify the entries from our size to the checkpoint `signed` and apply them atomically."""
+    # Peek at the claimed size only to know what to fetch; apply_entries verifies the note.
+    try:
+        claimed = int(signed.split("\n", 2)[1])
+    except (IndexError, ValueError):
+        raise VerificationError("checkpoint: not a checkpoint") from None
+    records: list[tuple[bytes, bytes]] = []
+    if claimed > state.size:
+        for page in bank.entries_pages(state.size, claimed):
+            try:
+                start, page_records = wire.decode_entries(page)
+            except wire.WireError as exc:
+                raise VerificationError(f"entries: {exc}") from None
+            if start != state.size + len(records):
+                raise VerificationError(
+                    f"entries: a page starts at {start}, expected {state.size + len(records)}"
+                )
+            records.extend(page_records)
+    new_state = apply_entries(state, signed, records, state.size)
+
+    removes: list[tuple[int]] = []
+    pending: dict[int, tuple] = {}  # adds of this delta, in case the delta also removes them
+    for offset, (raw, payload) in enumerate(records):
+        seq = state.size + offset
+        entry = leaves.decode(raw)
+        if entry.is_add:
+            p = wire.decode_payload(payload)
+            row = (
+                (seq, entry.type_code, p.quality, p.salt, p.value)
+                if p
+                else (seq, entry.type_code, None, b"", None)
+            )
+            pending[seq] = row
+        else:
+            target = pending.pop(entry.target, None) or store.signal_row(entry.target)
+            _check_removal(seq, entry, target)
+            removes.append((entry.target,))
+    adds = list(pending.values())
+    with store.transaction() as db:
+        store.remove_active(db, removes)
+        store.insert_active(db, adds)
+        store.save(db, new_state)
+    return new_state, len(adds), len(removes)
+
+
+def _check_removal(seq: int, entry: leaves.Leaf, target: tuple | None) -> None:
+    """A remove must name an active add of the same signal (its digest says which)."""
+    if target is None:
+        raise VerificationError(f"entry {seq}: removes entry {entry.target}, which is not active")
+    _, type_code, quality, salt, value = target
+    if type_code != entry.type_code:
+        raise VerificationError(f"entry {seq}: removes entry {entry.target} of another signal type")
+    if value is not None:
+        digest = leaves.value_digest(salt, leaves.SIGNAL_TYPE_NAMES[type_code], quality, value)
+        if digest != entry.digest:
+            raise VerificationError(
+                f"entry {seq}: removes entry {entry.target} but names a different signal"
+            )

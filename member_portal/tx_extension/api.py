@@ -1,0 +1,284 @@
+"""A python-threatexchange `SignalExchangeAPI` for a hashbank: fetches the signed feed, verifies
+it (root-of-trust chain, checkpoint signatures, Merkle root, active-set digest) with
+member_portal.verify, and maps it onto threatexchange's PDQ and video MD5 signal types.
+
+Records are keyed by the sequence number of the add entry that published them; a remove entry
+names that number, so a removal becomes `{seq: None}`, which deletes the record in
+threatexchange's store (and HMA's). Nothing is yielded before it has been verified; the
+checkpoint (a small JSON-able dataclass) carries the verified state from one fetch to the next.
+
+No `from __future__ import annotations` here: threatexchange's CLI reads the config dataclass's
+field types at run time to build its command-line options.
+"""
+
+import base64
+import gzip
+import io
+import shutil
+import tempfile
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from threatexchange.exchanges import auth, signal_exchange_api
+from threatexchange.exchanges import fetch_state as state
+from threatexchange.exchanges.collab_config import CollaborationConfigWithDefaults
+from threatexchange.signal_type.md5 import VideoMD5Signal
+from threatexchange.signal_type.pdq.signal import PdqSignal
+from threatexchange.signal_type.signal_base import SignalType
+
+from member_portal.client.bank import Bank, BankError
+from member_portal.client.sync import follow_roots
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, rootdoc, wire
+from member_portal.feed.setdigest import SetDigest
+from member_portal.verify import (
+    FeedState,
+    VerificationError,
+    apply_entries,
+    trust_root,
+    verify_checkpoint,
+    verify_snapshot,
+)
+
+API_NAME = "hashbank"
+CHUNK = 100_000  # records per FetchDelta while bootstrapping
+MIN_QUALITY = 50
+# Our signal types -> threatexchange's (phash has no threatexchange type and is skipped).
+TX_TYPES: dict[str, type[SignalType]] = {"pdq": PdqSignal, "md5": VideoMD5Signal}
+
+
+@dataclass
+class HashbankCollabConfig(CollaborationConfigWithDefaults):
+    base_url: str = field(
+        default="", metadata={"help": "the bank's URL, e.g. https://bank.example"}
+    )
+    root_file: str = field(
+        default="",
+        metadata={
+            "help": "the bank's root document, obtained out of band; trusted on the first fetch"
+        },
+    )
+    api: str = field(init=False, default=API_NAME)
+
+
+@dataclass
+class HashbankCredentials(auth.CredentialHelper):
+    ENV_VARIABLE: t.ClassVar[str] = "TX_HASHBANK_TOKEN"
+    FILE_NAME: t.ClassVar[str] = "~/.tx_hashbank_token"
+
+    token: str = field(metadata={"help": "a member credential (hbk_...) with the feed:read scope"})
+
+    @classmethod
+    def _from_str(cls, s: str) -> "HashbankCredentials":
+        return cls(token=s.strip())
+
+    def _are_valid(self) -> bool:
+        return self.token.startswith("hbk_")
+
+
+@dataclass
+class HashbankCheckpoint(state.FetchCheckpointBase):
+    """The verified state after a fetch. `complete` is False only between the chunks of a
+    bootstrap: if that fetch is abandoned, the checkpoint is stale and the next fetch starts over."""
+
+    size: int
+    note: str
+    root: str
+    compact_range: str  # base64 of the compact range's hashes
+    active_count: int
+    active_digest: str  # base64
+    time: int
+    complete: bool = True
+
+    def is_stale(self) -> bool:
+        return not self.complete
+
+    def get_progress_timestamp(self) -> int | None:
+        return self.time
+
+    @classmethod
+    def of(cls, feed: FeedState, *, complete: bool = True) -> "HashbankCheckpoint":
+        return cls(
+            feed.size,
+            feed.note,
+            feed.root.signed,
+            base64.b64encode(feed.compact_range.to_bytes()).decode(),
+            feed.active.count,
+            base64.b64encode(feed.active.digest()).decode(),
+            feed.checkpoint.time,
+            complete,
+        )
+
+    def feed_state(self) -> FeedState:
+        root = rootdoc.verify_first(self.root)
+        checkpoint = verify_checkpoint(self.note, root)
+        compact = merkle.CompactRange.from_bytes(self.size, base64.b64decode(self.compact_range))
+        active = SetDigest.from_digest(self.active_count, base64.b64decode(self.active_digest))
+        return FeedState(root, checkpoint, self.note, compact, active)
+
+
+@dataclass
+class HashbankSignalMetadata(state.FetchedSignalMetadata):
+    signal_type: str  # threatexchange's name: "pdq" or "video_md5"
+    signal_value: str
+    seq: int  # the add entry in the bank's ledger
+    quality: int | None = None
+
+    def get_as_opinions(self) -> t.Sequence[state.SignalOpinion]:
+        # Every signal in the feed is a victim's (or a helpline's) report of their own image.
+        return [state.SignalOpinion(False, state.SignalOpinionCategory.POSITIVE_CLASS, {"ncii"})]
+
+
+Updates = dict[str, HashbankSignalMetadata | None]
+
+
+class HashbankSignalExchangeAPI(
+    auth.SignalExchangeWithAuth[HashbankCollabConfig, HashbankCredentials],
+    signal_exchange_api.SignalExchangeAPI[
+        HashbankCollabConfig,
+        HashbankCheckpoint,
+        HashbankSignalMetadata,
+        str,
+        HashbankSignalMetadata,
+    ],
+):
+    """Fetch a hashbank's signed feed: a snapshot first, then deltas, all verified."""
+
+    def __init__(self, collab: HashbankCollabConfig, bank: Bank) -> None:
+        self.collab = collab
+        self.bank = bank
+
+    @classmethod
+    def get_name(cls) -> str:
+        return API_NAME
+
+    @staticmethod
+    def get_config_cls() -> type[HashbankCollabConfig]:
+        return HashbankCollabConfig
+
+    @staticmethod
+    def get_checkpoint_cls() -> type[HashbankCheckpoint]:
+        return HashbankCheckpoint
+
+    @staticmethod
+    def get_record_cls() -> type[HashbankSignalMetadata]:
+        return HashbankSignalMetadata
+
+    @staticmethod
+    def get_credential_cls() -> type[HashbankCredentials]:
+        return HashbankCredentials
+
+    @classmethod
+    def for_collab(
+        cls, collab: HashbankCollabConfig, credentials: HashbankCredentials | None = None
+    ) -> "HashbankSignalExchangeAPI":
+        credentials = credentials or HashbankCredentials.get(cls)
+        return cls(collab, Bank(collab.base_url, credentials.token))
+
+    @classmethod
+    def naive_convert_to_signal_type(
+        cls,
+        signal_types: t.Sequence[type[SignalType]],
+        collab: HashbankCollabConfig,
+        fetched: t.Mapping[str, HashbankSignalMetadata | None],
+    ) -> dict[type[SignalType], dict[str, HashbankSignalMetadata]]:
+        wanted = {s.get_name(): s for s in signal_types}
+        converted: dict[type[SignalType], dict[str, HashbankSignalMetadata]] = {}
+        for record in fetched.values():
+            if record is None or record.signal_type not in wanted:
+                continue
+            if record.quality is not None and record.quality < MIN_QUALITY:
+                continue  # unreliable PDQ: never indexed
+            converted.setdefault(wanted[record.signal_type], {})[record.signal_value] = record
+        return converted
+
+    def fetch_iter(
+        self,
+        supported_signal_types: t.Sequence[type[SignalType]],
+        checkpoint: HashbankCheckpoint | None,
+    ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
+        if checkpoint is None or not checkpoint.complete:
+            feed = yield from self._bootstrap()
+        else:
+            feed = checkpoint.feed_state()
+        feed = FeedState(
+            follow_roots(feed.root, self.bank.roots()),
+            feed.checkpoint,
+            feed.note,
+            feed.compact_range,
+            feed.active,
+        )
+        yield self._delta(feed)
+
+    def _bootstrap(self):
+        root_text = Path(self.collab.root_file).expanduser().read_text()
+        root = follow_roots(trust_root(root_text), self.bank.roots())
+        try:
+            response, _ = self.bank.snapshot()
+        except BankError as exc:
+            if exc.code != "no_snapshot":
+                raise
+            return FeedState(root)  # a young bank without a snapshot: the delta replays from 0
+        with tempfile.TemporaryFile() as raw, response:
+            # Keep the download to read it twice: verify everything first, then hand it over.
+            shutil.copyfileobj(response, raw, 1 << 20)
+            raw.seek(0)
+            try:
+                feed = verify_snapshot(root, wire.SnapshotReader(_unzip(raw)))
+                raw.seek(0)
+                reader = wire.SnapshotReader(_unzip(raw))
+            except (OSError, EOFError, wire.WireError) as exc:
+                raise VerificationError(f"snapshot: {exc}") from None
+            partial = HashbankCheckpoint.of(feed, complete=False)
+            updates: Updates = {}
+            for record in reader.records():
+                row = _metadata(record.seq, record.signal_type, record.quality, record.value)
+                if row is not None:
+                    updates[str(record.seq)] = row
+                if len(updates) >= CHUNK:
+                    yield state.FetchDelta(updates, partial)
+                    updates = {}
+        yield state.FetchDelta(updates, HashbankCheckpoint.of(feed))
+        return feed
+
+    def _delta(self, feed: FeedState) -> state.FetchDelta:
+        signed = self.bank.checkpoint()
+        try:
+            claimed = int(signed.split("\n", 2)[1])
+        except (IndexError, ValueError):
+            raise VerificationError("checkpoint: not a checkpoint") from None
+        records: list[tuple[bytes, bytes]] = []
+        if claimed > feed.size:
+            for page in self.bank.entries_pages(feed.size, claimed):
+                try:
+                    _start, page_records = wire.decode_entries(page)
+                except wire.WireError as exc:
+                    raise VerificationError(f"entries: {exc}") from None
+                records.extend(page_records)
+        new_feed = apply_entries(feed, signed, records, feed.size)  # raises unless all verifies
+        updates: Updates = {}
+        for offset, (raw, payload) in enumerate(records):
+            entry = leaves.decode(raw)
+            if entry.is_add:
+                p = wire.decode_payload(payload)
+                row = p and _metadata(feed.size + offset, entry.signal_type, p.quality, p.value)
+                if row is not None:
+                    updates[str(feed.size + offset)] = row
+            else:
+                updates[str(entry.target)] = None
+        return state.FetchDelta(updates, HashbankCheckpoint.of(new_feed))
+
+
+def _unzip(raw: t.BinaryIO) -> t.BinaryIO:
+    # The reader asks for a few bytes at a time: a big buffer keeps that cheap.
+    return io.BufferedReader(gzip.GzipFile(fileobj=raw), 1 << 20)
+
+
+def _metadata(
+    seq: int, signal_type: str, quality: int | None, value: bytes
+) -> HashbankSignalMetadata | None:
+    tx_type = TX_TYPES.get(signal_type)
+    if tx_type is None or not value:
+        return None
+    return HashbankSignalMetadata(tx_type.get_name(), value.hex(), seq, quality)

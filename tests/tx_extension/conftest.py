@@ -1,0 +1,1 @@
+from tests.client.conftest import *  # noqa: F401,F403

@@ -1,0 +1,110 @@
+"""The real `threatexchange` command-line tool, with our extension, syncing from a running bank."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.client.conftest import MD5_VALUE, PDQ_VALUES
+
+ROOT = Path(__file__).resolve().parents[2]
+TX = Path(sys.executable).with_name("threatexchange")
+
+
+@pytest.fixture
+def tx(bank, tmp_path):
+    """tx(*args): run `threatexchange` with its own state dir and home, and our token."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "TX_STATEDIR": str(tmp_path / "tx-state"),
+        "TX_HASHBANK_TOKEN": bank.token,
+        "PYTHONPATH": str(ROOT),
+    }
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [str(TX), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0 or not check, done.stderr
+        return done
+
+    run("config", "extensions", "add", "member_portal.tx_extension")
+    run(
+        "config",
+        "collab",
+        "edit",
+        "hashbank",
+        "nii_bank",
+        "--create",
+        "--base-url",
+        bank.url,
+        "--root-file",
+        str(bank.write_root()),
+    )
+    return run
+
+
+def _signals(tx) -> set[tuple[str, str]]:
+    out = tx("dataset", "-P", "-S").stdout
+    return {tuple(line.split()[:2]) for line in out.splitlines() if line.strip()}
+
+
+def test_fetch_brings_the_verified_feed_into_threatexchange(bank, tx):
+    bank.publish()
+    bank.snapshot()
+    bank.publish([("md5", MD5_VALUE)])
+
+    tx("fetch")
+
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES} | {("video_md5", MD5_VALUE)}
+
+
+def test_removal_in_the_bank_disappears_from_the_next_fetch(bank, tx):
+    bank.publish()
+    case = bank.publish([("md5", MD5_VALUE)])
+    bank.snapshot()
+    tx("fetch")
+    assert ("video_md5", MD5_VALUE) in _signals(tx)
+
+    bank.withdraw(case)
+    tx("fetch")
+
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+
+def test_fetched_pdq_matches_with_threatexchange_match(bank, tx):
+    bank.publish()
+    bank.snapshot()
+    tx("fetch")
+
+    done = tx("match", "--hashes", "photo", "--", PDQ_VALUES[1])
+
+    assert "nii_bank" in done.stdout
+
+
+def test_tampered_delta_fails_the_fetch_and_stores_nothing(bank, tx, proxy, tmp_path):
+    from member_portal.feed import wire
+
+    bank.publish()
+    bank.snapshot()
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", proxy.url)
+    tx("fetch")
+    bank.publish([("md5", MD5_VALUE)])
+
+    def drop_a_byte_of_the_value(path, body):
+        if path.startswith("/api/v1/entries"):
+            start, records = wire.decode_entries(body)
+            leaf, payload = records[-1]
+            return wire.encode_entries(start, records[:-1] + [(leaf, payload[:-1] + b"\0")])
+        return body
+
+    proxy.tamper = drop_a_byte_of_the_value
+    failed = tx("fetch", check=False)
+
+    assert failed.returncode != 0
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
