@@ -48,7 +48,7 @@ def case_status(case: Case) -> list[HashStatus]:
         HashStatus(
             id=row.pk,
             signal_type=row.signal.signal_type,
-            value=row.signal.value,
+            value=row.signal.value or "",  # empty once a removed value is purged
             status=public_status(row),
         )
         for row in case_signals(case)

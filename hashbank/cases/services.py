@@ -5,6 +5,7 @@ release), so that the ledger stays the only record of what was published and wit
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,28 +23,19 @@ from hashbank.cases.errors import (
 )
 from hashbank.cases.models import Case, CaseNote, CaseSignal
 from hashbank.core.errors import DomainError, NotFound
+from hashbank.signals import services as signal_services
+from hashbank.signals import types as signal_types
+from hashbank.signals.types import RemovalReason
+
+log = logging.getLogger(__name__)
 
 MAX_HASHES_PER_CASE = 1000
 MIN_PDQ_QUALITY = 50
-SIGNAL_TYPES = ("pdq", "md5", "phash")
 REQUIRED_ATTESTATIONS = ("adult", "depicted", "consent")
 # Wrong PINs: the first few are free, then each waits twice as long, then the case locks.
 FREE_PIN_FAILURES = 3
 LOCK_AFTER_PIN_FAILURES = 10
 MAX_PIN_DELAY_SECONDS = 300
-
-
-def _signal_services():
-    # Imported late: the signals app imports nothing from cases, and this keeps import order free.
-    from hashbank.signals import services
-
-    return services
-
-
-def _removal_reason(name: str) -> Any:
-    from hashbank.signals.types import RemovalReason
-
-    return RemovalReason(name)
 
 
 def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: Any = None) -> None:
@@ -58,7 +50,7 @@ def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: An
 
 
 def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
-    """Shape checks before anything is written; each value is validated again by signals.types."""
+    """Every hash checked (by signals.types) before anything is written; duplicates dropped."""
     if not isinstance(hashes, list) or not hashes:
         raise InvalidSubmission("Send at least one hash.", code="no_hashes")
     if len(hashes) > MAX_HASHES_PER_CASE:
@@ -76,38 +68,22 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
                 code="invalid_hash",
                 detail={"index": index},
             )
-        signal_type, value, quality = item.get("type"), item.get("value"), item.get("quality")
-        if signal_type not in SIGNAL_TYPES:
-            raise InvalidSubmission(
-                "Unknown hash type.", code="invalid_signal_type", detail={"index": index}
+        try:
+            signal_type, value, quality = signal_types.normalize(
+                item.get("type"), item.get("value"), item.get("quality")
             )
-        if not isinstance(value, str) or len(value) > 256:
+        except DomainError as error:
+            error.detail = {"index": index}
+            raise
+        if signal_type == "pdq" and quality < MIN_PDQ_QUALITY:
             raise InvalidSubmission(
-                "A hash value is a hex string.",
-                code=f"invalid_{signal_type}",
+                f"PDQ hashes of quality below {MIN_PDQ_QUALITY} are unreliable and not accepted.",
+                code="low_quality_pdq",
                 detail={"index": index},
             )
-        if quality is not None and (type(quality) is not int or not 0 <= quality <= 100):
-            raise InvalidSubmission(
-                "Quality is a whole number from 0 to 100.",
-                code="invalid_quality",
-                detail={"index": index},
-            )
-        if signal_type == "pdq":
-            if quality is None:
-                raise InvalidSubmission(
-                    "A PDQ hash needs its quality.", code="invalid_quality", detail={"index": index}
-                )
-            if quality < MIN_PDQ_QUALITY:
-                raise InvalidSubmission(
-                    f"PDQ hashes of quality below {MIN_PDQ_QUALITY} are unreliable and not accepted.",
-                    code="low_quality_pdq",
-                    detail={"index": index},
-                )
-        key = (signal_type, value.strip().lower())
-        if key not in seen:  # the same file picked twice is one hash, held once
-            seen.add(key)
-            cleaned.append((signal_type, value.strip().lower(), quality))
+        if (signal_type, value) not in seen:  # the same file picked twice is held once
+            seen.add((signal_type, value))
+            cleaned.append((signal_type, value, quality))
     return cleaned
 
 
@@ -124,18 +100,7 @@ def _clean_attestations(attestations: Any) -> dict[str, bool]:
 
 
 def _hold_all(cleaned: list[tuple[str, str, int | None]]) -> list[Any]:
-    """Validate every hash (naming the index of a bad one), then hold them all."""
-    from hashbank.signals.types import normalize
-
-    for index, (signal_type, value, quality) in enumerate(cleaned):
-        try:
-            normalize(signal_type, value, quality)
-        except DomainError as error:
-            if error.detail is None:
-                error.detail = {"index": index}
-            raise
-    signal_services = _signal_services()
-    if hasattr(signal_services, "hold_many"):  # one round trip for the whole case
+    if hasattr(signal_services, "hold_many"):  # a few statements for the whole case
         return signal_services.hold_many(items=cleaned)
     return [
         signal_services.hold(signal_type=signal_type, value=value, quality=quality)
@@ -143,7 +108,6 @@ def _hold_all(cleaned: list[tuple[str, str, int | None]]) -> list[Any]:
     ]
 
 
-@transaction.atomic
 def submit_case(
     *,
     hashes: Sequence[dict],
@@ -154,32 +118,47 @@ def submit_case(
 ) -> tuple[Case, str]:
     """Create a case holding `hashes` (each {type, value, quality?}); returns (case, PIN).
 
-    All or nothing: a hash that signals.types refuses rolls the whole case back.
+    All or nothing: a hash that signals.types refuses rolls the whole case back. Once the case is
+    committed the PIN is returned even if an after-commit step (queueing the seal) fails: the
+    person could never see it again, and the pending ledger changes are sealed by the next seal.
     """
     cleaned = _clean_hashes(hashes)
     recorded = _clean_attestations(attestations)
     if language:
         recorded["language"] = language[:8]
     pin = pins.new_pin()
-    pin_hash = pins.hash_pin(pin)
+    pin_hash = pins.hash_pin(pin)  # slow on purpose: outside the transaction
+    committed: list[bool] = []
+    result: tuple[Case, str] | None = None
+    try:
+        with transaction.atomic():
+            # Registered first, so it runs before any other after-commit hook can fail.
+            transaction.on_commit(lambda: committed.append(True))
+            case = _create_case(pin_hash=pin_hash, staff_assisted=staff_assisted, recorded=recorded)
+            signals = _hold_all(cleaned)
+            CaseSignal.objects.bulk_create([CaseSignal(case=case, signal=s) for s in signals])
+            _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(signals)})
+            result = case, pin
+    except Exception:
+        if not committed or result is None:
+            raise
+        log.exception("a case was saved but an after-commit step failed; sealing will catch up")
+    return result
+
+
+def _create_case(*, pin_hash: str, staff_assisted: bool, recorded: dict) -> Case:
     for _ in range(5):
         try:
             with transaction.atomic():
-                case = Case.objects.create(
+                return Case.objects.create(
                     number=pins.new_case_number(),
                     pin_hash=pin_hash,
                     staff_assisted=staff_assisted,
                     attestations=recorded,
                 )
-            break
         except IntegrityError:  # a 40-bit number collided; draw again
             continue
-    else:
-        raise DomainError("Could not allocate a case number.", code="try_again", status=503)
-    signals = _hold_all(cleaned)
-    CaseSignal.objects.bulk_create([CaseSignal(case=case, signal=signal) for signal in signals])
-    _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(signals)})
-    return case, pin
+    raise DomainError("Could not allocate a case number.", code="try_again", status=503)
 
 
 def authenticate_case(*, number: str, pin: str) -> Case:
@@ -230,12 +209,12 @@ def withdraw(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> lis
         if len(rows) != len(wanted):
             raise NotFound("One of those hashes is not in this case.", code="unknown_hash")
     changed = []
-    release = _signal_services().release
+    release = signal_services.release
     for row in rows:
         if row.status in (CaseSignal.Status.WITHDRAWN, CaseSignal.Status.REMOVED):
             continue
         if row.status == CaseSignal.Status.ACTIVE:
-            release(signal=row.signal, reason=_removal_reason("withdrawn"))
+            release(signal=row.signal, reason=RemovalReason.WITHDRAWN)
         row.status = CaseSignal.Status.WITHDRAWN
         row.save(update_fields=["status", "changed_at"])
         changed.append(row)
@@ -252,7 +231,7 @@ def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSig
     )
     if row.status != CaseSignal.Status.ACTIVE:
         raise InvalidTransition("Only an active hash can be suspended.")
-    _signal_services().release(signal=row.signal, reason=_removal_reason("suspended"))
+    signal_services.release(signal=row.signal, reason=RemovalReason.SUSPENDED)
     row.status = CaseSignal.Status.SUSPENDED
     row.save(update_fields=["status", "changed_at"])
     _audit(
@@ -275,9 +254,7 @@ def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
     if row.status != CaseSignal.Status.SUSPENDED:
         raise InvalidTransition("Only a suspended hash can be restored.")
     signal = row.signal
-    _signal_services().hold(
-        signal_type=signal.signal_type, value=signal.value, quality=signal.quality
-    )
+    signal_services.hold(signal_type=signal.signal_type, value=signal.value, quality=signal.quality)
     row.status = CaseSignal.Status.ACTIVE
     row.save(update_fields=["status", "changed_at"])
     _audit(actor=actor, action="case.signal_restored", case=row.case, after={"case_signal": row.pk})
@@ -288,13 +265,13 @@ def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
 def remove_signal_after_review(*, signal: Any, reason: Any) -> list[CaseSignal]:
     """A review (e.g. an upheld dispute) removes a signal for every case that holds it."""
     if isinstance(reason, str):
-        reason = _removal_reason(reason)
+        reason = RemovalReason(reason)
     rows = list(
         CaseSignal.objects.select_for_update()
         .filter(signal=signal, status__in=[CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED])
         .select_related("signal")
     )
-    release = _signal_services().release
+    release = signal_services.release
     for row in rows:
         if row.status == CaseSignal.Status.ACTIVE:
             release(signal=row.signal, reason=reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
 import time
 
 from django.conf import settings
@@ -30,19 +31,44 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = HOUR) -
     """Count one request for this client in this scope; raise RateLimited past `limit`."""
     now = int(time.time())
     start = now - now % window
-    key = f"throttle:{scope}:{client_key(request)}:{start}"
-    # add() is atomic and sets the expiry only once; incr() is atomic on Redis.
-    cache.add(key, 0, timeout=window + 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 60)
-        count = 1
+    count = _count(f"hashbank:throttle:{scope}:{client_key(request)}:{start}", window + 60)
     if count > limit:
         raise RateLimited(
             "Too many requests from this device; please wait and try again.",
             retry_after=start + window - now,
         )
+
+
+_client = None
+_client_lock = threading.Lock()
+
+
+def _redis():
+    # One client per process, created under a lock: a second client made by a racing thread
+    # would be garbage-collected, closing the connections its pipeline is using.
+    global _client
+    with _client_lock:
+        if _client is None:
+            import redis
+
+            _client = redis.Redis.from_url(settings.REDIS_URL)
+        return _client
+
+
+def _count(key: str, ttl: int) -> int:
+    if settings.REDIS_URL:
+        # One round trip: create the counter with its expiry if new, then increment it.
+        pipe = _redis().pipeline(transaction=False)
+        pipe.set(key, 0, ex=ttl, nx=True)
+        pipe.incr(key)
+        return pipe.execute()[1]
+    # The embedded mode's local-memory cache (one process): add() then the atomic incr().
+    cache.add(key, 0, timeout=ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=ttl)
+        return 1
 
 
 def check_submission(request: HttpRequest) -> None:

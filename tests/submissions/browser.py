@@ -40,7 +40,7 @@ def answer_eligibility(page) -> None:
 def wait_until_hashed(page, count: int) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('#file-list .file').length === n && "
-        "[...document.querySelectorAll('#file-list progress')].every(p => p.value === 100)",
+        "[...document.querySelectorAll('#file-list .file')].every(li => li.dataset.state)",
         arg=count,
         timeout=TIMEOUT,
     )

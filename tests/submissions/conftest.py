@@ -17,10 +17,18 @@ def pdq(quality: int = 90) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    cache.clear()
+def _fresh_throttles(settings):
+    def clear():
+        cache.clear()
+        if settings.REDIS_URL:
+            from hashbank.submissions.throttle import _redis
+
+            for key in _redis().scan_iter("hashbank:throttle:*"):
+                _redis().delete(key)
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture

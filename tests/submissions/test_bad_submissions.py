@@ -1,9 +1,9 @@
 """Every malformed submission gets a 400 with a machine-readable code, and nothing is written."""
 
 import pytest
+
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.signals.models import Signal
-
 from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
 
 GOOD_MD5 = "0123456789abcdef0123456789abcdef"
@@ -73,6 +73,12 @@ CASES = [
         body(hashes=[{"type": "pdq", "value": GOOD_PDQ, "quality": -1}]),
         "invalid_quality",
     ),
+    (
+        "md5 with a quality",
+        body(hashes=[{"type": "md5", "value": GOOD_MD5, "quality": 90}]),
+        "invalid_quality",
+    ),
+    ("phash too long", body(hashes=[{"type": "phash", "value": "a" * 17}]), "invalid_phash"),
     (
         "low quality pdq",
         body(hashes=[{"type": "pdq", "value": GOOD_PDQ, "quality": 49}]),

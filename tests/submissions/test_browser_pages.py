@@ -92,3 +92,19 @@ def test_the_language_switcher_works_in_a_browser_and_keeps_the_page(page, live_
     assert page.text_content("h1").strip() == "Consultar o retirar un caso"
     names = {cookie["name"] for cookie in page.context.cookies()}
     assert names <= {"csrftoken", "django_language"}
+
+
+def test_a_low_quality_image_is_flagged_and_only_its_md5_is_sent(page, live_server, tmp_path):
+    from PIL import Image
+
+    flat = tmp_path / "flat.png"
+    Image.new("RGB", (300, 200), (40, 90, 160)).save(flat)  # one colour: PDQ quality 0
+    page.goto(f"{live_server.url}/submit/")
+    browser.answer_eligibility(page)
+    page.set_input_files("#file-input", str(flat))
+    browser.wait_until_hashed(page, 1)
+    assert "too little detail" in page.text_content("#file-list .file-notes")
+    page.click("#files-next")
+    review = page.locator("#review-list li")
+    assert review.count() == 1
+    assert "MD5" in review.first.text_content()

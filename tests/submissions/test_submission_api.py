@@ -1,3 +1,4 @@
+import pytest
 from django.test import Client
 
 from hashbank.cases import pins
@@ -49,3 +50,21 @@ def test_only_post_is_allowed(browser_client):
     response = browser_client.get("/api/v1/submissions")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_that_was_saved_returns_its_pin_even_when_sealing_cannot_be_queued(
+    settings, tmp_path
+):
+    # No signing key: the after-commit seal fails. The case is saved, so the person must still
+    # get the case number and PIN (they could never see them again), and sealing catches up later.
+    settings.HASHBANK_KEY_DIR = tmp_path / "no-keys-here"
+    client = Client(enforce_csrf_checks=True)
+    client.get("/submit/")
+    client.token = client.cookies["csrftoken"].value
+    response = post_json(
+        client, "/api/v1/submissions", {"hashes": [md5()], "attestations": ATTESTED}
+    )
+    assert response.status_code == 201
+    case = Case.objects.get(number=pins.normalize_case_number(response.json()["case_number"]))
+    assert pins.verify_pin(pins.normalize_pin(response.json()["pin"]), case.pin_hash)

@@ -6,13 +6,6 @@ from hashbank.core.errors import RateLimited
 from hashbank.submissions import throttle
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _request(address: str):
     return RequestFactory().post("/", REMOTE_ADDR=address)
 

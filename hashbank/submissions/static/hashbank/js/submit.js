@@ -169,17 +169,22 @@ function progress(entry, { phase, done, total }) {
   const isImage = entry.file.type.startsWith("image/");
   let value = fraction * 100;
   if (isImage) value = phase === "md5" ? 50 + fraction * 50 : phase === "pdq" ? 25 + fraction * 25 : fraction * 25;
-  entry.progress.value = Math.max(entry.progress.value, Math.min(100, value));
+  // 100 only once the result is in (finishFile), so a full bar always means "ready".
+  entry.progress.value = Math.max(entry.progress.value, Math.min(99, value));
   entry.label.textContent = t(phase === "decode" ? "file.decoding" : "file.hashing");
 }
 
 function finishFile(entry) {
   const r = entry.result;
   entry.progress.value = 100;
+  entry.item.dataset.state = entry.state;
   entry.label.textContent = t(entry.state === "done" ? "file.done" : "file.failed");
   const notes = [];
   if (r && r.decodeError) notes.push(t(r.decodeError === "heic_unsupported" ? "file.heic" : "file.undecodable"));
-  if (r && r.pdq && r.quality < LOW_QUALITY) notes.push(t("file.lowQuality"));
+  const low = (q) => q !== undefined && q < LOW_QUALITY;
+  if (r && r.pdq && (low(r.quality) || (r.pdqOriented && low(r.qualityOriented)))) {
+    notes.push(t("file.lowQuality"));
+  }
   if (r && r.pdqOriented) notes.push(t("file.rotated"));
   if (r && !r.pdq && !r.decodeError) notes.push(t("file.md5only"));
   entry.notes.textContent = notes.join(" ");
