@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from hashbank.ledger import services as ledger
@@ -46,6 +46,26 @@ def hold(*, signal_type: str, value: str, quality: int | None = None) -> Signal:
         Change.objects.create(signal=signal, kind=Change.Kind.ADD)
         ledger.request_seal()
     return signal
+
+
+@transaction.atomic
+def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
+    """hold() for many values at once (a case's hashes), in a few statements whatever their
+    number. `items` are distinct (signal_type, value, quality); returns their Signals in order."""
+    normalized = [types.normalize(t, v, q) for t, v, q in items]
+    # Missing rows first; a concurrent submission may create the same one (ignored conflict).
+    Signal.objects.bulk_create([_new_signal(t, v, q) for t, v, q in normalized], ignore_conflicts=True)
+    # Values of different types differ in length, so (type IN ..., value IN ...) matches exactly
+    # the wanted rows, through the (signal_type, value) unique index.
+    match = Q(signal_type__in={t for t, _, _ in normalized}, value__in=[v for _, v, _ in normalized])
+    # One UPDATE increments and row-locks them all until commit.
+    Signal.objects.filter(match).update(active_holds=F("active_holds") + 1)
+    found = {(s.signal_type, s.value): s for s in Signal.objects.filter(match)}
+    added = [Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1]
+    if added:
+        Change.objects.bulk_create(added)
+        ledger.request_seal()
+    return [found[(t, v)] for t, v, _ in normalized]
 
 
 @transaction.atomic
