@@ -16,6 +16,8 @@ Command line (files as fetched from the pull API):
 from __future__ import annotations
 
 import argparse
+import hashlib
+import struct
 import sys
 import time
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
-from member_portal.feed.setdigest import SetDigest
+from member_portal.feed.setdigest import MODULUS, SetDigest
 
 
 class VerificationError(Exception):
@@ -81,50 +83,103 @@ def apply_entries(
     state: FeedState, signed_note: str, records: list[tuple[bytes, bytes]], start: int
 ) -> FeedState:
     """Check a run of entries [start, start+len) against the new checkpoint; return the new state."""
+    return apply_entries_page(state, signed_note, wire.encode_entries(start, records))
+
+
+def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
+    """Check an entries page (docs/feed-format.md 6.1) against the new checkpoint in one pass:
+    every leaf and disclosed value, the Merkle root and the active set. Returns the new state."""
     checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint)
+    if len(page) < _PAGE_HEADER.size:
+        raise VerificationError("entries: page truncated")
+    magic, start, count = _PAGE_HEADER.unpack_from(page)
+    if magic != wire.ENTRIES_MAGIC:
+        raise VerificationError("entries: not an entries page")
     if start != state.size:
-        raise VerificationError(f"entries: start at {start}, but the verified tree has {state.size}")
-    if start + len(records) != checkpoint.size:
         raise VerificationError(
-            f"entries: {start}+{len(records)} entries do not reach the checkpoint size {checkpoint.size}"
+            f"entries: start at {start}, but the verified tree has {state.size}"
         )
-    compact = state.compact_range.copy()
-    active = SetDigest(state.active.count, state.active.total)
-    decode = leaves.decode
-    for offset, (raw, payload) in enumerate(records):
-        try:
-            entry = decode(raw)
-        except leaves.LeafError as exc:
-            raise VerificationError(f"entry {start + offset}: {exc}") from None
-        if entry.kind == leaves.ADD:
-            if payload:
-                p = wire.decode_payload(payload)
-                if leaves.value_digest(p.salt, entry.signal_type, p.quality, p.value) != entry.digest:
-                    raise VerificationError(f"entry {start + offset}: value does not match the leaf's digest")
-            active.add(entry.digest)
-        else:
-            if entry.target >= start + offset:
-                raise VerificationError(f"entry {start + offset}: removes an entry that is not earlier")
-            active.remove(entry.digest)
-    compact.extend(raw for raw, _ in records)
+    if start + count != checkpoint.size:
+        raise VerificationError(
+            f"entries: {start}+{count} entries do not reach the checkpoint size {checkpoint.size}"
+        )
+    hashes = list(state.compact_range.hashes)
+    total, active = _scan(
+        page, _PAGE_HEADER.size, start, count, hashes, state.active.total, state.active.count
+    )
+    compact = merkle.CompactRange(checkpoint.size, hashes)
     if compact.root() != checkpoint.root:
         raise VerificationError(
             f"entries: the Merkle root of {checkpoint.size} entries does not match the checkpoint "
             "(an entry was changed, dropped, added or reordered)"
         )
-    _check_active(checkpoint, active)
-    return FeedState(state.root, checkpoint, signed_note, compact, active)
+    digest = SetDigest(active, total % MODULUS)
+    _check_active(checkpoint, digest)
+    return FeedState(state.root, checkpoint, signed_note, compact, digest)
 
 
-def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
-    try:
-        start, records = wire.decode_entries(page)
-    except wire.WireError as exc:
-        raise VerificationError(f"entries: {exc}") from None
-    return apply_entries(state, signed_note, records, start)
+_PAGE_HEADER = struct.Struct(">4sQI")
+_TYPE_BYTE = {code: bytes((code,)) for code in leaves.SIGNAL_TYPE_NAMES}
+_PAYLOAD_SIZE = {leaves.SIGNAL_TYPE_CODES[t]: 17 + n for t, n in leaves.VALUE_SIZES.items()}
+_NO_TARGET = leaves.NO_TARGET.to_bytes(8, "big")
 
 
-def verify_snapshot(root: rootdoc.RootDocument, reader: wire.SnapshotReader, on_record=None) -> FeedState:
+def _scan(
+    page: bytes, pos: int, start: int, count: int, hashes: list[bytes], total: int, active: int
+) -> tuple[int, int]:
+    """The verifier's hot loop: parse, check and hash each entry once; extends `hashes` (the
+    compact range) in place and returns the active set's running sum and count."""
+    sha = hashlib.sha256
+    from_bytes = int.from_bytes
+    domain = leaves.DIGEST_DOMAIN
+    type_byte, payload_size, no_target = _TYPE_BYTE, _PAYLOAD_SIZE, _NO_TARGET
+    end = len(page)
+    for seq in range(start, start + count):
+        if pos + 53 > end:
+            raise VerificationError(f"entries: page truncated at entry {seq}")
+        raw = page[pos : pos + 52]
+        n = page[pos + 52]
+        payload = page[pos + 53 : pos + 53 + n]
+        pos += 53 + n
+        if len(payload) != n:
+            raise VerificationError(f"entries: page truncated at entry {seq}")
+        code = raw[2]
+        if raw[0] != leaves.VERSION or code not in type_byte:
+            raise VerificationError(f"entry {seq}: unknown leaf version or signal type")
+        digest = raw[12:44]
+        if raw[1] == leaves.ADD:
+            if raw[3] or raw[44:] != no_target:
+                raise VerificationError(f"entry {seq}: an add leaf has no reason and no target")
+            if n:
+                if (
+                    n != payload_size[code]
+                    or sha(domain + payload[:16] + type_byte[code] + payload[16:]).digest()
+                    != digest
+                ):
+                    raise VerificationError(f"entry {seq}: value does not match the leaf's digest")
+            total += from_bytes(sha(b"\x00" + digest).digest(), "big")
+            active += 1
+        elif raw[1] == leaves.REMOVE:
+            if from_bytes(raw[44:], "big") >= seq:
+                raise VerificationError(f"entry {seq}: removes an entry that is not earlier")
+            total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
+            active -= 1
+        else:
+            raise VerificationError(f"entry {seq}: unknown leaf kind {raw[1]}")
+        node = sha(b"\x00" + raw).digest()
+        m = seq
+        while m & 1:
+            node = sha(b"\x01" + hashes.pop() + node).digest()
+            m >>= 1
+        hashes.append(node)
+    if pos != end:
+        raise VerificationError("entries: trailing bytes after the last entry")
+    return total, active
+
+
+def verify_snapshot(
+    root: rootdoc.RootDocument, reader: wire.SnapshotReader, on_record=None
+) -> FeedState:
     """Check a snapshot: its checkpoint, its compact range against the root hash, and its active
     records against the checkpoint's active-set count and digest. `on_record` sees each record."""
     checkpoint = verify_checkpoint(reader.note, root)
@@ -146,14 +201,20 @@ def verify_snapshot(root: rootdoc.RootDocument, reader: wire.SnapshotReader, on_
     return FeedState(root, checkpoint, reader.note, compact, active)
 
 
-def verify_inclusion(checkpoint: checkpoints.Checkpoint, index: int, raw_leaf: bytes, proof: list[bytes]) -> None:
+def verify_inclusion(
+    checkpoint: checkpoints.Checkpoint, index: int, raw_leaf: bytes, proof: list[bytes]
+) -> None:
     try:
-        merkle.verify_inclusion(index, checkpoint.size, merkle.leaf_hash(raw_leaf), proof, checkpoint.root)
+        merkle.verify_inclusion(
+            index, checkpoint.size, merkle.leaf_hash(raw_leaf), proof, checkpoint.root
+        )
     except merkle.ProofError as exc:
         raise VerificationError(f"inclusion proof for entry {index}: {exc}") from None
 
 
-def verify_consistency(old: checkpoints.Checkpoint, new: checkpoints.Checkpoint, proof: list[bytes]) -> None:
+def verify_consistency(
+    old: checkpoints.Checkpoint, new: checkpoints.Checkpoint, proof: list[bytes]
+) -> None:
     try:
         merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
     except merkle.ProofError as exc:

@@ -45,7 +45,9 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
         if parsed.root != compact.root() or parsed.size != size:
             problems.append(f"checkpoint {size}: signed root differs from the recomputed tree")
         if parsed.active_count != active.count or parsed.active_digest != active.digest():
-            problems.append(f"checkpoint {size}: active-set count or digest differs from the leaves")
+            problems.append(
+                f"checkpoint {size}: active-set count or digest differs from the leaves"
+            )
 
     check_checkpoint(0)
     rows = Entry.objects.order_by("seq").values_list("seq", "leaf").iterator(chunk_size=20000)
@@ -67,7 +69,11 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
         if expected_seq % 100000 == 0:
             progress(f"checked {expected_seq} entries")
     state = TreeState.objects.filter(id=1).first()
-    if state is not None and (state.size != compact.size or bytes(state.compact_range) != compact.to_bytes()):
-        problems.append(f"tree state: stored size {state.size} or compact range differs from the leaves")
+    if state is not None and (
+        state.size != compact.size or bytes(state.compact_range) != compact.to_bytes()
+    ):
+        problems.append(
+            f"tree state: stored size {state.size} or compact range differs from the leaves"
+        )
     progress(f"checked {expected_seq} entries and {len(checkpoints_by_size)} checkpoints")
     return problems

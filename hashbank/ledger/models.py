@@ -32,7 +32,9 @@ class Entry(models.Model):
 
     seq = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
-    signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="entries", db_index=True)
+    signal = models.ForeignKey(
+        "signals.Signal", on_delete=models.PROTECT, related_name="entries", db_index=True
+    )
     leaf = models.BinaryField()
     payload = models.BinaryField()
     created_at = models.DateTimeField()
@@ -81,7 +83,9 @@ class Node(models.Model):
     hash = models.BinaryField(max_length=32)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_node_per_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="one_node_per_position")
+        ]
 
 
 class RootDocument(models.Model):

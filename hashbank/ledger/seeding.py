@@ -1,41 +1,90 @@
 """Bulk-load active signals for benchmarks and large tests: the same rows the submission path
-writes (signals, holds as counts, queued changes), inserted in bulk. Sealing is left to the caller."""
+writes (signals, holds as counts, queued changes), inserted in bulk (COPY on PostgreSQL).
+Sealing is left to the caller."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from hashbank.ledger.models import Change
 from hashbank.signals.models import Signal
 from member_portal.feed import leaf as leaves
 
+BATCH = 50_000
+
+
+def _rows(n: int, signal_type: str, quality: int | None):
+    size = leaves.VALUE_SIZES[signal_type]
+    code = leaves.SIGNAL_TYPE_CODES[signal_type]
+    q = leaves.NO_QUALITY if quality is None else quality
+    prefix = leaves.DIGEST_DOMAIN
+    tail = bytes((code, q))
+    sha = hashlib.sha256
+    blob = os.urandom(n * (size + leaves.SALT_SIZE))
+    step = size + leaves.SALT_SIZE
+    for i in range(0, n * step, step):
+        salt, raw = blob[i : i + leaves.SALT_SIZE], blob[i + leaves.SALT_SIZE : i + step]
+        yield raw.hex(), salt, sha(prefix + salt + tail + raw).digest()
+
 
 def pending_signals(count: int, *, signal_type: str = "pdq", quality: int = 90) -> None:
     """Create `count` random signals held once each, with their `add` changes queued."""
-    size = leaves.VALUE_SIZES[signal_type]
-    batch = 20000
-    for offset in range(0, count, batch):
-        n = min(batch, count - offset)
-        signals = []
-        for _ in range(n):
-            raw = os.urandom(size)
-            salt = os.urandom(leaves.SALT_SIZE)
-            q = quality if signal_type == "pdq" else None
-            signals.append(
-                Signal(
-                    signal_type=signal_type, value=raw.hex(), quality=q, salt=salt,
-                    digest=leaves.value_digest(salt, signal_type, q, raw), active_holds=1,
-                )
-            )
+    q = quality if signal_type == "pdq" else None
+    for offset in range(0, count, BATCH):
+        n = min(BATCH, count - offset)
         with transaction.atomic():
-            created = Signal.objects.bulk_create(signals, batch_size=5000)
-            if connection.vendor == "postgresql" or created[0].pk is not None:
-                ids = [s.pk for s in created]
+            if connection.vendor == "postgresql":
+                _copy_batch(n, signal_type, q)
             else:
-                ids = list(Signal.objects.order_by("-pk").values_list("pk", flat=True)[:n])[::-1]
-            Change.objects.bulk_create([Change(signal_id=i, kind=Change.Kind.ADD) for i in ids], batch_size=5000)
+                _orm_batch(n, signal_type, q)
+
+
+def _copy_batch(n: int, signal_type: str, quality: int | None) -> None:
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('signals_signal', 'id')) FROM generate_series(1, %s)",
+            [n],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        raw = cursor.cursor
+        columns = "id, signal_type, value, quality, salt, digest, active_holds, state, removal_reason, created_at"
+        with raw.copy(f"COPY signals_signal ({columns}) FROM STDIN") as copy:
+            for pk, (value, salt, digest) in zip(ids, _rows(n, signal_type, quality), strict=True):
+                copy.write_row(
+                    (pk, signal_type, value, quality, salt, digest, 1, "pending", "", now)
+                )
+        with raw.copy(
+            "COPY ledger_change (signal_id, kind, reason, created_at) FROM STDIN"
+        ) as copy:
+            for pk in ids:
+                copy.write_row((pk, "add", "", now))
+
+
+def _orm_batch(n: int, signal_type: str, quality: int | None) -> None:
+    signals = [
+        Signal(
+            signal_type=signal_type,
+            value=value,
+            quality=quality,
+            salt=salt,
+            digest=digest,
+            active_holds=1,
+        )
+        for value, salt, digest in _rows(n, signal_type, quality)
+    ]
+    created = Signal.objects.bulk_create(signals, batch_size=5000)
+    if created[0].pk is not None:
+        ids = [s.pk for s in created]
+    else:
+        ids = list(Signal.objects.order_by("-pk").values_list("pk", flat=True)[:n])[::-1]
+    Change.objects.bulk_create(
+        [Change(signal_id=i, kind=Change.Kind.ADD) for i in ids], batch_size=5000
+    )
 
 
 def seed_active_signals(count: int, **kwargs) -> None:

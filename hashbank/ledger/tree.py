@@ -25,7 +25,9 @@ def make_perfect():
     def perfect(level: int, index: int) -> bytes:
         base = (level // TILE) * TILE
         if level == base and level > 0:
-            stored = Node.objects.filter(level=level, index=index).values_list("hash", flat=True).first()
+            stored = (
+                Node.objects.filter(level=level, index=index).values_list("hash", flat=True).first()
+            )
             if stored is not None:
                 return bytes(stored)
             base = level - TILE
@@ -33,14 +35,19 @@ def make_perfect():
         first = index * width
         if base == 0:
             leaves = Entry.objects.filter(seq__gte=first, seq__lt=first + width).order_by("seq")
-            hashes = [merkle.leaf_hash(bytes(leaf)) for leaf in leaves.values_list("leaf", flat=True)]
+            hashes = [
+                merkle.leaf_hash(bytes(leaf)) for leaf in leaves.values_list("leaf", flat=True)
+            ]
         else:
             rows = dict(
-                Node.objects.filter(level=base, index__gte=first, index__lt=first + width).values_list(
-                    "index", "hash"
-                )
+                Node.objects.filter(
+                    level=base, index__gte=first, index__lt=first + width
+                ).values_list("index", "hash")
             )
-            hashes = [bytes(rows[i]) if i in rows else perfect(base, i) for i in range(first, first + width)]
+            hashes = [
+                bytes(rows[i]) if i in rows else perfect(base, i)
+                for i in range(first, first + width)
+            ]
         if len(hashes) != width:
             raise merkle.ProofError("the tree has no such subtree yet")
         return _fold(hashes)

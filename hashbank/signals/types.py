@@ -41,7 +41,9 @@ class SignalType:
 
     def normalize(self, value: object, quality: object) -> tuple[str, int | None]:
         if not isinstance(value, str):
-            raise InvalidSignal(f"a {self.name} value must be a string", code=f"invalid_{self.name}")
+            raise InvalidSignal(
+                f"a {self.name} value must be a string", code=f"invalid_{self.name}"
+            )
         value = value.strip().lower()
         if len(value) != self.hex_length or not _HEX.match(value):
             raise InvalidSignal(
@@ -73,7 +75,9 @@ REGISTRY: dict[str, SignalType] = {
     for t in (
         SignalType("pdq", 64, True, "PDQ perceptual hash of an image (256 bits) with its quality"),
         SignalType("md5", 32, False, "MD5 of the file's bytes, exact match (images and videos)"),
-        SignalType("phash", 16, False, "64-bit perceptual hash as computed by the imagehash package"),
+        SignalType(
+            "phash", 16, False, "64-bit perceptual hash as computed by the imagehash package"
+        ),
     )
 }
 
@@ -86,7 +90,9 @@ def get(signal_type: object) -> SignalType:
     return REGISTRY[signal_type]
 
 
-def normalize(signal_type: object, value: object, quality: object = None) -> tuple[str, str, int | None]:
+def normalize(
+    signal_type: object, value: object, quality: object = None
+) -> tuple[str, str, int | None]:
     """Validate one hash strictly; returns (type, lower-case value, quality)."""
     kind = get(signal_type)
     value, quality = kind.normalize(value, quality)

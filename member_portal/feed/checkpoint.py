@@ -1,10 +1,10 @@
 """Checkpoint text: the C2SP tlog-checkpoint body plus hashbank's extension lines.
 
-    <origin>
-    <tree size>
-    <base64 root hash>
-    time <Unix seconds when signed>
-    active <count of active signals> <base64 active-set digest>
+<origin>
+<tree size>
+<base64 root hash>
+time <Unix seconds when signed>
+active <count of active signals> <base64 active-set digest>
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Ledger leaves: a fixed 52-byte layout, never JSON (see docs/feed-format.md, "Leaves").
 
-    offset size field
-    0      1    version (1)
-    1      1    kind: 1 add, 2 remove
-    2      1    signal type code (1 pdq, 2 md5, 3 phash)
-    3      1    removal reason code (0 for an add)
-    4      8    time the entry was sealed, Unix seconds, big-endian
-    12     32   value digest: SHA-256 of the salted value (see value_digest)
-    44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add
+offset size field
+0      1    version (1)
+1      1    kind: 1 add, 2 remove
+2      1    signal type code (1 pdq, 2 md5, 3 phash)
+3      1    removal reason code (0 for an add)
+4      8    time the entry was sealed, Unix seconds, big-endian
+12     32   value digest: SHA-256 of the salted value (see value_digest)
+44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add
 """
 
 from __future__ import annotations
@@ -28,7 +28,14 @@ DIGEST_DOMAIN = b"hashbank/signal/v1\x00"
 SIGNAL_TYPE_CODES = {"pdq": 1, "md5": 2, "phash": 3}
 SIGNAL_TYPE_NAMES = {code: name for name, code in SIGNAL_TYPE_CODES.items()}
 VALUE_SIZES = {"pdq": 32, "md5": 16, "phash": 8}
-REASON_CODES = {"": 0, "withdrawn": 1, "dispute_upheld": 2, "staff_removed": 3, "suspended": 4, "other": 5}
+REASON_CODES = {
+    "": 0,
+    "withdrawn": 1,
+    "dispute_upheld": 2,
+    "staff_removed": 3,
+    "suspended": 4,
+    "other": 5,
+}
 REASON_NAMES = {code: name for name, code in REASON_CODES.items()}
 
 _LAYOUT = struct.Struct(">BBBBQ32sQ")
@@ -74,7 +81,9 @@ def encode_add(*, type_code: int, timestamp: int, digest: bytes) -> bytes:
     return _LAYOUT.pack(VERSION, ADD, type_code, 0, timestamp, digest, NO_TARGET)
 
 
-def encode_remove(*, type_code: int, reason_code: int, timestamp: int, digest: bytes, target: int) -> bytes:
+def encode_remove(
+    *, type_code: int, reason_code: int, timestamp: int, digest: bytes, target: int
+) -> bytes:
     return _LAYOUT.pack(VERSION, REMOVE, type_code, reason_code, timestamp, digest, target)
 
 

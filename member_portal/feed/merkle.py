@@ -44,7 +44,9 @@ class CompactRange:
     def copy(self) -> CompactRange:
         return CompactRange(self.size, self.hashes)
 
-    def append_leaf_hash(self, digest: bytes, on_node: Callable[[int, int, bytes], None] | None = None) -> None:
+    def append_leaf_hash(
+        self, digest: bytes, on_node: Callable[[int, int, bytes], None] | None = None
+    ) -> None:
         """Append one leaf hash; `on_node(level, index, hash)` sees every perfect subtree completed."""
         size = self.size
         hashes = self.hashes
@@ -95,7 +97,9 @@ def _largest_power_of_two_below(n: int) -> int:
     return 1 << ((n - 1).bit_length() - 1)
 
 
-def root_from_inclusion_proof(index: int, size: int, leaf_digest: bytes, proof: list[bytes]) -> bytes:
+def root_from_inclusion_proof(
+    index: int, size: int, leaf_digest: bytes, proof: list[bytes]
+) -> bytes:
     """RFC 9162 section 2.1.3.2: the root implied by an inclusion proof."""
     if not 0 <= index < size:
         raise ProofError("index is outside the tree")
@@ -119,12 +123,16 @@ def root_from_inclusion_proof(index: int, size: int, leaf_digest: bytes, proof: 
     return digest
 
 
-def verify_inclusion(index: int, size: int, leaf_digest: bytes, proof: list[bytes], root: bytes) -> None:
+def verify_inclusion(
+    index: int, size: int, leaf_digest: bytes, proof: list[bytes], root: bytes
+) -> None:
     if root_from_inclusion_proof(index, size, leaf_digest, proof) != root:
         raise ProofError("inclusion proof does not lead to the checkpoint's root")
 
 
-def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: list[bytes]) -> None:
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: list[bytes]
+) -> None:
     """RFC 9162 section 2.1.4.2: the tree of new_size extends the tree of old_size."""
     if old_size > new_size:
         raise ProofError("the new tree is smaller than the old one")
@@ -170,9 +178,7 @@ def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: 
         raise ProofError("consistency proof does not match the new root")
 
 
-def subtree_root(
-    start: int, end: int, perfect: Callable[[int, int], bytes]
-) -> bytes:
+def subtree_root(start: int, end: int, perfect: Callable[[int, int], bytes]) -> bytes:
     """MTH of leaves [start, end) given `perfect(level, index)` for aligned perfect subtrees."""
     n = end - start
     if n <= 0:
@@ -183,18 +189,26 @@ def subtree_root(
     return node_hash(subtree_root(start, start + k, perfect), subtree_root(start + k, end, perfect))
 
 
-def inclusion_path(index: int, start: int, end: int, perfect: Callable[[int, int], bytes]) -> list[bytes]:
+def inclusion_path(
+    index: int, start: int, end: int, perfect: Callable[[int, int], bytes]
+) -> list[bytes]:
     """RFC 9162 PATH(m, D[start:end]) for leaf `index` (absolute), leaves first to root."""
     n = end - start
     if n == 1:
         return []
     k = _largest_power_of_two_below(n)
     if index - start < k:
-        return inclusion_path(index, start, start + k, perfect) + [subtree_root(start + k, end, perfect)]
-    return inclusion_path(index, start + k, end, perfect) + [subtree_root(start, start + k, perfect)]
+        return inclusion_path(index, start, start + k, perfect) + [
+            subtree_root(start + k, end, perfect)
+        ]
+    return inclusion_path(index, start + k, end, perfect) + [
+        subtree_root(start, start + k, perfect)
+    ]
 
 
-def consistency_path(old_size: int, new_size: int, perfect: Callable[[int, int], bytes]) -> list[bytes]:
+def consistency_path(
+    old_size: int, new_size: int, perfect: Callable[[int, int], bytes]
+) -> list[bytes]:
     """RFC 9162 PROOF(m, D[n])."""
     if not 0 < old_size <= new_size:
         if old_size == 0:
@@ -205,11 +219,17 @@ def consistency_path(old_size: int, new_size: int, perfect: Callable[[int, int],
     return _subproof(old_size, 0, new_size, True, perfect)
 
 
-def _subproof(m: int, start: int, end: int, whole: bool, perfect: Callable[[int, int], bytes]) -> list[bytes]:
+def _subproof(
+    m: int, start: int, end: int, whole: bool, perfect: Callable[[int, int], bytes]
+) -> list[bytes]:
     n = end - start
     if m == n:
         return [] if whole else [subtree_root(start, end, perfect)]
     k = _largest_power_of_two_below(n)
     if m <= k:
-        return _subproof(m, start, start + k, whole, perfect) + [subtree_root(start + k, end, perfect)]
-    return _subproof(m - k, start + k, end, False, perfect) + [subtree_root(start, start + k, perfect)]
+        return _subproof(m, start, start + k, whole, perfect) + [
+            subtree_root(start + k, end, perfect)
+        ]
+    return _subproof(m - k, start + k, end, False, perfect) + [
+        subtree_root(start, start + k, perfect)
+    ]

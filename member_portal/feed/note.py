@@ -80,7 +80,9 @@ class Signer:
 
         private = Ed25519PrivateKey.generate()
         seed = private.private_bytes(
-            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
         )
         return cls.from_seed(name, seed)
 
@@ -88,8 +90,10 @@ class Signer:
     def from_seed(cls, name: str, seed: bytes) -> Signer:
         from cryptography.hazmat.primitives import serialization
 
-        public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        public = (
+            Ed25519PrivateKey.from_private_bytes(seed)
+            .public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         )
         return cls(name, key_id(name, public), seed)
 
@@ -116,8 +120,10 @@ class Signer:
     def verifier(self) -> Verifier:
         from cryptography.hazmat.primitives import serialization
 
-        public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        public = (
+            Ed25519PrivateKey.from_private_bytes(self.seed)
+            .public_key()
+            .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         )
         return Verifier(self.name, self.key_id, public)
 

@@ -80,9 +80,12 @@ def verify_next(current: RootDocument, signed: str) -> RootDocument:
         raise RootError("the next root document names another origin")
     if doc.version != current.version + 1:
         raise RootError(f"expected root version {current.version + 1}, got {doc.version}")
-    _, by_previous = note.open_note(signed, list(current.keys))
-    if not by_previous:
-        raise RootError("the next root document is not signed by the previous root's keys")
+    try:
+        note.open_note(signed, list(current.keys))
+    except note.NoteError as exc:
+        raise RootError(
+            f"version {doc.version} is not signed by the previous root's keys: {exc}"
+        ) from None
     _, by_own = note.open_note(signed, list(doc.keys))
     if set(by_own) != set(doc.keys):
         raise RootError("a root document must be signed by every key it lists")

@@ -112,7 +112,9 @@ def encode_snapshot_header(note: str, compact_range: bytes, active_count: int) -
     )
 
 
-def encode_active_record(seq: int, type_code: int, quality: int | None, salt: bytes, value: bytes) -> bytes:
+def encode_active_record(
+    seq: int, type_code: int, quality: int | None, salt: bytes, value: bytes
+) -> bytes:
     q = leaves.NO_QUALITY if quality is None else quality
     return struct.pack(">QBB", seq, type_code, q) + salt + value
 
@@ -150,6 +152,8 @@ class SnapshotReader:
             rest = read(16 + size)
             if len(rest) != 16 + size:
                 raise WireError("snapshot truncated")
-            yield ActiveRecord(seq, code, None if q == leaves.NO_QUALITY else q, rest[:16], rest[16:])
+            yield ActiveRecord(
+                seq, code, None if q == leaves.NO_QUALITY else q, rest[:16], rest[16:]
+            )
         if read(1):
             raise WireError("trailing bytes after the last record")

@@ -88,7 +88,16 @@ def test_rate_limit_answers_429_with_retry_after(settings, api):
     assert 1 <= int(response["Retry-After"]) <= 61
 
 
-def test_rate_limit_is_counted_per_credential(settings, api, other_api):
+def test_rate_limit_is_counted_per_credential(settings, api, other_api, monkeypatch):
+    # Inside one fixed one-minute window, whenever the test happens to run.
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(
+        "member_portal.api.authentication.time", SimpleNamespace(time=lambda: 1_800_000_010.0)
+    )
     settings.HASHBANK_API_RATE_LIMIT = 1
     assert api.get("/api/v1/sync").status_code == 200
     assert other_api.get("/api/v1/sync").status_code == 200

@@ -13,8 +13,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("init", help="create the first key and root document (does nothing if present)")
-        sub.add_parser("rotate", help="add a new key; old and new keys both sign during the overlap")
+        sub.add_parser(
+            "init", help="create the first key and root document (does nothing if present)"
+        )
+        sub.add_parser(
+            "rotate", help="add a new key; old and new keys both sign during the overlap"
+        )
         retire = sub.add_parser("retire", help="drop a key from the next root document")
         retire.add_argument("key_id", help="the key id in hex, as `keys status` shows it")
         sub.add_parser("status", help="show the current root document and which keys are loaded")
@@ -41,7 +45,9 @@ class Command(BaseCommand):
             f"New key {signer.key_id:08x}; root document version {doc.version} lists old and new keys.\n"
             "Retire the old key once every member has fetched the new root document."
         )
-        self._audit("key.rotated", {"root_version": doc.version, "new_key_id": f"{signer.key_id:08x}"})
+        self._audit(
+            "key.rotated", {"root_version": doc.version, "new_key_id": f"{signer.key_id:08x}"}
+        )
 
     def do_retire(self, key_id: str, **options) -> None:
         try:
@@ -57,7 +63,9 @@ class Command(BaseCommand):
         if root is None:
             self.stdout.write("No root document yet: run `manage.py keys init`.")
             return
-        self.stdout.write(f"Root document version {root.version}, origin {root.origin}, expires {root.expires}")
+        self.stdout.write(
+            f"Root document version {root.version}, origin {root.origin}, expires {root.expires}"
+        )
         for state in selectors.key_states():
             mark = "loaded" if state["loaded"] else "not on this host"
             self.stdout.write(f"  {state['key_id']}  {mark}  {state['key']}")

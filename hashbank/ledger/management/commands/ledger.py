@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="recompute the tree from stored leaves; check every checkpoint")
+        sub.add_parser(
+            "verify", help="recompute the tree from stored leaves; check every checkpoint"
+        )
         sub.add_parser("seal", help="seal pending changes now")
         purge = sub.add_parser("purge", help="forget the values of signals removed long ago")
         purge.add_argument("--removed-days", type=int, default=90)
@@ -27,16 +29,22 @@ class Command(BaseCommand):
                 for problem in problems:
                     self.stderr.write(f"MISMATCH: {problem}")
                 raise CommandError(f"ledger verification failed with {len(problems)} problem(s)")
-            self.stdout.write(self.style.SUCCESS("ledger verified: every leaf, checkpoint and signature matches"))
+            self.stdout.write(
+                self.style.SUCCESS("ledger verified: every leaf, checkpoint and signature matches")
+            )
         elif action == "seal":
             checkpoint = services.seal(force_sign=True)
-            self.stdout.write(f"checkpoint at size {checkpoint.size if checkpoint else 'unchanged'}")
+            self.stdout.write(
+                f"checkpoint at size {checkpoint.size if checkpoint else 'unchanged'}"
+            )
         else:
             from hashbank.signals import services as signals
             from hashbank.signals.models import Signal
 
             cutoff = timezone.now() - timedelta(days=options["removed_days"])
-            stale = Signal.objects.filter(state="removed", active_holds=0, removed_at__lt=cutoff, purged_at=None)
+            stale = Signal.objects.filter(
+                state="removed", active_holds=0, removed_at__lt=cutoff, purged_at=None
+            )
             count = 0
             for signal in stale.iterator():
                 signals.purge_value(signal=signal)

@@ -1,0 +1,141 @@
+"""Benchmark sealing on PostgreSQL: 1,000,000 signals submitted in bulk, sealed and signed (entries
+per second end to end), and the cost of one 10,000-entry seal on a 100k and on a ~1M log.
+
+    .venv/bin/python bench/ledger_seal.py
+    .venv/bin/python bench/ledger_seal.py --signals 200000 --database postgres://postgres@127.0.0.1:5432/hb_bench_small
+
+The database is dropped and recreated on every run (it is the benchmark's own). Prints figures;
+asserts nothing. Targets (issue 3): >= 20,000 entries/s end to end; a 10k seal costs the same on a
+100k log as on a 1M log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signals", type=int, default=1_000_000)
+    parser.add_argument("--small-log", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/hb_bench_ledger")
+    return parser.parse_args()
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+
+
+def setup_django(url: str, key_dir: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["HASHBANK_KEY_DIR"] = key_dir
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashbank.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seal_all() -> int:
+    """Seal until nothing is pending; returns the number of seals."""
+    from hashbank.ledger import services
+    from hashbank.ledger.models import Change
+
+    seals = 0
+    while Change.objects.exists():
+        services.seal()
+        seals += 1
+    return seals
+
+
+def timed_seal_of(batch: int) -> tuple[float, float, int]:
+    """Queue `batch` signals, then time one seal of exactly that batch."""
+    from hashbank.ledger import services
+    from hashbank.ledger.models import TreeState
+    from hashbank.ledger.seeding import pending_signals
+
+    pending_signals(batch)
+    before = TreeState.objects.get(id=1).size
+    t0 = time.perf_counter()
+    checkpoint = services.seal()
+    elapsed = time.perf_counter() - t0
+    assert (
+        checkpoint is not None and checkpoint.size == before + batch
+    )  # sanity, not a timing assert
+    return elapsed, batch / elapsed, before
+
+
+def main() -> None:
+    args = parse_args()
+    recreate_database(args.database)
+    setup_django(args.database, tempfile.mkdtemp(prefix="hb-bench-ledger-keys-"))
+    from hashbank.ledger import services
+    from hashbank.ledger.models import TreeState
+    from hashbank.ledger.seeding import pending_signals
+
+    services.init_keys()
+    services.seal()
+
+    print(f"database {args.database}")
+    pending_signals(args.small_log)
+    seal_all()
+    results = []
+    for _ in range(3):
+        results.append(timed_seal_of(args.batch))
+    best = min(r[0] for r in results)
+    print(
+        f"{args.batch}-entry seal on a {results[0][2]:,}-entry log: "
+        + ", ".join(f"{r[0] * 1000:.0f} ms" for r in results)
+        + f" (best {best * 1000:.0f} ms, {args.batch / best:,.0f} entries/s)"
+    )
+
+    start_size = TreeState.objects.get(id=1).size
+    t0 = time.perf_counter()
+    pending_signals(args.signals)
+    t1 = time.perf_counter()
+    seals = seal_all()
+    t2 = time.perf_counter()
+    total = TreeState.objects.get(id=1).size - start_size
+    print(
+        f"{total:,} signals: submit {t1 - t0:.1f} s ({total / (t1 - t0):,.0f}/s), "
+        f"seal+sign {t2 - t1:.1f} s in {seals} seal(s) ({total / (t2 - t1):,.0f}/s), "
+        f"end to end {t2 - t0:.1f} s = {total / (t2 - t0):,.0f} entries/s (target >= 20,000)"
+    )
+
+    results = []
+    for _ in range(3):
+        results.append(timed_seal_of(args.batch))
+    best_big = min(r[0] for r in results)
+    print(
+        f"{args.batch}-entry seal on a {results[0][2]:,}-entry log: "
+        + ", ".join(f"{r[0] * 1000:.0f} ms" for r in results)
+        + f" (best {best_big * 1000:.0f} ms, {args.batch / best_big:,.0f} entries/s)"
+    )
+    print(f"ratio large-log/small-log seal time: {best_big / best:.2f} (flat = 1.0)")
+    size_after = TreeState.objects.get(id=1).size
+    t0 = time.perf_counter()
+    services.seal(force_sign=True)
+    print(
+        f"re-sign with nothing pending at size {size_after:,}: {(time.perf_counter() - t0) * 1000:.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Sealing: pending changes become gapless entries and a checkpoint an independent implementation
+of RFC 6962 and the signed-note spec accepts."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from hashbank.ledger import selectors, services
+from hashbank.ledger.models import Change, Checkpoint, Entry, TreeState
+from hashbank.signals import services as signals
+from hashbank.signals.types import RemovalReason
+from member_portal.feed import leaf as leaves
+from tests.ledger.conftest import hold_many, random_pdq
+from tests.verify import independent
+
+pytestmark = pytest.mark.django_db
+
+
+def all_leaves() -> list[bytes]:
+    return [bytes(leaf) for leaf in Entry.objects.order_by("seq").values_list("leaf", flat=True)]
+
+
+def test_seal_appends_gapless_entries_from_zero(ledger_keys) -> None:
+    hold_many(5)
+    services.seal()
+    hold_many(3)
+    services.seal()
+    assert list(Entry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(8))
+    assert not Change.objects.exists()
+
+
+def test_checkpoint_verifies_with_the_independent_implementation(ledger_keys, settings) -> None:
+    held = hold_many(6)
+    signals.release(signal=held[2], reason=RemovalReason.WITHDRAWN)
+    checkpoint = services.seal()
+    text, signed_by = independent.open_note(checkpoint.note, selectors.public_keys())
+    assert signed_by == [settings.HASHBANK_ORIGIN]
+    body = independent.parse_checkpoint(text)
+    leaves_ = all_leaves()
+    assert body["origin"] == settings.HASHBANK_ORIGIN
+    assert body["size"] == len(leaves_) == 7
+    assert body["root"] == independent.mth(leaves_)
+    count, digest = body["active"].split(" ")
+    live = [s for i, s in enumerate(held) if i != 2]
+    assert int(count) == 5
+    assert base64.b64decode(digest) == independent.set_digest([bytes(s.digest) for s in live])
+    assert abs(int(body["time"]) - timezone.now().timestamp()) < 60
+
+
+def test_add_leaf_commits_to_the_salted_value_digest(ledger_keys) -> None:
+    (signal,) = hold_many(1)
+    services.seal()
+    entry = Entry.objects.get(seq=0)
+    fields = independent.leaf_fields(bytes(entry.leaf))
+    assert (fields["version"], fields["kind"], fields["type"]) == (1, 1, 1)
+    payload = bytes(entry.payload)
+    salt, quality, value = payload[:16], payload[16], payload[17:]
+    assert value.hex() == signal.value and quality == 80
+    assert fields["digest"] == independent.value_digest(salt, 1, quality, value)
+
+
+def test_remove_is_a_new_entry_naming_the_add_it_removes(ledger_keys) -> None:
+    first, second = hold_many(2)
+    services.seal()
+    signals.release(signal=second, reason=RemovalReason.DISPUTE_UPHELD)
+    services.seal()
+    leaf = independent.leaf_fields(bytes(Entry.objects.get(seq=2).leaf))
+    assert leaf["kind"] == 2 and leaf["target"] == 1
+    assert leaf["reason"] == leaves.REASON_CODES["dispute_upheld"]
+    assert leaf["digest"] == bytes(second.digest)
+    assert Entry.objects.count() == 3  # nothing updated or deleted
+    second.refresh_from_db()
+    assert second.state == "removed" and second.removal_reason == "dispute_upheld"
+
+
+def test_hold_and_release_before_a_seal_still_log_both(ledger_keys) -> None:
+    (signal,) = hold_many(1)
+    signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
+    checkpoint = services.seal()
+    assert checkpoint.size == 2 and checkpoint.active_count == 0
+
+
+def test_nothing_pending_and_fresh_checkpoint_means_no_new_signature(ledger_keys) -> None:
+    hold_many(1)
+    first = services.seal()
+    assert services.seal() is None
+    assert Checkpoint.objects.get(size=first.size).note == first.note
+
+
+def test_stale_checkpoint_is_re_signed_with_the_same_tree(ledger_keys) -> None:
+    hold_many(2)
+    first = services.seal()
+    Checkpoint.objects.filter(pk=first.pk).update(signed_at=timezone.now() - timedelta(hours=1))
+    again = services.seal()
+    assert again is not None and again.size == first.size
+    old = independent.parse_checkpoint(
+        independent.open_note(first.note, selectors.public_keys())[0]
+    )
+    new = independent.parse_checkpoint(
+        independent.open_note(again.note, selectors.public_keys())[0]
+    )
+    assert new["root"] == old["root"] and new["size"] == old["size"]
+    assert Checkpoint.objects.count() == 1  # re-signed in place, not a second checkpoint
+
+
+def test_tree_state_keeps_only_the_compact_range(ledger_keys) -> None:
+    hold_many(13)
+    services.seal()
+    state = TreeState.objects.get(id=1)
+    assert state.size == 13
+    assert len(bytes(state.compact_range)) == 32 * bin(13).count("1")
+
+
+def test_seal_without_a_key_fails_with_a_domain_error(settings, tmp_path) -> None:
+    settings.HASHBANK_KEY_DIR = tmp_path / "none"
+    with pytest.raises(services.NoSigningKey):
+        services.seal()
+
+
+def test_large_backlog_is_sealed_in_several_batches(ledger_keys) -> None:
+    hold_many(7)
+    services.seal(max_batch=3)
+    assert TreeState.objects.get(id=1).size == 3
+    services.seal(max_batch=3)
+    services.seal(max_batch=3)
+    assert TreeState.objects.get(id=1).size == 7
+    assert selectors.latest_checkpoint().size == 7
+
+
+def test_purged_value_keeps_the_tree_verifiable(ledger_keys) -> None:
+    (signal,) = hold_many(1)
+    services.seal()
+    signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
+    services.seal()
+    signals.purge_value(signal=signal)
+    signal.refresh_from_db()
+    assert signal.value is None
+    assert bytes(Entry.objects.get(seq=0).payload) == b""
+    from hashbank.ledger import audit
+
+    assert audit.verify_ledger() == []
+
+
+def test_value_digest_differs_per_signal_even_for_equal_values_of_other_types(ledger_keys) -> None:
+    value = random_pdq()
+    a = signals.hold(signal_type="pdq", value=value, quality=90)
+    b = signals.hold(signal_type="md5", value=value[:32])
+    assert bytes(a.digest) != bytes(b.digest)

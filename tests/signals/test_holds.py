@@ -1,0 +1,88 @@
+"""One signal per value; it stays in the feed while at least one case holds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from hashbank.ledger import services as ledger
+from hashbank.ledger.models import Change, Entry
+from hashbank.signals import services
+from hashbank.signals.models import Signal
+from hashbank.signals.types import RemovalReason
+
+pytestmark = pytest.mark.django_db
+PDQ = "5a" * 32
+
+
+@pytest.fixture
+def keys(settings, tmp_path):
+    settings.HASHBANK_KEY_DIR = tmp_path / "keys"
+    ledger.init_keys()
+
+
+def test_same_value_from_two_cases_is_one_signal_with_two_holds(keys) -> None:
+    a = services.hold(signal_type="pdq", value=PDQ.upper(), quality=80)
+    b = services.hold(signal_type="pdq", value=PDQ, quality=80)
+    assert a.pk == b.pk and b.active_holds == 2
+    assert Change.objects.filter(kind="add").count() == 1
+
+
+def test_signal_stays_active_until_the_last_hold_is_released(keys) -> None:
+    signal = services.hold(signal_type="pdq", value=PDQ, quality=80)
+    services.hold(signal_type="pdq", value=PDQ, quality=80)
+    ledger.seal()
+    signal = services.release(signal=signal, reason=RemovalReason.WITHDRAWN)
+    ledger.seal()
+    assert signal.active_holds == 1 and Signal.objects.get(pk=signal.pk).state == "active"
+    services.release(signal=signal, reason=RemovalReason.WITHDRAWN)
+    ledger.seal()
+    assert Signal.objects.get(pk=signal.pk).state == "removed"
+    assert list(Entry.objects.order_by("seq").values_list("kind", flat=True)) == [1, 2]
+
+
+def test_new_signal_is_pending_until_sealed(keys) -> None:
+    signal = services.hold(signal_type="md5", value="ab" * 16)
+    assert signal.state == "pending"
+    ledger.seal()
+    signal.refresh_from_db()
+    assert signal.state == "active" and signal.published_at is not None
+
+
+def test_releasing_more_than_held_does_not_go_negative(keys) -> None:
+    signal = services.hold(signal_type="md5", value="cd" * 16)
+    services.release(signal=signal, reason="withdrawn")
+    signal = services.release(signal=signal, reason="withdrawn")
+    assert signal.active_holds == 0
+    assert Change.objects.filter(kind="remove").count() == 1
+
+
+def test_re_held_after_removal_is_published_again(keys) -> None:
+    signal = services.hold(signal_type="md5", value="ef" * 16)
+    ledger.seal()
+    services.release(signal=signal, reason=RemovalReason.STAFF_REMOVED)
+    ledger.seal()
+    services.hold(signal_type="md5", value="ef" * 16)
+    cp = ledger.seal()
+    assert cp.size == 3 and cp.active_count == 1
+    assert Signal.objects.get(pk=signal.pk).state == "active"
+
+
+def test_invalid_value_is_rejected_before_anything_is_written(keys) -> None:
+    from hashbank.signals.types import InvalidSignal
+
+    with pytest.raises(InvalidSignal):
+        services.hold(signal_type="pdq", value="00" * 32, quality=80)
+    assert not Signal.objects.exists() and not Change.objects.exists()
+
+
+def test_hold_requests_a_seal_when_the_transaction_commits(
+    keys, django_capture_on_commit_callbacks
+) -> None:
+    from hashbank.celery import app
+
+    if not app.conf.task_always_eager:
+        pytest.skip("with a broker the seal runs in a Celery worker, not in this process")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.hold(signal_type="md5", value="12" * 16)
+    assert callbacks  # the seal was requested on commit, not run inside the transaction
+    assert Entry.objects.count() == 1

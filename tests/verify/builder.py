@@ -1,0 +1,96 @@
+"""A tiny in-memory bank built from the production feed modules, for the verifier's tests: it
+appends add/remove leaves, signs checkpoints and root documents, with fixed keys and times."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.setdigest import SetDigest
+
+ORIGIN = "test.hashbank.example/log"
+NOW = 1_800_000_000
+
+
+def signer(label: str, name: str = ORIGIN) -> note.Signer:
+    return note.Signer.from_seed(name, hashlib.sha256(label.encode()).digest())
+
+
+@dataclass
+class Bank:
+    signers: list[note.Signer] = field(default_factory=lambda: [signer("key-1")])
+    records: list[tuple[bytes, bytes]] = field(default_factory=list)
+    active: dict[bytes, int] = field(default_factory=dict)  # digest -> add seq
+    values: dict[bytes, tuple[bytes, int | None, bytes, str]] = field(default_factory=dict)
+    time: int = NOW
+
+    def add(self, value: bytes, signal_type: str = "pdq", quality: int | None = 90) -> bytes:
+        salt = hashlib.sha256(b"salt" + value).digest()[:16]
+        digest = leaves.value_digest(salt, signal_type, quality, value)
+        code = leaves.SIGNAL_TYPE_CODES[signal_type]
+        raw = leaves.encode_add(type_code=code, timestamp=self.time, digest=digest)
+        self.active[digest] = len(self.records)
+        self.values[digest] = (salt, quality, value, signal_type)
+        self.records.append((raw, wire.encode_payload(salt, quality, value)))
+        return digest
+
+    def remove(self, digest: bytes, reason: str = "withdrawn") -> None:
+        target = self.active.pop(digest)
+        code = leaves.SIGNAL_TYPE_CODES[self.values[digest][3]]
+        raw = leaves.encode_remove(
+            type_code=code,
+            reason_code=leaves.REASON_CODES[reason],
+            timestamp=self.time,
+            digest=digest,
+            target=target,
+        )
+        self.records.append((raw, b""))
+
+    def checkpoint_note(
+        self, size: int | None = None, signers: list[note.Signer] | None = None
+    ) -> str:
+        size = len(self.records) if size is None else size
+        compact = merkle.CompactRange()
+        compact.extend(raw for raw, _ in self.records[:size])
+        active = SetDigest()
+        for raw, _ in self.records[:size]:
+            entry = leaves.decode(raw)
+            (active.add if entry.is_add else active.remove)(entry.digest)
+        body = checkpoints.Checkpoint(
+            ORIGIN, size, compact.root(), self.time, active.count, active.digest()
+        )
+        return note.sign(body.text(), signers or self.signers)
+
+    def root_document(
+        self, version: int = 1, keys=None, signers=None, expires: int = NOW + 86400
+    ) -> str:
+        keys = keys or [s.verifier for s in self.signers]
+        text = rootdoc.render(ORIGIN, version, expires, keys)
+        return note.sign(text, signers or self.signers)
+
+    def snapshot(self, size: int | None = None, drop: int = 0) -> bytes:
+        size = len(self.records) if size is None else size
+        compact = merkle.CompactRange()
+        compact.extend(raw for raw, _ in self.records[:size])
+        live: dict[bytes, int] = {}
+        for seq, (raw, _) in enumerate(self.records[:size]):
+            entry = leaves.decode(raw)
+            if entry.is_add:
+                live[entry.digest] = seq
+            else:
+                live.pop(entry.digest)
+        kept = sorted(live.items(), key=lambda item: item[1])[: len(live) - drop]
+        out = wire.encode_snapshot_header(self.checkpoint_note(size), compact.to_bytes(), len(kept))
+        for digest, seq in kept:
+            salt, quality, value, signal_type = self.values[digest]
+            out += wire.encode_active_record(
+                seq, leaves.SIGNAL_TYPE_CODES[signal_type], quality, salt, value
+            )
+        return out
+
+
+def pdq(i: int) -> bytes:
+    return hashlib.sha256(b"pdq%d" % i).digest()

@@ -1,0 +1,147 @@
+"""An independent implementation of the formats members check, written from the specifications
+(RFC 6962 section 2.1 / RFC 9162 section 2.1, https://c2sp.org/signed-note,
+https://c2sp.org/tlog-checkpoint and docs/feed-format.md), sharing no code with member_portal.feed.
+
+It is deliberately naive (recursive MTH over the whole list of leaves): correctness by
+transcription of the spec, not speed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+
+def sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def k_split(n: int) -> int:
+    """The largest power of two smaller than n (RFC 6962: k < n <= 2k)."""
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def mth(leaves: list[bytes]) -> bytes:
+    """RFC 6962 2.1: MTH({}) = SHA-256(); MTH({d0}) = SHA-256(0x00||d0); else split at k."""
+    n = len(leaves)
+    if n == 0:
+        return sha256(b"")
+    if n == 1:
+        return sha256(b"\x00" + leaves[0])
+    k = k_split(n)
+    return sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:]))
+
+
+def path(m: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 6962 2.1.1 PATH(m, D[n])."""
+    n = len(leaves)
+    if n == 1:
+        return []
+    k = k_split(n)
+    if m < k:
+        return path(m, leaves[:k]) + [mth(leaves[k:])]
+    return path(m - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+def proof(m: int, leaves: list[bytes]) -> list[bytes]:
+    """RFC 6962 2.1.2 PROOF(m, D[n]) = SUBPROOF(m, D[n], true)."""
+    if m == 0 or m == len(leaves):
+        return []
+    return _subproof(m, leaves, True)
+
+
+def _subproof(m: int, leaves: list[bytes], b: bool) -> list[bytes]:
+    n = len(leaves)
+    if m == n:
+        return [] if b else [mth(leaves)]
+    k = k_split(n)
+    if m <= k:
+        return _subproof(m, leaves[:k], b) + [mth(leaves[k:])]
+    return _subproof(m - k, leaves[k:], False) + [mth(leaves[:k])]
+
+
+# --- signed notes (c2sp.org/signed-note) ------------------------------------------------------
+
+
+def note_key_hash(name: str, alg_and_key: bytes) -> bytes:
+    return sha256(name.encode("utf-8") + b"\x0a" + alg_and_key)[:4]
+
+
+def parse_vkey(vkey: str) -> tuple[str, bytes, bytes]:
+    """`name+hex(keyhash)+base64(alg||key)` -> (name, key hash, raw Ed25519 public key)."""
+    name, hexhash, b64 = vkey.split("+", 2)
+    blob = base64.standard_b64decode(b64)
+    assert blob[0] == 1 and len(blob) == 33, "not an Ed25519 verifier key"
+    keyhash = bytes.fromhex(hexhash)
+    assert note_key_hash(name, blob) == keyhash, "key hash does not match"
+    return name, keyhash, blob[1:]
+
+
+def open_note(msg: str, vkeys: list[str]) -> tuple[str, list[str]]:
+    """Split the note at the last blank line; verify the signature lines of known keys.
+
+    Returns (text, names of keys whose signatures verified); raises AssertionError otherwise."""
+    assert msg.endswith("\n")
+    idx = msg.rindex("\n\n")
+    text, sigs = msg[: idx + 1], msg[idx + 2 :]
+    keys = {}
+    for vkey in vkeys:
+        name, keyhash, pub = parse_vkey(vkey)
+        keys[(name, keyhash)] = pub
+    verified = []
+    for line in sigs.split("\n")[:-1]:
+        assert line.startswith("\u2014 "), f"bad signature line {line!r}"
+        name, b64 = line[2:].split(" ")
+        blob = base64.standard_b64decode(b64)
+        pub = keys.get((name, blob[:4]))
+        if pub is None:
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(pub).verify(blob[4:], text.encode("utf-8"))
+        except InvalidSignature:
+            raise AssertionError(f"bad signature by {name}") from None
+        verified.append(name)
+    assert verified, "no signature by a known key"
+    return text, verified
+
+
+def parse_checkpoint(text: str) -> dict:
+    """c2sp.org/tlog-checkpoint: origin, decimal size, base64 root, then extension lines."""
+    lines = text.split("\n")
+    assert lines[-1] == ""
+    out = {"origin": lines[0], "size": int(lines[1]), "root": base64.b64decode(lines[2])}
+    for line in lines[3:-1]:
+        key, rest = line.split(" ", 1)
+        out[key] = rest
+    return out
+
+
+# --- hashbank leaves and set digest (docs/feed-format.md) -------------------------------------
+
+
+def leaf_fields(leaf: bytes) -> dict:
+    assert len(leaf) == 52
+    return {
+        "version": leaf[0],
+        "kind": leaf[1],
+        "type": leaf[2],
+        "reason": leaf[3],
+        "time": int.from_bytes(leaf[4:12], "big"),
+        "digest": leaf[12:44],
+        "target": int.from_bytes(leaf[44:52], "big"),
+    }
+
+
+def value_digest(salt: bytes, type_code: int, quality: int, value: bytes) -> bytes:
+    return sha256(b"hashbank/signal/v1\x00" + salt + bytes([type_code, quality]) + value)
+
+
+def set_digest(value_digests: list[bytes]) -> bytes:
+    total = sum(int.from_bytes(sha256(b"\x00" + d), "big") for d in value_digests)
+    return (total % 2**256).to_bytes(32, "big")

@@ -1,0 +1,74 @@
+"""The worked example of docs/feed-format.md, built with the production modules from fixed inputs.
+
+`python -m tests.verify.worked_example` prints the example's values; test_worked_example.py checks
+that the document shows exactly these and that the independent implementation agrees with them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import leaf as leaves
+from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.setdigest import SetDigest
+
+ORIGIN = "example.org/hashbank"
+TIME = 1_700_000_000
+SEED = hashlib.sha256(b"hashbank worked example key").digest()
+PDQ = bytes.fromhex("f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")
+PDQ_QUALITY = 100
+PDQ_SALT = bytes(range(16))
+MD5 = bytes.fromhex("d41d8cd98f00b204e9800998ecf8427e")
+MD5_SALT = bytes(range(16, 32))
+
+
+def build() -> dict:
+    signer = note.Signer.from_seed(ORIGIN, SEED)
+    d_pdq = leaves.value_digest(PDQ_SALT, "pdq", PDQ_QUALITY, PDQ)
+    d_md5 = leaves.value_digest(MD5_SALT, "md5", None, MD5)
+    leaf0 = leaves.encode_add(type_code=1, timestamp=TIME, digest=d_pdq)
+    leaf1 = leaves.encode_add(type_code=2, timestamp=TIME, digest=d_md5)
+    leaf2 = leaves.encode_remove(
+        type_code=2, reason_code=1, timestamp=TIME + 60, digest=d_md5, target=1
+    )
+    payload0 = wire.encode_payload(PDQ_SALT, PDQ_QUALITY, PDQ)
+    payload1 = wire.encode_payload(MD5_SALT, None, MD5)
+    compact = merkle.CompactRange()
+    compact.extend([leaf0, leaf1, leaf2])
+    active = SetDigest()
+    active.add(d_pdq)
+    body = checkpoints.Checkpoint(
+        ORIGIN, 3, compact.root(), TIME + 60, active.count, active.digest()
+    )
+    signed = note.sign(body.text(), [signer])
+    root_text = rootdoc.render(ORIGIN, 1, TIME + 365 * 86400, [signer.verifier])
+    return {
+        "signer": str(signer),
+        "verifier": str(signer.verifier),
+        "key_id": f"{signer.key_id:08x}",
+        "digest_pdq": d_pdq.hex(),
+        "digest_md5": d_md5.hex(),
+        "leaf0": leaf0.hex(),
+        "leaf1": leaf1.hex(),
+        "leaf2": leaf2.hex(),
+        "leaf_hash0": merkle.leaf_hash(leaf0).hex(),
+        "leaf_hash1": merkle.leaf_hash(leaf1).hex(),
+        "leaf_hash2": merkle.leaf_hash(leaf2).hex(),
+        "node01": merkle.node_hash(merkle.leaf_hash(leaf0), merkle.leaf_hash(leaf1)).hex(),
+        "root": compact.root().hex(),
+        "root_b64": base64.b64encode(compact.root()).decode(),
+        "compact_range": compact.to_bytes().hex(),
+        "set_element_pdq": hashlib.sha256(b"\x00" + d_pdq).hexdigest(),
+        "set_digest": active.digest().hex(),
+        "checkpoint": signed,
+        "root_document": note.sign(root_text, [signer]),
+        "page": wire.encode_entries(0, [(leaf0, payload0), (leaf1, payload1), (leaf2, b"")]).hex(),
+        "snapshot_record": wire.encode_active_record(0, 1, PDQ_QUALITY, PDQ_SALT, PDQ).hex(),
+    }
+
+
+if __name__ == "__main__":
+    for name, value in build().items():
+        print(f"== {name}\n{value}")
