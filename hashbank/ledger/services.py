@@ -272,7 +272,9 @@ def _publish_signals(ids: list[int], add_seqs: list[int], now: datetime) -> None
 def _delete_changes(ids: list[int]) -> None:
     if _is_postgres():
         with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM ledger_change WHERE id = ANY(%s::bigint[])", [_int_array(ids)])
+            cursor.execute(
+                "DELETE FROM ledger_change WHERE id = ANY(%s::bigint[])", [_int_array(ids)]
+            )
         return
     for chunk in _chunks(ids, 5000):
         Change.objects.filter(pk__in=chunk).delete()

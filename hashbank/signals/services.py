@@ -54,10 +54,14 @@ def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
     number. `items` are distinct (signal_type, value, quality); returns their Signals in order."""
     normalized = [types.normalize(t, v, q) for t, v, q in items]
     # Missing rows first; a concurrent submission may create the same one (ignored conflict).
-    Signal.objects.bulk_create([_new_signal(t, v, q) for t, v, q in normalized], ignore_conflicts=True)
+    Signal.objects.bulk_create(
+        [_new_signal(t, v, q) for t, v, q in normalized], ignore_conflicts=True
+    )
     # Values of different types differ in length, so (type IN ..., value IN ...) matches exactly
     # the wanted rows, through the (signal_type, value) unique index.
-    match = Q(signal_type__in={t for t, _, _ in normalized}, value__in=[v for _, v, _ in normalized])
+    match = Q(
+        signal_type__in={t for t, _, _ in normalized}, value__in=[v for _, v, _ in normalized]
+    )
     # One UPDATE increments and row-locks them all until commit.
     Signal.objects.filter(match).update(active_holds=F("active_holds") + 1)
     found = {(s.signal_type, s.value): s for s in Signal.objects.filter(match)}
