@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
-from hashbank.cases.models import Case
 
 from hashbank.cases import pins, services
 from hashbank.cases.errors import CaseLocked, PinRetryLater, WrongCredentials
+from hashbank.cases.models import Case
 
 
 def _wrong(case, times: int) -> None:

@@ -1,10 +1,10 @@
 import pytest
-from hashbank.cases.models import Case, CaseSignal
-from hashbank.signals.models import Signal
 
 from hashbank.cases import pins, services
 from hashbank.cases.errors import InvalidSubmission
+from hashbank.cases.models import Case, CaseSignal
 from hashbank.core.errors import DomainError
+from hashbank.signals.models import Signal
 from tests.cases.conftest import ATTESTED, md5, pdq
 
 

@@ -1,9 +1,9 @@
 import pytest
-from hashbank.cases.models import CaseSignal
-from hashbank.signals.models import Signal
 
 from hashbank.cases import selectors, services
+from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import NotFound
+from hashbank.signals.models import Signal
 from tests.cases.conftest import ATTESTED, md5
 
 

@@ -1,7 +1,6 @@
 """python-threatexchange's own StopNCII client, pointed at our facade on a live server."""
 
 import pytest
-from member_portal.reports.models import MatchReport
 from threatexchange.exchanges.clients.stopncii import api as stopncii
 from threatexchange.exchanges.impl.stop_ncii_api import (
     StopNCIICredentials,
@@ -9,6 +8,7 @@ from threatexchange.exchanges.impl.stop_ncii_api import (
 )
 
 from hashbank.cases import services as cases
+from member_portal.reports.models import MatchReport
 from tests.member_fixtures import MD5_VALUE, PDQ_VALUES
 
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from hashbank.cases.models import Case
 from PIL import Image
 
+from hashbank.cases.models import Case
 from hashbank.hasher.cli import main as offline_hasher
 
 YES = {"adult": "yes", "depicted": "yes", "consent": "yes"}

@@ -4,9 +4,9 @@ import re
 
 import pytest
 from django.test import Client
-from hashbank.cases.models import CaseSignal
 
 from hashbank.cases import services
+from hashbank.cases.models import CaseSignal
 from tests.submissions.conftest import ATTESTED, md5, pdq
 
 

@@ -1,7 +1,7 @@
 import pytest
-from hashbank.cases.models import Case, CaseSignal
 
 from hashbank.cases import services
+from hashbank.cases.models import Case, CaseSignal
 from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
 
 
