@@ -16,10 +16,11 @@ def review_target() -> timedelta:
 
 
 def review_queue() -> QuerySet[Dispute]:
-    """Open disputes, oldest first; each has `due_at` (created + target) and `overdue`."""
+    """Open disputes, members' and staff-raised alike, oldest first; each has `due_at` (created +
+    target) and `overdue`."""
     return (
         Dispute.objects.filter(status=Dispute.Status.OPEN)
-        .select_related("member", "signal")
+        .select_related("member", "raised_by", "signal")
         .order_by("created_at", "pk")
     )
 

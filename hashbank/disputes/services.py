@@ -24,6 +24,7 @@ def _audit(actor, action: str, dispute: Dispute, **kw) -> None:
     )
 
 
+@transaction.atomic
 def raise_dispute(
     *,
     member=None,
@@ -37,7 +38,10 @@ def raise_dispute(
 ) -> tuple[Dispute, bool]:
     """(dispute, created); a retry with the same Idempotency-Key returns the first dispute.
 
-    Members name the signal by type and value; staff (actor, no member) may pass the Signal.
+    Members name the signal by type and value; staff (actor, no member) may pass the Signal. A
+    staff-raised dispute is refused while the signal already has an open one (from a member or
+    staff): that one is decided in the review queue. The dispute and its audit entry commit
+    together.
     """
     if member is None and actor is None:
         raise DomainError("A dispute is raised by a member or a staff user.", code="no_raiser")
@@ -50,6 +54,8 @@ def raise_dispute(
         raise DomainError("The note is limited to 2000 characters.", code="note_too_long")
     if signal is None:
         signal = find_signal(signal_type=signal_type, value=value)
+    if member is None:
+        _refuse_second_open_dispute(signal)
     payload = {"signal": signal.pk, "reason": reason, "note": note}
 
     def create(fingerprint: str) -> Dispute:
@@ -67,8 +73,25 @@ def raise_dispute(
         Dispute, member=member, key=idempotency_key, payload=payload, create=create
     )
     if created:
-        _audit(actor, "dispute.raised", dispute, after={"reason": reason})
+        _audit(actor, "dispute.raised", dispute, after={"reason": reason, "signal": signal.pk})
     return dispute, created
+
+
+def _refuse_second_open_dispute(signal) -> None:
+    """Staff raise at most one open dispute per signal; the signal row is locked so that two
+    people pressing the button at once do not both get one."""
+    from hashbank.signals.models import Signal
+
+    Signal.objects.select_for_update().filter(pk=signal.pk).first()
+    open_dispute = (
+        Dispute.objects.filter(signal=signal, status=Dispute.Status.OPEN).order_by("pk").first()
+    )
+    if open_dispute is not None:
+        raise Conflict(
+            f"This hash is already under dispute {open_dispute.pk}; decide that one in the "
+            "review queue.",
+            code="dispute_open",
+        )
 
 
 def _lock_open(dispute: Dispute) -> Dispute:

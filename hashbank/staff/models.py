@@ -27,6 +27,7 @@ class ConsolePermission(models.Model):
             ("unlock_case", "Can unlock a case locked by wrong PINs"),
             ("assisted_submission", "Can submit a case on a person's behalf"),
             ("view_disputes", "Can see the dispute review queue"),
+            ("raise_dispute", "Can raise a dispute against a case's signal"),
             ("decide_dispute", "Can uphold or reject disputes"),
             ("view_members", "Can see members, credentials and sync lag"),
             ("manage_members", "Can onboard, invite users to, suspend and reactivate members"),

@@ -1,6 +1,7 @@
 """The staff roles and the permissions each holds (as `app_label.codename`).
 
-Migration 0002 creates one Django group per role from a frozen copy of this table; change both.
+Migration 0002 creates one Django group per role from a frozen copy of this table, and later
+migrations (0003: `staff.raise_dispute`) add permissions to it; a change here needs a new migration.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _CASEWORK = {
     "staff.unlock_case",
     "staff.assisted_submission",
     "staff.view_disputes",
+    "staff.raise_dispute",
 }
 _REVIEW = {
     "staff.view_dashboard",
@@ -29,6 +31,7 @@ _REVIEW = {
     "staff.suspend_signal",
     "staff.restore_signal",
     "staff.view_disputes",
+    "staff.raise_dispute",
     "staff.decide_dispute",
 }
 _MEMBERS = {

@@ -12,11 +12,12 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.audit.services import record_event
-from hashbank.core.errors import Conflict, DomainError
+from hashbank.core.errors import Conflict, DomainError, NotFound
 from hashbank.staff.models import RecoveryCodeDevice, StaffProfile
 from hashbank.staff.roles import ROLES
 
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+DISPUTE_NOTE_MAX = 2000  # Dispute.note's limit
 
 
 def one_time_password() -> str:
@@ -100,3 +101,40 @@ def withdraw_signal(*, case: Any, case_signal: Any, actor: Any, reason: str = ""
         after={"case_signal": case_signal.pk, "status": "withdrawn", "reason": reason},
     )
     return changed[0]
+
+
+@transaction.atomic
+def raise_dispute(
+    *, case: Any, case_signal_id: int, actor: Any, reason: str, note: str = ""
+) -> Any:
+    """A caseworker or reviewer questions a hash of a case: the dispute joins members' disputes in
+    the review queue, and upholding it removes the signal for every case that holds it. The
+    disputes service writes the one audit entry."""
+    from hashbank.cases.models import CaseSignal
+    from hashbank.disputes import services as disputes
+    from hashbank.disputes.models import Dispute
+
+    row = (
+        CaseSignal.objects.select_for_update(of=("self",))
+        .filter(case=case, pk=case_signal_id)
+        .select_related("signal")
+        .first()
+    )
+    if row is None:
+        raise NotFound("That hash is not in this case.", code="unknown_hash")
+    if row.status not in (CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED):
+        raise DomainError(
+            f"This hash is {row.status}: it is no longer in the feed, so there is nothing to dispute.",
+            code="invalid_transition",
+        )
+    if reason not in Dispute.Reason.values:
+        raise DomainError("Choose a reason from the list.", code="invalid_reason")
+    # A browser counts a line break as one character against maxlength; the form sends two.
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > DISPUTE_NOTE_MAX:
+        raise DomainError(
+            f"The note is {len(note)} characters long; keep it to {DISPUTE_NOTE_MAX}.",
+            code="note_too_long",
+        )
+    dispute, _ = disputes.raise_dispute(signal=row.signal, reason=reason, note=note, actor=actor)
+    return dispute

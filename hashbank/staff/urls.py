@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/<str:number>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<str:number>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
     path("cases/<str:number>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
+    path("cases/<str:number>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
     # Disputes (the review queue).
     path("review/", disputes.queue, name="review_queue"),
     path("review/<int:pk>/", disputes.detail, name="review_detail"),

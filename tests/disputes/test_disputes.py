@@ -100,3 +100,49 @@ def test_unknown_reason_is_refused(published, api):
         "/api/v1/disputes", {**DISPUTE, "reason": "spam"}, content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_staff_raise_a_dispute_without_a_member(published, reviewer):
+    signal = Signal.objects.get(value=PDQ_VALUES[1])
+    dispute, created = services.raise_dispute(signal=signal, reason="other", actor=reviewer)
+    assert created and dispute.member is None and dispute.raised_by == reviewer
+    assert [d.pk for d in selectors.review_queue()] == [dispute.pk]
+
+
+def test_staff_cannot_raise_a_second_open_dispute_on_a_signal(published, member, reviewer):
+    first, _ = services.raise_dispute(member=member, **DISPUTE)
+    signal = Signal.objects.get(value=PDQ_VALUES[1])
+    with pytest.raises(Conflict) as refused:
+        services.raise_dispute(signal=signal, reason="other", actor=reviewer)
+    assert refused.value.code == "dispute_open" and str(first.pk) in refused.value.message
+    assert Dispute.objects.count() == 1
+
+
+def test_staff_may_dispute_again_once_the_open_dispute_is_decided(published, member, reviewer):
+    first, _ = services.raise_dispute(member=member, **DISPUTE)
+    services.reject(dispute=first, reviewer=reviewer, reason="It is what was reported.")
+    signal = Signal.objects.get(value=PDQ_VALUES[1])
+    second, created = services.raise_dispute(signal=signal, reason="other", actor=reviewer)
+    assert created and second.pk != first.pk
+
+
+def test_members_may_still_dispute_a_signal_staff_disputed(published, member, reviewer):
+    signal = Signal.objects.get(value=PDQ_VALUES[1])
+    services.raise_dispute(signal=signal, reason="other", actor=reviewer)
+    _, created = services.raise_dispute(member=member, **DISPUTE)
+    assert created and Dispute.objects.count() == 2
+
+
+def test_staff_raised_dispute_is_not_kept_when_its_audit_entry_fails(
+    published, reviewer, monkeypatch
+):
+    from hashbank.audit import services as audit
+
+    def broken(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(audit, "record_event", broken)
+    signal = Signal.objects.get(value=PDQ_VALUES[1])
+    with pytest.raises(RuntimeError):
+        services.raise_dispute(signal=signal, reason="other", actor=reviewer)
+    assert not Dispute.objects.exists()

@@ -119,6 +119,38 @@ def test_uphold_dispute(world, client_for):
     assert world.dispute.status == "upheld" and world.dispute.reviewer_id == user.pk
 
 
+def test_raise_dispute(world, client_for):
+    client, user = client_for("caseworker")
+    row = world.case_signal("md5")
+    entry = one_entry(
+        lambda: client.post(
+            f"/staff/cases/{world.case.number}/hashes/{row.pk}/dispute/",
+            {"reason": "not_the_person", "note": "Not the person in the photo."},
+        )
+    )
+    from hashbank.disputes.models import Dispute
+
+    dispute = Dispute.objects.get(raised_by=user)
+    assert (entry.action, entry.target, entry.actor_id, entry.member) == (
+        "dispute.raised",
+        f"dispute:{dispute.pk}",
+        user.pk,
+        "",
+    )
+    assert entry.after == {"reason": "not_the_person", "signal": row.signal_id}
+
+
+def test_refused_dispute_writes_no_entry(world, client_for):
+    client, _ = client_for("caseworker")
+    row = world.case_signal("pdq")  # already under the member's open dispute
+    before = AuditEntry.objects.count()
+    response = client.post(
+        f"/staff/cases/{world.case.number}/hashes/{row.pk}/dispute/", {"reason": "other"}
+    )
+    assert response.status_code == 302
+    assert AuditEntry.objects.count() == before
+
+
 def test_reject_dispute(world, client_for):
     client, _ = client_for("administrator")
     entry = one_entry(

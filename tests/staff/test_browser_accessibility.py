@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from .conftest import signed_in
-from .world import build_world, init_keys
+from .world import ATTESTED, build_world, init_keys, md5
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (
@@ -58,6 +58,18 @@ def test_console_pages_have_no_serious_accessibility_violations(
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now())
     record_event(actor="someone", action="case.note_added", target=f"case:{world.case.number}")
     admin = make_staff("administrator", username="ada")
+    from hashbank.cases import services as cases
+    from hashbank.staff import services as staff_services
+
+    # A staff-raised dispute on another case, so this case's MD5 hash still offers the form.
+    other_case, _ = cases.submit_case(hashes=[md5()], attestations=ATTESTED)
+    staff_dispute = staff_services.raise_dispute(
+        case=other_case,
+        case_signal_id=other_case.case_signals.get().pk,
+        actor=admin,
+        reason="not_the_person",
+        note="Raised by staff.",
+    )
     page = axe_context.new_page()
     found: dict[str, list[str]] = {}
 
@@ -84,6 +96,7 @@ def test_console_pages_have_no_serious_accessibility_violations(
         "assisted": "/staff/cases/new/",
         "review queue": "/staff/review/",
         "dispute": f"/staff/review/{world.dispute.pk}/",
+        "staff-raised dispute": f"/staff/review/{staff_dispute.pk}/",
         "members": "/staff/members/",
         "member": f"/staff/members/{world.member.slug}/",
         "keys": "/staff/keys/",
@@ -100,4 +113,9 @@ def test_console_pages_have_no_serious_accessibility_violations(
         assert page.evaluate("document.activeElement.className") == "skip-link", name
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main", name
+    # The case page's "Raise a dispute" forms are folded; unfold them so axe checks them too.
+    page.goto(f"{live_server.url}/staff/cases/{world.case.number}/")
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    assert page.locator("details[open] form").count() >= 1
+    found["case, dispute form open"] = serious_violations(page)
     assert {name: v for name, v in found.items() if v} == {}

@@ -41,6 +41,12 @@ ACTIONS = [
         "/staff/cases/HB00000000/hashes/999/withdraw/",
         "staff.withdraw_signal",
     ),
+    (
+        "raise dispute",
+        "post",
+        "/staff/cases/HB00000000/hashes/999/dispute/",
+        "staff.raise_dispute",
+    ),
     ("unlock case", "post", "/staff/cases/HB00000000/unlock/", "staff.unlock_case"),
     ("assisted submission page", "get", "/staff/cases/new/", "staff.assisted_submission"),
     ("assisted submission", "post", "/staff/cases/new/", "staff.assisted_submission"),
@@ -94,6 +100,11 @@ def test_roles_hold_exactly_the_documented_permissions(make_staff):
         user = make_staff(role)
         assert user.get_all_permissions() == set(ROLES[role]), role
     assert ROLES["auditor"] == {p for p in ROLES["auditor"] if "view" in p or "export" in p}
+
+
+def test_raise_dispute_is_held_by_casework_and_review_roles_never_by_auditors():
+    holders = {role for role, perms in ROLES.items() if "staff.raise_dispute" in perms}
+    assert holders == {"caseworker", "dispute reviewer", "administrator"}
 
 
 @pytest.mark.parametrize(("role", "action", "method", "url", "perm"), CASES)

@@ -59,6 +59,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             status=404,
         )
     from hashbank.cases.pins import format_case_number
+    from hashbank.disputes.models import Dispute
 
     rows = selectors.case_signal_rows(case)
     context = {
@@ -68,6 +69,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "rows": rows,
         "timeline": selectors.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
+        "dispute_reasons": Dispute.Reason.choices,
+        "dispute_note_max": staff_services.DISPUTE_NOTE_MAX,
     }
     return render(request, "staff/case_detail.html", context)
 
@@ -133,6 +136,31 @@ def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         ),
         "The hash is withdrawn; it leaves the feed at the next checkpoint.",
     )
+
+
+@require_POST
+@staff_required("staff.raise_dispute")
+def raise_dispute(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """Staff question a hash: a dispute joins members' disputes in the review queue."""
+    try:
+        case = _case_or_404(number)
+    except NotFound:
+        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+    try:
+        dispute = staff_services.raise_dispute(
+            case=case,
+            case_signal_id=pk,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            note=request.POST.get("note", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Dispute {dispute.pk} raised: it waits in the review queue for a decision."
+        )
+    return redirect("staff:case", number=case.number)
 
 
 @require_POST

@@ -39,7 +39,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     from hashbank.disputes.services import UPHOLD_CODES
 
     dispute = get_object_or_404(
-        Dispute.objects.select_related("member", "signal", "reviewer"), pk=pk
+        Dispute.objects.select_related("member", "raised_by", "signal", "reviewer"), pk=pk
     )
     holders = (
         CaseSignal.objects.filter(signal=dispute.signal)
@@ -59,7 +59,7 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
     dispute = get_object_or_404(Dispute, pk=pk)
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        messages.error(request, "Write the reason the member will read.")
+        messages.error(request, "Write the reason for the decision.")
         return redirect("staff:review_detail", pk=pk)
     try:
         decide(dispute, reason[:4000])
