@@ -1,4 +1,5 @@
-"""`manage.py createmember SLUG --name NAME`: onboard a member platform (for scripting)."""
+"""`manage.py createmember SLUG --name NAME [--actor USERNAME]`: onboard a member platform (for
+scripting). The audit log records it, as done by USERNAME or, without it, by "manage.py"."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hashbank.core.errors import DomainError
 from member_portal.members import services
+from member_portal.members.management.actor import add_actor_argument, resolve_actor
 
 
 class Command(BaseCommand):
@@ -14,10 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("slug")
         parser.add_argument("--name", required=True)
+        add_actor_argument(parser)
 
-    def handle(self, *args, slug: str, name: str, **options) -> None:
+    def handle(self, *args, slug: str, name: str, actor: str, **options) -> None:
+        acting = resolve_actor(actor)
         try:
-            member = services.create_member(slug=slug, name=name)
+            member = services.create_member(slug=slug, name=name, actor=acting)
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"Created member {member.slug} ({member.name}).")
