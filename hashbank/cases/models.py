@@ -12,7 +12,7 @@ from django.db import models
 
 
 class Case(models.Model):
-    number = models.CharField(max_length=16, unique=True)
+    number = models.CharField(max_length=16)
     pin_hash = models.CharField(max_length=200)
     staff_assisted = models.BooleanField(default=False)
     # What the person attested when submitting (adult, depicted, consent), with the form's language.
@@ -27,6 +27,9 @@ class Case(models.Model):
         ordering = ["-created_at"]
         # The staff dashboard counts submissions per day over the last two weeks.
         indexes = [models.Index(fields=["created_at"], name="case_created_at")]
+        # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index
+        # that nothing uses.
+        constraints = [models.UniqueConstraint(fields=["number"], name="one_case_per_number")]
 
     def __str__(self) -> str:
         return self.number
@@ -43,9 +46,13 @@ class CaseSignal(models.Model):
         WITHDRAWN = "withdrawn", "withdrawn"  # by the person; final
         REMOVED = "removed", "removed"  # after review (a dispute upheld, staff removal); final
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_signals")
+    # No single-column indexes: (case, signal) and (signal, status) below serve both lookups, and
+    # each index is one more write per hash on the submission path.
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="case_signals", db_index=False
+    )
     signal = models.ForeignKey(
-        "signals.Signal", on_delete=models.PROTECT, related_name="case_signals"
+        "signals.Signal", on_delete=models.PROTECT, related_name="case_signals", db_index=False
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)

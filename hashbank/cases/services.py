@@ -5,11 +5,12 @@ release), so that the ledger stays the only record of what was published and wit
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -134,9 +135,13 @@ def submit_case(
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
-            case = _create_case(pin_hash=pin_hash, staff_assisted=staff_assisted, recorded=recorded)
             signals = _hold_all(cleaned)
-            CaseSignal.objects.bulk_create([CaseSignal(case=case, signal=s) for s in signals])
+            case = _create_case(
+                pin_hash=pin_hash,
+                staff_assisted=staff_assisted,
+                recorded=recorded,
+                signal_ids=[s.pk for s in signals],
+            )
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(signals)})
             result = case, pin
     except Exception:
@@ -146,19 +151,87 @@ def submit_case(
     return result
 
 
-def _create_case(*, pin_hash: str, staff_assisted: bool, recorded: dict) -> Case:
+def _create_case(
+    *, pin_hash: str, staff_assisted: bool, recorded: dict, signal_ids: list[int]
+) -> Case:
+    """The case row and its holds on `signal_ids`, under a fresh number."""
     for _ in range(5):
+        number = pins.new_case_number()
+        if connection.vendor == "postgresql":
+            case = _insert_case_in_one_statement(
+                number=number,
+                pin_hash=pin_hash,
+                staff_assisted=staff_assisted,
+                recorded=recorded,
+                signal_ids=signal_ids,
+            )
+            if case is not None:
+                return case
+            continue  # a 40-bit number collided; draw again
         try:
             with transaction.atomic():
-                return Case.objects.create(
-                    number=pins.new_case_number(),
+                case = Case.objects.create(
+                    number=number,
                     pin_hash=pin_hash,
                     staff_assisted=staff_assisted,
                     attestations=recorded,
                 )
+                CaseSignal.objects.bulk_create(
+                    [CaseSignal(case=case, signal_id=pk) for pk in signal_ids]
+                )
+                return case
         except IntegrityError:  # a 40-bit number collided; draw again
             continue
     raise DomainError("Could not allocate a case number.", code="try_again", status=503)
+
+
+# PostgreSQL: the case and its holds in one round trip. A colliding number inserts nothing (no
+# error, so the caller's transaction stays usable) and the caller draws another.
+_INSERT_CASE_SQL = """
+WITH new_case AS (
+    INSERT INTO {case} (number, pin_hash, staff_assisted, attestations, created_at,
+                        failed_pin_attempts)
+    VALUES (%(number)s, %(pin_hash)s, %(staff_assisted)s, %(attestations)s::jsonb, %(now)s, 0)
+    ON CONFLICT (number) DO NOTHING
+    RETURNING id
+), holds AS (
+    INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at)
+    SELECT new_case.id, signal_id, %(active)s, %(now)s, %(now)s
+    FROM new_case, unnest(%(signal_ids)s::bigint[]) AS signal_id
+)
+SELECT id FROM new_case
+"""
+
+
+def _insert_case_in_one_statement(
+    *, number: str, pin_hash: str, staff_assisted: bool, recorded: dict, signal_ids: list[int]
+) -> Case | None:
+    now = timezone.now()
+    sql = _INSERT_CASE_SQL.format(case=Case._meta.db_table, case_signal=CaseSignal._meta.db_table)
+    params = {
+        "number": number,
+        "pin_hash": pin_hash,
+        "staff_assisted": staff_assisted,
+        "attestations": json.dumps(recorded),
+        "now": now,
+        "active": CaseSignal.Status.ACTIVE.value,
+        "signal_ids": signal_ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    case = Case(
+        id=row[0],
+        number=number,
+        pin_hash=pin_hash,
+        staff_assisted=staff_assisted,
+        attestations=recorded,
+        created_at=now,
+    )
+    case._state.adding, case._state.db = False, connection.alias
+    return case
 
 
 def authenticate_case(*, number: str, pin: str) -> Case:

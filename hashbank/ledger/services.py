@@ -17,6 +17,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from hashbank.core.errors import Conflict, DomainError
+from hashbank.core.redis import shared_client
 from hashbank.ledger import keys
 from hashbank.ledger.models import Change, Checkpoint, Entry, Node, RootDocument, TreeState
 from hashbank.signals.models import Signal
@@ -38,13 +39,38 @@ class NoSigningKey(DomainError):
     status = 503
 
 
+# While a seal task is queued and not yet started, further requests add nothing: one seal takes
+# every pending change. The flag expires on its own, so a lost task delays sealing by seconds.
+SEAL_REQUEST_TTL_SECONDS = 2
+
+
+def _seal_request_key() -> str:
+    return f"hashbank:{settings.CELERY_TASK_DEFAULT_QUEUE}:seal-requested"
+
+
 def request_seal() -> None:
     """Seal soon after the current transaction commits (in-process in the embedded mode)."""
-    from hashbank.ledger.tasks import seal_ledger
-
     # robust: a failing seal (no key, broker down) must not turn a committed submission into an
     # error; the periodic seal picks the changes up.
-    transaction.on_commit(lambda: seal_ledger.delay(), robust=True)
+    transaction.on_commit(_enqueue_seal, robust=True)
+
+
+def _enqueue_seal() -> None:
+    from hashbank.ledger.tasks import seal_ledger
+
+    client = None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+    if client is not None and not client.set(
+        _seal_request_key(), 1, nx=True, ex=SEAL_REQUEST_TTL_SECONDS
+    ):
+        return  # a seal is already queued, and it will read this commit's changes
+    seal_ledger.delay()
+
+
+def seal_request_taken() -> None:
+    """Called by the seal task before it reads the queue: later commits must queue another seal."""
+    client = None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+    if client is not None:
+        client.delete(_seal_request_key())
 
 
 def _signers() -> list[note.Signer]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -48,11 +48,17 @@ def hold(*, signal_type: str, value: str, quality: int | None = None) -> Signal:
     return signal
 
 
-@transaction.atomic
 def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
     """hold() for many values at once (a case's hashes), in a few statements whatever their
     number. `items` are distinct (signal_type, value, quality); returns their Signals in order."""
     normalized = [types.normalize(t, v, q) for t, v, q in items]
+    if connection.vendor == "postgresql":
+        return _hold_many_in_one_statement(normalized)
+    with transaction.atomic():
+        return _hold_many_in_statements(normalized)
+
+
+def _hold_many_in_statements(normalized: list[tuple[str, str, int | None]]) -> list[Signal]:
     # Missing rows first; a concurrent submission may create the same one (ignored conflict).
     Signal.objects.bulk_create(
         [_new_signal(t, v, q) for t, v, q in normalized], ignore_conflicts=True
@@ -68,6 +74,54 @@ def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
     added = [Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1]
     if added:
         Change.objects.bulk_create(added)
+        ledger.request_seal()
+    return [found[(t, v)] for t, v, _ in normalized]
+
+
+# PostgreSQL: hold_many in one round trip. New values are inserted holding 1; existing ones get
+# one more hold (ON CONFLICT ... DO UPDATE also row-locks them until commit); every signal whose
+# hold count became 1 was not in the feed, so an `add` change is queued for it.
+_HOLD_MANY_SQL = """
+WITH held AS (
+    INSERT INTO {signal} AS s
+        (signal_type, value, quality, salt, digest, active_holds, state, removal_reason, created_at)
+    SELECT t, v, q, salt, digest, 1, %(pending)s, '', %(now)s
+    FROM unnest(%(types)s::varchar[], %(values)s::varchar[], %(qualities)s::smallint[],
+                %(salts)s::bytea[], %(digests)s::bytea[]) AS wanted (t, v, q, salt, digest)
+    ON CONFLICT (signal_type, value) DO UPDATE SET active_holds = s.active_holds + 1
+    RETURNING s.id, s.signal_type, s.value, s.active_holds
+), queued AS (
+    INSERT INTO {change} (signal_id, kind, reason, created_at)
+    SELECT id, %(add)s, '', %(now)s FROM held WHERE active_holds = 1
+)
+SELECT id, signal_type, value, active_holds FROM held
+"""
+
+
+def _hold_many_in_one_statement(normalized: list[tuple[str, str, int | None]]) -> list[Signal]:
+    # Sorted, so that concurrent submissions sharing values lock their rows in the same order.
+    ordered = sorted(normalized, key=lambda item: (item[0], item[1]))
+    salts = [secrets.token_bytes(leaves.SALT_SIZE) for _ in ordered]
+    params = {
+        "types": [t for t, _, _ in ordered],
+        "values": [v for _, v, _ in ordered],
+        "qualities": [q for _, _, q in ordered],
+        "salts": salts,
+        "digests": [
+            leaves.value_digest(salt, t, q, bytes.fromhex(v))
+            for salt, (t, v, q) in zip(salts, ordered, strict=True)
+        ],
+        "pending": Signal.State.PENDING.value,
+        "add": Change.Kind.ADD.value,
+        "now": timezone.now(),
+    }
+    sql = _HOLD_MANY_SQL.format(signal=Signal._meta.db_table, change=Change._meta.db_table)
+    with connection.cursor() as cursor:  # one statement: atomic on its own
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    fields = ["id", "signal_type", "value", "active_holds"]
+    found = {(row[1], row[2]): Signal.from_db(connection.alias, fields, row) for row in rows}
+    if any(row[3] == 1 for row in rows):
         ledger.request_seal()
     return [found[(t, v)] for t, v, _ in normalized]
 

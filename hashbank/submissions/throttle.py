@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import time
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from hashbank.core.errors import RateLimited
+from hashbank.core.redis import shared_client
 
 HOUR = 3600
 
@@ -39,26 +39,11 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = HOUR) -
         )
 
 
-_client = None
-_client_lock = threading.Lock()
-
-
-def _redis():
-    # One client per process, created under a lock: a second client made by a racing thread
-    # would be garbage-collected, closing the connections its pipeline is using.
-    global _client
-    with _client_lock:
-        if _client is None:
-            import redis
-
-            _client = redis.Redis.from_url(settings.REDIS_URL)
-        return _client
-
-
 def _count(key: str, ttl: int) -> int:
-    if settings.REDIS_URL:
+    client = shared_client()
+    if client is not None:
         # One round trip: create the counter with its expiry if new, then increment it.
-        pipe = _redis().pipeline(transaction=False)
+        pipe = client.pipeline(transaction=False)
         pipe.set(key, 0, ex=ttl, nx=True)
         pipe.incr(key)
         return pipe.execute()[1]

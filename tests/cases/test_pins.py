@@ -1,3 +1,5 @@
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
 from hashbank.cases import pins
 
 
@@ -35,10 +37,18 @@ def test_a_pin_is_stored_only_as_a_slow_salted_hash():
     first, second = pins.hash_pin("123456789012"), pins.hash_pin("123456789012")
     assert first != second  # salted
     assert "123456789012" not in first
-    algorithm, iterations, _salt, _digest = first.split("$")
-    assert algorithm == "pbkdf2_sha256" and int(iterations) >= 10_000
+    algorithm, work_factor, _salt, block_size, _parallelism, _digest = first.split("$")
+    assert algorithm == "scrypt"
+    assert int(work_factor) * 128 * int(block_size) >= 1024 * 1024  # at least 1 MiB per guess
     assert pins.verify_pin("123456789012", first)
     assert not pins.verify_pin("123456789013", first)
+
+
+def test_a_pin_hashed_with_the_earlier_pbkdf2_setting_still_verifies():
+    hasher = PBKDF2PasswordHasher()
+    encoded = hasher.encode("123456789012", hasher.salt(), 12_000)
+    assert pins.verify_pin("123456789012", encoded)
+    assert not pins.verify_pin("123456789013", encoded)
 
 
 def test_verifying_against_no_case_is_refused():

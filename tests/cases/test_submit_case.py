@@ -72,3 +72,45 @@ def test_low_quality_pdq_is_not_accepted(db):
     with pytest.raises(InvalidSubmission) as refused:
         services.submit_case(hashes=[pdq(quality=49)], attestations=ATTESTED)
     assert refused.value.code == "low_quality_pdq"
+
+
+def test_a_case_number_that_collides_is_drawn_again(db, monkeypatch):
+    first, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    drawn = iter([first.number, first.number, "HB00000000"])
+    monkeypatch.setattr(pins, "new_case_number", lambda: next(drawn))
+    second, pin = services.submit_case(hashes=[md5(), pdq()], attestations=ATTESTED)
+    assert second.number == "HB00000000"
+    assert Case.objects.get(number=first.number).case_signals.count() == 1
+    assert Case.objects.get(number="HB00000000").case_signals.count() == 2
+    assert pins.verify_pin(pin, Case.objects.get(pk=second.pk).pin_hash)
+
+
+def test_the_returned_case_is_the_stored_one(db):
+    case, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED, language="es")
+    stored = Case.objects.get(pk=case.pk)
+    fields = ("number", "pin_hash", "staff_assisted", "attestations", "failed_pin_attempts")
+    assert {f: getattr(case, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+    assert stored.attestations == {**ATTESTED, "language": "es"}
+    assert abs((stored.created_at - case.created_at).total_seconds()) < 1
+
+
+def test_a_withdrawn_hash_submitted_again_is_queued_for_publication_again(db):
+    from hashbank.ledger.models import Change
+
+    again = md5()
+    case, _ = services.submit_case(hashes=[again], attestations=ATTESTED)
+    services.withdraw(case=case)
+    Change.objects.all().delete()  # as if sealed
+    services.submit_case(hashes=[again, md5()], attestations=ATTESTED)
+    signal = Signal.objects.get(value=again["value"])
+    assert signal.active_holds == 1
+    assert Change.objects.filter(signal=signal, kind="add").count() == 1
+
+
+def test_a_hash_already_in_the_feed_queues_no_second_publication(db):
+    from hashbank.ledger.models import Change
+
+    shared = md5()
+    services.submit_case(hashes=[shared], attestations=ATTESTED)
+    services.submit_case(hashes=[shared], attestations=ATTESTED)
+    assert Change.objects.filter(signal__value=shared["value"]).count() == 1

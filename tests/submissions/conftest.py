@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from hashbank.core.redis import shared_client
+
 ATTESTED = {"adult": True, "depicted": True, "consent": True}
 
 
@@ -20,11 +22,10 @@ def pdq(quality: int = 90) -> dict:
 def _fresh_throttles(settings):
     def clear():
         cache.clear()
-        if settings.REDIS_URL:
-            from hashbank.submissions.throttle import _redis
-
-            for key in _redis().scan_iter("hashbank:throttle:*"):
-                _redis().delete(key)
+        client = shared_client()
+        if client is not None:
+            for key in client.scan_iter("hashbank:throttle:*"):
+                client.delete(key)
 
     clear()
     yield
