@@ -39,7 +39,7 @@ def test_a_pin_is_stored_only_as_a_slow_salted_hash():
     assert "123456789012" not in first
     algorithm, work_factor, _salt, block_size, _parallelism, _digest = first.split("$")
     assert algorithm == "scrypt"
-    assert int(work_factor) * 128 * int(block_size) >= 1024 * 1024  # at least 1 MiB per guess
+    assert int(work_factor) * 128 * int(block_size) >= 512 * 1024  # memory-hard: 512 KiB a guess
     assert pins.verify_pin("123456789012", first)
     assert not pins.verify_pin("123456789013", first)
 
@@ -54,3 +54,12 @@ def test_a_pin_hashed_with_the_earlier_pbkdf2_setting_still_verifies():
 def test_verifying_against_no_case_is_refused():
     assert not pins.verify_pin("123456789012", None)
     assert not pins.verify_pin(None, None)
+
+
+def test_every_digit_and_character_is_drawn_in_every_position():
+    numbers = [pins.new_case_number() for _ in range(3000)]
+    for position in range(2, 10):
+        assert {n[position] for n in numbers} == set(pins.NUMBER_ALPHABET)
+    pins_drawn = [pins.new_pin() for _ in range(1000)]
+    for position in range(pins.PIN_DIGITS):
+        assert {p[position] for p in pins_drawn} == set("0123456789")
