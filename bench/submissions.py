@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=220.0, help="open-loop submissions/s")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--clients", type=int, default=16, help="load-generator connections")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/hb_bench_submissions"

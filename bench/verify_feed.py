@@ -24,6 +24,7 @@ from member_portal.feed import checkpoint as checkpoints  # noqa: E402
 from member_portal.feed import leaf as leaves  # noqa: E402
 from member_portal.feed import merkle, note, rootdoc, wire  # noqa: E402
 from member_portal.feed.setdigest import SetDigest  # noqa: E402
+from member_portal.feed.sha import sha256 as fast_sha256  # noqa: E402
 
 ORIGIN = "bench.hashbank.example/log"
 
@@ -46,21 +47,27 @@ def build_page(n: int, with_values: bool) -> tuple[bytes, str, str]:
     return wire.encode_entries(0, records), note.sign(body.text(), [signer]), root_doc
 
 
-def raw_sha256_rate(n: int) -> float:
+def raw_sha256_rate(n: int, sha) -> float:
     data = [os.urandom(52) for _ in range(min(n, 200_000))]
-    sha = hashlib.sha256
-    t0 = time.perf_counter()
-    for item in data:
-        sha(item).digest()
-    return len(data) / (time.perf_counter() - t0)
+    best = 0.0
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for item in data:
+            sha(item).digest()
+        best = max(best, len(data) / (time.perf_counter() - t0))
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=1_000_000)
     args = parser.parse_args()
-    sha_rate = raw_sha256_rate(args.entries)
-    print(f"raw SHA-256 of one 52-byte leaf: {sha_rate:,.0f}/s")
+    openssl_rate = raw_sha256_rate(args.entries, hashlib.sha256)
+    sha_rate = raw_sha256_rate(args.entries, fast_sha256)
+    print(
+        f"raw SHA-256 of one 52-byte leaf: {sha_rate:,.0f}/s with {fast_sha256.__module__}."
+        f"sha256 (the verifier's), {openssl_rate:,.0f}/s with hashlib.sha256 (OpenSSL)"
+    )
     for with_values in (False, True):
         page, checkpoint_note, root_doc = build_page(args.entries, with_values)
         root = verify.trust_root(root_doc)

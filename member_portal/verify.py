@@ -16,7 +16,6 @@ Command line (files as fetched from the pull API):
 from __future__ import annotations
 
 import argparse
-import hashlib
 import struct
 import sys
 import time
@@ -26,6 +25,7 @@ from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
 from member_portal.feed.setdigest import MODULUS, SetDigest
+from member_portal.feed.sha import sha256 as fast_sha256
 
 
 class VerificationError(Exception):
@@ -119,6 +119,9 @@ def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedS
 
 
 _PAGE_HEADER = struct.Struct(">4sQI")
+# One entry as the hot loop reads it: the leaf's version, kind, type, reason, (timestamp), digest
+# and target, then the payload's length byte (docs/feed-format.md 2 and 6.1).
+_ENTRY_HEAD = struct.Struct(">BBBB8x32s8sB")
 _TYPE_BYTE = {code: bytes((code,)) for code in leaves.SIGNAL_TYPE_NAMES}
 _PAYLOAD_SIZE = {leaves.SIGNAL_TYPE_CODES[t]: 17 + n for t, n in leaves.VALUE_SIZES.items()}
 _NO_TARGET = leaves.NO_TARGET.to_bytes(8, "big")
@@ -129,43 +132,49 @@ def _scan(
 ) -> tuple[int, int]:
     """The verifier's hot loop: parse, check and hash each entry once; extends `hashes` (the
     compact range) in place and returns the active set's running sum and count."""
-    sha = hashlib.sha256
+    sha = fast_sha256
     from_bytes = int.from_bytes
+    read_head = _ENTRY_HEAD.unpack_from
     domain = leaves.DIGEST_DOMAIN
+    version_expected, add, remove = leaves.VERSION, leaves.ADD, leaves.REMOVE
     type_byte, payload_size, no_target = _TYPE_BYTE, _PAYLOAD_SIZE, _NO_TARGET
     end = len(page)
     for seq in range(start, start + count):
         if pos + 53 > end:
             raise VerificationError(f"entries: page truncated at entry {seq}")
+        version, kind, code, reason, digest, target, n = read_head(page, pos)
         raw = page[pos : pos + 52]
-        n = page[pos + 52]
-        payload = page[pos + 53 : pos + 53 + n]
-        pos += 53 + n
-        if len(payload) != n:
+        body = pos + 53
+        pos = body + n
+        if pos > end:
             raise VerificationError(f"entries: page truncated at entry {seq}")
-        code = raw[2]
-        if raw[0] != leaves.VERSION or code not in type_byte:
+        if version != version_expected or code not in type_byte:
             raise VerificationError(f"entry {seq}: unknown leaf version or signal type")
-        digest = raw[12:44]
-        if raw[1] == leaves.ADD:
-            if raw[3] or raw[44:] != no_target:
+        if kind == add:
+            if reason or target != no_target:
                 raise VerificationError(f"entry {seq}: an add leaf has no reason and no target")
-            if n:
-                if (
+            if (
+                n
+                and (
                     n != payload_size[code]
-                    or sha(domain + payload[:16] + type_byte[code] + payload[16:]).digest()
+                    # The value digest: domain, salt, type, quality, value (the payload is salt,
+                    # quality, value).
+                    or sha(
+                        domain + page[body : body + 16] + type_byte[code] + page[body + 16 : pos]
+                    ).digest()
                     != digest
-                ):
-                    raise VerificationError(f"entry {seq}: value does not match the leaf's digest")
+                )
+            ):
+                raise VerificationError(f"entry {seq}: value does not match the leaf's digest")
             total += from_bytes(sha(b"\x00" + digest).digest(), "big")
             active += 1
-        elif raw[1] == leaves.REMOVE:
-            if from_bytes(raw[44:], "big") >= seq:
+        elif kind == remove:
+            if from_bytes(target, "big") >= seq:
                 raise VerificationError(f"entry {seq}: removes an entry that is not earlier")
             total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
             active -= 1
         else:
-            raise VerificationError(f"entry {seq}: unknown leaf kind {raw[1]}")
+            raise VerificationError(f"entry {seq}: unknown leaf kind {kind}")
         node = sha(b"\x00" + raw).digest()
         m = seq
         while m & 1:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from hashbank.ledger.models import Checkpoint, Entry, RootDocument, TreeState
+from hashbank.signals.models import Signal
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc
@@ -75,5 +76,18 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
         problems.append(
             f"tree state: stored size {state.size} or compact range differs from the leaves"
         )
+    problems += _entries_naming_missing_signals()
     progress(f"checked {expected_seq} entries and {len(checkpoints_by_size)} checkpoints")
     return problems
+
+
+def _entries_naming_missing_signals(limit: int = 10) -> list[str]:
+    """Entries carry no database foreign-key constraint (it slowed every seal), so check here."""
+    orphans = (
+        Entry.objects.exclude(signal_id__in=Signal.objects.values("id"))
+        .order_by("seq")
+        .values_list("seq", "signal_id")[:limit]
+    )
+    return [
+        f"entry {seq}: names signal {signal_id}, which does not exist" for seq, signal_id in orphans
+    ]

@@ -14,10 +14,15 @@ class Change(models.Model):
         ADD = "add"
         REMOVE = "remove"
 
-    # Not indexed: the queue is only read in id order and emptied by the seal, and an index would
-    # cost one more write per queued change on the submission path.
+    # Neither indexed nor constrained in the database: the queue is only read in id order and
+    # emptied by the seal (which joins it to its signals), and each would cost a write or an index
+    # probe per queued change. Rows are written in the transaction that holds their signal.
     signal = models.ForeignKey(
-        "signals.Signal", on_delete=models.PROTECT, related_name="+", db_index=False
+        "signals.Signal",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=6, choices=Kind.choices)
     reason = models.CharField(max_length=20, blank=True)
@@ -36,8 +41,15 @@ class Entry(models.Model):
 
     seq = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
+    # No database foreign-key constraint: checking it costs an index probe per entry when a seal
+    # appends 250,000 of them. Signals are never deleted, and `manage.py ledger verify` checks
+    # that every entry's signal exists.
     signal = models.ForeignKey(
-        "signals.Signal", on_delete=models.PROTECT, related_name="entries", db_index=True
+        "signals.Signal",
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=True,
+        db_constraint=False,
     )
     leaf = models.BinaryField()
     payload = models.BinaryField()

@@ -46,11 +46,7 @@ def pending_signals(count: int, *, signal_type: str = "pdq", quality: int = 90) 
 def _copy_batch(n: int, signal_type: str, quality: int | None) -> None:
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('signals_signal', 'id')) FROM generate_series(1, %s)",
-            [n],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        ids = _reserve_ids(cursor, n)
         raw = cursor.cursor
         columns = "id, signal_type, value, quality, salt, digest, active_holds, state, removal_reason, created_at"
         with raw.copy(f"COPY signals_signal ({columns}) FROM STDIN") as copy:
@@ -63,6 +59,24 @@ def _copy_batch(n: int, signal_type: str, quality: int | None) -> None:
         ) as copy:
             for pk in ids:
                 copy.write_row((pk, "add", "", now))
+
+
+def _reserve_ids(cursor, n: int) -> list[int] | range:
+    """n ids from the signals' sequence. Usually one contiguous run, sent back as its bounds;
+    when another writer drew from the sequence meanwhile, every id is fetched."""
+    cursor.execute(
+        "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence('signals_signal', 'id'))"
+        " AS id FROM generate_series(1, %s)) drawn",
+        [n],
+    )
+    low, high = cursor.fetchone()
+    if high - low + 1 == n:
+        return range(low, high + 1)
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence('signals_signal', 'id')) FROM generate_series(1, %s)",
+        [n],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _orm_batch(n: int, signal_type: str, quality: int | None) -> None:

@@ -12,9 +12,10 @@ offset size field
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from dataclasses import dataclass
+
+from member_portal.feed.sha import sha256
 
 VERSION = 1
 ADD = 1
@@ -74,7 +75,7 @@ def value_digest(salt: bytes, signal_type: str, quality: int | None, value: byte
         raise LeafError("salt must be 16 bytes")
     code = SIGNAL_TYPE_CODES[signal_type]
     q = NO_QUALITY if quality is None else quality
-    return hashlib.sha256(DIGEST_DOMAIN + salt + bytes((code, q)) + value).digest()
+    return sha256(DIGEST_DOMAIN + salt + bytes((code, q)) + value).digest()
 
 
 def encode_add(*, type_code: int, timestamp: int, digest: bytes) -> bytes:

@@ -7,10 +7,10 @@ parts both sides share.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 
-_sha256 = hashlib.sha256
+from member_portal.feed.sha import sha256 as _sha256
+
 EMPTY_ROOT = _sha256(b"").digest()
 
 

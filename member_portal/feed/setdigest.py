@@ -9,13 +9,13 @@ the Merkle tree is what binds the bank to its history.
 
 from __future__ import annotations
 
-import hashlib
+from member_portal.feed.sha import sha256
 
 MODULUS = 1 << 256
 
 
 def element(value_digest: bytes) -> int:
-    return int.from_bytes(hashlib.sha256(b"\x00" + value_digest).digest(), "big")
+    return int.from_bytes(sha256(b"\x00" + value_digest).digest(), "big")
 
 
 class SetDigest:

@@ -50,3 +50,10 @@ def test_forged_checkpoint_signature_is_reported(sealed, capsys) -> None:
     with pytest.raises(CommandError):
         call_command("ledger", "verify")
     assert "checkpoint 7" in capsys.readouterr().err
+
+
+def test_an_entry_naming_a_missing_signal_is_reported(sealed, capsys) -> None:
+    Entry.objects.filter(seq=3).update(signal_id=10**9)
+    with pytest.raises(CommandError):
+        call_command("ledger", "verify")
+    assert f"entry 3: names signal {10**9}, which does not exist" in capsys.readouterr().err
