@@ -26,6 +26,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--signals", type=int, default=1_000_000)
     parser.add_argument("--small-log", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument(
+        "--submitters", type=int, default=2, help="concurrent submitting connections"
+    )
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/hb_bench_ledger")
     return parser.parse_args()
 
@@ -63,6 +66,29 @@ def seal_all() -> int:
         services.seal()
         seals += 1
     return seals
+
+
+def submit_concurrently(count: int, submitters: int) -> None:
+    """`count` signals from `submitters` threads, each on its own database connection, as
+    submissions arrive from several web workers at once."""
+    import threading
+
+    from django.db import connection
+
+    from hashbank.ledger.seeding import pending_signals
+
+    def submit(share: int) -> None:
+        try:
+            pending_signals(share)
+        finally:
+            connection.close()
+
+    shares = [count // submitters + (i < count % submitters) for i in range(submitters)]
+    threads = [threading.Thread(target=submit, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def timed_seal_of(batch: int) -> tuple[float, float, int]:
@@ -108,13 +134,14 @@ def main() -> None:
 
     start_size = TreeState.objects.get(id=1).size
     t0 = time.perf_counter()
-    pending_signals(args.signals)
+    submit_concurrently(args.signals, args.submitters)
     t1 = time.perf_counter()
     seals = seal_all()
     t2 = time.perf_counter()
     total = TreeState.objects.get(id=1).size - start_size
     print(
-        f"{total:,} signals: submit {t1 - t0:.1f} s ({total / (t1 - t0):,.0f}/s), "
+        f"{total:,} signals: submit {t1 - t0:.1f} s from {args.submitters} connection(s) "
+        f"({total / (t1 - t0):,.0f}/s), "
         f"seal+sign {t2 - t1:.1f} s in {seals} seal(s) ({total / (t2 - t1):,.0f}/s), "
         f"end to end {t2 - t0:.1f} s = {total / (t2 - t0):,.0f} entries/s (target >= 20,000)"
     )

@@ -292,12 +292,19 @@ def _publish_signals(ids: list[int], add_seqs: list[int], now: datetime) -> None
         return
     if _is_postgres():
         with connection.cursor() as cursor:
+            # For a large batch the planner prefers hashing the whole signals table, a cost that
+            # grows with the table; probing its primary key per published signal grows with the
+            # batch only (and measured faster at 250,000 of 1.4 million).
+            cursor.execute("SET LOCAL enable_hashjoin = off")
+            cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute(
                 "UPDATE signals_signal s SET state = 'active', published_at = %s, removal_reason = '',"
                 " add_seq = u.seq FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq)"
                 " WHERE s.id = u.id",
                 [now, _int_array(ids), _int_array(add_seqs)],
             )
+            cursor.execute("RESET enable_hashjoin")
+            cursor.execute("RESET enable_mergejoin")
         return
     for sid, seq in zip(ids, add_seqs, strict=True):
         Signal.objects.filter(pk=sid).update(
