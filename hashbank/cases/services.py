@@ -275,7 +275,13 @@ def withdraw(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> lis
     An active hash is released (a `remove` reaches the ledger when no other case holds it); one
     under review already had its hold released, so it only changes status.
     """
-    rows = CaseSignal.objects.select_for_update().filter(case=case).select_related("signal")
+    # Signals released in (type, value) order, the order in which every writer locks them.
+    rows = (
+        CaseSignal.objects.select_for_update()
+        .filter(case=case)
+        .select_related("signal")
+        .order_by("signal__signal_type", "signal__value")
+    )
     if case_signal_ids is not None:
         wanted = set(case_signal_ids)
         rows = rows.filter(pk__in=wanted)

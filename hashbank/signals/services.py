@@ -99,8 +99,10 @@ SELECT id, signal_type, value, active_holds FROM held
 
 
 def _hold_many_in_one_statement(normalized: list[tuple[str, str, int | None]]) -> list[Signal]:
-    # Sorted, so that concurrent submissions sharing values lock their rows in the same order.
-    ordered = sorted(normalized, key=lambda item: (item[0], item[1]))
+    # ON CONFLICT ... DO UPDATE locks existing rows in the order of the input. Every transaction
+    # that locks several signals (here, withdrawals, seals) takes them in (type, value) order, so
+    # none waits on another in a cycle.
+    ordered = sorted(normalized)
     salts = [secrets.token_bytes(leaves.SALT_SIZE) for _ in ordered]
     params = {
         "types": [t for t, _, _ in ordered],

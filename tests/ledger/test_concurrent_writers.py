@@ -1,4 +1,6 @@
-"""Gapless sequence numbers under concurrent writers and sealers, on PostgreSQL."""
+"""Gapless sequence numbers under concurrent writers (single holds and releases, whole cases
+submitted and withdrawn) and concurrent sealers, on PostgreSQL: no deadlock, no gap, and the
+ledger's counts agree with the signals' holds."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
+from hashbank.cases import services as cases
 from hashbank.ledger import services
 from hashbank.ledger.models import Change, Entry
 from hashbank.signals import services as signals
@@ -19,8 +22,11 @@ from tests.ledger.fixtures import random_pdq
 keys = fixtures.keys
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-WRITERS = 6
+WRITERS = 4
+SUBMITTERS = 3
+SEALERS = 2
 HOLDS_EACH = 30
+ATTESTED = {"adult": True, "depicted": True, "consent": True}
 
 
 def writer(
@@ -42,15 +48,50 @@ def writer(
         connections.close_all()
 
 
-def test_concurrent_holds_and_seals_give_gapless_sequence_numbers_and_a_clean_audit(keys):
+def submitter(
+    shared_values: list[str], errors: list[BaseException], barrier: threading.Barrier
+) -> None:
+    """Whole cases through the submission service (several values per statement), overlapping
+    each other's values, then withdrawn."""
+    try:
+        barrier.wait()
+        for i in range(HOLDS_EACH // 3):
+            hashes = [{"type": "pdq", "value": v, "quality": 90} for v in shared_values[i % 3 :]]
+            hashes.append({"type": "pdq", "value": random_pdq(), "quality": 90})
+            case, _ = cases.submit_case(hashes=hashes, attestations=ATTESTED)
+            if i % 2:
+                cases.withdraw(case=case)
+    except BaseException as exc:  # reported by the test thread
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+def sealer(errors: list[BaseException], barrier: threading.Barrier) -> None:
+    try:
+        barrier.wait()
+        for _ in range(10):
+            services.seal()
+    except BaseException as exc:  # reported by the test thread
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+def test_concurrent_holds_submissions_and_seals_give_gapless_sequences_and_a_clean_audit(keys):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent sealing needs PostgreSQL row locks (DATABASE_URL=postgres://...)")
     shared = [random_pdq() for _ in range(5)]
     errors: list[BaseException] = []
-    barrier = threading.Barrier(WRITERS)
-    threads = [
-        threading.Thread(target=writer, args=(shared, errors, barrier)) for _ in range(WRITERS)
-    ]
+    barrier = threading.Barrier(WRITERS + SUBMITTERS + SEALERS)
+    threads = (
+        [threading.Thread(target=writer, args=(shared, errors, barrier)) for _ in range(WRITERS)]
+        + [
+            threading.Thread(target=submitter, args=(shared, errors, barrier))
+            for _ in range(SUBMITTERS)
+        ]
+        + [threading.Thread(target=sealer, args=(errors, barrier)) for _ in range(SEALERS)]
+    )
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -94,3 +94,22 @@ def test_an_invalid_signal_is_a_domain_error_with_a_4xx_status():
 def test_removal_reasons_include_the_contract_names():
     names = {r.value for r in types.RemovalReason}
     assert {"withdrawn", "dispute_upheld", "staff_removed", "suspended"} <= names
+
+
+def test_the_registry_holds_the_three_types_and_their_leaf_codes():
+    assert {name: t.code for name, t in types.REGISTRY.items()} == {"pdq": 1, "md5": 2, "phash": 3}
+
+
+def test_md5_and_phash_carry_no_quality():
+    assert types.normalize("md5", MD5.upper()) == ("md5", MD5, None)
+    assert types.normalize("phash", PHASH) == ("phash", PHASH, None)
+
+
+def test_a_phash_computed_by_imagehash_is_accepted_unchanged():
+    imagehash = pytest.importorskip("imagehash")
+    from PIL import Image
+
+    image = Image.new("L", (64, 64))
+    image.putdata([(x * 7 + y * 3) % 256 for y in range(64) for x in range(64)])
+    value = str(imagehash.phash(image))
+    assert types.normalize("phash", value)[1] == value
