@@ -176,6 +176,9 @@ OTP_TOTP_ISSUER = ENV.get("HASHBANK_TOTP_ISSUER", "hashbank")
 
 # Victim-facing throttles, per client per hour (clients are keyed by an HMAC of the address).
 HASHBANK_SUBMISSIONS_PER_HOUR = config.env_int(ENV, "HASHBANK_SUBMISSIONS_PER_HOUR", 30)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: throttles and
+# credential allow-lists then see the client's address rather than the proxy's.
+HASHBANK_TRUSTED_PROXIES = config.env_list(ENV, "HASHBANK_TRUSTED_PROXIES", [])
 HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR", 60)
 
 LANGUAGE_CODE = "en"

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from hashbank.core.addresses import client_address
 from hashbank.core.errors import RateLimited
 from hashbank.core.redis import shared_client
 
@@ -22,7 +23,7 @@ HOUR = 3600
 
 
 def client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 

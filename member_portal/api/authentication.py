@@ -11,6 +11,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from hashbank.core.addresses import client_address
 from hashbank.core.errors import RateLimited
 from member_portal.members import services
 from member_portal.members.errors import InsufficientScope, InvalidCredential
@@ -42,7 +43,7 @@ class BearerAuthentication(BaseAuthentication):
         if header[0].lower() != self.keyword or len(header) != 2:
             raise InvalidCredential("Use the header `Authorization: Bearer <token>`.")
         token = header[1].decode("latin-1")
-        credential = services.authenticate(token=token, ip=request.META.get("REMOTE_ADDR"))
+        credential = services.authenticate(token=token, ip=client_address(request))
         return MemberPrincipal(member=credential.member, credential=credential), credential
 
     def authenticate_header(self, request) -> str:

@@ -12,6 +12,7 @@ import hmac
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 
+from hashbank.core.addresses import client_address
 from member_portal.api.authentication import MemberPrincipal
 from member_portal.members import services
 from member_portal.members.errors import InvalidCredential
@@ -22,7 +23,7 @@ class FunctionKeyAuthentication(BaseAuthentication):
         token = request.headers.get("x-functions-key")
         if not token:
             return None
-        credential = services.authenticate(token=token, ip=request.META.get("REMOTE_ADDR"))
+        credential = services.authenticate(token=token, ip=client_address(request))
         subscription = request.headers.get("Ocp-Apim-Subscription-Key", "")
         if not (
             hmac.compare_digest(subscription, token)
