@@ -1,6 +1,6 @@
 """Benchmark: POST /api/v1/submissions (10 hashes each) under gunicorn on PostgreSQL.
 
-    .venv/bin/python bench/submissions.py [--rate 220] [--seconds 20] [--workers 5]
+    .venv/bin/python bench/submissions.py [--rate 200] [--seconds 20] [--workers 4] [--threads 1]
 
 Starts gunicorn (deploy/gunicorn.conf.py, gthread) on a scratch PostgreSQL database and a Redis db,
 then drives it from a second process on loopback: a closed-loop run for the ceiling, then an
@@ -150,7 +150,7 @@ def run_load(port: int, threads: int, seconds: float, rate: float | None) -> dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=220.0, help="open-loop submissions/s")
+    parser.add_argument("--rate", type=float, default=200.0, help="open-loop submissions/s")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")

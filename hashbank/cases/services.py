@@ -23,6 +23,7 @@ from hashbank.cases.errors import (
     WrongCredentials,
 )
 from hashbank.cases.models import Case, CaseNote, CaseSignal
+from hashbank.core.db import fetch_prepared
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import services as signal_services
 from hashbank.signals import types as signal_types
@@ -217,11 +218,10 @@ def _insert_case_in_one_statement(
         "active": CaseSignal.Status.ACTIVE.value,
         "signal_ids": signal_ids,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
+    rows = fetch_prepared(sql, params)
+    if not rows:
         return None
+    row = rows[0]
     case = Case(
         id=row[0],
         number=number,

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from hashbank.core.db import fetch_prepared
 from hashbank.ledger import services as ledger
 from hashbank.ledger.models import Change
 from hashbank.signals import types
@@ -118,9 +119,7 @@ def _hold_many_in_one_statement(normalized: list[tuple[str, str, int | None]]) -
         "now": timezone.now(),
     }
     sql = _HOLD_MANY_SQL.format(signal=Signal._meta.db_table, change=Change._meta.db_table)
-    with connection.cursor() as cursor:  # one statement: atomic on its own
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = fetch_prepared(sql, params)  # one statement: atomic on its own
     fields = ["id", "signal_type", "value", "active_holds"]
     found = {(row[1], row[2]): Signal.from_db(connection.alias, fields, row) for row in rows}
     if any(row[3] == 1 for row in rows):
