@@ -101,15 +101,6 @@ def _clean_attestations(attestations: Any) -> dict[str, bool]:
     return {name: True for name in REQUIRED_ATTESTATIONS}
 
 
-def _hold_all(cleaned: list[tuple[str, str, int | None]]) -> list[Any]:
-    if hasattr(signal_services, "hold_many"):  # a few statements for the whole case
-        return signal_services.hold_many(items=cleaned)
-    return [
-        signal_services.hold(signal_type=signal_type, value=value, quality=quality)
-        for signal_type, value, quality in cleaned
-    ]
-
-
 def submit_case(
     *,
     hashes: Sequence[dict],
@@ -136,7 +127,7 @@ def submit_case(
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
-            signals = _hold_all(cleaned)
+            signals = signal_services.hold_many(items=cleaned)
             case = _create_case(
                 pin_hash=pin_hash,
                 staff_assisted=staff_assisted,

@@ -9,6 +9,7 @@ The address is used in memory only: throttles keep a keyed hash of it, logs neve
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 from django.conf import settings
@@ -20,11 +21,13 @@ def _is_trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return False
-    return any(ip in network for network in _trusted_networks())
+    return any(ip in network for network in _networks(tuple(settings.HASHBANK_TRUSTED_PROXIES)))
 
 
-def _trusted_networks() -> list:
-    return [ipaddress.ip_network(item, strict=False) for item in settings.HASHBANK_TRUSTED_PROXIES]
+@functools.cache
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    """The setting parsed once (keyed by its value, so a changed setting is parsed anew)."""
+    return tuple(ipaddress.ip_network(item, strict=False) for item in proxies)
 
 
 def client_address(request: HttpRequest) -> str:

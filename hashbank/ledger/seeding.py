@@ -61,21 +61,20 @@ def _copy_batch(n: int, signal_type: str, quality: int | None) -> None:
                 copy.write_row((pk, "add", "", now))
 
 
+_DRAW_IDS = (
+    "SELECT nextval(pg_get_serial_sequence('signals_signal', 'id')) AS id"
+    " FROM generate_series(1, %s)"
+)
+
+
 def _reserve_ids(cursor, n: int) -> list[int] | range:
     """n ids from the signals' sequence. Usually one contiguous run, sent back as its bounds;
     when another writer drew from the sequence meanwhile, every id is fetched."""
-    cursor.execute(
-        "SELECT min(id), max(id) FROM (SELECT nextval(pg_get_serial_sequence('signals_signal', 'id'))"
-        " AS id FROM generate_series(1, %s)) drawn",
-        [n],
-    )
+    cursor.execute(f"SELECT min(id), max(id) FROM ({_DRAW_IDS}) drawn", [n])
     low, high = cursor.fetchone()
     if high - low + 1 == n:
         return range(low, high + 1)
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence('signals_signal', 'id')) FROM generate_series(1, %s)",
-        [n],
-    )
+    cursor.execute(_DRAW_IDS, [n])
     return [row[0] for row in cursor.fetchall()]
 
 

@@ -49,6 +49,11 @@ def _seal_request_key() -> str:
     return f"hashbank:{settings.CELERY_TASK_DEFAULT_QUEUE}:seal-requested"
 
 
+def _seal_flag_client():
+    """Redis, where the flag lives; None when tasks run in-process (each request seals at once)."""
+    return None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+
+
 def request_seal() -> None:
     """Seal soon after the current transaction commits (in-process in the embedded mode)."""
     # robust: a failing seal (no key, broker down) must not turn a committed submission into an
@@ -59,7 +64,7 @@ def request_seal() -> None:
 def _enqueue_seal() -> None:
     from hashbank.ledger.tasks import seal_ledger
 
-    client = None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+    client = _seal_flag_client()
     if client is not None and not client.set(
         _seal_request_key(), 1, nx=True, ex=SEAL_REQUEST_TTL_SECONDS
     ):
@@ -69,7 +74,7 @@ def _enqueue_seal() -> None:
 
 def seal_request_taken() -> None:
     """Called by the seal task before it reads the queue: later commits must queue another seal."""
-    client = None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+    client = _seal_flag_client()
     if client is not None:
         client.delete(_seal_request_key())
 

@@ -17,9 +17,14 @@ from hashbank.signals.models import Signal
 from member_portal.feed import leaf as leaves
 
 
-def _new_signal(signal_type: str, value: str, quality: int | None) -> Signal:
+def _salt_and_digest(signal_type: str, value: str, quality: int | None) -> tuple[bytes, bytes]:
+    """A fresh salt for a new signal and the salted value digest its add leaf commits to."""
     salt = secrets.token_bytes(leaves.SALT_SIZE)
-    digest = leaves.value_digest(salt, signal_type, quality, bytes.fromhex(value))
+    return salt, leaves.value_digest(salt, signal_type, quality, bytes.fromhex(value))
+
+
+def _new_signal(signal_type: str, value: str, quality: int | None) -> Signal:
+    salt, digest = _salt_and_digest(signal_type, value, quality)
     return Signal(signal_type=signal_type, value=value, quality=quality, salt=salt, digest=digest)
 
 
@@ -104,16 +109,13 @@ def _hold_many_in_one_statement(normalized: list[tuple[str, str, int | None]]) -
     # that locks several signals (here, withdrawals, seals) takes them in (type, value) order, so
     # none waits on another in a cycle.
     ordered = sorted(normalized)
-    salts = [secrets.token_bytes(leaves.SALT_SIZE) for _ in ordered]
+    salted = [_salt_and_digest(t, v, q) for t, v, q in ordered]
     params = {
         "types": [t for t, _, _ in ordered],
         "values": [v for _, v, _ in ordered],
         "qualities": [q for _, _, q in ordered],
-        "salts": salts,
-        "digests": [
-            leaves.value_digest(salt, t, q, bytes.fromhex(v))
-            for salt, (t, v, q) in zip(salts, ordered, strict=True)
-        ],
+        "salts": [salt for salt, _ in salted],
+        "digests": [digest for _, digest in salted],
         "pending": Signal.State.PENDING.value,
         "add": Change.Kind.ADD.value,
         "now": timezone.now(),
