@@ -8,6 +8,7 @@ import re
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from hashbank.staff import otp
 
@@ -45,11 +46,15 @@ def test_reviewer_upholds_a_dispute_and_the_member_pulls_the_removal(
     page.set_default_timeout(TIMEOUT)
     page.goto(f"{live_server.url}/staff/review/")
     assert "/staff/login/" in page.url
+    # Chromium applies autofocus at a later rendering step than "load": wait for it, or
+    # the first keystrokes go to the page body.
+    expect(page.locator("#id_username")).to_be_focused()
     page.keyboard.type("rita")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/staff/login/verify/$"))
+    expect(page.locator("#id_code")).to_be_focused()
     page.keyboard.type(otp.current_code(device))  # as the phone would show it now
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/staff/review/$"))
