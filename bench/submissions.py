@@ -6,7 +6,10 @@ Starts gunicorn (deploy/gunicorn.conf.py, gthread) on a scratch PostgreSQL datab
 then drives it from a second process on loopback: a closed-loop run for the ceiling, then an
 open-loop run at --rate, where each request has a due time and its latency is measured from that
 time (so a stalled server cannot hide its queue: no coordinated omission). Each client first
-GETs /submit/ for a CSRF cookie and token, as the page does. Prints figures; asserts nothing.
+GETs /submit/ for a CSRF cookie and token, as the page does. Prints figures; asserts nothing:
+throughput, latency percentiles, the CPU each part (gunicorn, PostgreSQL, Redis, the load
+generator) spent per submission, how busy the machine was, and a reference speed before and
+after, since this machine's speed varies from minute to minute.
 Seal requests go to the Redis queue (no Celery worker runs, so sealing does not compete for the
 CPU); the queue is purged at the end.
 """
@@ -14,6 +17,7 @@ CPU); the queue is purged at the end.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import json
 import multiprocessing
@@ -33,6 +37,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
+def _body() -> bytes:
+    """One submission: 5 MD5 and 5 PDQ hashes, random so that every one is new to the bank."""
+    return json.dumps({"hashes": _hashes(), "attestations": ATTESTATIONS}).encode()
+
+
 def _hashes() -> list[dict]:
     out = []
     for _ in range(5):
@@ -42,56 +51,66 @@ def _hashes() -> list[dict]:
 
 
 class Client:
-    """One keep-alive connection with its own CSRF cookie and token, like one browser tab."""
+    """One browser tab as gunicorn sees it behind the proxy: its own CSRF cookie and token, and a
+    new connection per request (the proxy opens one per request: deploy/nginx/hashbank.conf).
+
+    Requests are plain bytes on a socket, so that the load generator, which shares the machine's
+    CPUs with the server, spends as little of them as it can.
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
-        self.connect()
-
-    def connect(self) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        self.conn.request("GET", "/submit/")
-        response = self.conn.getresponse()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/submit/")
+        response = conn.getresponse()
         page = response.read().decode()
-        cookie = response.getheader("Set-Cookie") or ""
-        self.cookie = re.search(r"csrftoken=([^;]+)", cookie).group(1)
-        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        conn.close()
+        cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        self.head = (
+            f"POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nX-CSRFToken: {token}\r\n"
+            f"Cookie: csrftoken={cookie}\r\nOrigin: http://127.0.0.1:{port}\r\n"
+            "Connection: close\r\n"
+        ).encode()
 
-    def submit(self) -> int:
-        body = json.dumps({"hashes": _hashes(), "attestations": ATTESTATIONS}).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-CSRFToken": self.token,
-            "Cookie": f"csrftoken={self.cookie}",
-            "Origin": f"http://127.0.0.1:{self.port}",
-            "Host": f"127.0.0.1:{self.port}",
-        }
-        for attempt in range(2):
-            try:
-                self.conn.request("POST", "/api/v1/submissions", body, headers)
-                response = self.conn.getresponse()
-                response.read()
-                return response.status
-            except (http.client.HTTPException, OSError):
-                if attempt:
-                    raise
-                self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        return 0
+    def request(self, body: bytes) -> bytes:
+        return self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    def submit(self, request: bytes) -> int:
+        """Send one request made by request(); the response's status (0 if the connection
+        failed)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=30) as sock:
+                sock.sendall(request)
+                response = b""
+                while chunk := sock.recv(65536):
+                    response += chunk
+            return int(response[9:12])
+        except (OSError, ValueError):
+            return 0
 
 
 ATTESTATIONS = {"adult": True, "depicted": True, "consent": True}
 
 
 def load(
-    port: int, threads: int, seconds: float, rate: float | None, out: multiprocessing.Queue
+    port: int,
+    threads: int,
+    seconds: float,
+    rate: float | None,
+    meter: CpuMeter,
+    out: multiprocessing.Queue,
 ) -> None:
     """Runs in its own process: closed loop when rate is None, open loop at `rate` otherwise."""
     clients = [Client(port) for _ in range(threads)]
+    # Requests are made before the clock starts, so the load generator spends its CPU on sending.
+    requests = [clients[i % threads].request(_body()) for i in range(int(seconds * (rate or 1500)))]
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     counter = iter(range(10**9))
+    meter.start()
     start = time.perf_counter() + 0.2
     end = start + seconds
 
@@ -102,12 +121,12 @@ def load(
             due = start + index / rate if rate else time.perf_counter()
             # Past the end (or, when overloaded, past a grace period), stop sending: what was not
             # sent is reported as such rather than stretching the run.
-            if due >= end or time.perf_counter() > end + 2:
+            if due >= end or time.perf_counter() > end + 2 or index >= len(requests):
                 return
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-            status = client.submit()
+            status = client.submit(requests[index])
             done = time.perf_counter()
             with lock:
                 latencies.append(done - due)
@@ -120,8 +139,15 @@ def load(
         worker.join()
     elapsed = end - start if rate else time.perf_counter() - start
     scheduled = int(seconds * rate) if rate else len(latencies)
+    cpu = meter.stop(statuses.get(201, 0))
     out.put(
-        {"latencies": latencies, "statuses": statuses, "elapsed": elapsed, "scheduled": scheduled}
+        {
+            "latencies": latencies,
+            "statuses": statuses,
+            "elapsed": elapsed,
+            "scheduled": scheduled,
+            **cpu,
+        }
     )
 
 
@@ -135,17 +161,85 @@ def report(name: str, result: dict) -> None:
         f"{ok / result['elapsed']:.0f} submissions/s "
         f"(201: {ok}, other: { {k: v for k, v in result['statuses'].items() if k != 201} })\n"
         f"  latency ms: p50 {pct(0.50):.1f}  p90 {pct(0.90):.1f}  p99 {pct(0.99):.1f}  "
-        f"max {lat[-1] * 1000:.1f}  mean {statistics.fmean(lat) * 1000:.1f}"
+        f"max {lat[-1] * 1000:.1f}  mean {statistics.fmean(lat) * 1000:.1f}\n"
+        "  CPU ms per submission: "
+        + ", ".join(f"{name} {ms:.2f}" for name, ms in result["cpu_ms"].items())
+        + f"; all CPUs {result['busy'] * 100:.0f}% busy"
     )
 
 
-def run_load(port: int, threads: int, seconds: float, rate: float | None) -> dict:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu(gunicorn_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers), PostgreSQL and Redis."""
+    used = {"web": 0.0, "PostgreSQL": 0.0, "Redis": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                text = stat.read()
+        except OSError:  # gone
+            continue
+        name, fields = text[text.index("(") + 1 : text.rindex(")")], text.rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+        if int(entry) == gunicorn_pid or int(fields[1]) == gunicorn_pid:
+            used["web"] += cpu
+        elif name.startswith("postgres"):
+            used["PostgreSQL"] += cpu
+        elif name.startswith("redis-server"):
+            used["Redis"] += cpu
+    return used
+
+
+def _machine_busy() -> tuple[float, float]:
+    with open("/proc/stat") as stat:
+        ticks = [int(v) for v in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks) - idle) / TICKS, sum(ticks) / TICKS
+
+
+class CpuMeter:
+    """CPU used by each part of the system between start() and stop(), per submission."""
+
+    def __init__(self, gunicorn_pid: int) -> None:
+        self.gunicorn_pid = gunicorn_pid
+
+    def start(self) -> None:
+        self.before, self.machine = _server_cpu(self.gunicorn_pid), _machine_busy()
+        self.own = time.process_time()
+
+    def stop(self, submissions: int) -> dict:
+        after, machine = _server_cpu(self.gunicorn_pid), _machine_busy()
+        per = 1000 / max(1, submissions)
+        cpu_ms = {name: (after[name] - self.before[name]) * per for name in after}
+        cpu_ms["load generator"] = (time.process_time() - self.own) * per
+        busy = (machine[0] - self.machine[0]) / max(1e-9, machine[1] - self.machine[1])
+        return {"cpu_ms": cpu_ms, "busy": busy}
+
+
+def run_load(
+    port: int, threads: int, seconds: float, rate: float | None, gunicorn_pid: int
+) -> dict:
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=load, args=(port, threads, seconds, rate, queue))
+    process = multiprocessing.Process(
+        target=load, args=(port, threads, seconds, rate, CpuMeter(gunicorn_pid), queue)
+    )
     process.start()
     result = queue.get()
     process.join()
     return result
+
+
+def reference_speed() -> float:
+    """Millions of SHA-256 of 52 bytes per second: how fast this machine is right now."""
+    data, count, start = b"x" * 52, 0, time.perf_counter()
+    while time.perf_counter() - start < 0.5:
+        for _ in range(1000):
+            hashlib.sha256(data).digest()
+        count += 1000
+    return count / (time.perf_counter() - start) / 1e6
 
 
 def main() -> None:
@@ -222,13 +316,16 @@ def main() -> None:
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}; "
             f"PostgreSQL {dbname}; CPUs: {os.cpu_count()}; 10 hashes per submission; "
-            f"load average before: {os.getloadavg()[0]:.1f}"
+            f"load average before: {os.getloadavg()[0]:.1f}\n"
+            f"machine speed now: {reference_speed():.2f} M SHA-256/s of 52 bytes (this VM has "
+            "ranged from 0.9 to 2.9: compare runs only at like speeds)"
         )
-        run_load(port, args.clients, 3, None)  # warm-up: connections, caches
-        report("closed loop (ceiling)", run_load(port, args.clients, args.seconds / 2, None))
-        report(
-            f"open loop at {args.rate:.0f}/s", run_load(port, args.clients, args.seconds, args.rate)
-        )
+        run_load(port, args.clients, 3, None, server.pid)  # warm-up: connections, caches
+        closed = run_load(port, args.clients, args.seconds / 2, None, server.pid)
+        report("closed loop (ceiling)", closed)
+        opened = run_load(port, args.clients, args.seconds, args.rate, server.pid)
+        report(f"open loop at {args.rate:.0f}/s", opened)
+        print(f"machine speed after: {reference_speed():.2f} M SHA-256/s")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -50,8 +50,13 @@ def env_list(environ: dict[str, str], name: str, default: list[str]) -> list[str
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def parse_database_url(url: str) -> dict:
-    """Turn DATABASE_URL into Django's DATABASES['default'], with a clear error when it is wrong."""
+def parse_database_url(url: str, *, prepared_statements: bool = True) -> dict:
+    """Turn DATABASE_URL into Django's DATABASES['default'], with a clear error when it is wrong.
+
+    On PostgreSQL, `prepared_statements` lets hashbank.core.db prepare its hot statements once per
+    connection (Django's own cursors bind on the client and are never prepared); turn it off
+    behind a pooler that cannot keep prepared statements.
+    """
     parts = urlsplit(url)
     scheme = parts.scheme.split("+")[0]
     if scheme not in DATABASE_SCHEMES:
@@ -76,6 +81,9 @@ def parse_database_url(url: str) -> dict:
         if not parts.hostname and not config.get("HOST"):
             raise ConfigError("DATABASE_URL names no host: postgres://user@host:5432/name.")
         config["TEST"] = {"NAME": f"test_{config['NAME']}"}
+        config["ENGINE"] = "hashbank.core.postgresql"  # Django's, checked without a round trip
+        # psycopg prepares a statement on its first use with prepare=True; None never prepares.
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if prepared_statements else None
     else:
         config.pop("CONN_HEALTH_CHECKS", None)
         config["CONN_MAX_AGE"] = 0

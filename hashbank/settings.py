@@ -41,7 +41,8 @@ HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rs
 
 DATABASES = {
     "default": config.parse_database_url(
-        ENV.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'hashbank.sqlite3'}"
+        ENV.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'hashbank.sqlite3'}",
+        prepared_statements=config.env_bool(ENV, "DATABASE_PREPARED_STATEMENTS", True),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

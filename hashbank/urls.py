@@ -9,6 +9,9 @@ handler404 = "hashbank.core.views.not_found"
 handler500 = "hashbank.core.views.server_error"
 
 urlpatterns = [
+    # The victim-facing pages and their JSON API first: the submission is the busiest request, and
+    # Django tries these patterns in order.
+    path("", include("hashbank.submissions.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -23,8 +26,4 @@ urlpatterns = [
     path("staff/audit/", include("hashbank.audit.urls")),
     path("staff/disputes/", include("hashbank.disputes.urls")),
     path("django-admin/", admin.site.urls),
-    # The public ledger endpoints and the victim-facing pages (the submission API lives there too).
-    path("", include("hashbank.ledger.urls")),
-    path("", include("hashbank.cases.urls")),
-    path("", include("hashbank.submissions.urls")),
 ]

@@ -3,13 +3,14 @@ which queue the ledger change in the caller's transaction and ask for a seal onc
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import secrets
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.core.db import fetch_prepared
 from hashbank.ledger import services as ledger
 from hashbank.ledger.models import Change
 from hashbank.signals import types
@@ -55,78 +56,89 @@ def hold(*, signal_type: str, value: str, quality: int | None = None) -> Signal:
 
 
 def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
-    """hold() for many values at once (a case's hashes), in a few statements whatever their
-    number. `items` are distinct (signal_type, value, quality); returns their Signals in order."""
+    """hold() for many values at once, in a few statements whatever their number. `items` are
+    distinct (signal_type, value, quality); returns their Signals in order. (A person's submission
+    on PostgreSQL composes holding_ctes into its own single statement instead.)"""
     normalized = [types.normalize(t, v, q) for t, v, q in items]
-    if connection.vendor == "postgresql":
-        return _hold_many_in_one_statement(normalized)
+    ordered = sorted(normalized)
     with transaction.atomic():
-        return _hold_many_in_statements(normalized)
-
-
-def _hold_many_in_statements(normalized: list[tuple[str, str, int | None]]) -> list[Signal]:
-    # Missing rows first; a concurrent submission may create the same one (ignored conflict).
-    Signal.objects.bulk_create(
-        [_new_signal(t, v, q) for t, v, q in normalized], ignore_conflicts=True
-    )
-    # Values of different types differ in length, so (type IN ..., value IN ...) matches exactly
-    # the wanted rows, through the (signal_type, value) unique index.
-    match = Q(
-        signal_type__in={t for t, _, _ in normalized}, value__in=[v for _, v, _ in normalized]
-    )
-    # One UPDATE increments and row-locks them all until commit.
-    Signal.objects.filter(match).update(active_holds=F("active_holds") + 1)
-    found = {(s.signal_type, s.value): s for s in Signal.objects.filter(match)}
-    added = [Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1]
-    if added:
+        # Missing rows first; a concurrent submission may create the same one (ignored conflict).
+        Signal.objects.bulk_create(
+            [_new_signal(t, v, q) for t, v, q in ordered], ignore_conflicts=True
+        )
+        # Values of different types differ in length, so (type IN ..., value IN ...) matches
+        # exactly the wanted rows, through the (signal_type, value) unique index.
+        match = Q(signal_type__in={t for t, _, _ in ordered}, value__in=[v for _, v, _ in ordered])
+        # Rows locked in (type, value) order, as every writer locks signals (withdrawals, seals),
+        # so that none waits on another in a cycle; then one UPDATE increments them all.
+        locking = Signal.objects.filter(match).order_by("signal_type", "value")
+        list(locking.select_for_update().values_list("pk", flat=True))
+        Signal.objects.filter(match).update(active_holds=F("active_holds") + 1)
+        found = {(s.signal_type, s.value): s for s in Signal.objects.filter(match)}
+        added = [
+            Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1
+        ]
         Change.objects.bulk_create(added)
-        ledger.request_seal()
+        seal_if_published(len(added))
     return [found[(t, v)] for t, v, _ in normalized]
 
 
-# PostgreSQL: hold_many in one round trip. New values are inserted holding 1; existing ones get
-# one more hold (ON CONFLICT ... DO UPDATE also row-locks them until commit); every signal whose
-# hold count became 1 was not in the feed, so an `add` change is queued for it.
-_HOLD_MANY_SQL = """
-WITH held AS (
+# PostgreSQL: holding many values is two common table expressions, which a one-statement writer
+# (cases.services.submit_case) composes into its own statement. `held` inserts the new
+# values holding 1 and gives existing ones one more hold (ON CONFLICT ... DO UPDATE also row-locks
+# them until commit); `queued` queues an `add` change for every signal whose hold count became 1,
+# as it was not in the feed. With `only_after`, nothing is held unless that earlier CTE of the
+# same statement returned a row.
+_HOLDING_CTES = """
+held AS (
     INSERT INTO {signal} AS s
         (signal_type, value, quality, salt, digest, active_holds, state, removal_reason, created_at)
-    SELECT t, v, q, salt, digest, 1, %(pending)s, '', %(now)s
-    FROM unnest(%(types)s::varchar[], %(values)s::varchar[], %(qualities)s::smallint[],
-                %(salts)s::bytea[], %(digests)s::bytea[]) AS wanted (t, v, q, salt, digest)
+    SELECT t, v, q, decode(salt, 'hex'), decode(digest, 'hex'), 1, %(pending)s, '', %(now)s
+    FROM json_to_recordset(%(wanted)s::json)
+        AS wanted (t varchar, v varchar, q smallint, salt text, digest text)
+    {guard}
     ON CONFLICT (signal_type, value) DO UPDATE SET active_holds = s.active_holds + 1
     RETURNING s.id, s.signal_type, s.value, s.active_holds
 ), queued AS (
     INSERT INTO {change} (signal_id, kind, reason, created_at)
     SELECT id, %(add)s, '', %(now)s FROM held WHERE active_holds = 1
-)
-SELECT id, signal_type, value, active_holds FROM held
-"""
+)"""
 
 
-def _hold_many_in_one_statement(normalized: list[tuple[str, str, int | None]]) -> list[Signal]:
-    # ON CONFLICT ... DO UPDATE locks existing rows in the order of the input. Every transaction
-    # that locks several signals (here, withdrawals, seals) takes them in (type, value) order, so
-    # none waits on another in a cycle.
-    ordered = sorted(normalized)
-    salted = [_salt_and_digest(t, v, q) for t, v, q in ordered]
+def holding_ctes(
+    items: list[tuple[str, str, int | None]], *, now: dt.datetime, only_after: str = ""
+) -> tuple[str, dict]:
+    """The `held` and `queued` CTEs (SQL, parameters) that hold `items`, for PostgreSQL.
+
+    `items` are distinct and normalized (types.normalize). `held` returns (id, signal_type,
+    value, active_holds) per item; the caller then passes the number of rows with active_holds
+    1 to seal_if_published. Signals are locked in (type, value) order: every transaction that locks
+    several signals (withdrawals, seals) takes them in that order, so none waits in a cycle.
+    """
+    # The values travel as one JSON document: the standard library writes it in C, where psycopg
+    # would adapt five parallel arrays element by element in Python.
+    wanted = []
+    for t, v, q in sorted(items):
+        salt, digest = _salt_and_digest(t, v, q)
+        wanted.append({"t": t, "v": v, "q": q, "salt": salt.hex(), "digest": digest.hex()})
     params = {
-        "types": [t for t, _, _ in ordered],
-        "values": [v for _, v, _ in ordered],
-        "qualities": [q for _, _, q in ordered],
-        "salts": [salt for salt, _ in salted],
-        "digests": [digest for _, digest in salted],
+        "wanted": json.dumps(wanted),
         "pending": Signal.State.PENDING.value,
         "add": Change.Kind.ADD.value,
-        "now": timezone.now(),
+        "now": now,
     }
-    sql = _HOLD_MANY_SQL.format(signal=Signal._meta.db_table, change=Change._meta.db_table)
-    rows = fetch_prepared(sql, params)  # one statement: atomic on its own
-    fields = ["id", "signal_type", "value", "active_holds"]
-    found = {(row[1], row[2]): Signal.from_db(connection.alias, fields, row) for row in rows}
-    if any(row[3] == 1 for row in rows):
+    sql = _HOLDING_CTES.format(
+        signal=Signal._meta.db_table,
+        change=Change._meta.db_table,
+        guard=f"WHERE EXISTS (SELECT FROM {only_after})" if only_after else "",
+    )
+    return sql, params
+
+
+def seal_if_published(published: int) -> None:
+    """After `held`: `published` signals entered the feed, so the ledger must seal them."""
+    if published:
         ledger.request_seal()
-    return [found[(t, v)] for t, v, _ in normalized]
 
 
 @transaction.atomic

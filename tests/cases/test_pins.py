@@ -1,4 +1,4 @@
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, ScryptPasswordHasher
 
 from hashbank.cases import pins
 
@@ -42,6 +42,16 @@ def test_a_pin_is_stored_only_as_a_slow_salted_hash():
     assert int(work_factor) * 128 * int(block_size) >= 512 * 1024  # memory-hard: 512 KiB a guess
     assert pins.verify_pin("123456789012", first)
     assert not pins.verify_pin("123456789013", first)
+
+
+def test_pin_hashes_are_djangos_standard_scrypt_encoding():
+    stock = ScryptPasswordHasher()
+    ours = pins.PinHasher()
+    salt = ours.salt()
+    assert ours.encode("123456789012", salt) == stock.encode(
+        "123456789012", salt, n=ours.work_factor, r=ours.block_size, p=ours.parallelism
+    )
+    assert pins.verify_pin("123456789012", stock.encode("123456789012", stock.salt(), n=2**10))
 
 
 def test_a_pin_hashed_with_the_earlier_pbkdf2_setting_still_verifies():

@@ -85,6 +85,18 @@ def test_a_case_number_that_collides_is_drawn_again(db, monkeypatch):
     assert pins.verify_pin(pin, Case.objects.get(pk=second.pk).pin_hash)
 
 
+def test_a_colliding_draw_holds_nothing(db, monkeypatch):
+    from hashbank.ledger.models import Change
+
+    first, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    drawn = iter([first.number, first.number, "HB00000000"])
+    monkeypatch.setattr(pins, "new_case_number", lambda: next(drawn))
+    second, _ = services.submit_case(hashes=[md5(), pdq()], attestations=ATTESTED)
+    held = [row.signal for row in second.case_signals.all()]
+    assert [signal.active_holds for signal in held] == [1, 1]
+    assert Change.objects.filter(signal__in=held, kind="add").count() == 2
+
+
 def test_the_returned_case_is_the_stored_one(db):
     case, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED, language="es")
     stored = Case.objects.get(pk=case.pk)

@@ -17,13 +17,20 @@ def test_sqlite_url_becomes_a_sqlite_database(tmp_path):
 
 def test_postgres_url_becomes_a_postgresql_database():
     db = config.parse_database_url("postgres://postgres@127.0.0.1:5432/hashbank")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "hashbank.core.postgresql"  # Django's, see hashbank/core/postgresql
     assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
         "127.0.0.1",
         5432,
         "hashbank",
         "postgres",
     )
+
+
+def test_postgres_hot_statements_are_prepared_unless_turned_off():
+    url = "postgres://postgres@127.0.0.1:5432/hashbank"
+    assert config.parse_database_url(url)["OPTIONS"]["prepare_threshold"] == 5
+    off = config.parse_database_url(url, prepared_statements=False)
+    assert off["OPTIONS"]["prepare_threshold"] is None
 
 
 @pytest.mark.parametrize(

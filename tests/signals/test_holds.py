@@ -86,3 +86,13 @@ def test_hold_requests_a_seal_when_the_transaction_commits(
         services.hold(signal_type="md5", value="12" * 16)
     assert callbacks  # the seal was requested on commit, not run inside the transaction
     assert Entry.objects.count() == 1
+
+
+def test_hold_many_holds_each_value_and_publishes_only_the_new_ones(keys) -> None:
+    services.hold(signal_type="md5", value="34" * 16)
+    items = [("pdq", PDQ, 90), ("md5", "34" * 16, None), ("md5", "12" * 16, None)]
+    held = services.hold_many(items=items)
+    assert [(s.signal_type, s.value) for s in held] == [(t, v) for t, v, _ in items]
+    assert [s.active_holds for s in held] == [1, 2, 1]
+    queued = Change.objects.filter(kind="add").values_list("signal__value", flat=True)
+    assert sorted(queued) == sorted([PDQ, "34" * 16, "12" * 16])  # "34"... from the first hold
