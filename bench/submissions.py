@@ -1,9 +1,10 @@
 """Benchmark: POST /api/v1/submissions (10 hashes each) under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/submissions.py [--rate 200] [--seconds 20] [--workers 4] [--threads 1]
+                                          [--worker-class sync|gthread]
 
-Starts gunicorn (deploy/gunicorn.conf.py, gthread) on a scratch PostgreSQL database and a Redis db,
-then drives it from a second process on loopback: a closed-loop run for the ceiling, then an
+Starts gunicorn (deploy/gunicorn.conf.py: sync workers unless --threads > 1) on a scratch
+PostgreSQL database and a Redis db, then drives it from a second process on loopback: a closed-loop run for the ceiling, then an
 open-loop run at --rate, where each request has a due time and its latency is measured from that
 time (so a stalled server cannot hide its queue: no coordinated omission). Each client first
 GETs /submit/ for a CSRF cookie and token, as the page does. Prints figures; asserts nothing:
@@ -248,6 +249,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--worker-class", default="", help="gunicorn worker class (default: the config's)"
+    )
     parser.add_argument("--clients", type=int, default=16, help="load-generator connections")
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/hb_bench_submissions"
@@ -270,6 +274,8 @@ def main() -> None:
         GUNICORN_WORKERS=str(args.workers),
         GUNICORN_THREADS=str(args.threads),
     )
+    if args.worker_class:
+        env["GUNICORN_WORKER_CLASS"] = args.worker_class
     dbname = args.database_url.rsplit("/", 1)[1]
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {dbname}"],
