@@ -152,7 +152,16 @@ def load(
     )
 
 
-def report(name: str, result: dict) -> None:
+def _worker_times(access_log: Path) -> list[float]:
+    """Milliseconds each submission spent in a gunicorn worker, from the access log."""
+    times = []
+    for line in access_log.read_text().splitlines():
+        if line.startswith("{") and '"method":"POST"' in line:
+            times.append(json.loads(line)["us"] / 1000)
+    return sorted(times)
+
+
+def report(name: str, result: dict, worker_ms: list[float]) -> None:
     lat = sorted(result["latencies"])
     n = len(lat)
     ok = result["statuses"].get(201, 0)
@@ -167,6 +176,12 @@ def report(name: str, result: dict) -> None:
         + ", ".join(f"{name} {ms:.2f}" for name, ms in result["cpu_ms"].items())
         + f"; all CPUs {result['busy'] * 100:.0f}% busy"
     )
+    if worker_ms:
+        at = lambda p: worker_ms[min(len(worker_ms) - 1, int(p * len(worker_ms)))]  # noqa: E731
+        print(
+            f"  in a worker ms: p50 {at(0.50):.1f}  p99 {at(0.99):.1f}  max {worker_ms[-1]:.1f} "
+            "(the rest of the latency is waiting for a free worker, and the network)"
+        )
 
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -295,6 +310,11 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    # gunicorn's access log, in microseconds: the time each request spent in a worker, from its
+    # request read to its response written, apart from any wait for a free worker.
+    access_log = ROOT / "var" / "bench" / "access.log"
+    access_log.parent.mkdir(parents=True, exist_ok=True)
+    access_log.write_bytes(b"")
     server = subprocess.Popen(
         [
             PY,
@@ -303,7 +323,9 @@ def main() -> None:
             "-c",
             "deploy/gunicorn.conf.py",
             "--access-logfile",
-            "/dev/null",
+            str(access_log),
+            "--access-logformat",
+            '{"method":"%(m)s","us":%(D)s}',
             "hashbank.wsgi",
         ],
         cwd=ROOT,
@@ -327,10 +349,12 @@ def main() -> None:
             "ranged from 0.9 to 2.9: compare runs only at like speeds)"
         )
         run_load(port, args.clients, 3, None, server.pid)  # warm-up: connections, caches
+        os.truncate(access_log, 0)  # gunicorn appends (O_APPEND): it writes on from the start
         closed = run_load(port, args.clients, args.seconds / 2, None, server.pid)
-        report("closed loop (ceiling)", closed)
+        report("closed loop (ceiling)", closed, _worker_times(access_log))
+        os.truncate(access_log, 0)
         opened = run_load(port, args.clients, args.seconds, args.rate, server.pid)
-        report(f"open loop at {args.rate:.0f}/s", opened)
+        report(f"open loop at {args.rate:.0f}/s", opened, _worker_times(access_log))
         print(f"machine speed after: {reference_speed():.2f} M SHA-256/s")
     finally:
         server.send_signal(signal.SIGTERM)
