@@ -258,6 +258,26 @@ def reference_speed() -> float:
     return count / (time.perf_counter() - start) / 1e6
 
 
+SYSCTL = ROOT / "deploy" / "sysctl" / "60-hashbank-postgresql.conf"
+
+
+def _writeback() -> str:
+    """The kernel's page-cache writeback settings, which shape the latency tail, against those
+    that deploy/sysctl recommends for the database host."""
+    recommended = dict(
+        (name.strip().removeprefix("vm."), value.strip())
+        for name, _, value in (
+            line.partition("=") for line in SYSCTL.read_text().splitlines() if line[:3] == "vm."
+        )
+    )
+    try:
+        now = {name: Path(f"/proc/sys/vm/{name}").read_text().strip() for name in recommended}
+    except OSError:
+        return "unknown"
+    verdict = "as" if now == recommended else "not as"
+    return ", ".join(f"{n} {v}" for n, v in now.items()) + f" ({verdict} {SYSCTL.name} recommends)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop submissions/s")
@@ -345,6 +365,7 @@ def main() -> None:
             f"gunicorn: {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}; "
             f"PostgreSQL {dbname}; CPUs: {os.cpu_count()}; 10 hashes per submission; "
             f"load average before: {os.getloadavg()[0]:.1f}\n"
+            f"kernel writeback: {_writeback()}\n"
             f"machine speed now: {reference_speed():.2f} M SHA-256/s of 52 bytes (this VM has "
             "ranged from 0.9 to 2.9: compare runs only at like speeds)"
         )

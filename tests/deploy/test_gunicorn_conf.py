@@ -41,3 +41,20 @@ def test_the_environment_overrides_the_worker_class_and_its_connections(conf):
 
 def test_connections_are_not_kept_alive_by_default(conf):
     assert conf()["keepalive"] == 0
+
+
+def test_a_worker_freezes_what_its_first_requests_built(conf):
+    import gc
+
+    loaded = conf()
+    worker = type("Worker", (), {"nr": loaded["FREEZE_AFTER_REQUESTS"] - 1})()
+    before = gc.get_freeze_count()
+    try:
+        loaded["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() == before  # not yet
+        worker.nr += 1
+        built_lazily = [[] for _ in range(100)]
+        loaded["post_request"](worker, None, {}, None)
+        assert gc.get_freeze_count() >= before + len(built_lazily)
+    finally:
+        gc.unfreeze()
