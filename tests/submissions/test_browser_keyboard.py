@@ -41,10 +41,11 @@ def test_a_person_can_submit_and_withdraw_with_the_keyboard_only(page, live_serv
     # Focus moved to the new step's heading, so the next Tab goes into the step.
     assert page.evaluate("document.activeElement.id") == "files-heading"
 
+    # Subscribed before moving to the input: Playwright enables file-chooser interception with a
+    # message it does not wait for, which a key press sent at once can overtake (CI saw this).
+    page.on("filechooser", lambda chooser: chooser.set_files([str(path) for path in files]))
     tab_to(page, "#file-input")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files([str(path) for path in files])
+    page.keyboard.press("Space")
     browser.wait_until_hashed(page, len(files))
     tab_to(page, "#files-next")
     page.keyboard.press("Enter")
