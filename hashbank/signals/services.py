@@ -70,11 +70,13 @@ def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
         # exactly the wanted rows, through the (signal_type, value) unique index.
         match = Q(signal_type__in={t for t, _, _ in ordered}, value__in=[v for _, v, _ in ordered])
         # Rows locked in (type, value) order, as every writer locks signals (withdrawals, seals),
-        # so that none waits on another in a cycle; then one UPDATE increments them all.
-        locking = Signal.objects.filter(match).order_by("signal_type", "value")
-        list(locking.select_for_update().values_list("pk", flat=True))
+        # so that none waits on another in a cycle; then one UPDATE increments them all. Locked,
+        # they cannot change meanwhile, so the rows read here plus one are what the UPDATE wrote.
+        locked = Signal.objects.filter(match).order_by("signal_type", "value").select_for_update()
+        found = {(s.signal_type, s.value): s for s in locked}
         Signal.objects.filter(match).update(active_holds=F("active_holds") + 1)
-        found = {(s.signal_type, s.value): s for s in Signal.objects.filter(match)}
+        for signal in found.values():
+            signal.active_holds += 1
         added = [
             Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1
         ]
