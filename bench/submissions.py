@@ -4,9 +4,10 @@
                                           [--worker-class sync|gthread]
 
 Starts gunicorn (deploy/gunicorn.conf.py: sync workers unless --threads > 1) on a scratch
-PostgreSQL database and a Redis db, then drives it from a second process on loopback: a closed-loop run for the ceiling, then an
-open-loop run at --rate, where each request has a due time and its latency is measured from that
-time (so a stalled server cannot hide its queue: no coordinated omission). Each client first
+PostgreSQL database and a Redis db, then drives it from a second process on loopback: a
+closed-loop run for the ceiling, then an open-loop run at --rate, where each request has a due
+time and its latency is measured from that time (so a stalled server cannot hide its queue: no
+coordinated omission). Each client first
 GETs /submit/ for a CSRF cookie and token, as the page does. Prints figures; asserts nothing:
 throughput, latency percentiles, the CPU each part (gunicorn, PostgreSQL, Redis, the load
 generator) spent per submission, how busy the machine was, and a reference speed before and
