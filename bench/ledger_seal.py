@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from hashbank.ledger import roots
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,7 +61,7 @@ def setup_django(url: str, key_dir: str) -> None:
 def seal_all() -> int:
     """Seal until nothing is pending; returns the number of seals."""
     from hashbank.ledger import services
-    from hashbank.ledger.models import Change
+    from hashbank.signals.models import Change
 
     seals = 0
     while Change.objects.exists():
@@ -75,7 +77,7 @@ def submit_concurrently(count: int, submitters: int) -> None:
 
     from django.db import connection
 
-    from hashbank.ledger.seeding import pending_signals
+    from tests.seeding import pending_signals
 
     def submit(share: int) -> None:
         try:
@@ -95,7 +97,7 @@ def timed_seal_of(batch: int) -> tuple[float, float, int]:
     """Queue `batch` signals, then time one seal of exactly that batch."""
     from hashbank.ledger import services
     from hashbank.ledger.models import TreeState
-    from hashbank.ledger.seeding import pending_signals
+    from tests.seeding import pending_signals
 
     pending_signals(batch)
     before = TreeState.objects.get(id=1).size
@@ -114,9 +116,9 @@ def main() -> None:
     setup_django(args.database, tempfile.mkdtemp(prefix="hb-bench-ledger-keys-"))
     from hashbank.ledger import services
     from hashbank.ledger.models import TreeState
-    from hashbank.ledger.seeding import pending_signals
+    from tests.seeding import pending_signals
 
-    services.init_keys()
+    roots.init_keys()
     services.seal()
 
     print(f"database {args.database}")

@@ -61,7 +61,7 @@ def seed(count: int) -> None:
     if latest is not None and latest.size >= count:
         print(f"reusing the seeded feed: checkpoint size {latest.size}")
         return
-    from hashbank.ledger import seeding
+    from tests import seeding
 
     started = time.monotonic()
     seeding.seed_active_signals(count)

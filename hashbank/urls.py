@@ -23,7 +23,5 @@ urlpatterns = [
     path("portal/webhooks/", include("member_portal.webhooks.urls")),
     # Helpline staff.
     path("staff/", include("hashbank.staff.urls")),
-    path("staff/audit/", include("hashbank.audit.urls")),
-    path("staff/disputes/", include("hashbank.disputes.urls")),
     path("django-admin/", admin.site.urls),
 ]

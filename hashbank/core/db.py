@@ -9,6 +9,8 @@ here instead; they take part in the caller's transaction, if any, like any other
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import psycopg
 from django.db import connection
 
@@ -21,3 +23,9 @@ def fetch_prepared(sql: str, params: dict) -> list[tuple]:
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall()
+
+
+def chunks(items: list, size: int = 5000) -> Iterator[list]:
+    """`items` in slices of `size`: bulk statements stay within SQLite's parameter limit."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from hashbank.core import idempotency
 from hashbank.core.errors import Conflict, DomainError
 from hashbank.disputes.models import Dispute
-from member_portal.members import idempotency
-from member_portal.members.signals_lookup import find_signal
+from hashbank.signals.selectors import published_signal
 
 UPHOLD_CODES = ("not_intimate_imagery", "not_the_person", "false_positive", "other")
 
@@ -53,7 +53,7 @@ def raise_dispute(
     if len(note) > 2000:
         raise DomainError("The note is limited to 2000 characters.", code="note_too_long")
     if signal is None:
-        signal = find_signal(signal_type=signal_type, value=value)
+        signal = published_signal(signal_type=signal_type, value=value)
     if member is None:
         _refuse_second_open_dispute(signal)
     payload = {"signal": signal.pk, "reason": reason, "note": note}

@@ -3,32 +3,6 @@ from __future__ import annotations
 from django.db import models
 
 
-class Change(models.Model):
-    """A queued change of a signal's presence in the feed, waiting for the next seal.
-
-    Rows are written in the same transaction as the case change that causes them and deleted by
-    the seal that turns them into ledger entries; this queue is the only input of the ledger.
-    """
-
-    class Kind(models.TextChoices):
-        ADD = "add"
-        REMOVE = "remove"
-
-    # Neither indexed nor constrained in the database: the queue is only read in id order and
-    # emptied by the seal (which joins it to its signals), and each would cost a write or an index
-    # probe per queued change. Rows are written in the transaction that holds their signal.
-    signal = models.ForeignKey(
-        "signals.Signal",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    kind = models.CharField(max_length=6, choices=Kind.choices)
-    reason = models.CharField(max_length=20, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-
 class Entry(models.Model):
     """One sealed ledger entry: gapless `seq` from 0, its fixed-layout leaf and the disclosed value.
 

@@ -8,17 +8,7 @@ from hashbank.ledger import services
 @shared_task(name="hashbank.ledger.seal_ledger", ignore_result=True)
 def seal_ledger() -> int | None:
     """Seal pending changes (repeatedly, for backlogs larger than one batch). Idempotent."""
-    services.seal_request_taken()
-    size = None
-    while True:
-        checkpoint = services.seal()
-        if checkpoint is None or checkpoint.size == size:
-            return size
-        size = checkpoint.size
-        from hashbank.ledger.models import Change
-
-        if not Change.objects.exists():
-            return size
+    return services.seal_backlog()
 
 
 @shared_task(name="hashbank.ledger.resign_checkpoint", ignore_result=True)

@@ -51,3 +51,30 @@ class Signal(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == self.State.ACTIVE
+
+
+class Change(models.Model):
+    """The outbox: a queued change of a signal's presence in the feed, waiting for the next seal.
+
+    Only this app writes it (signals.services, in the transaction that changes the signal's
+    holds); the ledger reads and drains it only through signals.outbox. It is the ledger's only
+    input.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add"
+        REMOVE = "remove"
+
+    # Neither indexed nor constrained in the database: the queue is only read in id order and
+    # emptied by the seal (which joins it to its signals), and each would cost a write or an index
+    # probe per queued change. Rows are written in the transaction that holds their signal.
+    signal = models.ForeignKey(
+        Signal,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    reason = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,6 @@
 """Writes to signals. Every change of a signal's presence in the feed goes through hold/release,
-which queue the ledger change in the caller's transaction and ask for a seal once it commits."""
+which queue the change in the outbox (signals.outbox) in the caller's transaction and announce it
+(events.changes_queued), so that the ledger seals once the transaction commits."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.ledger import services as ledger
-from hashbank.ledger.models import Change
 from hashbank.signals import types
-from hashbank.signals.models import Signal
+from hashbank.signals.events import changes_queued
+from hashbank.signals.models import Change, Signal
 from member_portal.feed import leaf as leaves
 
 
@@ -51,7 +51,7 @@ def hold(*, signal_type: str, value: str, quality: int | None = None) -> Signal:
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds == 1:
         Change.objects.create(signal=signal, kind=Change.Kind.ADD)
-        ledger.request_seal()
+        _announce()
     return signal
 
 
@@ -140,7 +140,12 @@ def holding_ctes(
 def seal_if_published(published: int) -> None:
     """After `held`: `published` signals entered the feed, so the ledger must seal them."""
     if published:
-        ledger.request_seal()
+        _announce()
+
+
+def _announce() -> None:
+    """Changes are queued in this transaction: the ledger seals them once it commits."""
+    changes_queued.send(sender=Change)
 
 
 @transaction.atomic
@@ -153,17 +158,17 @@ def release(*, signal: Signal, reason: types.RemovalReason | str) -> Signal:
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if updated and signal.active_holds == 0:
         Change.objects.create(signal=signal, kind=Change.Kind.REMOVE, reason=reason_value)
-        ledger.request_seal()
+        _announce()
     return signal
 
 
 @transaction.atomic
-def purge_value(*, signal: Signal) -> None:
-    """Forget a removed signal's value; the ledger keeps only its salted digest."""
+def purge_value(*, signal: Signal) -> Signal:
+    """Forget a removed signal's value and salt (ledger.services.purge also empties the payloads
+    of its entries); its salted digest stays, in the signal and in the ledger's leaves."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds or signal.state != Signal.State.REMOVED:
         raise types.InvalidSignal("only a removed signal can be purged", code="signal_not_removed")
-    Signal.objects.filter(pk=signal.pk).update(value=None, salt=b"", purged_at=timezone.now())
-    from hashbank.ledger.models import Entry
-
-    Entry.objects.filter(signal_id=signal.pk).update(payload=b"")
+    signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
+    signal.save(update_fields=["value", "salt", "purged_at"])
+    return signal

@@ -1,8 +1,8 @@
-"""The staff console's URL map (the audit log is under staff/audit/, hashbank/audit/urls.py)."""
+"""The staff console's URL map."""
 
 from django.urls import path
 
-from hashbank.staff.views import accounts, auth, cases, dashboard, disputes, keys, members
+from hashbank.staff.views import accounts, audit, auth, cases, dashboard, disputes, keys, members
 
 app_name = "staff"
 urlpatterns = [
@@ -50,4 +50,8 @@ urlpatterns = [
         name="account_reset_2fa",
     ),
     path("accounts/<int:pk>/active/", accounts.set_active, name="account_active"),
+    # The audit log (the chain itself is hashbank/audit's).
+    path("audit/", audit.log, name="audit"),
+    path("audit/export.csv", audit.export_csv, name="audit_export"),
+    path("audit/verify", audit.verify, name="audit_verify"),
 ]

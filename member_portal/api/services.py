@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from member_portal.api import feed
+from member_portal import ledger_port
 from member_portal.api.models import Snapshot
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class _HashingWriter:
 def build_snapshot() -> Snapshot | None:
     """Build (once) the snapshot of the latest checkpoint. Idempotent: an existing snapshot of
     that size is returned as is. None while the ledger has no checkpoint."""
-    checkpoint = feed.latest_checkpoint()
+    checkpoint = ledger_port.latest_checkpoint()
     if checkpoint is None:
         return None
     existing = Snapshot.objects.filter(size=checkpoint.size).first()
@@ -59,7 +59,9 @@ def build_snapshot() -> Snapshot | None:
             writer = _HashingWriter(raw)
             # Level 1: hashes are random bytes and barely compress; speed matters more.
             with gzip.GzipFile(fileobj=writer, mode="wb", compresslevel=1, mtime=0) as gz:
-                size = feed.write_snapshot(gz)  # a seal may have landed since: trust its size
+                size = ledger_port.write_snapshot(
+                    gz
+                )  # a seal may have landed since: trust its size
         digest = writer.digest.hexdigest()
         filename = f"snapshot-{size}-{digest[:16]}.bin.gz"
         os.replace(tmp_name, directory / filename)

@@ -11,7 +11,8 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 
 from hashbank.core.errors import DomainError, NotFound
-from member_portal.api import feed, selectors
+from member_portal import ledger_port
+from member_portal.api import selectors
 from member_portal.api import serializers as s
 from member_portal.api.base import (
     IMMUTABLE,
@@ -38,14 +39,14 @@ BINARY = "application/octet-stream"
 
 
 def _checkpoint_or_404(size: int):
-    checkpoint = feed.checkpoint_for_size(size)
+    checkpoint = ledger_port.checkpoint_for_size(size)
     if checkpoint is None:
         raise NotFound(f"No checkpoint of size {size}.", code="unknown_checkpoint")
     return checkpoint
 
 
 def _latest_or_404():
-    checkpoint = feed.latest_checkpoint()
+    checkpoint = ledger_port.latest_checkpoint()
     if checkpoint is None:
         raise NotFound("The ledger has no checkpoint yet.", code="no_checkpoint")
     return checkpoint
@@ -61,7 +62,7 @@ class CheckpointView(MemberAPIView):
     )
     def get(self, request):
         checkpoint = _latest_or_404()
-        note = feed.as_text(checkpoint.note)
+        note = ledger_port.as_text(checkpoint.note)
         member_services.record_pull(member=request.user.member, size=checkpoint.size)
         etag = f'"{hashlib.sha256(note.encode()).hexdigest()[:32]}"'
         if request.headers.get("If-None-Match") == etag:
@@ -107,7 +108,7 @@ class EntriesView(MemberAPIView):
         if start > size:
             raise DomainError("`from` is beyond the checkpoint's size.", code="invalid_range")
         end = min(size, start + entries_page_max())
-        response = HttpResponse(feed.entries_page(start, end), content_type=BINARY)
+        response = HttpResponse(ledger_port.entries_page(start, end), content_type=BINARY)
         response["Cache-Control"] = IMMUTABLE
         response["Hashbank-Tree-Size"] = str(size)
         response["Hashbank-Entries"] = f"{start}-{end}"
@@ -135,12 +136,12 @@ class InclusionProofView(MemberAPIView):
         _checkpoint_or_404(size)
         if index >= size:
             raise DomainError("`index` must be below `size`.", code="invalid_range")
-        hashes = feed.inclusion_proof(index, size)
+        hashes = ledger_port.inclusion_proof(index, size)
         response = Response(
             {
                 "index": index,
                 "size": size,
-                "hashes": feed.b64_all(hashes),
+                "hashes": ledger_port.b64_all(hashes),
                 "min_wait": min_wait_seconds(),
             }
         )
@@ -166,12 +167,12 @@ class ConsistencyProofView(MemberAPIView):
             raise DomainError("`old` must not exceed `new`.", code="invalid_range")
         _checkpoint_or_404(old)
         _checkpoint_or_404(new)
-        hashes = feed.consistency_proof(old, new)
+        hashes = ledger_port.consistency_proof(old, new)
         response = Response(
             {
                 "old_size": old,
                 "new_size": new,
-                "hashes": feed.b64_all(hashes),
+                "hashes": ledger_port.b64_all(hashes),
                 "min_wait": min_wait_seconds(),
             }
         )
@@ -184,7 +185,7 @@ class RootsView(MemberAPIView):
 
     @extend_schema(operation_id="root_documents", responses={200: s.RootDocuments, **ERRORS})
     def get(self, request):
-        roots = [feed.as_text(doc) for doc in feed.root_documents()]
+        roots = [ledger_port.as_text(doc) for doc in ledger_port.root_documents()]
         response = Response({"roots": roots, "min_wait": min_wait_seconds()})
         response["Cache-Control"] = "private, max-age=300"
         return response
@@ -195,7 +196,7 @@ class KeysView(MemberAPIView):
 
     @extend_schema(operation_id="public_keys", responses={200: s.PublicKeys, **ERRORS})
     def get(self, request):
-        keys = [feed.as_text(key) for key in feed.public_keys()]
+        keys = [ledger_port.as_text(key) for key in ledger_port.public_keys()]
         response = Response({"keys": keys, "min_wait": min_wait_seconds()})
         response["Cache-Control"] = "private, max-age=300"
         return response

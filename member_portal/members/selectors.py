@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from hashbank.core.errors import NotFound
+from member_portal import ledger_port
 from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
 
 
@@ -54,9 +55,7 @@ class SyncStatus:
 
 
 def sync_status(member: Member) -> SyncStatus:
-    from hashbank.ledger import selectors as ledger
-
-    latest = ledger.latest_checkpoint()
+    latest = ledger_port.latest_checkpoint()
     position = SyncPosition.objects.filter(member=member).first() or SyncPosition(member=member)
     return SyncStatus(
         member=member,

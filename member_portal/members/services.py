@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hashbank.core.errors import Conflict, DomainError, NotFound
+from member_portal import ledger_port
 from member_portal.members import tokens
 from member_portal.members.errors import (
     CredentialRefused,
@@ -266,9 +267,7 @@ def record_pull(*, member: Member, size: int) -> None:
 def acknowledge_checkpoint(*, member: Member, size: int) -> SyncPosition:
     """The member says it applied the log up to the checkpoint of `size`. An older size than one
     already acknowledged is accepted but does not move the position back."""
-    from hashbank.ledger import selectors as ledger
-
-    if ledger.checkpoint_for_size(size) is None:
+    if ledger_port.checkpoint_for_size(size) is None:
         raise NotFound(f"No checkpoint of size {size} exists.", code="unknown_checkpoint")
     position, _ = SyncPosition.objects.select_for_update().get_or_create(member=member)
     if position.last_acked_size is None or size >= position.last_acked_size:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from hashbank.core import idempotency
 from hashbank.core.errors import DomainError
-from member_portal.members import idempotency
-from member_portal.members.signals_lookup import find_signal
+from hashbank.signals.selectors import published_signal
 from member_portal.reports.models import MatchReport
 
 
@@ -29,7 +29,7 @@ def submit_report(
         )
     if distance is not None and not 0 <= distance <= 256:
         raise DomainError("distance must be between 0 and 256.", code="invalid_distance")
-    signal = find_signal(signal_type=signal_type, value=value)
+    signal = published_signal(signal_type=signal_type, value=value)
     payload = {
         "signal": signal.pk,
         "action": action,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 
 from hashbank.core.errors import DomainError
-from member_portal.api import feed
+from member_portal import ledger_port
 
 MAX_PAGE = 1000
 SIGNAL_TYPES = {"pdq": "ImagePDQ", "md5": "VideoMD5"}
@@ -22,7 +22,7 @@ def _status(signal) -> str:
         return "Active"
     if signal.state == "pending":
         return "Received"
-    return "Withdrawn" if feed.removal_reason(signal) == "withdrawn" else "Deleted"
+    return "Withdrawn" if ledger_port.removal_reason(signal) == "withdrawn" else "Deleted"
 
 
 def _decode_token(token: str) -> tuple[int, int, int]:
@@ -38,7 +38,7 @@ def _decode_token(token: str) -> tuple[int, int, int]:
 
 
 def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) -> dict:
-    checkpoints = feed.checkpoint_times()  # [(size, unix time)] ascending
+    checkpoints = ledger_port.checkpoint_times()  # [(size, unix time)] ascending
     sizes = [size for size, _ in checkpoints]
     sealed = sizes[-1] if sizes else 0
     if page_token:
@@ -52,7 +52,7 @@ def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) 
     end = min(sealed, first_seq + page_size)
     records: dict[tuple[str, str], dict] = {}
     seq = first_seq - 1
-    for seq, signal in feed.entry_signals(first_seq, end):
+    for seq, signal in ledger_port.entry_signals(first_seq, end):
         kind = SIGNAL_TYPES.get(signal.signal_type)
         timestamp = checkpoints[bisect.bisect_right(sizes, seq)][1]
         last_ts = max(last_ts, timestamp)

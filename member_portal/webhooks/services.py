@@ -1,7 +1,8 @@
 """Webhooks: register an endpoint, announce each new checkpoint, deliver with retries.
 
-`notify_new_checkpoint(checkpoint)` is called by the ledger after every seal; it records one
-delivery per active endpoint and queues `tasks.deliver_webhook` after the transaction commits.
+`notify_new_checkpoint(checkpoint)` runs after every seal (receivers.py connects it to the
+ledger's `checkpoint_sealed`); it records one delivery per active endpoint, and the receiver
+queues `tasks.deliver_webhook` for each once they are committed.
 """
 
 from __future__ import annotations
@@ -81,9 +82,8 @@ def _body(checkpoint) -> str:
 @transaction.atomic
 def notify_new_checkpoint(checkpoint) -> list[int]:
     """Record a delivery per active endpoint of an active member and queue them (idempotent:
-    calling twice for one checkpoint sends once). Returns the delivery ids queued."""
-    from member_portal.webhooks.tasks import deliver_webhook
-
+    calling twice for one checkpoint sends once). Returns the ids of the new deliveries, which
+    the caller queues (receivers.deliver_after_seal) once they are committed."""
     body = _body(checkpoint)
     queued = []
     endpoints = WebhookEndpoint.objects.filter(is_active=True, member__status=Member.Status.ACTIVE)
@@ -96,8 +96,6 @@ def notify_new_checkpoint(checkpoint) -> list[int]:
         )
         if created:
             queued.append(delivery.pk)
-    for pk in queued:
-        transaction.on_commit(lambda pk=pk: deliver_webhook.delay(pk))
     return queued
 
 

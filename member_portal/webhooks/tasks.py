@@ -25,12 +25,3 @@ def deliver_webhook(self, delivery_id: int) -> bool:
         services.give_up(delivery_id=delivery_id)
         return False
     raise self.retry(countdown=backoff_seconds(self.request.retries))
-
-
-@shared_task(name="member_portal.webhooks.notify_new_checkpoint")
-def notify_new_checkpoint(size: int) -> list[int]:
-    """For callers that prefer a task: announce the checkpoint of `size`."""
-    from hashbank.ledger import selectors as ledger
-
-    checkpoint = ledger.checkpoint_for_size(size)
-    return services.notify_new_checkpoint(checkpoint) if checkpoint else []

@@ -86,7 +86,7 @@ def test_a_case_number_that_collides_is_drawn_again(db, monkeypatch):
 
 
 def test_a_colliding_draw_holds_nothing(db, monkeypatch):
-    from hashbank.ledger.models import Change
+    from hashbank.signals.models import Change
 
     first, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
     drawn = iter([first.number, first.number, "HB00000000"])
@@ -107,7 +107,7 @@ def test_the_returned_case_is_the_stored_one(db):
 
 
 def test_a_withdrawn_hash_submitted_again_is_queued_for_publication_again(db):
-    from hashbank.ledger.models import Change
+    from hashbank.signals.models import Change
 
     again = md5()
     case, _ = services.submit_case(hashes=[again], attestations=ATTESTED)
@@ -120,7 +120,7 @@ def test_a_withdrawn_hash_submitted_again_is_queued_for_publication_again(db):
 
 
 def test_a_hash_already_in_the_feed_queues_no_second_publication(db):
-    from hashbank.ledger.models import Change
+    from hashbank.signals.models import Change
 
     shared = md5()
     services.submit_case(hashes=[shared], attestations=ATTESTED)

@@ -44,7 +44,7 @@ def _kill_when_stalled(proxy, process) -> None:
 def test_client_killed_during_bootstrap_leaves_no_partial_state_and_resumes(
     bank, proxy, client, state
 ):
-    from hashbank.ledger import seeding
+    from tests import seeding
 
     seeding.seed_active_signals(3000)
     bank.snapshot()

@@ -4,15 +4,16 @@ import secrets
 
 import pytest
 
+from hashbank.ledger import roots
+
 
 @pytest.fixture
 def ledger_keys(settings, tmp_path):
     """A signing key in a temporary key directory and the first root document."""
-    from hashbank.ledger import services
 
     settings.HASHBANK_KEY_DIR = tmp_path / "keys"
     settings.HASHBANK_SIGNING_KEYS = ""
-    services.init_keys()
+    roots.init_keys()
     return settings.HASHBANK_KEY_DIR
 
 

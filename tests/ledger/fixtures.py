@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from hashbank.ledger import services
+from hashbank.ledger import roots, services
 from hashbank.signals import services as signals
 
 
@@ -16,7 +16,7 @@ def keys(settings, tmp_path):
     """A first signing key (a file in tmp_path) and root document version 1."""
     settings.HASHBANK_KEY_DIR = tmp_path / "keys"
     settings.HASHBANK_SIGNING_KEYS = ""
-    services.init_keys()
+    roots.init_keys()
     return settings.HASHBANK_KEY_DIR
 
 

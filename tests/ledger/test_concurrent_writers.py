@@ -13,9 +13,9 @@ from django.db import connection, connections
 
 from hashbank.cases import services as cases
 from hashbank.ledger import services
-from hashbank.ledger.models import Change, Entry
+from hashbank.ledger.models import Entry
 from hashbank.signals import services as signals
-from hashbank.signals.models import Signal
+from hashbank.signals.models import Change, Signal
 from tests.ledger import fixtures
 from tests.ledger.fixtures import random_pdq
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from hashbank.ledger import selectors, services
-from hashbank.ledger.models import Change, Checkpoint, Entry, Node, TreeState
-from hashbank.ledger.seeding import pending_signals
-from hashbank.signals.models import Signal
+from hashbank.ledger.models import Checkpoint, Entry, Node, TreeState
+from hashbank.signals.models import Change, Signal
 from tests.ledger import fixtures
+from tests.seeding import pending_signals
 
 keys = fixtures.keys
 publish = fixtures.publish

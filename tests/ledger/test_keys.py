@@ -7,7 +7,8 @@ import stat
 import pytest
 from django.core.management import call_command
 
-from hashbank.ledger import health, selectors, services
+from hashbank.core.errors import Conflict
+from hashbank.ledger import health, roots, selectors, services
 from hashbank.ledger.models import RootDocument
 from member_portal import verify
 from member_portal.feed import note
@@ -32,7 +33,7 @@ def test_init_writes_a_private_key_file_and_a_self_signed_root(ledger_keys) -> N
 
 
 def test_init_is_idempotent(ledger_keys) -> None:
-    assert services.init_keys() is None
+    assert roots.init_keys() is None
     call_command("keys", "init")
     assert RootDocument.objects.count() == 1 and len(list(ledger_keys.glob("*.key"))) == 1
 
@@ -45,13 +46,13 @@ def test_public_key_string_is_accepted_by_an_independent_signed_note_parser(ledg
 
 def test_rotation_overlaps_then_retirement_drops_the_old_key(ledger_keys) -> None:
     old_id = verify.trust_root(selectors.root_documents()[0]).keys[0].key_id
-    new, doc = services.rotate_keys()
+    new, doc = roots.rotate_keys()
     assert doc.version == 2
     hold_many(1)
     during = services.seal()
     assert signed_by(during.note) == {old_id, new.key_id}
 
-    services.retire_key(old_id)
+    roots.retire_key(old_id)
     hold_many(1)
     after = services.seal()
     assert signed_by(after.note) == {new.key_id}
@@ -67,8 +68,8 @@ def test_rotation_overlaps_then_retirement_drops_the_old_key(ledger_keys) -> Non
 
 def test_retiring_the_last_key_is_refused(ledger_keys) -> None:
     (key,) = verify.trust_root(selectors.root_documents()[0]).keys
-    with pytest.raises(services.Conflict):
-        services.retire_key(key.key_id)
+    with pytest.raises(Conflict):
+        roots.retire_key(key.key_id)
 
 
 def test_keys_commands_rotate_and_retire(ledger_keys, capsys) -> None:

@@ -7,9 +7,9 @@ import pytest
 
 from hashbank.ledger import selectors, services
 from hashbank.ledger.models import Entry
-from hashbank.ledger.seeding import pending_signals
 from member_portal.feed import merkle
 from tests.ledger import fixtures
+from tests.seeding import pending_signals
 from tests.verify import independent
 
 keys = fixtures.keys

@@ -6,10 +6,10 @@ import pytest
 
 from hashbank.ledger import selectors, services
 from hashbank.ledger.models import Entry, Node
-from hashbank.ledger.seeding import pending_signals
 from member_portal import verify
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import merkle, note
+from tests.seeding import pending_signals
 from tests.verify import independent
 
 pytestmark = pytest.mark.django_db

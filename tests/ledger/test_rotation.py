@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 
 from hashbank.ledger import keys as key_files
-from hashbank.ledger import selectors, services
+from hashbank.ledger import roots as ledger_roots
+from hashbank.ledger import selectors
 from member_portal.feed import note, rootdoc
 from tests.ledger import fixtures
 
@@ -29,7 +30,7 @@ def signer_ids(signed: str) -> set[int]:
 def rotated(publish):
     publish(2)
     (old_key,) = roots()[0].keys
-    new_signer, _ = services.rotate_keys()
+    new_signer, _ = ledger_roots.rotate_keys()
     return old_key, new_signer.verifier
 
 
@@ -42,7 +43,7 @@ def test_keys_init_creates_one_key_file_and_root_version_1(keys):
 
 
 def test_keys_init_is_idempotent(keys):
-    assert services.init_keys() is None
+    assert ledger_roots.init_keys() is None
     call_command("keys", "init", stdout=io.StringIO())
     assert len(roots()) == 1 and len(list(keys.glob("*.key"))) == 1
 
@@ -85,7 +86,7 @@ def test_rotation_re_signs_the_latest_checkpoint_with_both_keys(rotated):
 
 def test_retiring_a_key_publishes_a_root_without_it(rotated):
     old, new = rotated
-    services.retire_key(old.key_id)
+    ledger_roots.retire_key(old.key_id)
     v3 = roots()[-1]
     assert v3.version == 3 and v3.keys == (new,)
     trusted = rootdoc.verify_first(selectors.root_documents()[0])
@@ -96,7 +97,7 @@ def test_retiring_a_key_publishes_a_root_without_it(rotated):
 
 def test_retiring_moves_the_key_file_out_of_the_signing_directory(rotated, keys):
     old, _ = rotated
-    services.retire_key(old.key_id)
+    ledger_roots.retire_key(old.key_id)
     assert not (keys / f"{old.key_id:08x}.key").exists()
     assert (keys / "retired" / f"{old.key_id:08x}.key").exists()
     assert old.key_id not in {s.key_id for s in key_files.all_signers()}
@@ -104,7 +105,7 @@ def test_retiring_moves_the_key_file_out_of_the_signing_directory(rotated, keys)
 
 def test_after_retirement_checkpoints_verify_with_the_remaining_key_only(rotated, publish):
     old, new = rotated
-    services.retire_key(old.key_id)
+    ledger_roots.retire_key(old.key_id)
     publish(1)
     signed = selectors.latest_checkpoint().note
     assert signer_ids(signed) == {new.key_id}
@@ -116,7 +117,7 @@ def test_after_retirement_checkpoints_verify_with_the_remaining_key_only(rotated
 def test_the_last_key_cannot_be_retired(keys):
     (only,) = roots()[0].keys
     with pytest.raises(Exception, match="last key"):
-        services.retire_key(only.key_id)
+        ledger_roots.retire_key(only.key_id)
 
 
 def test_keys_commands_rotate_and_retire_by_hex_id(keys, publish):

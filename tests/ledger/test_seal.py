@@ -10,8 +10,9 @@ import pytest
 from django.utils import timezone
 
 from hashbank.ledger import selectors, services
-from hashbank.ledger.models import Change, Checkpoint, Entry, TreeState
+from hashbank.ledger.models import Checkpoint, Entry, TreeState
 from hashbank.signals import services as signals
+from hashbank.signals.models import Change
 from hashbank.signals.types import RemovalReason
 from member_portal.feed import leaf as leaves
 from tests.ledger.conftest import hold_many, random_pdq
@@ -136,7 +137,7 @@ def test_purged_value_keeps_the_tree_verifiable(ledger_keys) -> None:
     services.seal()
     signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
     services.seal()
-    signals.purge_value(signal=signal)
+    services.purge(signal=signal)
     signal.refresh_from_db()
     assert signal.value is None
     assert bytes(Entry.objects.get(seq=0).payload) == b""

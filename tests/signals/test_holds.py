@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from hashbank.ledger import roots
 from hashbank.ledger import services as ledger
-from hashbank.ledger.models import Change, Entry
+from hashbank.ledger.models import Entry
 from hashbank.signals import services
-from hashbank.signals.models import Signal
+from hashbank.signals.models import Change, Signal
 from hashbank.signals.types import RemovalReason
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ PDQ = "5a" * 32
 @pytest.fixture
 def keys(settings, tmp_path):
     settings.HASHBANK_KEY_DIR = tmp_path / "keys"
-    ledger.init_keys()
+    roots.init_keys()
 
 
 def test_same_value_from_two_cases_is_one_signal_with_two_holds(keys) -> None:

@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from hashbank.core.redis import shared_client
+from hashbank.ledger import roots
 
 ATTESTED = {"adult": True, "depicted": True, "consent": True}
 
@@ -51,8 +52,7 @@ def post_json(client: Client, path: str, body, **extra):
 @pytest.fixture
 def signing_key(settings, tmp_path):
     """A ledger signing key and root document, so that submissions get sealed as in production."""
-    from hashbank.ledger import services as ledger
 
     settings.HASHBANK_KEY_DIR = tmp_path / "keys"
-    ledger.init_keys()
+    roots.init_keys()
     return settings.HASHBANK_KEY_DIR

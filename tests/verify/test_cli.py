@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hashbank.ledger import roots as ledger_roots
 from hashbank.ledger import selectors, services
 from hashbank.signals import services as signals
 from member_portal import verify
@@ -26,7 +27,7 @@ def feed(publish, tmp_path) -> dict[str, Path]:
     """Root documents, a snapshot at size 5 and an entries page [5, 9) with its checkpoint."""
     held = publish(5)
     snapshot_checkpoint = selectors.latest_checkpoint()
-    services.rotate_keys()
+    ledger_roots.rotate_keys()
     publish(3)
     signals.release(signal=held[0], reason="withdrawn")
     services.seal()

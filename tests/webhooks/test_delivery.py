@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from hashbank.ledger.events import checkpoint_sealed
 from member_portal.members import services as members
 from member_portal.webhooks import services, signing, tasks
 from member_portal.webhooks.models import WebhookDelivery
@@ -35,11 +36,14 @@ def test_notifying_twice_for_one_checkpoint_sends_once(member, receiver):
     assert len(receiver.requests) == 1
 
 
-def test_notification_is_queued_after_commit(member, receiver, django_capture_on_commit_callbacks):
+def test_a_sealed_checkpoint_queues_its_delivery_after_commit(
+    member, receiver, django_capture_on_commit_callbacks
+):
     services.add_endpoint(member=member, url=receiver.url)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.notify_new_checkpoint(CHECKPOINT)
+        checkpoint_sealed.send(sender=None, checkpoint=CHECKPOINT)  # what every seal announces
     assert len(callbacks) == 1
+    assert WebhookDelivery.objects.get().checkpoint_size == CHECKPOINT.size
 
 
 def test_failed_attempt_is_logged_with_its_status(member, receiver):

@@ -10,7 +10,7 @@ import pytest
 os.environ.setdefault("HASHBANK_WEBHOOK_BACKOFF_SECONDS", "1")
 
 from member_portal.members import services as members  # noqa: E402
-from member_portal.webhooks import services  # noqa: E402
+from member_portal.webhooks import receivers, services  # noqa: E402
 from member_portal.webhooks.models import WebhookDelivery  # noqa: E402
 
 
@@ -20,7 +20,7 @@ def test_worker_retries_failed_delivery_with_backoff(celery_worker_redis, receiv
     member = members.create_member(slug="acme", name="Acme")
     services.add_endpoint(member=member, url=receiver.url)
     receiver.statuses = [503, 500]
-    services.notify_new_checkpoint(SimpleNamespace(size=7, note="n\n7\nx\n\n— k s\n"))
+    receivers.deliver_after_seal(checkpoint=SimpleNamespace(size=7, note="n\n7\nx\n\n— k s\n"))
     assert receiver.event.wait(30), "the delivery never succeeded"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

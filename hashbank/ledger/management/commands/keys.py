@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from hashbank.core.errors import DomainError
-from hashbank.ledger import selectors, services
+from hashbank.ledger import roots, selectors, services
 
 
 class Command(BaseCommand):
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def do_init(self, **options) -> None:
-        doc = services.init_keys()
+        doc = roots.init_keys()
         if doc is None:
             self.stdout.write("Root document exists: no key created.")
         else:
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         self.do_status()
 
     def do_rotate(self, **options) -> None:
-        signer, doc = services.rotate_keys()
+        signer, doc = roots.rotate_keys()
         self.stdout.write(
             f"New key {signer.key_id:08x}; root document version {doc.version} lists old and new keys.\n"
             "Retire the old key once every member has fetched the new root document."
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             kid = int(key_id, 16)
         except ValueError:
             raise CommandError("key id must be hexadecimal, e.g. 1a2b3c4d") from None
-        doc = services.retire_key(kid)
+        doc = roots.retire_key(kid)
         self.stdout.write(f"Retired key {kid:08x}; root document version {doc.version}.")
         self._audit("key.retired", {"root_version": doc.version, "key_id": f"{kid:08x}"})
 

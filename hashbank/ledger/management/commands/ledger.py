@@ -38,15 +38,6 @@ class Command(BaseCommand):
                 f"checkpoint at size {checkpoint.size if checkpoint else 'unchanged'}"
             )
         else:
-            from hashbank.signals import services as signals
-            from hashbank.signals.models import Signal
-
             cutoff = timezone.now() - timedelta(days=options["removed_days"])
-            stale = Signal.objects.filter(
-                state="removed", active_holds=0, removed_at__lt=cutoff, purged_at=None
-            )
-            count = 0
-            for signal in stale.iterator():
-                signals.purge_value(signal=signal)
-                count += 1
+            count = services.purge_removed(removed_before=cutoff)
             self.stdout.write(f"purged {count} value(s)")

@@ -1,6 +1,6 @@
-"""Bulk-load active signals for benchmarks and large tests: the same rows the submission path
-writes (signals, holds as counts, queued changes), inserted in bulk (COPY on PostgreSQL).
-Sealing is left to the caller."""
+"""Bulk-load active signals for benchmarks (bench/) and large tests: the same rows the submission
+path writes (signals, holds as counts, changes queued in the outbox), inserted in bulk (COPY on
+PostgreSQL). Sealing is left to the caller, but for seed_active_signals."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import os
 from django.db import connection, transaction
 from django.utils import timezone
 
-from hashbank.ledger.models import Change
-from hashbank.signals.models import Signal
+from hashbank.ledger import services
+from hashbank.signals import outbox
+from hashbank.signals.models import Change, Signal
 from member_portal.feed import leaf as leaves
 
 BATCH = 50_000
@@ -55,7 +56,7 @@ def _copy_batch(n: int, signal_type: str, quality: int | None) -> None:
                     (pk, signal_type, value, quality, salt, digest, 1, "pending", "", now)
                 )
         with raw.copy(
-            "COPY ledger_change (signal_id, kind, reason, created_at) FROM STDIN"
+            f"COPY {Change._meta.db_table} (signal_id, kind, reason, created_at) FROM STDIN"
         ) as copy:
             for pk in ids:
                 copy.write_row((pk, "add", "", now))
@@ -102,8 +103,6 @@ def _orm_batch(n: int, signal_type: str, quality: int | None) -> None:
 
 def seed_active_signals(count: int, **kwargs) -> None:
     """`count` active signals, sealed into the ledger."""
-    from hashbank.ledger import services
-
     pending_signals(count, **kwargs)
-    while services.seal() is not None and Change.objects.exists():
+    while services.seal() is not None and not outbox.is_empty():
         pass

@@ -1,6 +1,7 @@
-"""The one place the pull API meets the ledger (hashbank.ledger.selectors), so the views stay
-thin and the dependency is visible here. The wire encodings (member_portal.feed.wire) are the
-ledger's; entries pages and snapshots are the hot paths bench/member_feed.py measures."""
+"""The port: the one module through which the member apps (members, api, reports, webhooks,
+stopncii, portal) reach the bank's ledger (hashbank.ledger.selectors), so that dependency is
+visible in one place and the views stay thin. The wire encodings are the feed's
+(member_portal.feed); entries pages and snapshots are the hot paths bench/member_feed.py measures."""
 
 from __future__ import annotations
 
@@ -8,62 +9,58 @@ import base64
 from collections.abc import Iterable
 from typing import Any, BinaryIO
 
-
-def _ledger():
-    from hashbank.ledger import selectors
-
-    return selectors
+from hashbank.ledger import selectors as _ledger
+from hashbank.ledger.events import checkpoint_sealed  # noqa: F401  (for the member apps)
+from hashbank.ledger.models import Checkpoint
 
 
 def latest_checkpoint():
-    return _ledger().latest_checkpoint()
+    return _ledger.latest_checkpoint()
 
 
 def checkpoint_for_size(size: int):
-    return _ledger().checkpoint_for_size(size)
+    return _ledger.checkpoint_for_size(size)
 
 
 def entries_page(start: int, end: int) -> bytes:
     """The binary entries page [start, end) in the feed's wire encoding (leaf + disclosed value)."""
-    return _ledger().entries_page(start, end)
+    return _ledger.entries_page(start, end)
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:
-    return list(_ledger().inclusion_proof(index, size))
+    return list(_ledger.inclusion_proof(index, size))
 
 
 def consistency_proof(old_size: int, new_size: int) -> list[bytes]:
-    return list(_ledger().consistency_proof(old_size, new_size))
+    return list(_ledger.consistency_proof(old_size, new_size))
 
 
 def root_documents() -> list[Any]:
-    return list(_ledger().root_documents())
+    return list(_ledger.root_documents())
 
 
 def public_keys() -> list[Any]:
-    return list(_ledger().public_keys())
+    return list(_ledger.public_keys())
 
 
 def write_snapshot(out: BinaryIO, checkpoint=None) -> int:
     """Write the snapshot (compact range + active set) at `checkpoint` (default: the latest) to
     `out`; returns its tree size. Consistent even if a seal lands meanwhile: sealed entries never
     change."""
-    checkpoint = checkpoint or _ledger().latest_checkpoint()
-    _ledger().write_snapshot(out, checkpoint)
+    checkpoint = checkpoint or _ledger.latest_checkpoint()
+    _ledger.write_snapshot(out, checkpoint)
     return checkpoint.size
 
 
 def checkpoint_times() -> list[tuple[int, int]]:
     """(size, unix seconds) of every checkpoint, oldest first (the StopNCII facade's clock)."""
-    from hashbank.ledger.models import Checkpoint
-
     rows = Checkpoint.objects.order_by("size").values_list("size", "created_at")
     return [(size, int(created.timestamp())) for size, created in rows]
 
 
 def entry_signals(start: int, end: int):
     """(seq, Signal) for the entries [start, end), for the StopNCII facade."""
-    for entry in _ledger().entries(start, end).select_related("signal"):
+    for entry in _ledger.entries(start, end).select_related("signal"):
         yield entry.seq, entry.signal
 
 

@@ -38,7 +38,7 @@ def log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "audit/log.html",
+        "staff/audit_log.html",
         {"nav": "audit", "filter": flt, "page": page, "query": query.urlencode()},
     )
 
@@ -96,7 +96,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     report = verify_chain()
     return render(
         request,
-        "audit/verify.html",
+        "staff/audit_verify.html",
         {"nav": "audit", "report": report},
         status=200 if report.ok else 409,
     )

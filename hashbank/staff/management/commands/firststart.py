@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from member_portal.members.models import Member
+
 
 class Command(BaseCommand):
     help = (
@@ -31,8 +33,6 @@ class Command(BaseCommand):
             self.stdout.write("Staff accounts exist: no administrator created.")
 
         if not no_demo_member:
-            from member_portal.members.models import Member
-
             if not Member.objects.filter(slug="demo").exists():
                 call_command("createmember", "demo", "--name", "Demo platform", stdout=self.stdout)
                 out = io.StringIO()

@@ -1,0 +1,61 @@
+"""The outbox: the queue of changes of signals' presence in the feed, and the ledger's only input.
+
+The signals app owns it and is its only writer. The ledger's seal uses exactly three calls:
+
+- `pending(limit)`: the oldest queued changes, as `PendingChange` tuples;
+- `settle(changes, added=..., removed=..., now=...)`: the seal turned `changes` into entries:
+  the signals that ended the batch in the feed (with the sequence number of their add entry) are
+  marked active, those that ended it out of the feed removed, and `changes` leave the queue;
+- `is_empty()`: whether a backlog remains.
+
+All three run in the seal's transaction, so a crash leaves the queue and the signals as they were
+or as the new checkpoint says, never half of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+
+from hashbank.signals import storage
+from hashbank.signals.models import Change
+
+# (change id, kind, removal reason, signal id, signal type, digest, salt, quality, value): plain
+# tuples straight from the database cursor, because a seal unpacks up to 250,000 of them.
+PendingChange = tuple[int, str, str, int, str, bytes, bytes, int | None, str | None]
+
+ADD = Change.Kind.ADD.value
+REMOVE = Change.Kind.REMOVE.value
+
+
+def pending(limit: int) -> list[PendingChange]:
+    """Queued changes, oldest first, with what their ledger entries need."""
+    return storage.pending(limit)
+
+
+def is_empty() -> bool:
+    return not Change.objects.exists()
+
+
+def settle(
+    changes: list[PendingChange],
+    *,
+    added: Mapping[int, int],
+    removed: Collection[int],
+    now: dt.datetime,
+) -> None:
+    """`changes` are sealed: signals in `added` (signal id -> seq of its add entry) are active,
+    signals in `removed` are out of the feed (with the reason of their last removal), and the
+    changes leave the queue."""
+    # Signal rows are locked in (type, value) order, as every writer locks them (see
+    # services.hold_many), so a seal and concurrent submissions cannot deadlock.
+    lock_order = {row[3]: (row[4], row[8] or "") for row in changes}
+    ids = sorted(added, key=lock_order.__getitem__)
+    storage.mark_active(ids, [added[sid] for sid in ids], now)
+    reasons = {row[3]: row[2] for row in changes if row[1] == REMOVE and row[3] in removed}
+    by_reason: dict[str, list[int]] = {}
+    for sid in sorted(reasons, key=lock_order.__getitem__):
+        by_reason.setdefault(reasons[sid], []).append(sid)
+    for reason, sids in by_reason.items():
+        storage.mark_removed(sids, reason, now)
+    storage.delete_changes([row[0] for row in changes])
