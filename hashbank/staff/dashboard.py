@@ -1,4 +1,4 @@
-"""The dashboard's figures: each a small read across apps, tolerant of an app not built yet."""
+"""The dashboard's figures: each a small read across apps."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from hashbank.staff.selectors import match_report_model
+from hashbank.cases.models import Case
+from hashbank.disputes import selectors as disputes
+from hashbank.ledger import selectors as ledger
+from member_portal.members import selectors as members
+from member_portal.reports.models import MatchReport
 
 DAYS = 14
 
@@ -53,36 +57,22 @@ class Dashboard:
 def build() -> Dashboard:
     now = timezone.now()
     days = _days(now)
-    try:
-        from hashbank.cases.models import Case
-
-        subs = _per_day(Case.objects.all(), "created_at", days)
-    except ImportError:  # while an app is being built the rest of the dashboard still shows
-        subs = {}
+    subs = _per_day(Case.objects.all(), "created_at", days)
     submissions = [subs.get((d,), 0) for d in days]
 
-    reports_by_member: list[tuple[str, list[int]]] = []
-    model = match_report_model()
-    if model is not None:
-        per = _per_day(model.objects.all(), "created_at", days, extra="member__slug")
-        for slug in sorted({key[1] for key in per}):
-            reports_by_member.append((slug, [per.get((d, slug), 0) for d in days]))
+    per = _per_day(MatchReport.objects.all(), "created_at", days, extra="member__slug")
+    reports_by_member = [
+        (slug, [per.get((d, slug), 0) for d in days]) for slug in sorted({key[1] for key in per})
+    ]
 
-    try:
-        from hashbank.disputes import selectors as disputes
-
-        raised = list(disputes.review_queue().values_list("created_at", flat=True))
-        ages = [now - created for created in raised]
-        target = disputes.review_target()
-    except ImportError:
-        raised, ages, target = [], [], dt.timedelta(days=3)
+    raised = list(disputes.review_queue().values_list("created_at", flat=True))
+    ages = [now - created for created in raised]
+    target = disputes.review_target()
     buckets = [
         ("under 1 day", sum(a < dt.timedelta(days=1) for a in ages)),
         ("1 to 3 days", sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),
         ("3 days or more", sum(a >= dt.timedelta(days=3) for a in ages)),
     ]
-
-    from member_portal.members import selectors as members
 
     board = Dashboard(
         days=days,
@@ -95,18 +85,11 @@ def build() -> Dashboard:
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
     )
-    try:
-        from hashbank.ledger import selectors as ledger
-
-        checkpoint = ledger.latest_checkpoint()
-    except (ImportError, AttributeError):
-        checkpoint = None
+    checkpoint = ledger.latest_checkpoint()
     if checkpoint is not None:
         # The signed count of the active set: O(1), where counting 10 million signal rows is not.
         board.active_signals = checkpoint.active_count
         board.checkpoint_size = checkpoint.size
         # Re-signing refreshes signed_at even when nothing changed: that is sealing's heartbeat.
-        board.checkpoint_age = now - (
-            getattr(checkpoint, "signed_at", None) or checkpoint.created_at
-        )
+        board.checkpoint_age = now - checkpoint.signed_at
     return board

@@ -6,32 +6,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count
 
 from hashbank.audit.models import AuditEntry
-
-
-def match_report_model() -> Any | None:
-    try:
-        return apps.get_model("reports", "MatchReport")
-    except LookupError:  # the reports app has no model yet
-        return None
+from hashbank.cases import selectors as cases
+from hashbank.disputes.models import Dispute
+from member_portal.reports.models import MatchReport
 
 
 def match_report_counts(signal_ids: list[int]) -> dict[int, int]:
-    model = match_report_model()
-    if model is None or not signal_ids:
+    if not signal_ids:
         return {}
     rows = (
-        model.objects.filter(signal_id__in=signal_ids).values("signal_id").annotate(n=Count("id"))
+        MatchReport.objects.filter(signal_id__in=signal_ids)
+        .values("signal_id")
+        .annotate(n=Count("id"))
     )
     return {row["signal_id"]: row["n"] for row in rows}
 
 
 def open_dispute_counts(signal_ids: list[int]) -> dict[int, int]:
-    from hashbank.disputes.models import Dispute
-
     rows = (
         Dispute.objects.filter(signal_id__in=signal_ids, status=Dispute.Status.OPEN)
         .values("signal_id")
@@ -53,8 +47,6 @@ class SignalRow:
 
 
 def case_signal_rows(case: Any) -> list[SignalRow]:
-    from hashbank.cases import selectors as cases
-
     rows = list(cases.case_signals(case))
     ids = [row.signal_id for row in rows]
     reports, disputes = match_report_counts(ids), open_dispute_counts(ids)

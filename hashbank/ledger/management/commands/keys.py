@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hashbank.audit import services as audit
 from hashbank.core.errors import DomainError
 from hashbank.ledger import roots, selectors, services
 
@@ -71,8 +72,4 @@ class Command(BaseCommand):
             self.stdout.write(f"  {state['key_id']}  {mark}  {state['key']}")
 
     def _audit(self, action: str, after: dict) -> None:
-        try:
-            from hashbank.audit import services as audit
-        except ImportError:
-            return
         audit.record_event(actor=None, action=action, target="ledger keys", after=after)

@@ -1,0 +1,161 @@
+"""The bank's domain never depends on the member side: imports point one way only.
+
+Domain apps (hashbank/core, audit, signals, ledger, cases, disputes) may import each other, the
+project's Django-free config and Celery app, and the member side's pure format package
+(member_portal/feed), never the member apps, the console or the victim pages. Imports made inside
+functions count: the walk reads every import statement of every module.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes"]
+ALLOWED = (
+    *(f"hashbank.{app}" for app in DOMAIN_APPS),
+    "hashbank.config",
+    "hashbank.celery",
+    "member_portal.feed",
+)
+
+
+def _imports(path: Path, root: Path) -> list[tuple[int, str]]:
+    """(line, module) for every import in the file, however deep in a function it is."""
+    module = ".".join(path.relative_to(root).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            # `from hashbank import celery` names a module, not only the package.
+            found += [(node.lineno, f"{target}.{alias.name}") for alias in node.names]
+    return found
+
+
+def _first_party(name: str) -> bool:
+    return name.split(".")[0] in ("hashbank", "member_portal")
+
+
+def _allowed(name: str) -> bool:
+    return name in ("hashbank", "member_portal") or any(
+        name == prefix or name.startswith(prefix + ".") for prefix in ALLOWED
+    )
+
+
+def _violations(root: Path) -> list[str]:
+    bad = []
+    for app in DOMAIN_APPS:
+        for path in sorted((root / "hashbank" / app).rglob("*.py")):
+            for line, name in _imports(path, root):
+                if _first_party(name) and not _allowed(name):
+                    bad.append(f"{path.relative_to(root)}:{line} imports {name}")
+    return bad
+
+
+def test_no_domain_app_imports_a_member_app_or_the_console():
+    assert _violations(ROOT) == []
+
+
+def test_the_walk_catches_an_import_inside_a_function(tmp_path):
+    app = tmp_path / "hashbank" / "ledger"
+    app.mkdir(parents=True)
+    (app / "services.py").write_text(
+        "def notify():\n    from member_portal.webhooks import services\n"
+    )
+    for other in DOMAIN_APPS:
+        (tmp_path / "hashbank" / other).mkdir(exist_ok=True)
+    assert _violations(tmp_path) == [
+        "hashbank/ledger/services.py:2 imports member_portal.webhooks.services"
+    ]
+
+
+def test_no_import_error_is_caught_outside_the_one_sha256_fallback():
+    guarded = []
+    for path in sorted([*ROOT.glob("hashbank/**/*.py"), *ROOT.glob("member_portal/**/*.py")]):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                names = {n.id for n in ast.walk(node.type) if isinstance(n, ast.Name)}
+                if names & {"ImportError", "ModuleNotFoundError"}:
+                    guarded.append(str(path.relative_to(ROOT)))
+    assert guarded == ["member_portal/feed/sha.py"]
+
+
+def _run_alone(code: str, *, without: str = "") -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.architecture.bank_alone_settings",
+        "HASHBANK_WITHOUT": without,
+        "DATABASE_URL": "sqlite://:memory:",
+        "REDIS_URL": "",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+IMPORT_EVERY_DOMAIN_MODULE = f"""
+import importlib, pkgutil, django
+django.setup()
+from django.conf import settings
+assert not any(app.startswith("member_portal.") for app in settings.INSTALLED_APPS)
+for app in {DOMAIN_APPS!r}:
+    package = importlib.import_module("hashbank." + app)
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if ".migrations." not in info.name:
+            importlib.import_module(info.name)
+import sys
+loaded = sorted(m for m in sys.modules if m.startswith("member_portal.") and
+                not m.startswith("member_portal.feed"))
+print("member modules loaded:", loaded)
+assert loaded == [], loaded
+"""
+
+
+@pytest.mark.slow
+def test_every_domain_module_imports_with_the_member_apps_not_installed():
+    result = _run_alone(IMPORT_EVERY_DOMAIN_MODULE)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+SUBMIT_AND_SEAL = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from hashbank.cases import services as cases
+from hashbank.ledger import audit, roots, selectors
+roots.init_keys()
+case, pin = cases.submit_case(
+    hashes=[{"type": "md5", "value": "0" * 31 + "1"}],
+    attestations={"adult": True, "depicted": True, "consent": True},
+)
+cases.withdraw(case=case)
+checkpoint = selectors.latest_checkpoint()
+assert checkpoint is not None and checkpoint.size == 2, checkpoint
+assert audit.verify_ledger() == []
+print("sealed", checkpoint.size)
+"""
+
+
+@pytest.mark.slow
+def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
+    # Disputes are raised by members (a foreign key to members.Member), so they go too.
+    code = f"import os; os.environ['HASHBANK_KEY_DIR'] = {str(tmp_path)!r}\n" + SUBMIT_AND_SEAL
+    result = _run_alone(code, without="hashbank.disputes,hashbank.staff,hashbank.submissions")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "sealed 2" in result.stdout
