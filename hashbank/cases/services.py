@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from hashbank.audit import services as audit
 from hashbank.cases import pins
 from hashbank.cases.errors import (
     CaseLocked,
@@ -44,9 +45,7 @@ def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: An
     """Staff actions on a case are recorded in the audit chain; the person's own are not."""
     if actor is None:
         return
-    from hashbank.audit.services import record_event
-
-    record_event(
+    audit.record_event(
         actor=actor, action=action, target=f"case:{case.number}", before=before, after=after
     )
 
@@ -243,9 +242,18 @@ def _record_pin_failure(case: Case, now: dt.datetime) -> None:
 
 
 @transaction.atomic
-def withdraw(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> list[CaseSignal]:
-    """The person withdraws some (or, with None, all) of their hashes; final, and idempotent.
+def withdraw(
+    *,
+    case: Case,
+    case_signal_ids: Iterable[int] | None = None,
+    actor: Any = None,
+    reason: str = "",
+) -> list[CaseSignal]:
+    """Withdraw some (or, with None, all) of a case's hashes; final. Returns the rows it changed.
 
+    The person withdraws their own (no actor): idempotent, a withdrawn hash stays withdrawn. A
+    caseworker withdraws on their behalf (`actor`, with `reason`): audited, one entry per hash,
+    and naming only hashes that are already out of the feed is an error they see.
     An active hash is released (a `remove` reaches the ledger when no other case holds it); one
     under review already had its hold released, so it only changes status.
     """
@@ -266,11 +274,21 @@ def withdraw(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> lis
     for row in rows:
         if row.status in (CaseSignal.Status.WITHDRAWN, CaseSignal.Status.REMOVED):
             continue
+        before = row.status
         if row.status == CaseSignal.Status.ACTIVE:
             release(signal=row.signal, reason=RemovalReason.WITHDRAWN)
         row.status = CaseSignal.Status.WITHDRAWN
         row.save(update_fields=["status", "changed_at"])
         changed.append(row)
+        _audit(
+            actor=actor,
+            action="case.signal_withdrawn",
+            case=case,
+            before={"case_signal": row.pk, "status": before},
+            after={"case_signal": row.pk, "status": row.status, "reason": reason},
+        )
+    if actor is not None and not changed:
+        raise InvalidTransition("This hash is already withdrawn or removed.")
     return changed
 
 

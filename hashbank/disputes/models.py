@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+
+def review_target() -> timedelta:
+    """Staff aim to decide every dispute within this time (HASHBANK_DISPUTE_TARGET_HOURS)."""
+    return timedelta(hours=int(getattr(settings, "HASHBANK_DISPUTE_TARGET_HOURS", 72)))
 
 
 class Dispute(models.Model):
@@ -13,6 +20,16 @@ class Dispute(models.Model):
         NOT_THE_PERSON = "not_the_person"
         FALSE_POSITIVE = "false_positive"
         OTHER = "other"
+
+    class UpholdCode(models.TextChoices):
+        """Why a reviewer upheld a dispute (`decision_code` of an upheld dispute)."""
+
+        NOT_INTIMATE_IMAGERY = "not_intimate_imagery"
+        NOT_THE_PERSON = "not_the_person"
+        FALSE_POSITIVE = "false_positive"
+        OTHER = "other"
+
+    NOTE_MAX_LENGTH = 2000
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -28,7 +45,7 @@ class Dispute(models.Model):
     )
     signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="disputes")
     reason = models.CharField(max_length=32, choices=Reason.choices)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
@@ -54,9 +71,7 @@ class Dispute(models.Model):
 
     @property
     def due_at(self):
-        """The review target: staff aim to decide every dispute within this time."""
-        from hashbank.disputes.selectors import review_target
-
+        """When the review target says this dispute is decided at the latest."""
         return self.created_at + review_target()
 
     @property

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.db.models import QuerySet
 
 from hashbank.core.errors import NotFound
 from hashbank.disputes.models import Dispute
-
-
-def review_target() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "HASHBANK_DISPUTE_TARGET_HOURS", 72)))
 
 
 def review_queue() -> QuerySet[Dispute]:

@@ -6,20 +6,19 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from hashbank.audit import services as audit
+from hashbank.cases import services as cases
 from hashbank.core import idempotency
 from hashbank.core.errors import Conflict, DomainError
 from hashbank.disputes.models import Dispute
+from hashbank.signals.models import Signal
 from hashbank.signals.selectors import published_signal
-
-UPHOLD_CODES = ("not_intimate_imagery", "not_the_person", "false_positive", "other")
 
 
 def _audit(actor, action: str, dispute: Dispute, **kw) -> None:
     if actor is None:
         return
-    from hashbank.audit.services import record_event
-
-    record_event(
+    audit.record_event(
         actor=actor, action=action, target=f"dispute:{dispute.pk}", member=dispute.member, **kw
     )
 
@@ -46,12 +45,15 @@ def raise_dispute(
     if member is None and actor is None:
         raise DomainError("A dispute is raised by a member or a staff user.", code="no_raiser")
     if reason not in Dispute.Reason.values:
+        # Members' requests are checked against the same choices by their serializer first.
+        raise DomainError("Choose a reason from the list.", code="invalid_reason")
+    # A browser counts a line break as one character against maxlength; a form sends two.
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > Dispute.NOTE_MAX_LENGTH:
         raise DomainError(
-            f"reason must be one of {', '.join(Dispute.Reason.values)}.", code="invalid_reason"
+            f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
+            code="note_too_long",
         )
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise DomainError("The note is limited to 2000 characters.", code="note_too_long")
     if signal is None:
         signal = published_signal(signal_type=signal_type, value=value)
     if member is None:
@@ -80,8 +82,6 @@ def raise_dispute(
 def _refuse_second_open_dispute(signal) -> None:
     """Staff raise at most one open dispute per signal; the signal row is locked so that two
     people pressing the button at once do not both get one."""
-    from hashbank.signals.models import Signal
-
     Signal.objects.select_for_update().filter(pk=signal.pk).first()
     open_dispute = (
         Dispute.objects.filter(signal=signal, status=Dispute.Status.OPEN).order_by("pk").first()
@@ -108,11 +108,10 @@ def _lock_open(dispute: Dispute) -> Dispute:
 @transaction.atomic
 def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Dispute:
     """The signal is wrong: it leaves the feed (a `remove` entry in the next checkpoint)."""
-    from hashbank.cases import services as cases
-
-    if reason_code not in UPHOLD_CODES:
+    if reason_code not in Dispute.UpholdCode.values:
         raise DomainError(
-            f"reason_code must be one of {', '.join(UPHOLD_CODES)}.", code="invalid_reason_code"
+            f"reason_code must be one of {', '.join(Dispute.UpholdCode.values)}.",
+            code="invalid_reason_code",
         )
     dispute = _lock_open(dispute)
     dispute.status = Dispute.Status.UPHELD

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hashbank.cases.models import Case
 from hashbank.disputes import selectors as disputes
+from hashbank.disputes.models import review_target
 from hashbank.ledger import selectors as ledger
 from member_portal.members import selectors as members
 from member_portal.reports.models import MatchReport
@@ -67,7 +68,7 @@ def build() -> Dashboard:
 
     raised = list(disputes.review_queue().values_list("created_at", flat=True))
     ages = [now - created for created in raised]
-    target = disputes.review_target()
+    target = review_target()
     buckets = [
         ("under 1 day", sum(a < dt.timedelta(days=1) for a in ages)),
         ("1 to 3 days", sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),

@@ -33,7 +33,9 @@ class MatchReportOutput(serializers.Serializer):
 
 class DisputeInput(SignalRefInput):
     reason = serializers.ChoiceField(choices=Dispute.Reason.values)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=Dispute.NOTE_MAX_LENGTH, default=""
+    )
 
 
 class DecisionOutput(serializers.Serializer):

@@ -11,16 +11,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hashbank.cases import selectors as case_selectors
+from hashbank.cases import services as case_services
+from hashbank.cases.models import CaseSignal
+from hashbank.cases.pins import format_case_number, format_pin
 from hashbank.core.errors import DomainError, NotFound, error_response
+from hashbank.disputes.models import Dispute
 from hashbank.staff import selectors
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
 
 
 def _case_or_404(number: str):
-    from hashbank.cases import selectors as cases
-
-    case = cases.case_by_number(number)
+    case = case_selectors.case_by_number(number)
     if case is None:
         raise NotFound("No case has that number.", code="unknown_case")
     return case
@@ -32,9 +35,7 @@ def find(request: HttpRequest) -> HttpResponse:
     number = request.GET.get("number", "").strip()
     error = ""
     if number:
-        from hashbank.cases import selectors as cases
-
-        case = cases.case_by_number(number)
+        case = case_selectors.case_by_number(number)
         if case is not None:
             return redirect("staff:case", number=case.number)
         error = "No case has that number. Check it with the person and try again."
@@ -58,9 +59,6 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             {"nav": "cases", "number": number, "error": "No case has that number."},
             status=404,
         )
-    from hashbank.cases.pins import format_case_number
-    from hashbank.disputes.models import Dispute
-
     rows = selectors.case_signal_rows(case)
     context = {
         "nav": "cases",
@@ -70,7 +68,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "timeline": selectors.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
         "dispute_reasons": Dispute.Reason.choices,
-        "dispute_note_max": staff_services.DISPUTE_NOTE_MAX,
+        "dispute_note_max": Dispute.NOTE_MAX_LENGTH,
     }
     return render(request, "staff/case_detail.html", context)
 
@@ -90,21 +88,17 @@ def _act(request: HttpRequest, number: str, action, done: str) -> HttpResponse:
 
 
 def _case_signal(case, pk: int):
-    from hashbank.cases.models import CaseSignal
-
     return get_object_or_404(CaseSignal, case=case, pk=pk)
 
 
 @require_POST
 @staff_required("staff.suspend_signal")
 def suspend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    from hashbank.cases import services as cases
-
     reason = request.POST.get("reason", "").strip()[:500]
     return _act(
         request,
         number,
-        lambda case: cases.suspend(
+        lambda case: case_services.suspend(
             case_signal=_case_signal(case, pk), actor=request.user, reason=reason
         ),
         "The hash is suspended from the feed while it is reviewed.",
@@ -114,12 +108,10 @@ def suspend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @require_POST
 @staff_required("staff.restore_signal")
 def restore(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    from hashbank.cases import services as cases
-
     return _act(
         request,
         number,
-        lambda case: cases.restore(case_signal=_case_signal(case, pk), actor=request.user),
+        lambda case: case_services.restore(case_signal=_case_signal(case, pk), actor=request.user),
         "The hash is back in the feed.",
     )
 
@@ -131,8 +123,11 @@ def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     return _act(
         request,
         number,
-        lambda case: staff_services.withdraw_signal(
-            case=case, case_signal=_case_signal(case, pk), actor=request.user, reason=reason
+        lambda case: case_services.withdraw(
+            case=case,
+            case_signal_ids=[_case_signal(case, pk).pk],
+            actor=request.user,
+            reason=reason,
         ),
         "The hash is withdrawn; it leaves the feed at the next checkpoint.",
     )
@@ -166,12 +161,10 @@ def raise_dispute(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @require_POST
 @staff_required("staff.unlock_case")
 def unlock(request: HttpRequest, number: str) -> HttpResponse:
-    from hashbank.cases import services as cases
-
     return _act(
         request,
         number,
-        lambda case: cases.unlock_case(case=case, actor=request.user),
+        lambda case: case_services.unlock_case(case=case, actor=request.user),
         "The case is unlocked; the person can use their PIN again.",
     )
 
@@ -179,12 +172,10 @@ def unlock(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @staff_required("staff.add_case_note")
 def add_note(request: HttpRequest, number: str) -> HttpResponse:
-    from hashbank.cases import services as cases
-
     return _act(
         request,
         number,
-        lambda case: cases.add_note(
+        lambda case: case_services.add_note(
             case=case, actor=request.user, text=request.POST.get("text", "")
         ),
         "Note added.",
@@ -198,8 +189,6 @@ def assisted(request: HttpRequest) -> HttpResponse:
     {hashes, attestations} -> {number, pin, url}; the PIN is shown once, to read to the person."""
     if request.method == "GET":
         return render(request, "staff/assisted.html", {"nav": "assisted"})
-    from hashbank.cases import services as cases
-
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
@@ -207,7 +196,7 @@ def assisted(request: HttpRequest) -> HttpResponse:
     if not isinstance(body, dict):
         return error_response(DomainError("The body is a JSON object.", code="malformed_json"))
     try:
-        case, pin = cases.submit_case(
+        case, pin = case_services.submit_case(
             hashes=body.get("hashes"),
             attestations=body.get("attestations"),
             staff_assisted=True,
@@ -215,8 +204,6 @@ def assisted(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as error:
         return error_response(error)
-    from hashbank.cases.pins import format_case_number, format_pin
-
     return JsonResponse(
         {
             "number": format_case_number(case.number),

@@ -9,15 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import DomainError
+from hashbank.disputes import selectors as disputes
+from hashbank.disputes.models import Dispute, review_target
 from hashbank.staff.access import staff_required
 
 
 @require_GET
 @staff_required("staff.view_disputes")
 def queue(request: HttpRequest) -> HttpResponse:
-    from hashbank.disputes import selectors as disputes
-
     open_disputes = list(disputes.review_queue()[:500])
     return render(
         request,
@@ -26,7 +27,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "nav": "disputes",
             "disputes": open_disputes,
             "now": timezone.now(),
-            "target": disputes.review_target(),
+            "target": review_target(),
         },
     )
 
@@ -34,10 +35,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required("staff.view_disputes")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from hashbank.cases.models import CaseSignal
-    from hashbank.disputes.models import Dispute
-    from hashbank.disputes.services import UPHOLD_CODES
-
     dispute = get_object_or_404(
         Dispute.objects.select_related("member", "raised_by", "signal", "reviewer"), pk=pk
     )
@@ -49,13 +46,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "staff/review_detail.html",
-        {"nav": "disputes", "dispute": dispute, "holders": holders, "uphold_codes": UPHOLD_CODES},
+        {
+            "nav": "disputes",
+            "dispute": dispute,
+            "holders": holders,
+            "uphold_codes": Dispute.UpholdCode.values,
+        },
     )
 
 
 def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
-    from hashbank.disputes.models import Dispute
-
     dispute = get_object_or_404(Dispute, pk=pk)
     reason = request.POST.get("reason", "").strip()
     if not reason:
