@@ -6,37 +6,17 @@ in X-CSRFToken. Case number and PIN travel in POST bodies, never in URLs (which 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
+from hashbank.core import json_body
 from hashbank.core.errors import DomainError, error_response
 from hashbank.submissions import throttle
-
-
-def _json_body(request: HttpRequest, allowed: set[str]) -> dict[str, Any]:
-    if request.content_type != "application/json":
-        raise InvalidSubmission("Send JSON (Content-Type: application/json).", code="not_json")
-    try:
-        body = json.loads(request.body)
-    except RequestDataTooBig:
-        raise InvalidSubmission("The request is too large.", code="body_too_large") from None
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidSubmission("The body is not valid JSON.", code="malformed_json") from None
-    if not isinstance(body, dict):
-        raise InvalidSubmission("The body must be a JSON object.", code="malformed_json")
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise InvalidSubmission(
-            "Unknown fields.", code="unknown_field", detail={"fields": unknown[:10]}
-        )
-    return body
 
 
 def _json_view(view):
@@ -81,7 +61,7 @@ def status_payload(case) -> dict[str, Any]:
 def submit(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/submissions {hashes: [{type, value, quality?}], attestations: {...}}."""
     throttle.check_submission(request)
-    body = _json_body(request, {"hashes", "attestations"})
+    body = json_body.read_object(request, allowed={"hashes", "attestations"})
     case, pin = services.submit_case(
         hashes=body.get("hashes"),
         attestations=body.get("attestations"),
@@ -99,7 +79,7 @@ def submit(request: HttpRequest) -> JsonResponse:
 @_json_view
 def case_status(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/status {case_number, pin}."""
-    body = _json_body(request, {"case_number", "pin"})
+    body = json_body.read_object(request, allowed={"case_number", "pin"})
     case = _authenticate(request, body)
     return JsonResponse(status_payload(case))
 
@@ -107,7 +87,7 @@ def case_status(request: HttpRequest) -> JsonResponse:
 @_json_view
 def withdraw(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}."""
-    body = _json_body(request, {"case_number", "pin", "hashes"})
+    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
     wanted = body.get("hashes")
     if wanted != "all" and not (
         isinstance(wanted, list)

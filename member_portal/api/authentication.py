@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from hashbank.core import ratelimit
 from hashbank.core.addresses import client_address
-from hashbank.core.errors import RateLimited
 from member_portal.members import services
 from member_portal.members.errors import InsufficientScope, InvalidCredential
 from member_portal.members.models import Credential, Member
@@ -51,25 +49,15 @@ class BearerAuthentication(BaseAuthentication):
 
 
 def check_rate_limit(credential: Credential) -> None:
-    """A fixed one-minute window per credential, counted in the shared cache (Redis in
-    production, so every web node sees the same count)."""
+    """A one-minute window per credential, counted by the bank's one rate limiter."""
     limit = getattr(settings, "HASHBANK_API_RATE_LIMIT", 600)
-    if limit <= 0:
-        return
-    now = time.time()
-    window = int(now // 60)
-    key = f"hashbank:rl:{credential.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    if count > limit:
-        retry_after = max(1, int(60 - now % 60) + 1)
-        raise RateLimited(
-            f"More than {limit} requests a minute with this credential; slow down.",
-            retry_after=retry_after,
+    if limit > 0:
+        ratelimit.enforce(
+            scope="api",
+            subject=str(credential.pk),
+            limit=limit,
+            window=60,
+            message=f"More than {limit} requests a minute with this credential; slow down.",
         )
 
 

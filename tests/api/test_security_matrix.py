@@ -96,7 +96,7 @@ def test_rate_limit_is_counted_per_credential(settings, api, other_api, monkeypa
 
     cache.clear()
     monkeypatch.setattr(
-        "member_portal.api.authentication.time", SimpleNamespace(time=lambda: 1_800_000_010.0)
+        "hashbank.core.ratelimit.time", SimpleNamespace(time=lambda: 1_800_000_010.0)
     )
     settings.HASHBANK_API_RATE_LIMIT = 1
     assert api.get("/api/v1/sync").status_code == 200

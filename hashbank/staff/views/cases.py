@@ -3,8 +3,6 @@ goes through hashbank.cases.services (which go through signals.services to the l
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,7 @@ from hashbank.cases import selectors as case_selectors
 from hashbank.cases import services as case_services
 from hashbank.cases.models import CaseSignal
 from hashbank.cases.pins import format_case_number, format_pin
+from hashbank.core import json_body
 from hashbank.core.errors import DomainError, NotFound, error_response
 from hashbank.disputes.models import Dispute
 from hashbank.staff import selectors
@@ -190,12 +189,7 @@ def assisted(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "staff/assisted.html", {"nav": "assisted"})
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return error_response(DomainError("The body is not JSON.", code="malformed_json"))
-    if not isinstance(body, dict):
-        return error_response(DomainError("The body is a JSON object.", code="malformed_json"))
-    try:
+        body = json_body.read_object(request, allowed={"hashes", "attestations"})
         case, pin = case_services.submit_case(
             hashes=body.get("hashes"),
             attestations=body.get("attestations"),
