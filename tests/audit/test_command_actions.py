@@ -15,12 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def acme(fast_hasher):
+def acme(db):
     from member_portal.members import services
 
     return services.create_member(slug="acme", name="Acme Video")  # no actor: not audited

@@ -7,17 +7,10 @@ from django.utils import timezone
 
 from hashbank.audit.models import AuditEntry
 from hashbank.audit.services import verify_chain
-
-from .conftest import signed_in
-from .world import build_world, init_keys, md5, pdq
+from tests.fixtures.staff import signed_in
+from tests.fixtures.values import md5, pdq
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    init_keys(settings, tmp_path)
-    return build_world()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from .conftest import signed_in
-from .world import ATTESTED, build_world, init_keys, md5
+from tests.fixtures.staff import signed_in
+from tests.fixtures.values import ATTESTED, md5
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = (
@@ -48,13 +48,11 @@ def _session_cookie(client: Client, url: str) -> dict:
 
 
 def test_console_pages_have_no_serious_accessibility_violations(
-    axe_context, live_server, settings, tmp_path, make_staff
+    axe_context, live_server, world, make_staff
 ):
     from hashbank.audit.services import record_event
     from hashbank.cases.models import Case
 
-    init_keys(settings, tmp_path)
-    world = build_world()
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now())
     record_event(actor="someone", action="case.note_added", target=f"case:{world.case.number}")
     admin = make_staff("administrator", username="ada")

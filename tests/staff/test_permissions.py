@@ -12,8 +12,7 @@ from django.test import Client
 
 from hashbank.audit.models import AuditEntry
 from hashbank.staff.roles import ROLES
-
-from .conftest import ALL_ROLES, signed_in
+from tests.fixtures.staff import ALL_ROLES, signed_in
 
 pytestmark = pytest.mark.django_db
 

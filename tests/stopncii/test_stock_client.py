@@ -9,7 +9,7 @@ from threatexchange.exchanges.impl.stop_ncii_api import (
 
 from hashbank.cases import services as cases
 from member_portal.reports.models import MatchReport
-from tests.member_fixtures import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ from django.test import Client
 
 from hashbank.cases import pins
 from hashbank.cases.models import Case
-from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
+from tests.fixtures.values import ATTESTED, md5, pdq
+from tests.submissions.conftest import post_json
 
 
 def test_a_submission_returns_a_case_number_and_pin_that_open_the_case(browser_client):
