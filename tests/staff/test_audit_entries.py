@@ -160,13 +160,6 @@ def test_onboard_member(db, client_for):
     assert (entry.action, entry.member) == ("member.created", "initech")
 
 
-@pytest.fixture
-def member(db):
-    from member_portal.members import services
-
-    return services.create_member(slug="acme", name="Acme Video")
-
-
 def test_invite_member_user(member, client_for):
     client, _ = client_for("member manager")
     entry = one_entry(
