@@ -116,8 +116,7 @@ def test_tree_state_keeps_only_the_compact_range(signing_key) -> None:
     assert len(bytes(state.compact_range)) == 32 * bin(13).count("1")
 
 
-def test_seal_without_a_key_fails_with_a_domain_error(settings, tmp_path) -> None:
-    settings.HASHBANK_KEY_DIR = tmp_path / "none"
+def test_seal_without_a_key_fails_with_a_domain_error(key_dir) -> None:
     with pytest.raises(services.NoSigningKey):
         services.seal()
 
