@@ -1,5 +1,5 @@
 from member_portal import verify
-from tests.member_fixtures import MD5_VALUE
+from tests.fixtures.values import MD5_VALUE
 
 
 def test_entries_page_is_binary_and_immutable(published, api):

@@ -5,7 +5,7 @@ import gzip
 
 from member_portal import verify
 from member_portal.api import services as snapshots
-from tests.member_fixtures import MD5_VALUE
+from tests.fixtures.values import MD5_VALUE
 
 
 def test_member_bootstraps_from_a_snapshot_then_verifies_a_delta(

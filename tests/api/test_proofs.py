@@ -16,7 +16,7 @@ def test_inclusion_proof_is_base64_hashes_and_immutable(published, api):
 
 def test_consistency_proof_between_two_checkpoints(publish, api):
     from hashbank.ledger import selectors
-    from tests.member_fixtures import MD5_VALUE
+    from tests.fixtures.values import MD5_VALUE
 
     _, first = publish()
     _, second = publish([("md5", MD5_VALUE)])
@@ -32,7 +32,7 @@ def test_index_outside_the_tree_is_400(published, api):
 
 
 def test_consistency_backwards_is_400(publish, api):
-    from tests.member_fixtures import MD5_VALUE
+    from tests.fixtures.values import MD5_VALUE
 
     _, first = publish()
     _, second = publish([("md5", MD5_VALUE)])

@@ -10,7 +10,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.member_fixtures import PDQ_VALUES
+from tests.fixtures.values import PDQ_VALUES
 
 MEMBER_PATHS = (
     r"^/api/(v1/(checkpoint|entries|proofs|roots|keys|snapshot|sync|reports|disputes)|stopncii/)"

@@ -3,7 +3,7 @@
 import pytest
 
 from member_portal.members import services
-from tests.member_fixtures import ApiClient
+from tests.fixtures.members import ApiClient
 
 FEED = "feed:read"
 REPORTS = "reports:write"

@@ -15,7 +15,7 @@ def test_acknowledging_an_unknown_checkpoint_is_404(published, api):
 
 
 def test_an_older_acknowledgement_does_not_move_the_position_back(publish, api):
-    from tests.member_fixtures import MD5_VALUE
+    from tests.fixtures.values import MD5_VALUE
 
     _, first = publish()
     _, second = publish([("md5", MD5_VALUE)])

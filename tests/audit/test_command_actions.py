@@ -15,18 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def acme(fast_hasher):
-    from member_portal.members import services
-
-    return services.create_member(slug="acme", name="Acme Video")  # no actor: not audited
-
-
-@pytest.fixture
 def manager(django_user_model):
     return django_user_model.objects.create_user("mona", password="x" * 16, is_staff=True)
 
@@ -56,10 +44,10 @@ def test_createmember_records_the_named_staff_actor(manager):
     )
 
 
-def test_issuecredential_records_one_entry_by_the_command_line(acme):
+def test_issuecredential_records_one_entry_by_the_command_line(member):
     token = run("issuecredential", "acme", "--scopes", "feed:read").strip().splitlines()[-1]
     (entry,) = AuditEntry.objects.all()
-    credential = acme.credentials.get()
+    credential = member.credentials.get()
     assert (entry.action, entry.target, entry.member) == (
         "credential.issued",
         credential.display,
@@ -72,7 +60,7 @@ def test_issuecredential_records_one_entry_by_the_command_line(acme):
     assert verify_chain().ok
 
 
-def test_issuecredential_records_the_named_staff_actor(acme, manager):
+def test_issuecredential_records_the_named_staff_actor(member, manager):
     run("issuecredential", "acme", "--actor", "mona")
     (entry,) = AuditEntry.objects.all()
     assert (entry.action, entry.actor_id, entry.actor_name) == (
@@ -90,21 +78,21 @@ def test_issuecredential_records_the_named_staff_actor(acme, manager):
     ],
 )
 def test_an_actor_who_is_not_an_active_staff_account_is_refused_and_nothing_is_written(
-    acme, django_user_model, args
+    member, django_user_model, args
 ):
     from member_portal.members.models import Member
 
     django_user_model.objects.create_user("pat", password="x" * 16, is_staff=False)
     django_user_model.objects.create_user("gone", password="x" * 16, is_staff=True, is_active=False)
-    members, credentials = Member.objects.count(), acme.credentials.count()
+    members, credentials = Member.objects.count(), member.credentials.count()
     for username in ("nobody", "pat", "gone"):
         with pytest.raises(CommandError, match="no active staff account"):
             run(*args, "--actor", username)
     assert not AuditEntry.objects.exists()
-    assert (Member.objects.count(), acme.credentials.count()) == (members, credentials)
+    assert (Member.objects.count(), member.credentials.count()) == (members, credentials)
 
 
-def test_a_refused_command_writes_no_entry(acme):
+def test_a_refused_command_writes_no_entry(member):
     with pytest.raises(CommandError):
         run("createmember", "acme", "--name", "Again")
     with pytest.raises(CommandError):

@@ -9,13 +9,13 @@ import pytest
 
 from hashbank.audit.services import record_event
 from tests.audit.test_chain import tamper
-from tests.staff.conftest import make_staff, signed_in  # noqa: F401 - fixture
+from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def auditor(make_staff):  # noqa: F811
+def auditor(make_staff):
     return signed_in(make_staff("auditor"))
 
 

@@ -1,18 +1,7 @@
-import secrets
-
 import pytest
 
 from hashbank.cases import services
-
-ATTESTED = {"adult": True, "depicted": True, "consent": True}
-
-
-def md5() -> dict:
-    return {"type": "md5", "value": secrets.token_hex(16)}
-
-
-def pdq(quality: int = 90) -> dict:
-    return {"type": "pdq", "value": secrets.token_hex(32), "quality": quality}
+from tests.fixtures.values import ATTESTED, md5, pdq
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from hashbank.cases import selectors, services
 from hashbank.cases.errors import InvalidTransition
 from hashbank.cases.models import CaseNote, CaseSignal
 from hashbank.signals.models import Signal
-from tests.cases.conftest import ATTESTED, md5
+from tests.fixtures.values import ATTESTED, md5
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from hashbank.cases.errors import InvalidSubmission
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.core.errors import DomainError
 from hashbank.signals.models import Signal
-from tests.cases.conftest import ATTESTED, md5, pdq
+from tests.fixtures.values import ATTESTED, md5, pdq
 
 
 def test_a_submission_creates_a_case_holding_each_hash(db):

@@ -4,7 +4,7 @@ from hashbank.cases import selectors, services
 from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import NotFound
 from hashbank.signals.models import Signal
-from tests.cases.conftest import ATTESTED, md5
+from tests.fixtures.values import ATTESTED, md5
 
 
 def test_withdrawing_one_hash_releases_only_that_one(submitted):

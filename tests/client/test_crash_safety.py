@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from member_portal.client.store import Store
-from tests.client.conftest import MD5_VALUE
+from tests.fixtures.values import MD5_VALUE
 
 ROOT = Path(__file__).resolve().parents[2]
 # Small insert batches, so rows are already written inside the open transaction when it is killed.

@@ -7,7 +7,7 @@ import numpy as np
 from PIL import Image
 
 from member_portal.client.hashing import pdq_of_image
-from tests.client.conftest import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 
 def _flip(hex_value: str, bits: int) -> str:

@@ -1,7 +1,7 @@
 """Bootstrap from a snapshot, then deltas: the client against a running bank."""
 
 from member_portal.client.store import Store
-from tests.client.conftest import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 
 def test_first_sync_bootstraps_from_the_snapshot_then_applies_the_delta(bank, client, state):

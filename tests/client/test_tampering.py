@@ -6,7 +6,8 @@ import base64
 from member_portal.client.store import Store
 from member_portal.feed import leaf as leaves
 from member_portal.feed import wire
-from tests.client.conftest import MD5_VALUE, regzip
+from tests.fixtures.bank import regzip
+from tests.fixtures.values import MD5_VALUE
 
 
 def _synced(bank, client, proxy):

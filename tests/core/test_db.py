@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from hashbank.cases import services
-from tests.cases.conftest import ATTESTED, md5, pdq
+from tests.fixtures.values import ATTESTED, md5, pdq
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"

@@ -6,7 +6,7 @@ from hashbank.disputes import selectors, services
 from hashbank.disputes.models import Dispute
 from hashbank.ledger import services as ledger
 from hashbank.signals.models import Signal
-from tests.member_fixtures import PDQ_VALUES
+from tests.fixtures.values import PDQ_VALUES
 
 DISPUTE = {
     "signal_type": "pdq",

@@ -11,18 +11,15 @@ from django.db import connection
 
 from hashbank.ledger import services
 from hashbank.signals import services as signals
-from tests.ledger import fixtures
 
-keys = fixtures.keys
-publish = fixtures.publish
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ledger(publish):
+def ledger(publish_signals):
     """Checkpoints at sizes 4, 6 and 7 (the last one a removal)."""
-    held = publish(4)
-    publish(2)
+    held = publish_signals(4)
+    publish_signals(2)
     signals.release(signal=held[1], reason="withdrawn")
     services.seal()
 

@@ -16,10 +16,8 @@ from hashbank.ledger import services
 from hashbank.ledger.models import Entry
 from hashbank.signals import services as signals
 from hashbank.signals.models import Change, Signal
-from tests.ledger import fixtures
-from tests.ledger.fixtures import random_pdq
+from tests.fixtures.values import random_pdq
 
-keys = fixtures.keys
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 WRITERS = 4
@@ -78,7 +76,9 @@ def sealer(errors: list[BaseException], barrier: threading.Barrier) -> None:
         connections.close_all()
 
 
-def test_concurrent_holds_submissions_and_seals_give_gapless_sequences_and_a_clean_audit(keys):
+def test_concurrent_holds_submissions_and_seals_give_gapless_sequences_and_a_clean_audit(
+    signing_key,
+):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent sealing needs PostgreSQL row locks (DATABASE_URL=postgres://...)")
     shared = [random_pdq() for _ in range(5)]

@@ -7,11 +7,7 @@ import pytest
 from hashbank.ledger import selectors, services
 from hashbank.ledger.models import Checkpoint, Entry, Node, TreeState
 from hashbank.signals.models import Change, Signal
-from tests.ledger import fixtures
 from tests.seeding import pending_signals
-
-keys = fixtures.keys
-publish = fixtures.publish
 
 # Committed transactions, as in production: the seal's own transaction is what must roll back.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,8 +17,10 @@ class PowerCut(RuntimeError):
     pass
 
 
-def test_a_crash_before_the_checkpoint_is_written_rolls_the_whole_seal_back(publish, monkeypatch):
-    publish(3)
+def test_a_crash_before_the_checkpoint_is_written_rolls_the_whole_seal_back(
+    publish_signals, monkeypatch
+):
+    publish_signals(3)
     before = selectors.latest_checkpoint()
     state_before = TreeState.objects.get(id=1)
     pending_signals(5)  # queued, and no seal is requested
@@ -45,8 +43,8 @@ def test_a_crash_before_the_checkpoint_is_written_rolls_the_whole_seal_back(publ
     assert Signal.objects.filter(state="pending").count() == 5
 
 
-def test_a_crash_while_signing_leaves_no_entries_behind(publish, monkeypatch):
-    publish(2)
+def test_a_crash_while_signing_leaves_no_entries_behind(publish_signals, monkeypatch):
+    publish_signals(2)
     pending_signals(300)  # enough for a stored tile root at level 8
     monkeypatch.setattr(
         services, "_sign_checkpoint", lambda *a, **k: (_ for _ in ()).throw(PowerCut())
@@ -58,8 +56,10 @@ def test_a_crash_while_signing_leaves_no_entries_behind(publish, monkeypatch):
     assert Change.objects.count() == 300
 
 
-def test_the_seal_after_a_crash_produces_the_same_ledger_as_without_it(publish, monkeypatch):
-    publish(2)
+def test_the_seal_after_a_crash_produces_the_same_ledger_as_without_it(
+    publish_signals, monkeypatch
+):
+    publish_signals(2)
     pending_signals(4)
     monkeypatch.setattr(
         Checkpoint.objects, "create", lambda **kw: (_ for _ in ()).throw(PowerCut())

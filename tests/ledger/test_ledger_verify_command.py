@@ -7,13 +7,13 @@ from django.core.management import CommandError, call_command
 
 from hashbank.ledger import services
 from hashbank.ledger.models import Checkpoint, Entry
-from tests.ledger.conftest import hold_many
+from tests.fixtures.ledger import hold_many
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sealed(ledger_keys) -> None:
+def sealed(signing_key) -> None:
     hold_many(4)
     services.seal()
     hold_many(3)

@@ -8,11 +8,9 @@ import pytest
 from hashbank.ledger import selectors, services
 from hashbank.ledger.models import Entry
 from member_portal.feed import merkle
-from tests.ledger import fixtures
 from tests.seeding import pending_signals
 from tests.verify import independent
 
-keys = fixtures.keys
 pytestmark = pytest.mark.django_db
 
 SIZES = [1, 2, 3, 5, 7, 8, 13, 64, 100, 129, 255, 256, 257, 299, 300]
@@ -32,7 +30,7 @@ PAIRS = [
 
 
 @pytest.fixture
-def leaves(keys) -> list[bytes]:
+def leaves(signing_key) -> list[bytes]:
     """300 entries sealed in three batches, so tile roots at level 8 exist and are used."""
     pending_signals(300)
     for _ in range(3):

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ledger(ledger_keys) -> list[bytes]:
+def ledger(signing_key) -> list[bytes]:
     for count in (100, 200, 37):
         pending_signals(count)
         services.seal()

@@ -15,7 +15,8 @@ from hashbank.signals import services as signals
 from hashbank.signals.models import Change
 from hashbank.signals.types import RemovalReason
 from member_portal.feed import leaf as leaves
-from tests.ledger.conftest import hold_many, random_pdq
+from tests.fixtures.ledger import hold_many
+from tests.fixtures.values import random_pdq
 from tests.verify import independent
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def all_leaves() -> list[bytes]:
     return [bytes(leaf) for leaf in Entry.objects.order_by("seq").values_list("leaf", flat=True)]
 
 
-def test_seal_appends_gapless_entries_from_zero(ledger_keys) -> None:
+def test_seal_appends_gapless_entries_from_zero(signing_key) -> None:
     hold_many(5)
     services.seal()
     hold_many(3)
@@ -34,7 +35,7 @@ def test_seal_appends_gapless_entries_from_zero(ledger_keys) -> None:
     assert not Change.objects.exists()
 
 
-def test_checkpoint_verifies_with_the_independent_implementation(ledger_keys, settings) -> None:
+def test_checkpoint_verifies_with_the_independent_implementation(signing_key, settings) -> None:
     held = hold_many(6)
     signals.release(signal=held[2], reason=RemovalReason.WITHDRAWN)
     checkpoint = services.seal()
@@ -52,7 +53,7 @@ def test_checkpoint_verifies_with_the_independent_implementation(ledger_keys, se
     assert abs(int(body["time"]) - timezone.now().timestamp()) < 60
 
 
-def test_add_leaf_commits_to_the_salted_value_digest(ledger_keys) -> None:
+def test_add_leaf_commits_to_the_salted_value_digest(signing_key) -> None:
     (signal,) = hold_many(1)
     services.seal()
     entry = Entry.objects.get(seq=0)
@@ -64,7 +65,7 @@ def test_add_leaf_commits_to_the_salted_value_digest(ledger_keys) -> None:
     assert fields["digest"] == independent.value_digest(salt, 1, quality, value)
 
 
-def test_remove_is_a_new_entry_naming_the_add_it_removes(ledger_keys) -> None:
+def test_remove_is_a_new_entry_naming_the_add_it_removes(signing_key) -> None:
     first, second = hold_many(2)
     services.seal()
     signals.release(signal=second, reason=RemovalReason.DISPUTE_UPHELD)
@@ -78,21 +79,21 @@ def test_remove_is_a_new_entry_naming_the_add_it_removes(ledger_keys) -> None:
     assert second.state == "removed" and second.removal_reason == "dispute_upheld"
 
 
-def test_hold_and_release_before_a_seal_still_log_both(ledger_keys) -> None:
+def test_hold_and_release_before_a_seal_still_log_both(signing_key) -> None:
     (signal,) = hold_many(1)
     signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
     checkpoint = services.seal()
     assert checkpoint.size == 2 and checkpoint.active_count == 0
 
 
-def test_nothing_pending_and_fresh_checkpoint_means_no_new_signature(ledger_keys) -> None:
+def test_nothing_pending_and_fresh_checkpoint_means_no_new_signature(signing_key) -> None:
     hold_many(1)
     first = services.seal()
     assert services.seal() is None
     assert Checkpoint.objects.get(size=first.size).note == first.note
 
 
-def test_stale_checkpoint_is_re_signed_with_the_same_tree(ledger_keys) -> None:
+def test_stale_checkpoint_is_re_signed_with_the_same_tree(signing_key) -> None:
     hold_many(2)
     first = services.seal()
     Checkpoint.objects.filter(pk=first.pk).update(signed_at=timezone.now() - timedelta(hours=1))
@@ -108,7 +109,7 @@ def test_stale_checkpoint_is_re_signed_with_the_same_tree(ledger_keys) -> None:
     assert Checkpoint.objects.count() == 1  # re-signed in place, not a second checkpoint
 
 
-def test_tree_state_keeps_only_the_compact_range(ledger_keys) -> None:
+def test_tree_state_keeps_only_the_compact_range(signing_key) -> None:
     hold_many(13)
     services.seal()
     state = TreeState.objects.get(id=1)
@@ -116,13 +117,12 @@ def test_tree_state_keeps_only_the_compact_range(ledger_keys) -> None:
     assert len(bytes(state.compact_range)) == 32 * bin(13).count("1")
 
 
-def test_seal_without_a_key_fails_with_a_domain_error(settings, tmp_path) -> None:
-    settings.HASHBANK_KEY_DIR = tmp_path / "none"
+def test_seal_without_a_key_fails_with_a_domain_error(key_dir) -> None:
     with pytest.raises(services.NoSigningKey):
         services.seal()
 
 
-def test_large_backlog_is_sealed_in_several_batches(ledger_keys) -> None:
+def test_large_backlog_is_sealed_in_several_batches(signing_key) -> None:
     hold_many(7)
     services.seal(max_batch=3)
     assert TreeState.objects.get(id=1).size == 3
@@ -132,7 +132,7 @@ def test_large_backlog_is_sealed_in_several_batches(ledger_keys) -> None:
     assert selectors.latest_checkpoint().size == 7
 
 
-def test_purged_value_keeps_the_tree_verifiable(ledger_keys) -> None:
+def test_purged_value_keeps_the_tree_verifiable(signing_key) -> None:
     (signal,) = hold_many(1)
     services.seal()
     signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
@@ -146,7 +146,7 @@ def test_purged_value_keeps_the_tree_verifiable(ledger_keys) -> None:
     assert audit.verify_ledger() == []
 
 
-def test_value_digest_differs_per_signal_even_for_equal_values_of_other_types(ledger_keys) -> None:
+def test_value_digest_differs_per_signal_even_for_equal_values_of_other_types(signing_key) -> None:
     value = random_pdq()
     a = signals.hold(signal_type="pdq", value=value, quality=90)
     b = signals.hold(signal_type="md5", value=value[:32])

@@ -1,10 +1,8 @@
-"""Shared member fixtures, plus a portal user who has enrolled a TOTP authenticator."""
+"""A portal user who has enrolled a TOTP authenticator, and a client signed in as them."""
 
 from __future__ import annotations
 
 import pytest
-
-from tests.member_fixtures import *  # noqa: F401,F403
 
 PASSWORD = "correct horse battery staple 9"
 

@@ -1,4 +1,4 @@
-from tests.member_fixtures import PDQ_VALUES
+from tests.fixtures.values import PDQ_VALUES
 
 REPORT = {"signal_type": "pdq", "value": PDQ_VALUES[0], "action": "blocked_upload", "distance": 4}
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from hashbank.ledger import roots
 from hashbank.ledger import services as ledger
 from hashbank.ledger.models import Entry
 from hashbank.signals import services
@@ -15,20 +14,14 @@ pytestmark = pytest.mark.django_db
 PDQ = "5a" * 32
 
 
-@pytest.fixture
-def keys(settings, tmp_path):
-    settings.HASHBANK_KEY_DIR = tmp_path / "keys"
-    roots.init_keys()
-
-
-def test_same_value_from_two_cases_is_one_signal_with_two_holds(keys) -> None:
+def test_same_value_from_two_cases_is_one_signal_with_two_holds(signing_key) -> None:
     a = services.hold(signal_type="pdq", value=PDQ.upper(), quality=80)
     b = services.hold(signal_type="pdq", value=PDQ, quality=80)
     assert a.pk == b.pk and b.active_holds == 2
     assert Change.objects.filter(kind="add").count() == 1
 
 
-def test_signal_stays_active_until_the_last_hold_is_released(keys) -> None:
+def test_signal_stays_active_until_the_last_hold_is_released(signing_key) -> None:
     signal = services.hold(signal_type="pdq", value=PDQ, quality=80)
     services.hold(signal_type="pdq", value=PDQ, quality=80)
     ledger.seal()
@@ -41,7 +34,7 @@ def test_signal_stays_active_until_the_last_hold_is_released(keys) -> None:
     assert list(Entry.objects.order_by("seq").values_list("kind", flat=True)) == [1, 2]
 
 
-def test_new_signal_is_pending_until_sealed(keys) -> None:
+def test_new_signal_is_pending_until_sealed(signing_key) -> None:
     signal = services.hold(signal_type="md5", value="ab" * 16)
     assert signal.state == "pending"
     ledger.seal()
@@ -49,7 +42,7 @@ def test_new_signal_is_pending_until_sealed(keys) -> None:
     assert signal.state == "active" and signal.published_at is not None
 
 
-def test_releasing_more_than_held_does_not_go_negative(keys) -> None:
+def test_releasing_more_than_held_does_not_go_negative(signing_key) -> None:
     signal = services.hold(signal_type="md5", value="cd" * 16)
     services.release(signal=signal, reason="withdrawn")
     signal = services.release(signal=signal, reason="withdrawn")
@@ -57,7 +50,7 @@ def test_releasing_more_than_held_does_not_go_negative(keys) -> None:
     assert Change.objects.filter(kind="remove").count() == 1
 
 
-def test_re_held_after_removal_is_published_again(keys) -> None:
+def test_re_held_after_removal_is_published_again(signing_key) -> None:
     signal = services.hold(signal_type="md5", value="ef" * 16)
     ledger.seal()
     services.release(signal=signal, reason=RemovalReason.STAFF_REMOVED)
@@ -68,7 +61,7 @@ def test_re_held_after_removal_is_published_again(keys) -> None:
     assert Signal.objects.get(pk=signal.pk).state == "active"
 
 
-def test_invalid_value_is_rejected_before_anything_is_written(keys) -> None:
+def test_invalid_value_is_rejected_before_anything_is_written(signing_key) -> None:
     from hashbank.signals.types import InvalidSignal
 
     with pytest.raises(InvalidSignal):
@@ -77,7 +70,7 @@ def test_invalid_value_is_rejected_before_anything_is_written(keys) -> None:
 
 
 def test_hold_requests_a_seal_when_the_transaction_commits(
-    keys, django_capture_on_commit_callbacks
+    signing_key, django_capture_on_commit_callbacks
 ) -> None:
     from hashbank.celery import app
 
@@ -89,7 +82,7 @@ def test_hold_requests_a_seal_when_the_transaction_commits(
     assert Entry.objects.count() == 1
 
 
-def test_hold_many_holds_each_value_and_publishes_only_the_new_ones(keys) -> None:
+def test_hold_many_holds_each_value_and_publishes_only_the_new_ones(signing_key) -> None:
     services.hold(signal_type="md5", value="34" * 16)
     items = [("pdq", PDQ, 90), ("md5", "34" * 16, None), ("md5", "12" * 16, None)]
     held = services.hold_many(items=items)

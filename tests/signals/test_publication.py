@@ -9,10 +9,8 @@ from hashbank.ledger.models import Entry
 from hashbank.signals import services
 from hashbank.signals.models import Signal
 from member_portal.feed import leaf as leaves
-from tests.ledger import fixtures
-from tests.ledger.fixtures import random_pdq
+from tests.fixtures.values import random_pdq
 
-keys = fixtures.keys
 pytestmark = pytest.mark.django_db
 
 
@@ -20,7 +18,7 @@ def state_of(signal: Signal) -> str:
     return Signal.objects.get(pk=signal.pk).state
 
 
-def test_a_held_signal_is_pending_until_the_seal_and_active_after_it(keys):
+def test_a_held_signal_is_pending_until_the_seal_and_active_after_it(signing_key):
     signal = services.hold(signal_type="pdq", value=random_pdq(), quality=90)
     assert state_of(signal) == "pending"
     ledger.seal()
@@ -28,7 +26,7 @@ def test_a_held_signal_is_pending_until_the_seal_and_active_after_it(keys):
     assert Signal.objects.get(pk=signal.pk).published_at is not None
 
 
-def test_a_value_held_by_two_cases_stays_active_while_either_holds_it(keys):
+def test_a_value_held_by_two_cases_stays_active_while_either_holds_it(signing_key):
     value = random_pdq()
     services.hold(signal_type="pdq", value=value, quality=90)
     signal = services.hold(signal_type="pdq", value=value, quality=90)
@@ -45,7 +43,7 @@ def test_a_value_held_by_two_cases_stays_active_while_either_holds_it(keys):
     ) == [1, 2]
 
 
-def test_releasing_to_zero_publishes_a_remove_with_the_reason_code(keys):
+def test_releasing_to_zero_publishes_a_remove_with_the_reason_code(signing_key):
     signal = services.hold(signal_type="md5", value="d41d8cd98f00b204e9800998ecf8427e")
     ledger.seal()
     services.release(signal=signal, reason="staff_removed")
@@ -55,7 +53,7 @@ def test_releasing_to_zero_publishes_a_remove_with_the_reason_code(keys):
     assert Signal.objects.get(pk=signal.pk).removal_reason == "staff_removed"
 
 
-def test_a_removed_value_held_again_is_published_again_as_a_new_add(keys):
+def test_a_removed_value_held_again_is_published_again_as_a_new_add(signing_key):
     value = random_pdq()
     signal = services.hold(signal_type="pdq", value=value, quality=90)
     ledger.seal()
@@ -67,7 +65,7 @@ def test_a_removed_value_held_again_is_published_again_as_a_new_add(keys):
     assert kinds == [1, 2, 1] and state_of(signal) == "active"
 
 
-def test_a_phash_signal_is_published_with_type_code_3(keys):
+def test_a_phash_signal_is_published_with_type_code_3(signing_key):
     signal = services.hold(signal_type="phash", value="C3E1F0F8FCFE7F3F")
     ledger.seal()
     leaf = leaves.decode(bytes(Entry.objects.get(signal=signal).leaf))

@@ -7,17 +7,10 @@ from django.utils import timezone
 
 from hashbank.audit.models import AuditEntry
 from hashbank.audit.services import verify_chain
-
-from .conftest import signed_in
-from .world import build_world, init_keys, md5, pdq
+from tests.fixtures.staff import signed_in
+from tests.fixtures.values import md5, pdq
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    init_keys(settings, tmp_path)
-    return build_world()
 
 
 @pytest.fixture
@@ -165,13 +158,6 @@ def test_onboard_member(db, client_for):
         lambda: client.post("/staff/members/", {"slug": "initech", "name": "Initech"})
     )
     assert (entry.action, entry.member) == ("member.created", "initech")
-
-
-@pytest.fixture
-def member(db):
-    from member_portal.members import services
-
-    return services.create_member(slug="acme", name="Acme Video")
 
 
 def test_invite_member_user(member, client_for):

@@ -3,44 +3,15 @@ console page, and every page starts with a working skip link for keyboard users.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.utils import timezone
 
-from .conftest import signed_in
-from .world import ATTESTED, build_world, init_keys, md5
+from tests.fixtures.browser import serious_violations
+from tests.fixtures.staff import signed_in
+from tests.fixtures.values import ATTESTED, md5
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-AXE = (
-    Path(__file__).resolve().parent.parent
-    / "submissions"
-    / "node"
-    / "node_modules"
-    / "axe-core"
-    / "axe.min.js"
-)
-
-
-@pytest.fixture
-def axe_context(chromium):
-    if not AXE.exists():
-        pytest.skip(f"axe-core is not installed ({AXE}); run `make browser-deps`")
-    # The strict CSP forbids the injected script; bypassing it is for this injection only.
-    context = chromium.new_context(bypass_csp=True)
-    yield context
-    context.close()
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _session_cookie(client: Client, url: str) -> dict:
@@ -48,13 +19,11 @@ def _session_cookie(client: Client, url: str) -> dict:
 
 
 def test_console_pages_have_no_serious_accessibility_violations(
-    axe_context, live_server, settings, tmp_path, make_staff
+    axe_context, live_server, world, make_staff
 ):
     from hashbank.audit.services import record_event
     from hashbank.cases.models import Case
 
-    init_keys(settings, tmp_path)
-    world = build_world()
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now())
     record_event(actor="someone", action="case.note_added", target=f"case:{world.case.number}")
     admin = make_staff("administrator", username="ada")

@@ -11,19 +11,16 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import signed_in
-from .world import init_keys
+from tests.fixtures.staff import signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 30_000
 
 
 def test_caseworker_creates_a_staff_assisted_case(
-    chromium, live_server, settings, tmp_path, make_staff
+    chromium, live_server, signing_key, tmp_path, make_staff
 ):
     from hashbank.cases.models import Case
-
-    init_keys(settings, tmp_path)  # the case is sealed into the ledger as soon as it commits
 
     rng = np.random.default_rng(5)
     y, x = np.mgrid[0:300, 0:400]

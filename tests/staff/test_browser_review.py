@@ -11,9 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from hashbank.staff import otp
-
-from .conftest import PASSWORD
-from .world import build_world, init_keys
+from tests.fixtures.staff import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 30_000
@@ -31,12 +29,10 @@ def _removal_leaf(signal) -> tuple[int, bytes]:
 
 
 def test_reviewer_upholds_a_dispute_and_the_member_pulls_the_removal(
-    page, live_server, settings, tmp_path, make_staff
+    page, live_server, world, make_staff
 ):
     from hashbank.ledger import selectors as ledger
 
-    init_keys(settings, tmp_path)
-    world = build_world()
     signal = world.dispute.signal
     size_before = ledger.latest_checkpoint().size
     reviewer = make_staff("dispute reviewer", username="rita", password=PASSWORD)

@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 
 from hashbank.staff import dashboard
-
-from .conftest import signed_in
-from .world import build_world, init_keys
+from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    init_keys(settings, tmp_path)
-    return build_world()
 
 
 def test_figures_count_today(world):

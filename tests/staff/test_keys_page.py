@@ -6,17 +6,15 @@ import pytest
 from django.core.management import call_command
 
 from hashbank.audit.models import AuditEntry
-
-from .conftest import signed_in
-from .world import init_keys
+from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-def test_keys_page_follows_a_rotation(settings, tmp_path, make_staff):
+def test_keys_page_follows_a_rotation(key_dir, make_staff):
     client = signed_in(make_staff("auditor"))
     assert "No root document yet" in client.get("/staff/keys/").content.decode()
-    init_keys(settings, tmp_path)
+    call_command("keys", "init", verbosity=0)
     body = client.get("/staff/keys/").content.decode()
     assert "Steady: one signing key." in body and body.count("<td>loaded</td>") == 1
     call_command("keys", "rotate", verbosity=0)

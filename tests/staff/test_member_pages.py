@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from .conftest import signed_in
-from .world import build_world, init_keys
+from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    init_keys(settings, tmp_path)
-    return build_world()
 
 
 def test_suspending_a_member_stops_its_credentials_at_once(world, make_staff):
@@ -38,8 +31,7 @@ def test_members_page_shows_how_far_each_member_has_pulled(world, make_staff):
     # The bank moves on: another case is sealed, and the member has not pulled it yet.
     from hashbank.cases import services as cases
     from hashbank.ledger import services as ledger
-
-    from .world import ATTESTED, md5
+    from tests.fixtures.values import ATTESTED, md5
 
     cases.submit_case(hashes=[md5()], attestations=ATTESTED)
     ledger.seal()

@@ -10,17 +10,9 @@ import pytest
 
 from hashbank.audit.models import AuditEntry
 from hashbank.disputes.models import Dispute
-
-from .conftest import signed_in
-from .world import build_world, init_keys
+from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    init_keys(settings, tmp_path)
-    return build_world()
 
 
 @pytest.fixture
@@ -191,8 +183,7 @@ def test_a_second_staff_dispute_on_the_same_hash_is_refused(world, caseworker):
 
 def test_hash_that_is_not_in_the_case_is_refused_and_writes_nothing(world, caseworker):
     from hashbank.cases import services as cases
-
-    from .world import ATTESTED, md5
+    from tests.fixtures.values import ATTESTED, md5
 
     other_case, _ = cases.submit_case(hashes=[md5()], attestations=ATTESTED)
     other_row = other_case.case_signals.get()

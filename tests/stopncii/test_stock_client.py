@@ -9,11 +9,11 @@ from threatexchange.exchanges.impl.stop_ncii_api import (
 
 from hashbank.cases import services as cases
 from member_portal.reports.models import MatchReport
-from tests.member_fixtures import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 
 @pytest.fixture
-def client(live_server, member, token):
+def stock_client(live_server, member, token):
     return stopncii.StopNCIIAPI(
         subscription_key=member.slug,
         fetch_function_key=token,
@@ -23,11 +23,11 @@ def client(live_server, member, token):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_stock_client_fetches_every_published_hash(publish, client):
+def test_stock_client_fetches_every_published_hash(publish, stock_client):
     publish([("pdq", PDQ_VALUES[0]), ("pdq", PDQ_VALUES[1]), ("md5", MD5_VALUE)])
     records = {
         (r.signalType, r.hashValue): r
-        for page in client.fetch_hashes_iter()
+        for page in stock_client.fetch_hashes_iter()
         for r in page.hashRecords
     }
     assert set(records) == {
@@ -39,25 +39,25 @@ def test_stock_client_fetches_every_published_hash(publish, client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_withdrawal_shows_as_withdrawn(publish, client):
+def test_withdrawal_shows_as_withdrawn(publish, stock_client):
     case, _ = publish([("pdq", PDQ_VALUES[0]), ("pdq", PDQ_VALUES[1])])
-    first = client.fetch_hashes(page_size=10)
+    first = stock_client.fetch_hashes(page_size=10)
     row = case.case_signals.get(signal__value=PDQ_VALUES[0])
     cases.withdraw(case=case, case_signal_ids=[row.pk])
     publish.seal()
-    later = client.fetch_hashes(start_timestamp=first.nextSetTimestamp, page_size=10)
+    later = stock_client.fetch_hashes(start_timestamp=first.nextSetTimestamp, page_size=10)
     statuses = {r.hashValue: r.hashStatus for r in later.hashRecords}
     assert statuses[PDQ_VALUES[0]] == stopncii.StopNCIICaseStatus.Withdrawn
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pages_follow_next_page_token_until_no_more_records(publish, client):
+def test_pages_follow_next_page_token_until_no_more_records(publish, stock_client):
     publish([("pdq", v) for v in PDQ_VALUES])
     pages = []
-    page = client.fetch_hashes(page_size=3)
+    page = stock_client.fetch_hashes(page_size=3)
     pages.append(page)
     while page.hasMoreRecords:
-        page = client.fetch_hashes(page_size=3, next_page=page.nextPageToken)
+        page = stock_client.fetch_hashes(page_size=3, next_page=page.nextPageToken)
         pages.append(page)
     assert [p.count for p in pages] == [3, 1]
     values = [r.hashValue for p in pages for r in p.hashRecords]
@@ -65,9 +65,9 @@ def test_pages_follow_next_page_token_until_no_more_records(publish, client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_submit_feedback_becomes_a_match_report(publish, client, member):
+def test_submit_feedback_becomes_a_match_report(publish, stock_client, member):
     publish([("pdq", PDQ_VALUES[0])])
-    client.submit_feedback(
+    stock_client.submit_feedback(
         stopncii.StopNCIISignalType.ImagePDQ,
         PDQ_VALUES[0],
         stopncii.StopNCIICSPFeedbackValue.Blocked,

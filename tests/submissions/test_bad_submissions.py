@@ -4,7 +4,8 @@ import pytest
 
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.signals.models import Signal
-from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
+from tests.fixtures.values import ATTESTED, md5, pdq
+from tests.submissions.conftest import post_json
 
 GOOD_MD5 = "0123456789abcdef0123456789abcdef"
 GOOD_PDQ = "f" * 32 + "0" * 32

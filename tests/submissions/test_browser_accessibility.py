@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fixtures.browser import serious_violations
 from tests.submissions import browser
 
 pytestmark = [
@@ -11,27 +12,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("signing_key"),
 ]
-
-
-@pytest.fixture
-def axe_page(chromium):
-    if not browser.AXE.exists():
-        pytest.skip(f"axe-core is not installed ({browser.AXE}); run `make browser-deps`")
-    # The strict CSP forbids the injected script; bypassing it is for this injection only.
-    context = chromium.new_context(bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(browser.AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

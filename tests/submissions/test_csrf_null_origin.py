@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from hashbank.cases import services
-from tests.submissions.conftest import ATTESTED, md5
+from tests.fixtures.values import ATTESTED, md5
 
 
 @pytest.fixture

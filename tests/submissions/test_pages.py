@@ -7,7 +7,7 @@ from django.test import Client
 
 from hashbank.cases import services
 from hashbank.cases.models import CaseSignal
-from tests.submissions.conftest import ATTESTED, md5, pdq
+from tests.fixtures.values import ATTESTED, md5, pdq
 
 
 @pytest.mark.parametrize("path", ["/", "/submit/", "/status/"])

@@ -2,7 +2,8 @@ import pytest
 
 from hashbank.cases import services
 from hashbank.cases.models import Case, CaseSignal
-from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
+from tests.fixtures.values import ATTESTED, md5, pdq
+from tests.submissions.conftest import post_json
 
 
 @pytest.fixture

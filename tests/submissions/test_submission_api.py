@@ -3,7 +3,8 @@ from django.test import Client
 
 from hashbank.cases import pins
 from hashbank.cases.models import Case
-from tests.submissions.conftest import ATTESTED, md5, pdq, post_json
+from tests.fixtures.values import ATTESTED, md5, pdq
+from tests.submissions.conftest import post_json
 
 
 def test_a_submission_returns_a_case_number_and_pin_that_open_the_case(browser_client):
@@ -53,12 +54,9 @@ def test_only_post_is_allowed(browser_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_case_that_was_saved_returns_its_pin_even_when_sealing_cannot_be_queued(
-    settings, tmp_path
-):
+def test_a_case_that_was_saved_returns_its_pin_even_when_sealing_cannot_be_queued(key_dir):
     # No signing key: the after-commit seal fails. The case is saved, so the person must still
     # get the case number and PIN (they could never see them again), and sealing catches up later.
-    settings.HASHBANK_KEY_DIR = tmp_path / "no-keys-here"
     client = Client(enforce_csrf_checks=True)
     client.get("/submit/")
     client.token = client.cookies["csrftoken"].value

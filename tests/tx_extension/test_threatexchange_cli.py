@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.client.conftest import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 ROOT = Path(__file__).resolve().parents[2]
 TX = Path(sys.executable).with_name("threatexchange")

@@ -14,21 +14,18 @@ from hashbank.ledger import roots as ledger_roots
 from hashbank.ledger import selectors, services
 from hashbank.signals import services as signals
 from member_portal import verify
-from tests.ledger import fixtures
 
-keys = fixtures.keys
-publish = fixtures.publish
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
-def feed(publish, tmp_path) -> dict[str, Path]:
+def feed(publish_signals, tmp_path) -> dict[str, Path]:
     """Root documents, a snapshot at size 5 and an entries page [5, 9) with its checkpoint."""
-    held = publish(5)
+    held = publish_signals(5)
     snapshot_checkpoint = selectors.latest_checkpoint()
     ledger_roots.rotate_keys()
-    publish(3)
+    publish_signals(3)
     signals.release(signal=held[0], reason="withdrawn")
     services.seal()
     latest = selectors.latest_checkpoint()

@@ -1,4 +1,4 @@
-"""Shared member fixtures, plus a real HTTP receiver on 127.0.0.1 for webhook deliveries."""
+"""A real HTTP receiver on 127.0.0.1 for webhook deliveries."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
-from tests.member_fixtures import *  # noqa: F401,F403
 
 
 class Receiver:

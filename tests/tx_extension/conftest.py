@@ -1,1 +1,0 @@
-from tests.client.conftest import *  # noqa: F401,F403
