@@ -156,6 +156,13 @@ def _deep(w: int, h: int, seed: int) -> np.ndarray:
     return deep.clip(0, 65535).astype(np.uint16)
 
 
+def _grey16_two_ranges(w: int, h: int, seed: int) -> np.ndarray:
+    """Left half in 0..255 (lost by the high byte), right half over the full 16-bit range (lost by
+    clipping at 255): both decodings see a picture, and two different ones."""
+    grey = photo(w, h, seed)[..., 1].astype(np.uint16)
+    return np.where(np.arange(w)[None, :] < w // 2, grey, grey * 257).astype(np.uint16)
+
+
 def _save(img: Image.Image | np.ndarray, **kw: object) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         (img if isinstance(img, Image.Image) else Image.fromarray(img)).save(path, **kw)
@@ -216,6 +223,9 @@ def builders() -> dict[str, Callable[[Path], None]]:
         Image.fromarray(np.dstack([photo(100, 80, 46), np.zeros((80, 100), np.uint8)]), "RGBA")
     )(p)
     b["deep-300x200-grey16.png"] = lambda p: _png16(p, _deep(300, 200, 47)[..., 0])
+    # Only the low bytes carry the picture: the high byte is black, clipping keeps it all.
+    b["deep-300x200-grey16-low-byte.png"] = lambda p: _png16(p, photo(300, 200, 49)[..., 1])
+    b["deep-300x200-grey16-two-ranges.png"] = lambda p: _png16(p, _grey16_two_ranges(300, 200, 49))
     b["deep-280x210-rgb16.png"] = lambda p: _png16(p, _deep(280, 210, 48))
     # WebP
     b["photo-640x480-lossy.webp"] = lambda p: _save(photo(640, 480, 50), quality=80)(p)
