@@ -89,6 +89,6 @@ def hash_path(path: Path) -> dict:
             pixels.displayed
         )
     if pixels.clipped is not None:
-        clipped, entry["quality_clipped"] = pdq_of(pixels.clipped)
-        entry["pdq_clipped"] = clipped.hex()
+        clipped, quality_clipped = pdq_of(pixels.clipped)
+        entry["pdq_clipped"], entry["quality_clipped"] = clipped.hex(), quality_clipped
     return entry

@@ -51,6 +51,7 @@ def test_16_bit_grey_gets_a_clipped_pdq_and_no_other_file_in_the_corpus_does(cor
         "deep-300x200-grey16.png",
         "deep-300x200-grey16-low-byte.png",
         "deep-300x200-grey16-two-ranges.png",
+        "deep-301x203-grey16-interlaced-filtered.png",
     }
 
 

@@ -199,6 +199,10 @@ function hashesOf(result) {
   if (result.pdqOriented && result.qualityOriented >= LOW_QUALITY) {
     out.push({ type: "pdq", value: result.pdqOriented, quality: result.qualityOriented, label: "review.pdqOriented" });
   }
+  // 16-bit grey: the PDQ members running stock HMA compute. It is the same picture to the person.
+  if (result.pdqClipped && result.qualityClipped >= LOW_QUALITY && result.pdqClipped !== result.pdq) {
+    out.push({ type: "pdq", value: result.pdqClipped, quality: result.qualityClipped, label: "review.pdq" });
+  }
   return out;
 }
 
