@@ -24,7 +24,11 @@ def _describe(path: Path, entry: dict) -> str:
     if "error" in entry:
         return f"{path}: MD5 only (this image could not be read; it may be HEIC or damaged)"
     note = "" if entry["quality"] >= LOW_QUALITY else " (too little detail for a reliable PDQ)"
-    return f"{path}: MD5, PDQ quality {entry['quality']}{note}, pHash"
+    line = f"{path}: MD5, PDQ quality {entry['quality']}{note}, pHash"
+    if "quality_clipped" in entry:
+        # 16-bit grey: the PDQ other tools compute for this file (docs/offline-hasher.md).
+        line += f", second PDQ quality {entry['quality_clipped']}"
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,8 @@ _HEX = {kind: re.compile(f"[0-9a-f]{{{n}}}") for kind, n in _HEX_LENGTH.items()}
 _TOP_KEYS = {"format", "version", "generator", "files"}
 _IMAGE_KEYS = {"kind", "md5", "pdq", "quality", "phash", "orientation"}
 _ORIENTED_KEYS = {"pdq_oriented", "quality_oriented", "phash_oriented"}
+# 16-bit grey only: the PDQ of the samples clipped at 255, as stock python-threatexchange decodes.
+_CLIPPED_KEYS = {"pdq_clipped", "quality_clipped"}
 _DECODE_ERRORS = {"image_decode_failed"}
 
 
@@ -92,7 +94,7 @@ def _check_entry(entry: Any, index: int) -> dict:
         raise InvalidHashFile("invalid_hash_entry", f"File {index + 1} has no md5.", where)
     allowed = {"kind", "md5"}
     if kind == "image":
-        allowed = _IMAGE_KEYS | _ORIENTED_KEYS | {"error"}
+        allowed = _IMAGE_KEYS | _ORIENTED_KEYS | _CLIPPED_KEYS | {"error"}
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise InvalidHashFile(
@@ -135,10 +137,19 @@ def _check_entry(entry: Any, index: int) -> dict:
         _check_hex(entry, "pdq_oriented", "pdq", index)
         _check_hex(entry, "phash_oriented", "phash", index)
         _check_int(entry, "quality_oriented", 0, 100, "invalid_quality", index)
-    return {
-        k: entry[k]
-        for k in ("kind", "md5", "pdq", "quality", "phash", "orientation", *sorted(oriented))
-    }
+    # Whether a file is 16-bit grey cannot be checked from here, only that the pair is whole.
+    clipped = set(entry) & _CLIPPED_KEYS
+    if clipped and clipped != _CLIPPED_KEYS:
+        raise InvalidHashFile(
+            "invalid_hash_entry",
+            f"File {index + 1}: pdq_clipped and quality_clipped go together.",
+            where,
+        )
+    if clipped:
+        _check_hex(entry, "pdq_clipped", "pdq", index)
+        _check_int(entry, "quality_clipped", 0, 100, "invalid_quality", index)
+    keys = ("kind", "md5", "pdq", "quality", "phash", "orientation", *sorted(oriented))
+    return {k: entry[k] for k in (*keys, *sorted(clipped))}
 
 
 def validate(data: bytes) -> list[dict]:

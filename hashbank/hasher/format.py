@@ -4,7 +4,8 @@
 
 Each entry is {"kind": "other", "md5"} or {"kind": "image", "md5", "error"} (undecodable image)
 or {"kind": "image", "md5", "pdq", "quality", "phash", "orientation"} plus, when orientation is
-not 1, {"pdq_oriented", "quality_oriented", "phash_oriented"}. The format: docs/offline-hasher.md.
+not 1, {"pdq_oriented", "quality_oriented", "phash_oriented"}, and for 16-bit grey
+{"pdq_clipped", "quality_clipped"}. The format: docs/offline-hasher.md.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def signals_from_entries(entries: list[dict]) -> list[dict]:
 
     for entry in entries:
         add("md5", entry["md5"], None)
-        for pdq_key, quality_key in (("pdq", "quality"), ("pdq_oriented", "quality_oriented")):
+        for pdq_key, quality_key in (
+            ("pdq", "quality"),
+            ("pdq_oriented", "quality_oriented"),
+            ("pdq_clipped", "quality_clipped"),
+        ):
             if pdq_key in entry and entry[quality_key] >= LOW_QUALITY:
                 add("pdq", entry[pdq_key], entry[quality_key])
     return out

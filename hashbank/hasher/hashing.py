@@ -1,9 +1,10 @@
 """Hashes of one file on this computer: MD5 of the bytes; PDQ and pHash of images.
 
-The pixels are decoded exactly as the browser hasher (hasher.js) decodes them, so both give the
-same PDQ for the same file (docs/browser-hasher.md): the stored pixels of the first frame as RGB,
-alpha dropped, no colour management; a GIF's transparent index counts as black. When the file
-carries an EXIF orientation other than 1, the hashes of the pixels as displayed are added.
+The pixels come from the one canonical decoder, `member_portal.imaging`, which decodes as the
+browser hasher (hasher.js) does, so both give the same PDQ for the same file
+(docs/browser-hasher.md). When the file carries an EXIF orientation other than 1, the hashes of the
+pixels as displayed are added; for 16-bit grey, the PDQ of the samples clipped at 255, which is
+what a member running stock python-threatexchange computes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 
 import imagehash
 import numpy as np
-import pdqhash
-from PIL import Image, ImageOps
+from PIL import Image
+
+from member_portal.imaging import UndecodableImage, decode, pdq_of
 
 CHUNK = 4 * 1024 * 1024
 
@@ -62,28 +64,9 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def rgb_pixels(img: Image.Image) -> np.ndarray:
-    """The canonical RGB pixels PDQ is computed on (see the module docstring)."""
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        # 16-bit grey: browsers keep the high byte (Pillow's convert would clip at 255).
-        grey = (np.asarray(img, dtype=np.uint32) >> 8).clip(0, 255).astype(np.uint8)
-        return np.ascontiguousarray(np.dstack([grey, grey, grey]))
-    if img.format == "GIF" and "transparency" in img.info:
-        rgba = np.array(img.convert("RGBA"))
-        rgba[rgba[..., 3] == 0] = 0
-        return np.ascontiguousarray(rgba[..., :3])
-    return np.ascontiguousarray(np.asarray(img.convert("RGB")))
-
-
-def pdq_of(rgb: np.ndarray) -> tuple[str, int]:
-    """PDQ hex (64 digits) and quality of RGB pixels, by the `pdqhash` reference at full size."""
-    bits, quality = pdqhash.compute(rgb)
-    return np.packbits(bits.astype(np.uint8)).tobytes().hex(), int(quality)
-
-
-def _image_hashes(img: Image.Image) -> tuple[str, int, str]:
-    pdq, quality = pdq_of(rgb_pixels(img))
-    return pdq, quality, str(imagehash.phash(img.convert("RGB")))
+def _image_hashes(rgb: np.ndarray) -> tuple[str, int, str]:
+    pdq, quality = pdq_of(rgb)
+    return pdq.hex(), quality, str(imagehash.phash(Image.fromarray(rgb)))
 
 
 def hash_path(path: Path) -> dict:
@@ -94,22 +77,18 @@ def hash_path(path: Path) -> dict:
     if not looks_like_image(head):
         return {"kind": "other", "md5": md5}
     try:
-        with Image.open(path) as img:
-            img.load()
-            orientation = int(img.getexif().get(0x0112, 1) or 1)
-            if not 1 <= orientation <= 8:
-                orientation = 1
-            pdq, quality, phash = _image_hashes(img)
-            entry = {"kind": "image", "md5": md5, "pdq": pdq, "quality": quality, "phash": phash}
-            entry["orientation"] = orientation
-            if orientation != 1:
-                shown = ImageOps.exif_transpose(img)
-                shown.format = img.format
-                shown.info = dict(img.info)
-                entry["pdq_oriented"], entry["quality_oriented"], entry["phash_oriented"] = (
-                    _image_hashes(shown)
-                )
-            return entry
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        pixels = decode(path)
+    except UndecodableImage:
         # Pillow could not decode it (HEIC without a plugin, a corrupt file): the MD5 still counts.
         return {"kind": "image", "md5": md5, "error": "image_decode_failed"}
+    pdq, quality, phash = _image_hashes(pixels.stored)
+    entry = {"kind": "image", "md5": md5, "pdq": pdq, "quality": quality, "phash": phash}
+    entry["orientation"] = pixels.orientation
+    if pixels.displayed is not None:
+        entry["pdq_oriented"], entry["quality_oriented"], entry["phash_oriented"] = _image_hashes(
+            pixels.displayed
+        )
+    if pixels.clipped is not None:
+        clipped, quality_clipped = pdq_of(pixels.clipped)
+        entry["pdq_clipped"], entry["quality_clipped"] = clipped.hex(), quality_clipped
+    return entry

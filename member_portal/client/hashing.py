@@ -1,9 +1,10 @@
 """Hash a file on the member's side: MD5 of the bytes; PDQ of images at full resolution.
 
-PDQ comes from the `pdqhash` reference (C++) on the stored RGB pixels, never pre-resized (which
-costs 4-12 bits). Victims submit the hash of the stored pixels and, for files with an EXIF
-orientation, of the displayed ones; an upload is hashed both ways too, so either submission
-matches.
+The pixels come from the canonical decoder the victims' hashers use (`member_portal.imaging`), so a
+member's copy of a submitted file gives the submitted PDQ bit for bit. Victims submit the hash of
+the stored pixels and, for files with an EXIF orientation, of the displayed ones, and for 16-bit
+grey, of the samples clipped at 255 (what stock python-threatexchange computes); an upload is
+hashed every one of those ways, so any submission matches.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from member_portal.imaging import UndecodableImage, decode, pdq_of
+
 CHUNK = 4 * 1024 * 1024
 
 
 @dataclass
 class FileHashes:
     md5: bytes
-    pdq: list[tuple[bytes, int]] = field(default_factory=list)  # (hash, quality) per orientation
+    # (hash, quality): stored pixels first, then the displayed and the clipped views if any.
+    pdq: list[tuple[bytes, int]] = field(default_factory=list)
 
 
 def md5_of(path: Path) -> bytes:
@@ -30,26 +34,15 @@ def md5_of(path: Path) -> bytes:
 
 
 def pdq_of_image(path: Path) -> list[tuple[bytes, int]]:
-    """[(pdq, quality)] for the stored pixels and, if EXIF rotates them, the displayed ones;
-    [] when the file is not an image Pillow can decode (videos match by MD5 only)."""
-    import numpy as np
-    import pdqhash
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
+    """[(pdq, quality)] for the stored pixels, then the displayed ones if EXIF rotates them, then
+    the clipped ones of 16-bit grey; [] when the file is not an image Pillow can decode (videos
+    match by MD5 only)."""
     try:
-        with Image.open(path) as img:
-            img.load()
-            images = [img.convert("RGB")]
-            orientation = img.getexif().get(0x0112, 1)
-            if orientation not in (None, 1):
-                images.append(ImageOps.exif_transpose(img).convert("RGB"))
-    except (UnidentifiedImageError, OSError, ValueError):
+        pixels = decode(path)
+    except UndecodableImage:
         return []
-    found = []
-    for rgb in images:
-        bits, quality = pdqhash.compute(np.ascontiguousarray(np.asarray(rgb)))
-        found.append((np.packbits(bits.astype(np.uint8)).tobytes(), int(quality)))
-    return found
+    views = (pixels.stored, pixels.displayed, pixels.clipped)
+    return [pdq_of(rgb) for rgb in views if rgb is not None]
 
 
 def hash_file(path: Path) -> FileHashes:

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WANTED = {
     "member_portal/__init__.py",
     "member_portal/verify.py",
+    "member_portal/imaging.py",
     "member_portal/client/cli.py",
     "member_portal/feed/wire.py",
     "member_portal/tx_extension/api.py",

@@ -127,20 +127,59 @@ def _palette_trns(path: Path) -> None:
     img.save(path, transparency=3)
 
 
-def _png16(path: Path, samples: np.ndarray) -> None:
-    """A 16-bit PNG written by hand (Pillow cannot write 16-bit RGB): grey if 2-D, else RGB."""
+_ADAM7 = (
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+)
+
+
+def _paeth(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    p = a + b - c
+    pa, pb, pc = np.abs(p - a), np.abs(p - b), np.abs(p - c)
+    return np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
+
+
+def _filtered_rows(rows: np.ndarray, bpp: int, every_filter: bool) -> bytes:
+    """PNG scanlines, each with its filter byte: filter 0 throughout, or filters 0..4 in turn."""
+    out = b""
+    prev = np.zeros(rows.shape[1], np.int32)
+    for i, row in enumerate(rows.astype(np.int32)):
+        kind = i % 5 if every_filter else 0
+        a = np.concatenate([np.zeros(bpp, np.int32), row[:-bpp]])
+        c = np.concatenate([np.zeros(bpp, np.int32), prev[:-bpp]])
+        predictor = [0, a, prev, (a + prev) // 2, _paeth(a, prev, c)][kind]
+        out += bytes([kind]) + ((row - predictor) % 256).astype(np.uint8).tobytes()
+        prev = row
+    return out
+
+
+def _png16(
+    path: Path, samples: np.ndarray, *, interlaced: bool = False, every_filter: bool = False
+) -> None:
+    """A 16-bit PNG written by hand (Pillow cannot write 16-bit RGB, nor interlaced or filtered
+    rows): grey if 2-D, else RGB; optionally Adam7-interlaced, with every row filter in turn."""
     h, w = samples.shape[:2]
     colour = 0 if samples.ndim == 2 else 2
-    rows = samples.astype(">u2").reshape(h, -1).tobytes()
-    stride = len(rows) // h
-    raw = b"".join(b"\0" + rows[i * stride : (i + 1) * stride] for i in range(h))
+    bpp = 2 if samples.ndim == 2 else 6
+    big = samples.astype(">u2")
+    raw = b""
+    for x0, y0, dx, dy in _ADAM7 if interlaced else ((0, 0, 1, 1),):
+        part = big[y0::dy, x0::dx]
+        if part.size:
+            rows = np.frombuffer(part.tobytes(), np.uint8).reshape(part.shape[0], -1)
+            raw += _filtered_rows(rows, bpp, every_filter)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (
             struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
         )
 
-    ihdr = struct.pack(">IIBBBBB", w, h, 16, colour, 0, 0, 0)
+    ihdr = struct.pack(">IIBBBBB", w, h, 16, colour, 0, 0, int(interlaced))
     path.write_bytes(
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", ihdr)
@@ -154,6 +193,13 @@ def _deep(w: int, h: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     deep = photo(w, h, seed).astype(np.int32) * 257 + rng.integers(-128, 129, (h, w, 3))
     return deep.clip(0, 65535).astype(np.uint16)
+
+
+def _grey16_two_ranges(w: int, h: int, seed: int) -> np.ndarray:
+    """Left half in 0..255 (lost by the high byte), right half over the full 16-bit range (lost by
+    clipping at 255): both decodings see a picture, and two different ones."""
+    grey = photo(w, h, seed)[..., 1].astype(np.uint16)
+    return np.where(np.arange(w)[None, :] < w // 2, grey, grey * 257).astype(np.uint16)
 
 
 def _save(img: Image.Image | np.ndarray, **kw: object) -> Callable[[Path], None]:
@@ -216,6 +262,12 @@ def builders() -> dict[str, Callable[[Path], None]]:
         Image.fromarray(np.dstack([photo(100, 80, 46), np.zeros((80, 100), np.uint8)]), "RGBA")
     )(p)
     b["deep-300x200-grey16.png"] = lambda p: _png16(p, _deep(300, 200, 47)[..., 0])
+    # Only the low bytes carry the picture: the high byte is black, clipping keeps it all.
+    b["deep-300x200-grey16-low-byte.png"] = lambda p: _png16(p, photo(300, 200, 49)[..., 1])
+    b["deep-300x200-grey16-two-ranges.png"] = lambda p: _png16(p, _grey16_two_ranges(300, 200, 49))
+    b["deep-301x203-grey16-interlaced-filtered.png"] = lambda p: _png16(
+        p, _grey16_two_ranges(301, 203, 50), interlaced=True, every_filter=True
+    )
     b["deep-280x210-rgb16.png"] = lambda p: _png16(p, _deep(280, 210, 48))
     # WebP
     b["photo-640x480-lossy.webp"] = lambda p: _save(photo(640, 480, 50), quality=80)(p)

@@ -1,4 +1,5 @@
-"""The reference the browser must match: `pdqhash` (C++ core) on Pillow-decoded RGB pixels."""
+"""The reference every hasher must match: `pdqhash` (C++ core) on Pillow-decoded RGB pixels, and,
+for 16-bit grey, what stock python-threatexchange computes for the same file."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pdqhash
 from PIL import Image, ImageOps
+from threatexchange.signal_type.pdq.pdq_hasher import pdq_from_bytes
+
+GREY16 = ("I;16", "I;16B", "I;16L", "I")
 
 
 def pdq_of_rgb(rgb: np.ndarray) -> tuple[str, int]:
@@ -21,7 +25,7 @@ def rgb_pixels(img: Image.Image) -> np.ndarray:
     their high byte. One exception: a GIF's transparent index has no colour, and browsers decode
     it as black, so it counts as black.
     """
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if img.mode in GREY16:
         # 16-bit grey: browsers keep the high byte (Pillow's convert would clip at 255).
         grey = (np.asarray(img, dtype=np.uint32) >> 8).clip(0, 255).astype(np.uint8)
         return np.ascontiguousarray(np.dstack([grey, grey, grey]))
@@ -33,7 +37,8 @@ def rgb_pixels(img: Image.Image) -> np.ndarray:
 
 
 def expected_hashes(path: Path) -> dict:
-    """MD5 of the bytes; PDQ of the stored pixels and, if EXIF-rotated, of the displayed ones."""
+    """MD5 of the bytes; PDQ of the stored pixels and, if EXIF-rotated, of the displayed ones;
+    for 16-bit grey, python-threatexchange's own PDQ of the file (it clips samples at 255)."""
     out: dict = {"md5": hashlib.md5(path.read_bytes()).hexdigest()}
     with Image.open(path) as img:
         img.load()
@@ -43,4 +48,6 @@ def expected_hashes(path: Path) -> dict:
             shown = ImageOps.exif_transpose(img)
             shown.format = img.format
             out["pdqOriented"], out["qualityOriented"] = pdq_of_rgb(rgb_pixels(shown))
+        if img.mode in GREY16:
+            out["pdqClipped"], out["qualityClipped"] = pdq_from_bytes(path.read_bytes())
     return out

@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 
 from hashbank.hasher import document
 from tests.hasher.corpus import builders
-from tests.hasher.reference import expected_hashes
+from tests.hasher.reference import expected_hashes, rgb_pixels
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = [
@@ -24,6 +24,7 @@ SAMPLE = [
     "transparent-300x200.gif",
     "photo-640x480-lossy.webp",
     "flat-grey-200x200.png",
+    "deep-300x200-grey16-two-ranges.png",
 ]
 
 
@@ -61,17 +62,27 @@ def test_cli_writes_the_documented_hash_file_with_reference_hashes(sample, tmp_p
         assert entry["md5"] == want["md5"]
         assert (entry["pdq"], entry["quality"]) == (want["pdq"], want["quality"])
         with Image.open(path) as img:
-            assert entry["phash"] == str(imagehash.phash(img.convert("RGB")))
+            # pHash is of the same canonical pixels as PDQ (a GIF's transparent index is black).
+            assert entry["phash"] == str(imagehash.phash(Image.fromarray(rgb_pixels(img))))
         if "pdqOriented" in want:
             assert (entry["pdq_oriented"], entry["quality_oriented"]) == (
                 want["pdqOriented"],
                 want["qualityOriented"],
             )
             with Image.open(path) as img:
-                shown = ImageOps.exif_transpose(img).convert("RGB")
+                shown = ImageOps.exif_transpose(img)
+                shown.format = img.format
+                shown = Image.fromarray(rgb_pixels(shown))
             assert entry["phash_oriented"] == str(imagehash.phash(shown))
         else:
             assert entry["orientation"] == 1 and "pdq_oriented" not in entry
+        if "pdqClipped" in want:
+            assert (entry["pdq_clipped"], entry["quality_clipped"]) == (
+                want["pdqClipped"],
+                want["qualityClipped"],
+            )
+        else:
+            assert "pdq_clipped" not in entry
 
 
 def test_the_hash_file_never_contains_file_names(sample, tmp_path):
@@ -106,3 +117,4 @@ def test_the_cli_and_the_browser_give_the_same_pdq(sample, hasher_page, tmp_path
             got["quality"],
         )
         assert entry.get("pdq_oriented") == got.get("pdqOriented")
+        assert entry.get("pdq_clipped") == got.get("pdqClipped")

@@ -29,6 +29,7 @@ ROTATED = {
     "quality_oriented": 40,
     "phash_oriented": "0000ffff0000ffff",
 }
+GREY16 = {**IMAGE, "quality": 12, "pdq_clipped": PDQ2, "quality_clipped": 93}
 VALID = {
     "format": "hashbank-hashes",
     "version": 1,
@@ -106,6 +107,23 @@ BAD = {
         "invalid_hash_entry",
     ),
     "bad oriented pdq": (mutate(["files", 1, "pdq_oriented"], "0" * 63), "invalid_pdq"),
+    "clipped pdq without its quality": (
+        mutate(["files", 0, "pdq_clipped"], PDQ2),
+        "invalid_hash_entry",
+    ),
+    "clipped quality without its pdq": (
+        mutate(["files", 0, "quality_clipped"], 90),
+        "invalid_hash_entry",
+    ),
+    "bad clipped pdq": (
+        mutate(["files", 0], {**GREY16, "pdq_clipped": "0" * 63}),
+        "invalid_pdq",
+    ),
+    "clipped quality 101": (
+        mutate(["files", 0], {**GREY16, "quality_clipped": 101}),
+        "invalid_quality",
+    ),
+    "clipped pdq on other": (mutate(["files", 2, "pdq_clipped"], PDQ2), "hash_file_unknown_field"),
     "pdq on other": (mutate(["files", 2, "pdq"], PDQ), "hash_file_unknown_field"),
     "error plus pdq": (mutate(["files", 3, "pdq"], PDQ), "invalid_hash_entry"),
     "unknown error": (mutate(["files", 3, "error"], "other"), "invalid_hash_entry"),
@@ -133,3 +151,19 @@ def test_signals_publish_every_md5_and_only_pdqs_of_quality_50_or_more():
         {"signal_type": "md5", "value": "f" * 32, "quality": None},
         {"signal_type": "md5", "value": "e" * 32, "quality": None},
     ]
+
+
+def test_a_16_bit_grey_entry_keeps_its_clipped_pdq():
+    doc = {**VALID, "files": [GREY16]}
+    assert parse_hash_file(encode(doc)) == [GREY16]
+
+
+def test_signals_publish_the_clipped_pdq_by_the_same_quality_rule():
+    reliable = signals_from_entries(parse_hash_file(encode({**VALID, "files": [GREY16]})))
+    assert reliable == [
+        {"signal_type": "md5", "value": MD5, "quality": None},
+        {"signal_type": "pdq", "value": PDQ2, "quality": 93},
+    ]
+    unreliable = {**GREY16, "quality_clipped": 49}
+    doc = {**VALID, "files": [unreliable]}
+    assert [s["signal_type"] for s in signals_from_entries(parse_hash_file(encode(doc)))] == ["md5"]

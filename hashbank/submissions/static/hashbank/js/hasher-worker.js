@@ -4,6 +4,7 @@ import { MD5 } from "./md5.js";
 import { DecodeError, decodeStoredLuma } from "./decode.js";
 import { orient } from "./orient.js";
 import { pdqFromLuma } from "./pdq.js";
+import { clippedGrey16Luma } from "./png16.js";
 import { exifOrientation, sniffFormat } from "./sniff.js";
 
 const CHUNK = 8 * 1024 * 1024;
@@ -35,19 +36,29 @@ async function imageHashes(file, format, progress) {
   const orientation = await exifOrientation(file, format);
   progress("decode", 0, 1);
   const { luma, width, height } = await decodeStoredLuma(file, format, orientation);
+  // 16-bit grey only: the samples clipped at 255, as stock python-threatexchange decodes them.
+  const clipped = format === "png" ? await clippedGrey16Luma(file) : null;
   progress("decode", 1, 1);
   const t1 = performance.now();
-  const steps = orientation === 1 ? 1 : 2;
-  progress("pdq", 0, steps);
+  const steps = 1 + (orientation === 1 ? 0 : 1) + (clipped ? 1 : 0);
+  let step = 0;
+  progress("pdq", step, steps);
   // The oriented plane first: pdqFromLuma overwrites the plane it is given.
   const shown = orientation === 1 ? null : orient(luma, width, height, orientation);
   const out = { orientation, width, height, ...pdqResult(luma, width, height) };
   if (shown) {
-    progress("pdq", 1, steps);
+    progress("pdq", ++step, steps);
     const o = pdqResult(...shown);
     out.pdqOriented = o.pdq;
     out.qualityOriented = o.quality;
     out.lowQualityOriented = o.lowQuality;
+  }
+  if (clipped) {
+    progress("pdq", ++step, steps);
+    const c = pdqResult(clipped.luma, clipped.width, clipped.height);
+    out.pdqClipped = c.pdq;
+    out.qualityClipped = c.quality;
+    out.lowQualityClipped = c.lowQuality;
   }
   progress("pdq", steps, steps);
   out.timings = { decodeMs: t1 - t0, pdqMs: performance.now() - t1 };

@@ -7,7 +7,8 @@
 // Result for an image: {md5, pdq, quality, lowQuality, orientation, width, height, size, kind,
 // format} plus, when EXIF orientation is not 1, {pdqOriented, qualityOriented,
 // lowQualityOriented}: `pdq` is the hash of the pixels as stored, `pdqOriented` of the pixels as
-// displayed. For other files: {md5, size, kind: "other"}. When an image cannot be decoded the
+// displayed; for a 16-bit grey PNG also {pdqClipped, qualityClipped, lowQualityClipped}, the hash
+// of the samples clipped at 255 (what stock python-threatexchange computes). For other files: {md5, size, kind: "other"}. When an image cannot be decoded the
 // result still has `md5`, plus `error: "image_decode_failed"` and `decodeError` (one of
 // "heic_unsupported", "avif_unsupported", "undecodable", "too_large"). Phases reported through
 // onProgress: "decode", "pdq", "md5" (done/total in bytes for md5, in steps otherwise).

@@ -182,7 +182,9 @@ function finishFile(entry) {
   const notes = [];
   if (r && r.decodeError) notes.push(t(r.decodeError === "heic_unsupported" ? "file.heic" : "file.undecodable"));
   const low = (q) => q !== undefined && q < LOW_QUALITY;
-  if (r && r.pdq && (low(r.quality) || (r.pdqOriented && low(r.qualityOriented)))) {
+  // A 16-bit grey PNG whose clipped PDQ is reliable still sends a similarity fingerprint.
+  const clippedSent = r && r.pdqClipped && !low(r.qualityClipped);
+  if (r && r.pdq && !clippedSent && (low(r.quality) || (r.pdqOriented && low(r.qualityOriented)))) {
     notes.push(t("file.lowQuality"));
   }
   if (r && r.pdqOriented) notes.push(t("file.rotated"));
@@ -198,6 +200,10 @@ function hashesOf(result) {
   }
   if (result.pdqOriented && result.qualityOriented >= LOW_QUALITY) {
     out.push({ type: "pdq", value: result.pdqOriented, quality: result.qualityOriented, label: "review.pdqOriented" });
+  }
+  // 16-bit grey: the PDQ members running stock HMA compute. It is the same picture to the person.
+  if (result.pdqClipped && result.qualityClipped >= LOW_QUALITY && result.pdqClipped !== result.pdq) {
+    out.push({ type: "pdq", value: result.pdqClipped, quality: result.qualityClipped, label: "review.pdq" });
   }
   return out;
 }
