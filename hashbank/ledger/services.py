@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 250_000
 RESIGN_AFTER = timedelta(minutes=30)
 ROOT_LIFETIME = timedelta(days=365)
-TILE = 8
+TILE = merkle.TILE
 
 
 class NoSigningKey(DomainError):
