@@ -99,11 +99,11 @@ def compact_range_at(size: int) -> merkle.CompactRange:
     return merkle.CompactRange(size, hashes)
 
 
-_ACTIVE_AT = """
+_ACTIVE_AT = f"""
 SELECT e.seq, e.payload, e.leaf FROM ledger_entry e
 JOIN (SELECT signal_id, MAX(seq) AS last FROM ledger_entry WHERE seq < %s GROUP BY signal_id) m
   ON e.seq = m.last
-WHERE e.kind = 1 ORDER BY e.seq
+WHERE e.kind = {Entry.ADD} ORDER BY e.seq
 """
 
 
