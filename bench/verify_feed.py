@@ -35,10 +35,11 @@ def build_page(n: int, with_values: bool) -> tuple[bytes, str, str]:
     active = SetDigest()
     compact = merkle.CompactRange()
     now = int(time.time())
+    code = leaves.SIGNAL_TYPE_CODES["pdq"]
     for _ in range(n):
         salt, value = os.urandom(16), os.urandom(32)
         digest = leaves.value_digest(salt, "pdq", 90, value)
-        raw = leaves.encode_add(type_code=1, timestamp=now, digest=digest)
+        raw = leaves.encode_add(type_code=code, timestamp=now, digest=digest)
         records.append((raw, wire.encode_payload(salt, 90, value) if with_values else b""))
         active.add(digest)
     compact.extend(raw for raw, _ in records)

@@ -16,16 +16,13 @@ Command line (files as fetched from the pull API):
 from __future__ import annotations
 
 import argparse
-import struct
 import sys
 import time
 from dataclasses import dataclass, field
 
 from member_portal.feed import checkpoint as checkpoints
-from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
-from member_portal.feed.setdigest import MODULUS, SetDigest
-from member_portal.feed.sha import sha256 as fast_sha256
+from member_portal.feed.setdigest import SetDigest
 
 
 class VerificationError(Exception):
@@ -90,11 +87,10 @@ def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedS
     """Check an entries page (docs/feed-format.md 6.1) against the new checkpoint in one pass:
     every leaf and disclosed value, the Merkle root and the active set. Returns the new state."""
     checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint)
-    if len(page) < _PAGE_HEADER.size:
-        raise VerificationError("entries: page truncated")
-    magic, start, count = _PAGE_HEADER.unpack_from(page)
-    if magic != wire.ENTRIES_MAGIC:
-        raise VerificationError("entries: not an entries page")
+    try:
+        start, count = wire.entries_header(page)
+    except wire.WireError as exc:
+        raise VerificationError(str(exc)) from None
     if start != state.size:
         raise VerificationError(
             f"entries: start at {start}, but the verified tree has {state.size}"
@@ -103,87 +99,17 @@ def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedS
         raise VerificationError(
             f"entries: {start}+{count} entries do not reach the checkpoint size {checkpoint.size}"
         )
-    hashes = list(state.compact_range.hashes)
-    total, active = _scan(
-        page, _PAGE_HEADER.size, start, count, hashes, state.active.total, state.active.count
-    )
-    compact = merkle.CompactRange(checkpoint.size, hashes)
+    try:
+        compact, digest = wire.scan_entries(page, state.compact_range, state.active)
+    except wire.WireError as exc:
+        raise VerificationError(str(exc)) from None
     if compact.root() != checkpoint.root:
         raise VerificationError(
             f"entries: the Merkle root of {checkpoint.size} entries does not match the checkpoint "
             "(an entry was changed, dropped, added or reordered)"
         )
-    digest = SetDigest(active, total % MODULUS)
     _check_active(checkpoint, digest)
     return FeedState(state.root, checkpoint, signed_note, compact, digest)
-
-
-_PAGE_HEADER = struct.Struct(">4sQI")
-# One entry as the hot loop reads it: the leaf's version, kind, type, reason, (timestamp), digest
-# and target, then the payload's length byte (docs/feed-format.md 2 and 6.1).
-_ENTRY_HEAD = struct.Struct(">BBBB8x32s8sB")
-_TYPE_BYTE = {code: bytes((code,)) for code in leaves.SIGNAL_TYPE_NAMES}
-_PAYLOAD_SIZE = {leaves.SIGNAL_TYPE_CODES[t]: 17 + n for t, n in leaves.VALUE_SIZES.items()}
-_NO_TARGET = leaves.NO_TARGET.to_bytes(8, "big")
-
-
-def _scan(
-    page: bytes, pos: int, start: int, count: int, hashes: list[bytes], total: int, active: int
-) -> tuple[int, int]:
-    """The verifier's hot loop: parse, check and hash each entry once; extends `hashes` (the
-    compact range) in place and returns the active set's running sum and count."""
-    sha = fast_sha256
-    from_bytes = int.from_bytes
-    read_head = _ENTRY_HEAD.unpack_from
-    domain = leaves.DIGEST_DOMAIN
-    version_expected, add, remove = leaves.VERSION, leaves.ADD, leaves.REMOVE
-    type_byte, payload_size, no_target = _TYPE_BYTE, _PAYLOAD_SIZE, _NO_TARGET
-    end = len(page)
-    for seq in range(start, start + count):
-        if pos + 53 > end:
-            raise VerificationError(f"entries: page truncated at entry {seq}")
-        version, kind, code, reason, digest, target, n = read_head(page, pos)
-        raw = page[pos : pos + 52]
-        body = pos + 53
-        pos = body + n
-        if pos > end:
-            raise VerificationError(f"entries: page truncated at entry {seq}")
-        if version != version_expected or code not in type_byte:
-            raise VerificationError(f"entry {seq}: unknown leaf version or signal type")
-        if kind == add:
-            if reason or target != no_target:
-                raise VerificationError(f"entry {seq}: an add leaf has no reason and no target")
-            if (
-                n
-                and (
-                    n != payload_size[code]
-                    # The value digest: domain, salt, type, quality, value (the payload is salt,
-                    # quality, value).
-                    or sha(
-                        domain + page[body : body + 16] + type_byte[code] + page[body + 16 : pos]
-                    ).digest()
-                    != digest
-                )
-            ):
-                raise VerificationError(f"entry {seq}: value does not match the leaf's digest")
-            total += from_bytes(sha(b"\x00" + digest).digest(), "big")
-            active += 1
-        elif kind == remove:
-            if from_bytes(target, "big") >= seq:
-                raise VerificationError(f"entry {seq}: removes an entry that is not earlier")
-            total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
-            active -= 1
-        else:
-            raise VerificationError(f"entry {seq}: unknown leaf kind {kind}")
-        node = sha(b"\x00" + raw).digest()
-        m = seq
-        while m & 1:
-            node = sha(b"\x01" + hashes.pop() + node).digest()
-            m >>= 1
-        hashes.append(node)
-    if pos != end:
-        raise VerificationError("entries: trailing bytes after the last entry")
-    return total, active
 
 
 def verify_snapshot(

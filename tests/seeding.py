@@ -4,7 +4,6 @@ PostgreSQL). Sealing is left to the caller, but for seed_active_signals."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 from django.db import connection, transaction
@@ -20,16 +19,12 @@ BATCH = 50_000
 
 def _rows(n: int, signal_type: str, quality: int | None):
     size = leaves.VALUE_SIZES[signal_type]
-    code = leaves.SIGNAL_TYPE_CODES[signal_type]
-    q = leaves.NO_QUALITY if quality is None else quality
-    prefix = leaves.DIGEST_DOMAIN
-    tail = bytes((code, q))
-    sha = hashlib.sha256
+    value_digest = leaves.value_digest
     blob = os.urandom(n * (size + leaves.SALT_SIZE))
     step = size + leaves.SALT_SIZE
     for i in range(0, n * step, step):
         salt, raw = blob[i : i + leaves.SALT_SIZE], blob[i + leaves.SALT_SIZE : i + step]
-        yield raw.hex(), salt, sha(prefix + salt + tail + raw).digest()
+        yield raw.hex(), salt, value_digest(salt, signal_type, quality, raw)
 
 
 def pending_signals(count: int, *, signal_type: str = "pdq", quality: int = 90) -> None:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from hashbank.ledger import tree
 from hashbank.ledger.models import Checkpoint, Entry, RootDocument, TreeState
+from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
 
 
@@ -98,31 +99,40 @@ def compact_range_at(size: int) -> merkle.CompactRange:
     return merkle.CompactRange(size, hashes)
 
 
-_ACTIVE_AT = """
+_ACTIVE_AT = f"""
 SELECT e.seq, e.payload, e.leaf FROM ledger_entry e
 JOIN (SELECT signal_id, MAX(seq) AS last FROM ledger_entry WHERE seq < %s GROUP BY signal_id) m
   ON e.seq = m.last
-WHERE e.kind = 1 ORDER BY e.seq
+WHERE e.kind = {Entry.ADD} ORDER BY e.seq
 """
 
 
 def active_records(size: int):
-    """(add seq, type code, payload) of every signal active at tree size `size`, by seq."""
+    """(add seq, leaf, payload) of every signal active at tree size `size`, by seq."""
     with connection.cursor() as cursor:
         cursor.execute(_ACTIVE_AT, [size])
         while rows := cursor.fetchmany(20000):
             for seq, payload, leaf in rows:
-                yield seq, bytes(leaf)[2], bytes(payload)
+                yield seq, bytes(leaf), bytes(payload)
 
 
-# The latest checkpoint's snapshot records, built by PostgreSQL itself (docs/feed-format.md 6.2:
+# The signal type codes of the leaves (member_portal/feed/leaf.py), as SQL. No ELSE: a type the
+# feed has no code for makes its record NULL, which string_agg skips, so the record count no
+# longer matches the checkpoint and write_snapshot refuses the snapshot.
+_TYPE_CODE_SQL = (
+    "CASE signal_type "
+    + " ".join(f"WHEN '{name}' THEN {code}" for name, code in leaves.SIGNAL_TYPE_CODES.items())
+    + " END"
+)
+
+# The latest checkpoint's snapshot records, built by PostgreSQL itself (wire.encode_active_record:
 # add seq u64 | type code u8 | quality u8 | salt | value) and aggregated into ~1 MB chunks, so
 # Python only copies bytes: this is what lets a 1M-signal snapshot stream at disk speed.
-_LATEST_RECORDS_PG = """
+_LATEST_RECORDS_PG = f"""
 SELECT string_agg(rec, ''::bytea ORDER BY add_seq), count(*) FROM (
   SELECT add_seq, int8send(add_seq)
-    || decode(lpad(to_hex(CASE signal_type WHEN 'pdq' THEN 1 WHEN 'md5' THEN 2 ELSE 3 END), 2, '0')
-              || lpad(to_hex(coalesce(quality, 255)), 2, '0'), 'hex')
+    || decode(lpad(to_hex({_TYPE_CODE_SQL}), 2, '0')
+              || lpad(to_hex(coalesce(quality, {leaves.NO_QUALITY})), 2, '0'), 'hex')
     || salt || decode(value, 'hex') AS rec
   FROM signals_signal WHERE state = 'active'
 ) r GROUP BY add_seq / 16384 ORDER BY add_seq / 16384
@@ -181,9 +191,10 @@ def _latest_chunks():
 def _replayed_chunks(size: int):
     buffer = bytearray()
     count = 0
-    for seq, code, payload in active_records(size):
+    record = wire.active_record_from_entry
+    for seq, leaf, payload in active_records(size):
         count += 1
-        buffer += seq.to_bytes(8, "big") + bytes((code, payload[16])) + payload[:16] + payload[17:]
+        buffer += record(seq, leaf, payload)
         if len(buffer) > 1 << 20:
             yield bytes(buffer), count
             buffer.clear()

@@ -33,7 +33,6 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 250_000
 RESIGN_AFTER = timedelta(minutes=30)
-TILE = 8
 
 
 class NoSigningKey(DomainError):
@@ -120,9 +119,10 @@ def _append(
     # A remove leaf names the add entry it undoes: the latest add of its signal.
     targets = _latest_adds([row[3] for row in pending if row[1] == outbox.REMOVE])
     nodes: list[Node] = []
+    tile = merkle.TILE
 
     def keep_tile_root(level: int, index: int, digest: bytes) -> None:
-        if level % TILE == 0:
+        if level % tile == 0:
             nodes.append(Node(level=level, index=index, hash=digest))
 
     in_feed: dict[int, bool] = {}  # signal id -> whether the batch leaves it in the feed

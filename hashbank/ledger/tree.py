@@ -10,8 +10,7 @@ from functools import lru_cache
 
 from hashbank.ledger.models import Entry, Node
 from member_portal.feed import merkle
-
-TILE = 8
+from member_portal.feed.merkle import TILE
 
 
 def _fold(hashes: list[bytes]) -> bytes:

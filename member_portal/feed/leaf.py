@@ -78,6 +78,11 @@ def value_digest(salt: bytes, signal_type: str, quality: int | None, value: byte
     return sha256(DIGEST_DOMAIN + salt + bytes((code, q)) + value).digest()
 
 
+def type_code(data: bytes) -> int:
+    """The signal type code of an encoded leaf, read without decoding (or checking) the rest."""
+    return data[2]
+
+
 def encode_add(*, type_code: int, timestamp: int, digest: bytes) -> bytes:
     return _LAYOUT.pack(VERSION, ADD, type_code, 0, timestamp, digest, NO_TARGET)
 

@@ -12,6 +12,10 @@ from collections.abc import Callable, Iterable
 from member_portal.feed.sha import sha256 as _sha256
 
 EMPTY_ROOT = _sha256(b"").digest()
+# The bank stores the hashes of perfect subtrees at levels 8, 16, 24, ... (tiles of 2^8 leaves or
+# tile roots, as in tlog) and recomputes the levels in between, so a proof reads at most 256 rows
+# per tile. The sealer that writes them and the proofs that read them share this one constant.
+TILE = 8
 
 
 class ProofError(ValueError):

@@ -145,3 +145,24 @@ def value_digest(salt: bytes, type_code: int, quality: int, value: bytes) -> byt
 def set_digest(value_digests: list[bytes]) -> bytes:
     total = sum(int.from_bytes(sha256(b"\x00" + d), "big") for d in value_digests)
     return (total % 2**256).to_bytes(32, "big")
+
+
+# --- wire formats (docs/feed-format.md, 6) ------------------------------------------------------
+
+
+def entries_page(start: int, records: list[tuple[bytes, bytes]]) -> bytes:
+    """6.1: "HBE1" | start u64 | count u32 | count x (leaf[52] | payload length u8 | payload)."""
+    out = b"HBE1" + start.to_bytes(8, "big") + len(records).to_bytes(4, "big")
+    for leaf, payload in records:
+        out += leaf + bytes([len(payload)]) + payload
+    return out
+
+
+def snapshot_record(seq: int, type_code: int, quality: int, salt: bytes, value: bytes) -> bytes:
+    """6.2: add seq u64 | type code u8 | quality u8 | salt[16] | value."""
+    return seq.to_bytes(8, "big") + bytes([type_code, quality]) + salt + value
+
+
+def payload_fields(payload: bytes) -> dict:
+    """1.3: salt[16] || quality[1] || value."""
+    return {"salt": payload[:16], "quality": payload[16], "value": payload[17:]}
