@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hashbank.core.errors import Conflict, DomainError
+from hashbank.disputes.errors import DisputeErrorCode
 from hashbank.disputes.models import Dispute
 from member_portal.members import idempotency
 from member_portal.members.signals_lookup import find_signal
@@ -44,14 +45,19 @@ def raise_dispute(
     together.
     """
     if member is None and actor is None:
-        raise DomainError("A dispute is raised by a member or a staff user.", code="no_raiser")
+        raise DomainError(
+            "A dispute is raised by a member or a staff user.", code=DisputeErrorCode.NO_RAISER
+        )
     if reason not in Dispute.Reason.values:
         raise DomainError(
-            f"reason must be one of {', '.join(Dispute.Reason.values)}.", code="invalid_reason"
+            f"reason must be one of {', '.join(Dispute.Reason.values)}.",
+            code=DisputeErrorCode.INVALID_REASON,
         )
     note = (note or "").strip()
     if len(note) > 2000:
-        raise DomainError("The note is limited to 2000 characters.", code="note_too_long")
+        raise DomainError(
+            "The note is limited to 2000 characters.", code=DisputeErrorCode.NOTE_TOO_LONG
+        )
     if signal is None:
         signal = find_signal(signal_type=signal_type, value=value)
     if member is None:
@@ -90,7 +96,7 @@ def _refuse_second_open_dispute(signal) -> None:
         raise Conflict(
             f"This hash is already under dispute {open_dispute.pk}; decide that one in the "
             "review queue.",
-            code="dispute_open",
+            code=DisputeErrorCode.DISPUTE_OPEN,
         )
 
 
@@ -101,7 +107,9 @@ def _lock_open(dispute: Dispute) -> Dispute:
         .get(pk=dispute.pk)
     )
     if not dispute.is_open:
-        raise Conflict(f"This dispute was already {dispute.status}.", code="dispute_decided")
+        raise Conflict(
+            f"This dispute was already {dispute.status}.", code=DisputeErrorCode.DISPUTE_DECIDED
+        )
     return dispute
 
 
@@ -112,7 +120,8 @@ def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Disp
 
     if reason_code not in UPHOLD_CODES:
         raise DomainError(
-            f"reason_code must be one of {', '.join(UPHOLD_CODES)}.", code="invalid_reason_code"
+            f"reason_code must be one of {', '.join(UPHOLD_CODES)}.",
+            code=DisputeErrorCode.INVALID_REASON_CODE,
         )
     dispute = _lock_open(dispute)
     dispute.status = Dispute.Status.UPHELD

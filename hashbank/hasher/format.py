@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from hashbank.core.errors import DomainError
 from hashbank.hasher.document import MAX_FILES, InvalidHashFile, validate
+from hashbank.hasher.errors import HashFileErrorCode
 
 __all__ = ["MAX_FILES", "HashFileError", "parse_hash_file", "signals_from_entries"]
 
@@ -20,7 +21,7 @@ LOW_QUALITY = 50
 class HashFileError(DomainError):
     """An uploaded hash file is not exactly the documented format. `code` says what is wrong."""
 
-    code = "invalid_hash_file"
+    code = HashFileErrorCode.INVALID_HASH_FILE
     status = 400
 
 

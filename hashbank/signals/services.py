@@ -14,6 +14,7 @@ from django.utils import timezone
 from hashbank.ledger import services as ledger
 from hashbank.ledger.models import Change
 from hashbank.signals import types
+from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.models import Signal
 from member_portal.feed import leaf as leaves
 
@@ -162,7 +163,9 @@ def purge_value(*, signal: Signal) -> None:
     """Forget a removed signal's value; the ledger keeps only its salted digest."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds or signal.state != Signal.State.REMOVED:
-        raise types.InvalidSignal("only a removed signal can be purged", code="signal_not_removed")
+        raise types.InvalidSignal(
+            "only a removed signal can be purged", code=SignalErrorCode.SIGNAL_NOT_REMOVED
+        )
     Signal.objects.filter(pk=signal.pk).update(value=None, salt=b"", purged_at=timezone.now())
     from hashbank.ledger.models import Entry
 

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.audit.services import record_event
 from hashbank.core.errors import Conflict, DomainError, NotFound
+from hashbank.staff.errors import StaffErrorCode
 from hashbank.staff.models import RecoveryCodeDevice, StaffProfile
 from hashbank.staff.roles import ROLES
 
@@ -34,10 +35,12 @@ def create_staff_user(
     new password at first sign-in."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
-        raise DomainError(f"Roles must be among: {', '.join(ROLES)}.", code="invalid_role")
+        raise DomainError(
+            f"Roles must be among: {', '.join(ROLES)}.", code=StaffErrorCode.INVALID_ROLE
+        )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+        raise Conflict(f"The username {username!r} is taken.", code=StaffErrorCode.USERNAME_TAKEN)
     password = one_time_password()
     user = User(username=username, email=email, is_staff=True, is_active=True)
     user.set_password(password)
@@ -71,7 +74,9 @@ def reset_second_factor(*, user: Any, actor: Any) -> None:
 @transaction.atomic
 def set_active(*, user: Any, active: bool, actor: Any) -> None:
     if user.pk == getattr(actor, "pk", None) and not active:
-        raise DomainError("You cannot deactivate your own account.", code="own_account")
+        raise DomainError(
+            "You cannot deactivate your own account.", code=StaffErrorCode.OWN_ACCOUNT
+        )
     before = user.is_active
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -92,7 +97,9 @@ def withdraw_signal(*, case: Any, case_signal: Any, actor: Any, reason: str = ""
     before = case_signal.status
     changed = cases.withdraw(case=case, case_signal_ids=[case_signal.pk])
     if not changed:
-        raise DomainError("This hash is already withdrawn or removed.", code="invalid_transition")
+        raise DomainError(
+            "This hash is already withdrawn or removed.", code=StaffErrorCode.INVALID_TRANSITION
+        )
     record_event(
         actor=actor,
         action="case.signal_withdrawn",
@@ -121,20 +128,20 @@ def raise_dispute(
         .first()
     )
     if row is None:
-        raise NotFound("That hash is not in this case.", code="unknown_hash")
+        raise NotFound("That hash is not in this case.", code=StaffErrorCode.UNKNOWN_HASH)
     if row.status not in (CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED):
         raise DomainError(
             f"This hash is {row.status}: it is no longer in the feed, so there is nothing to dispute.",
-            code="invalid_transition",
+            code=StaffErrorCode.INVALID_TRANSITION,
         )
     if reason not in Dispute.Reason.values:
-        raise DomainError("Choose a reason from the list.", code="invalid_reason")
+        raise DomainError("Choose a reason from the list.", code=StaffErrorCode.INVALID_REASON)
     # A browser counts a line break as one character against maxlength; the form sends two.
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > DISPUTE_NOTE_MAX:
         raise DomainError(
             f"The note is {len(note)} characters long; keep it to {DISPUTE_NOTE_MAX}.",
-            code="note_too_long",
+            code=StaffErrorCode.NOTE_TOO_LONG,
         )
     dispute, _ = disputes.raise_dispute(signal=row.signal, reason=reason, note=note, actor=actor)
     return dispute

@@ -16,25 +16,37 @@ from django.views.decorators.cache import never_cache
 
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
-from hashbank.core.errors import DomainError, error_response
+from hashbank.core.errors import CoreErrorCode, DomainError
+from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
+from hashbank.submissions.errors import SubmissionErrorCode
 
 
 def _json_body(request: HttpRequest, allowed: set[str]) -> dict[str, Any]:
     if request.content_type != "application/json":
-        raise InvalidSubmission("Send JSON (Content-Type: application/json).", code="not_json")
+        raise InvalidSubmission(
+            "Send JSON (Content-Type: application/json).", code=SubmissionErrorCode.NOT_JSON
+        )
     try:
         body = json.loads(request.body)
     except RequestDataTooBig:
-        raise InvalidSubmission("The request is too large.", code="body_too_large") from None
+        raise InvalidSubmission(
+            "The request is too large.", code=SubmissionErrorCode.BODY_TOO_LARGE
+        ) from None
     except (ValueError, UnicodeDecodeError):
-        raise InvalidSubmission("The body is not valid JSON.", code="malformed_json") from None
+        raise InvalidSubmission(
+            "The body is not valid JSON.", code=CoreErrorCode.MALFORMED_JSON
+        ) from None
     if not isinstance(body, dict):
-        raise InvalidSubmission("The body must be a JSON object.", code="malformed_json")
+        raise InvalidSubmission(
+            "The body must be a JSON object.", code=CoreErrorCode.MALFORMED_JSON
+        )
     unknown = sorted(set(body) - allowed)
     if unknown:
         raise InvalidSubmission(
-            "Unknown fields.", code="unknown_field", detail={"fields": unknown[:10]}
+            "Unknown fields.",
+            code=SubmissionErrorCode.UNKNOWN_FIELD,
+            detail={"fields": unknown[:10]},
         )
     return body
 
@@ -45,7 +57,8 @@ def _json_view(view):
     def wrapper(request: HttpRequest) -> JsonResponse:
         if request.method != "POST":
             response = JsonResponse(
-                {"error": {"code": "method_not_allowed", "message": "Use POST."}}, status=405
+                {"error": {"code": CoreErrorCode.METHOD_NOT_ALLOWED, "message": "Use POST."}},
+                status=405,
             )
             response["Allow"] = "POST"
             return response
@@ -63,7 +76,9 @@ def _authenticate(request: HttpRequest, body: dict[str, Any]):
     throttle.check_pin(request)
     number, pin = body.get("case_number"), body.get("pin")
     if not isinstance(number, str) or not isinstance(pin, str):
-        raise InvalidSubmission("Send case_number and pin as strings.", code="missing_credentials")
+        raise InvalidSubmission(
+            "Send case_number and pin as strings.", code=SubmissionErrorCode.MISSING_CREDENTIALS
+        )
     return services.authenticate_case(number=number, pin=pin)
 
 
@@ -114,7 +129,9 @@ def withdraw(request: HttpRequest) -> JsonResponse:
         and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
         and all(type(item) is int for item in wanted)
     ):
-        raise InvalidSubmission('Send hashes as a list of ids or "all".', code="invalid_hash_ids")
+        raise InvalidSubmission(
+            'Send hashes as a list of ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
     case = _authenticate(request, body)
     services.withdraw(case=case, case_signal_ids=None if wanted == "all" else wanted)
     return JsonResponse(status_payload(case))

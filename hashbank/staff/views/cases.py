@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hashbank.core.errors import DomainError, NotFound, error_response
+from hashbank.core.errors import CoreErrorCode, DomainError, NotFound
+from hashbank.core.http_errors import error_response
 from hashbank.staff import selectors
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
+from hashbank.staff.errors import StaffErrorCode
 
 
 def _case_or_404(number: str):
@@ -22,7 +24,7 @@ def _case_or_404(number: str):
 
     case = cases.case_by_number(number)
     if case is None:
-        raise NotFound("No case has that number.", code="unknown_case")
+        raise NotFound("No case has that number.", code=StaffErrorCode.UNKNOWN_CASE)
     return case
 
 
@@ -203,9 +205,13 @@ def assisted(request: HttpRequest) -> HttpResponse:
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
-        return error_response(DomainError("The body is not JSON.", code="malformed_json"))
+        return error_response(
+            DomainError("The body is not JSON.", code=CoreErrorCode.MALFORMED_JSON)
+        )
     if not isinstance(body, dict):
-        return error_response(DomainError("The body is a JSON object.", code="malformed_json"))
+        return error_response(
+            DomainError("The body is a JSON object.", code=CoreErrorCode.MALFORMED_JSON)
+        )
     try:
         case, pin = cases.submit_case(
             hashes=body.get("hashes"),

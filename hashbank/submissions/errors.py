@@ -1,0 +1,17 @@
+"""The victim API's and pages' own codes (the hashes' codes are the cases', signals' and hash
+file's; see docs/submissions.md)."""
+
+from __future__ import annotations
+
+from hashbank.core.errors import INTERNAL, SUBMISSION_API, ErrorCode
+
+
+class SubmissionErrorCode(ErrorCode):
+    NOT_JSON = "not_json", SUBMISSION_API
+    BODY_TOO_LARGE = "body_too_large", SUBMISSION_API
+    UNKNOWN_FIELD = "unknown_field", SUBMISSION_API
+    MISSING_CREDENTIALS = "missing_credentials", SUBMISSION_API
+    INVALID_HASH_IDS = "invalid_hash_ids", SUBMISSION_API
+    CSRF_FAILED = "csrf_failed", SUBMISSION_API
+    # The offline upload form (/submit/offline/), a page.
+    NO_HASH_FILE = "no_hash_file", INTERNAL
