@@ -10,11 +10,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import JsonResponse
+from django.utils.module_loading import autodiscover_modules
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_default_handler
 
-from hashbank.core.errors import CoreErrorCode, DomainError, RateLimited, error_body
+from hashbank.core.errors import (
+    CoreErrorCode,
+    DomainError,
+    ErrorCode,
+    RateLimited,
+    error_body,
+    registered_enums,
+)
 
 
 def error_response(error: DomainError) -> JsonResponse:
@@ -59,3 +67,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         detail = None
     response.data = error_body(code, message, detail)
     return response
+
+
+def discover_error_codes() -> list[type[ErrorCode]]:
+    """Every installed app's code enum: imports each `<app>.errors`, so that the registry holds
+    all of them, not only those imported so far (the OpenAPI description lists them)."""
+    autodiscover_modules("errors")
+    return registered_enums()
