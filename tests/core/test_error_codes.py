@@ -13,6 +13,8 @@ import ast
 import inspect
 import json
 import re
+import subprocess
+import sys
 from importlib import import_module
 from pathlib import Path
 
@@ -235,3 +237,45 @@ def test_codes_raised_by_the_views_under_api_are_declared_for_that_api():
             )
             checked += 1
     assert checked > 10
+
+
+def attribute_codes_in(path: Path) -> set[tuple[str, str]]:
+    tree = ast.parse(path.read_text())
+    return {
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id.endswith("ErrorCode")
+    }
+
+
+def test_every_registered_code_is_raised_somewhere(every_code):
+    root = Path(__file__).resolve().parents[2]
+    named: set[tuple[str, str]] = set()
+    for package in ("hashbank", "member_portal"):
+        for path in (root / package).rglob("*.py"):
+            named |= attribute_codes_in(path)
+    unused = {
+        f"{enum.__name__}.{member.name}"
+        for enum in discover_error_codes()
+        if enum.__module__.startswith(("hashbank.", "member_portal."))
+        for member in enum
+        if (enum.__name__, member.name) not in named
+    }
+    assert not unused, f"declared but never named by a raise site: {sorted(unused)}"
+
+
+def test_the_domain_errors_and_every_code_import_without_django_or_drf(every_code):
+    modules = sorted({enum.__module__ for enum in discover_error_codes()})
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('django', 'rest_framework')]\n"
+        "assert not loaded, loaded[:5]\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
