@@ -10,8 +10,6 @@ import json
 import re
 from typing import Any
 
-from hashbank.hasher.errors import INVALID_HEX, HashFileErrorCode
-
 FORMAT = "hashbank-hashes"
 VERSION = 1
 MAX_BYTES = 1024 * 1024
@@ -28,7 +26,7 @@ _DECODE_ERRORS = {"image_decode_failed"}
 class InvalidHashFile(ValueError):
     """The bytes are not a valid hash file. `code` is stable and machine-readable."""
 
-    def __init__(self, code: HashFileErrorCode, message: str, detail: dict | None = None) -> None:
+    def __init__(self, code: str, message: str, detail: dict | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -47,14 +45,13 @@ def dumps(document: dict) -> bytes:
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     keys = [k for k, _ in pairs]
     if len(keys) != len(set(keys)):
-        raise InvalidHashFile(HashFileErrorCode.HASH_FILE_NOT_JSON, "The file repeats a key.")
+        raise InvalidHashFile("hash_file_not_json", "The file repeats a key.")
     return dict(pairs)
 
 
 def _reject_constant(name: str) -> None:
     raise InvalidHashFile(
-        HashFileErrorCode.HASH_FILE_NOT_JSON,
-        f"The file contains {name}, which JSON does not allow.",
+        "hash_file_not_json", f"The file contains {name}, which JSON does not allow."
     )
 
 
@@ -66,15 +63,13 @@ def _check_hex(entry: dict, key: str, kind: str, index: int) -> None:
     value = entry[key]
     if not isinstance(value, str) or not _HEX[kind].fullmatch(value):
         raise InvalidHashFile(
-            INVALID_HEX[kind],
+            f"invalid_{kind}",
             f"File {index + 1}: {key} must be {_HEX_LENGTH[kind]} lowercase hexadecimal digits.",
             {"file": index, "field": key},
         )
 
 
-def _check_int(
-    entry: dict, key: str, low: int, high: int, code: HashFileErrorCode, index: int
-) -> None:
+def _check_int(entry: dict, key: str, low: int, high: int, code: str, index: int) -> None:
     value = entry[key]
     if not _is_int(value) or not low <= value <= high:
         raise InvalidHashFile(
@@ -87,27 +82,21 @@ def _check_int(
 def _check_entry(entry: Any, index: int) -> dict:
     where = {"file": index}
     if not isinstance(entry, dict):
-        raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY, f"File {index + 1} is not an object.", where
-        )
+        raise InvalidHashFile("invalid_hash_entry", f"File {index + 1} is not an object.", where)
     kind = entry.get("kind")
     if kind not in ("image", "other"):
         raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY,
-            f"File {index + 1}: kind must be 'image' or 'other'.",
-            where,
+            "invalid_hash_entry", f"File {index + 1}: kind must be 'image' or 'other'.", where
         )
     if "md5" not in entry:
-        raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY, f"File {index + 1} has no md5.", where
-        )
+        raise InvalidHashFile("invalid_hash_entry", f"File {index + 1} has no md5.", where)
     allowed = {"kind", "md5"}
     if kind == "image":
         allowed = _IMAGE_KEYS | _ORIENTED_KEYS | {"error"}
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_UNKNOWN_FIELD,
+            "hash_file_unknown_field",
             f"File {index + 1} has a field this format does not have: {unknown[0]}.",
             {"file": index, "field": unknown[0]},
         )
@@ -117,7 +106,7 @@ def _check_entry(entry: Any, index: int) -> dict:
     if "error" in entry:
         if entry["error"] not in _DECODE_ERRORS or set(entry) != {"kind", "md5", "error"}:
             raise InvalidHashFile(
-                HashFileErrorCode.INVALID_HASH_ENTRY,
+                "invalid_hash_entry",
                 f"File {index + 1}: an image that could not be decoded has only kind, md5 and error.",
                 where,
             )
@@ -125,27 +114,27 @@ def _check_entry(entry: Any, index: int) -> dict:
     missing = sorted({"pdq", "quality", "phash", "orientation"} - set(entry))
     if missing:
         raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY,
+            "invalid_hash_entry",
             f"File {index + 1} has no {missing[0]}.",
             {**where, "field": missing[0]},
         )
     _check_hex(entry, "pdq", "pdq", index)
     _check_hex(entry, "phash", "phash", index)
-    _check_int(entry, "quality", 0, 100, HashFileErrorCode.INVALID_QUALITY, index)
-    _check_int(entry, "orientation", 1, 8, HashFileErrorCode.INVALID_ORIENTATION, index)
+    _check_int(entry, "quality", 0, 100, "invalid_quality", index)
+    _check_int(entry, "orientation", 1, 8, "invalid_orientation", index)
     oriented = set(entry) & _ORIENTED_KEYS
     if (entry["orientation"] == 1 and oriented) or (
         entry["orientation"] != 1 and oriented != _ORIENTED_KEYS
     ):
         raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY,
+            "invalid_hash_entry",
             f"File {index + 1}: the oriented hashes must be present exactly when orientation is not 1.",
             where,
         )
     if oriented:
         _check_hex(entry, "pdq_oriented", "pdq", index)
         _check_hex(entry, "phash_oriented", "phash", index)
-        _check_int(entry, "quality_oriented", 0, 100, HashFileErrorCode.INVALID_QUALITY, index)
+        _check_int(entry, "quality_oriented", 0, 100, "invalid_quality", index)
     return {
         k: entry[k]
         for k in ("kind", "md5", "pdq", "quality", "phash", "orientation", *sorted(oriented))
@@ -155,13 +144,9 @@ def _check_entry(entry: Any, index: int) -> dict:
 def validate(data: bytes) -> list[dict]:
     """Parse and check a hash file; return its entries (normalised copies) or raise InvalidHashFile."""
     if not isinstance(data, bytes | bytearray):
-        raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_NOT_JSON, "The hash file must be given as bytes."
-        )
+        raise InvalidHashFile("hash_file_not_json", "The hash file must be given as bytes.")
     if len(data) > MAX_BYTES:
-        raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_TOO_LARGE, "The hash file is larger than 1 MB."
-        )
+        raise InvalidHashFile("hash_file_too_large", "The hash file is larger than 1 MB.")
     try:
         text = bytes(data).decode("utf-8")
         doc = json.loads(
@@ -170,23 +155,20 @@ def validate(data: bytes) -> list[dict]:
     except InvalidHashFile:
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_NOT_JSON, "This is not a hash file (not JSON)."
-        ) from exc
+        raise InvalidHashFile("hash_file_not_json", "This is not a hash file (not JSON).") from exc
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_WRONG_FORMAT,
+            "hash_file_wrong_format",
             "This is not a hashbank hash file. Make it with: python -m hashbank.hasher FILE...",
         )
     if doc.get("version") != VERSION or not _is_int(doc.get("version")):
         raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_UNSUPPORTED_VERSION,
-            f"Only version {VERSION} hash files are accepted.",
+            "hash_file_unsupported_version", f"Only version {VERSION} hash files are accepted."
         )
     unknown = sorted(set(doc) - _TOP_KEYS)
     if unknown:
         raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_UNKNOWN_FIELD,
+            "hash_file_unknown_field",
             f"The hash file has a field this format does not have: {unknown[0]}.",
             {"field": unknown[0]},
         )
@@ -194,15 +176,13 @@ def validate(data: bytes) -> list[dict]:
         not isinstance(doc["generator"], str) or len(doc["generator"]) > 100
     ):
         raise InvalidHashFile(
-            HashFileErrorCode.INVALID_HASH_ENTRY,
-            "generator must be a short text.",
-            {"field": "generator"},
+            "invalid_hash_entry", "generator must be a short text.", {"field": "generator"}
         )
     files = doc.get("files")
     if not isinstance(files, list) or not files:
-        raise InvalidHashFile(HashFileErrorCode.HASH_FILE_EMPTY, "The hash file lists no files.")
+        raise InvalidHashFile("hash_file_empty", "The hash file lists no files.")
     if len(files) > MAX_FILES:
         raise InvalidHashFile(
-            HashFileErrorCode.HASH_FILE_TOO_MANY, f"A hash file may list at most {MAX_FILES} files."
+            "hash_file_too_many", f"A hash file may list at most {MAX_FILES} files."
         )
     return [_check_entry(entry, i) for i, entry in enumerate(files)]

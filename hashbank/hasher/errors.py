@@ -1,6 +1,8 @@
-"""The offline hash file's validation codes (hashbank.hasher.document; docs/offline-hasher.md).
+"""The offline hash file's validation codes (docs/offline-hasher.md), registered for the server.
 
-Pure like the document module: hashbank.core.errors imports only the standard library.
+hashbank.hasher.document raises them as plain strings: it is copied alone, without hashbank.core,
+to run the offline hasher. `format.parse_hash_file` turns each into a member of this enum, and
+tests/core/test_error_codes.py checks that the two lists agree.
 """
 
 from __future__ import annotations
@@ -24,11 +26,3 @@ class HashFileErrorCode(ErrorCode):
     INVALID_PHASH = "invalid_phash", INTERNAL
     INVALID_QUALITY = "invalid_quality", INTERNAL
     INVALID_ORIENTATION = "invalid_orientation", INTERNAL
-
-
-# A malformed hex value's code, by the entry's key ("pdq_oriented" is checked as "pdq").
-INVALID_HEX: dict[str, HashFileErrorCode] = {
-    "md5": HashFileErrorCode.INVALID_MD5,
-    "pdq": HashFileErrorCode.INVALID_PDQ,
-    "phash": HashFileErrorCode.INVALID_PHASH,
-}

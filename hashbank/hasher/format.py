@@ -30,7 +30,9 @@ def parse_hash_file(data: bytes) -> list[dict]:
     try:
         return validate(data)
     except InvalidHashFile as exc:
-        raise HashFileError(exc.message, code=exc.code, detail=exc.detail) from None
+        raise HashFileError(
+            exc.message, code=HashFileErrorCode(exc.code), detail=exc.detail
+        ) from None
 
 
 def signals_from_entries(entries: list[dict]) -> list[dict]:

@@ -181,11 +181,36 @@ def test_every_signal_type_has_a_code_for_a_malformed_value():
     assert refused.value.code == "invalid_phash"
 
 
-def test_every_hex_field_of_the_hash_file_has_a_code_for_a_malformed_value():
+def codes_the_hash_file_document_raises() -> set[str]:
+    """The code strings of hashbank.hasher.document (which is copied alone, so names none of the
+    enums): literal codes, and `invalid_<kind>` for each hexadecimal kind."""
     from hashbank.hasher import document
-    from hashbank.hasher.errors import INVALID_HEX
 
-    assert set(INVALID_HEX) == set(document._HEX_LENGTH)
+    tree = ast.parse(inspect.getsource(document))
+    literals = {
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"(hash_file|invalid)_[a-z_]+", node.value)
+    }
+    return literals | {f"invalid_{kind}" for kind in document._HEX_LENGTH}
+
+
+def test_the_hash_file_document_raises_exactly_the_registered_hash_file_codes():
+    from hashbank.hasher.errors import HashFileErrorCode
+
+    registered = {code.value for code in HashFileErrorCode} - {"invalid_hash_file"}
+    assert codes_the_hash_file_document_raises() == registered
+
+
+def test_a_hash_file_error_reaches_the_server_as_a_registered_code():
+    from hashbank.hasher.errors import HashFileErrorCode
+    from hashbank.hasher.format import parse_hash_file
+
+    with pytest.raises(DomainError) as refused:
+        parse_hash_file(b"[]")
+    assert refused.value.code is HashFileErrorCode.HASH_FILE_WRONG_FORMAT
 
 
 def api_views() -> list[tuple[str, object]]:
@@ -256,12 +281,14 @@ def test_every_registered_code_is_raised_somewhere(every_code):
     for package in ("hashbank", "member_portal"):
         for path in (root / package).rglob("*.py"):
             named |= attribute_codes_in(path)
+    by_document = codes_the_hash_file_document_raises()
     unused = {
         f"{enum.__name__}.{member.name}"
         for enum in discover_error_codes()
         if enum.__module__.startswith(("hashbank.", "member_portal."))
         for member in enum
         if (enum.__name__, member.name) not in named
+        and not (enum.__name__ == "HashFileErrorCode" and member.value in by_document)
     }
     assert not unused, f"declared but never named by a raise site: {sorted(unused)}"
 
