@@ -229,7 +229,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 REST_FRAMEWORK = {
-    "EXCEPTION_HANDLER": "hashbank.core.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "hashbank.core.http_errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],

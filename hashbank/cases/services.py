@@ -17,6 +17,7 @@ from django.utils import timezone
 from hashbank.audit import services as audit
 from hashbank.cases import pins
 from hashbank.cases.errors import (
+    CaseErrorCode,
     CaseLocked,
     InvalidSubmission,
     InvalidTransition,
@@ -53,11 +54,11 @@ def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: An
 def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
     """Every hash checked (by signals.types) before anything is written; duplicates dropped."""
     if not isinstance(hashes, list) or not hashes:
-        raise InvalidSubmission("Send at least one hash.", code="no_hashes")
+        raise InvalidSubmission("Send at least one hash.", code=CaseErrorCode.NO_HASHES)
     if len(hashes) > MAX_HASHES_PER_CASE:
         raise InvalidSubmission(
             f"A case holds at most {MAX_HASHES_PER_CASE} hashes.",
-            code="too_many_hashes",
+            code=CaseErrorCode.TOO_MANY_HASHES,
             detail={"max": MAX_HASHES_PER_CASE},
         )
     cleaned: list[tuple[str, str, int | None]] = []
@@ -66,7 +67,7 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
         if not isinstance(item, dict) or set(item) - {"type", "value", "quality"}:
             raise InvalidSubmission(
                 "Each hash is an object with type, value and (for pdq) quality.",
-                code="invalid_hash",
+                code=CaseErrorCode.INVALID_HASH,
                 detail={"index": index},
             )
         try:
@@ -79,7 +80,7 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
         if signal_type == "pdq" and quality < MIN_PDQ_QUALITY:
             raise InvalidSubmission(
                 f"PDQ hashes of quality below {MIN_PDQ_QUALITY} are unreliable and not accepted.",
-                code="low_quality_pdq",
+                code=CaseErrorCode.LOW_QUALITY_PDQ,
                 detail={"index": index},
             )
         if (signal_type, value) not in seen:  # the same file picked twice is held once
@@ -94,7 +95,7 @@ def _clean_attestations(attestations: Any) -> dict[str, bool]:
     ):
         raise InvalidSubmission(
             "Every attestation must be confirmed.",
-            code="attestation_required",
+            code=CaseErrorCode.ATTESTATION_REQUIRED,
             detail={"required": list(REQUIRED_ATTESTATIONS)},
         )
     return {name: True for name in REQUIRED_ATTESTATIONS}
@@ -161,7 +162,7 @@ def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> C
                 return case
         except IntegrityError:  # a 40-bit number collided; draw again
             continue
-    raise DomainError("Could not allocate a case number.", code="try_again", status=503)
+    raise DomainError("Could not allocate a case number.", code=CaseErrorCode.TRY_AGAIN, status=503)
 
 
 # PostgreSQL: the case, its signals (signals.services.holding_ctes) and its holds in one
@@ -268,7 +269,9 @@ def withdraw(
         wanted = set(case_signal_ids)
         rows = rows.filter(pk__in=wanted)
         if len(rows) != len(wanted):
-            raise NotFound("One of those hashes is not in this case.", code="unknown_hash")
+            raise NotFound(
+                "One of those hashes is not in this case.", code=CaseErrorCode.UNKNOWN_HASH
+            )
     changed = []
     release = signal_services.release
     for row in rows:
@@ -365,7 +368,7 @@ def unlock_case(*, case: Case, actor: Any) -> Case:
 def add_note(*, case: Case, actor: Any, text: str) -> CaseNote:
     text = (text or "").strip()
     if not text or len(text) > 4000:
-        raise DomainError("A note has 1 to 4000 characters.", code="invalid_note")
+        raise DomainError("A note has 1 to 4000 characters.", code=CaseErrorCode.INVALID_NOTE)
     note = CaseNote(case=case, author=actor, text=text)
     note.full_clean()
     note.save()

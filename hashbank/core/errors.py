@@ -1,23 +1,106 @@
-"""Domain errors and the one place that turns them into JSON responses.
+"""Domain errors and the registry of their codes.
 
 Every API error has the shape {"error": {"code": "...", "message": "..."}} with a 4xx status, so
-that member platforms and the victim form can act on the stable code and show the message.
+that member platforms and the victim form can act on the stable code and show the message. The
+code is declared once, as a member of an app's `ErrorCode` enum in `<app>/errors.py`; raise
+sites name the member, never a free string, so `registered_codes()` lists every code there is.
+
+Pure: standard library only. Services, pure cores (the offline hasher's document, the signal
+types) raise these without importing Django or DRF; `hashbank.core.http_errors` turns them into
+responses.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
-from django.http import JsonResponse
-from rest_framework import exceptions as drf_exceptions
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_default_handler
+
+class Surface(StrEnum):
+    """Where a code can be answered. The docs that must explain it follow from this (see
+    tests/core/test_error_codes.py)."""
+
+    # Under /api/v1/ and /api/stopncii/v1/ for member platforms: docs/member-guide.md's error
+    # table and the OpenAPI description.
+    MEMBER_API = "member_api"
+    # Under /api/v1/submissions and /api/v1/cases/ for the victim pages: docs/submissions.md.
+    SUBMISSION_API = "submission_api"
+    # Only on staff console and portal pages, the offline upload form or management commands.
+    INTERNAL = "internal"
+
+
+_REGISTRY: list[type[ErrorCode]] = []
+
+
+class ErrorCode(StrEnum):
+    """The base of each app's code enum. A member is `NAME = "wire_code", Surface..., ...`: its
+    value is the string on the wire, and it names every surface that can answer it, so that a new
+    code cannot be added without saying who must be told about it."""
+
+    surfaces: frozenset[Surface]
+
+    def __new__(cls, value: str, *surfaces: Surface) -> ErrorCode:
+        if not surfaces or not all(isinstance(s, Surface) for s in surfaces):
+            raise TypeError(f"error code {value!r}: name the Surface(s) that can answer it")
+        if Surface.INTERNAL in surfaces and len(surfaces) > 1:
+            raise TypeError(f"error code {value!r}: INTERNAL excludes the API surfaces")
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.surfaces = frozenset(surfaces)
+        return member
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        _REGISTRY.append(cls)
+
+
+def registered_enums() -> list[type[ErrorCode]]:
+    """Every app's code enum imported so far (import the apps' `errors` modules first)."""
+    return list(_REGISTRY)
+
+
+def registered_codes(surface: Surface | None = None) -> set[str]:
+    """The wire codes of every registered enum, or only those answered on `surface`."""
+    return {
+        member.value
+        for enum in _REGISTRY
+        for member in enum
+        if surface is None or surface in member.surfaces
+    }
+
+
+# Short names for the apps' declarations: `NOT_FOUND = "not_found", MEMBER_API, SUBMISSION_API`.
+MEMBER_API, SUBMISSION_API, INTERNAL = Surface.MEMBER_API, Surface.SUBMISSION_API, Surface.INTERNAL
+
+
+class CoreErrorCode(ErrorCode):
+    """The base classes' defaults, DRF's own errors (see http_errors) and the 404/500 pages."""
+
+    INVALID_REQUEST = "invalid_request", MEMBER_API
+    NOT_FOUND = "not_found", MEMBER_API, SUBMISSION_API
+    CONFLICT = "conflict", MEMBER_API
+    PERMISSION_DENIED = "permission_denied", MEMBER_API
+    RATE_LIMITED = "rate_limited", MEMBER_API, SUBMISSION_API
+    NOT_AUTHENTICATED = "not_authenticated", MEMBER_API
+    AUTHENTICATION_FAILED = "authentication_failed", MEMBER_API
+    METHOD_NOT_ALLOWED = "method_not_allowed", MEMBER_API, SUBMISSION_API
+    NOT_ACCEPTABLE = "not_acceptable", MEMBER_API
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", MEMBER_API
+    MALFORMED_JSON = "malformed_json", MEMBER_API, SUBMISSION_API
+    SERVER_ERROR = "server_error", MEMBER_API, SUBMISSION_API
+    # hashbank.core.idempotency (reports and disputes from members).
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key", MEMBER_API
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused", MEMBER_API
+    # hashbank.core.json_body (the victim API and the assisted submission).
+    NOT_JSON = "not_json", SUBMISSION_API
+    BODY_TOO_LARGE = "body_too_large", SUBMISSION_API
+    UNKNOWN_FIELD = "unknown_field", SUBMISSION_API
 
 
 class DomainError(Exception):
     """A business rule refused the request. Subclasses set a default code and status."""
 
-    code = "invalid_request"
+    code: str = CoreErrorCode.INVALID_REQUEST
     status = 400
 
     def __init__(
@@ -37,29 +120,30 @@ class DomainError(Exception):
         self.detail = detail
 
     def as_dict(self) -> dict:
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        # str() of an ErrorCode is its plain value: the wire carries "not_found", never the enum.
+        body: dict[str, Any] = {"code": str(self.code), "message": self.message}
         if self.detail is not None:
             body["detail"] = self.detail
         return {"error": body}
 
 
 class NotFound(DomainError):
-    code = "not_found"
+    code = CoreErrorCode.NOT_FOUND
     status = 404
 
 
 class Conflict(DomainError):
-    code = "conflict"
+    code = CoreErrorCode.CONFLICT
     status = 409
 
 
 class PermissionDenied(DomainError):
-    code = "permission_denied"
+    code = CoreErrorCode.PERMISSION_DENIED
     status = 403
 
 
 class RateLimited(DomainError):
-    code = "rate_limited"
+    code = CoreErrorCode.RATE_LIMITED
     status = 429
 
     def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
@@ -67,47 +151,5 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
-def error_response(error: DomainError) -> JsonResponse:
-    response = JsonResponse(error.as_dict(), status=error.status)
-    if isinstance(error, RateLimited):
-        response["Retry-After"] = str(error.retry_after)
-    return response
-
-
 def error_body(code: str, message: str, detail: Any = None) -> dict:
     return DomainError(message, code=code, detail=detail).as_dict()
-
-
-_DRF_CODES = {
-    drf_exceptions.NotAuthenticated: "not_authenticated",
-    drf_exceptions.AuthenticationFailed: "authentication_failed",
-    drf_exceptions.PermissionDenied: "permission_denied",
-    drf_exceptions.NotFound: "not_found",
-    drf_exceptions.MethodNotAllowed: "method_not_allowed",
-    drf_exceptions.NotAcceptable: "not_acceptable",
-    drf_exceptions.UnsupportedMediaType: "unsupported_media_type",
-    drf_exceptions.ParseError: "malformed_json",
-    drf_exceptions.Throttled: "rate_limited",
-    drf_exceptions.ValidationError: "invalid_request",
-}
-
-
-def api_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: DomainErrors and DRF's own errors become the one JSON shape."""
-    if isinstance(exc, DomainError):
-        response = Response(exc.as_dict(), status=exc.status)
-        if isinstance(exc, RateLimited):
-            response["Retry-After"] = str(exc.retry_after)
-        return response
-    response = drf_default_handler(exc, context)
-    if response is None:
-        return None
-    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "invalid_request")
-    if isinstance(exc, drf_exceptions.ValidationError):
-        message = "Some fields are missing or malformed; see detail."
-        detail: Any = response.data
-    else:
-        message = str(getattr(exc, "detail", exc))
-        detail = None
-    response.data = error_body(code, message, detail)
-    return response

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 
-from hashbank.core.errors import Conflict, DomainError
+from hashbank.core.errors import Conflict, CoreErrorCode, DomainError
 
 T = TypeVar("T")
 MAX_KEY_LENGTH = 100
@@ -26,7 +26,7 @@ def clean_key(key: str | None) -> str | None:
     if len(key) > MAX_KEY_LENGTH or not key.isprintable():
         raise DomainError(
             f"Idempotency-Key must be at most {MAX_KEY_LENGTH} printable characters.",
-            code="invalid_idempotency_key",
+            code=CoreErrorCode.INVALID_IDEMPOTENCY_KEY,
         )
     return key
 
@@ -55,6 +55,6 @@ def _replay(existing, digest: str):
     if existing.request_fingerprint != digest:
         raise Conflict(
             "This Idempotency-Key was used with a different request body.",
-            code="idempotency_key_reused",
+            code=CoreErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     return existing

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 
-from hashbank.core.errors import error_body
+from hashbank.core.errors import CoreErrorCode, error_body
 
 
 @never_cache
@@ -40,13 +40,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """404s under /api/ are JSON with a code, like every other API error; pages stay HTML."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
+        return JsonResponse(error_body(CoreErrorCode.NOT_FOUND, "No such endpoint."), status=404)
     return page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
-            error_body("server_error", "Something went wrong on our side."), status=500
+            error_body(CoreErrorCode.SERVER_ERROR, "Something went wrong on our side."), status=500
         )
     return default_server_error(request)

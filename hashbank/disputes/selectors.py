@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from hashbank.core.errors import NotFound
+from hashbank.disputes.errors import DisputeErrorCode
 from hashbank.disputes.models import Dispute
 
 
@@ -30,5 +31,5 @@ def dispute_for_member(member, dispute_id: int) -> Dispute:
     """A member's own dispute; another member's is reported as absent, never as forbidden."""
     dispute = disputes_for_member(member).filter(pk=dispute_id).first()
     if dispute is None:
-        raise NotFound("No such dispute.", code="unknown_dispute")
+        raise NotFound("No such dispute.", code=DisputeErrorCode.UNKNOWN_DISPUTE)
     return dispute

@@ -10,6 +10,7 @@ from hashbank.audit import services as audit
 from hashbank.cases import services as cases
 from hashbank.core import idempotency
 from hashbank.core.errors import Conflict, DomainError
+from hashbank.disputes.errors import DisputeErrorCode
 from hashbank.disputes.models import Dispute
 from hashbank.signals.models import Signal
 from hashbank.signals.selectors import published_signal
@@ -43,16 +44,18 @@ def raise_dispute(
     together.
     """
     if member is None and actor is None:
-        raise DomainError("A dispute is raised by a member or a staff user.", code="no_raiser")
+        raise DomainError(
+            "A dispute is raised by a member or a staff user.", code=DisputeErrorCode.NO_RAISER
+        )
     if reason not in Dispute.Reason.values:
         # Members' requests are checked against the same choices by their serializer first.
-        raise DomainError("Choose a reason from the list.", code="invalid_reason")
+        raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)
     # A browser counts a line break as one character against maxlength; a form sends two.
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > Dispute.NOTE_MAX_LENGTH:
         raise DomainError(
             f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
-            code="note_too_long",
+            code=DisputeErrorCode.NOTE_TOO_LONG,
         )
     if signal is None:
         signal = published_signal(signal_type=signal_type, value=value)
@@ -90,7 +93,7 @@ def _refuse_second_open_dispute(signal) -> None:
         raise Conflict(
             f"This hash is already under dispute {open_dispute.pk}; decide that one in the "
             "review queue.",
-            code="dispute_open",
+            code=DisputeErrorCode.DISPUTE_OPEN,
         )
 
 
@@ -101,7 +104,9 @@ def _lock_open(dispute: Dispute) -> Dispute:
         .get(pk=dispute.pk)
     )
     if not dispute.is_open:
-        raise Conflict(f"This dispute was already {dispute.status}.", code="dispute_decided")
+        raise Conflict(
+            f"This dispute was already {dispute.status}.", code=DisputeErrorCode.DISPUTE_DECIDED
+        )
     return dispute
 
 
@@ -111,7 +116,7 @@ def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Disp
     if reason_code not in Dispute.UpholdCode.values:
         raise DomainError(
             f"reason_code must be one of {', '.join(Dispute.UpholdCode.values)}.",
-            code="invalid_reason_code",
+            code=DisputeErrorCode.INVALID_REASON_CODE,
         )
     dispute = _lock_open(dispute)
     dispute.status = Dispute.Status.UPHELD

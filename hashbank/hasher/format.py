@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from hashbank.core.errors import DomainError
 from hashbank.hasher.document import MAX_FILES, InvalidHashFile, validate
+from hashbank.hasher.errors import HashFileErrorCode
 
 __all__ = ["MAX_FILES", "HashFileError", "parse_hash_file", "signals_from_entries"]
 
@@ -21,7 +22,7 @@ LOW_QUALITY = 50
 class HashFileError(DomainError):
     """An uploaded hash file is not exactly the documented format. `code` says what is wrong."""
 
-    code = "invalid_hash_file"
+    code = HashFileErrorCode.INVALID_HASH_FILE
     status = 400
 
 
@@ -30,7 +31,9 @@ def parse_hash_file(data: bytes) -> list[dict]:
     try:
         return validate(data)
     except InvalidHashFile as exc:
-        raise HashFileError(exc.message, code=exc.code, detail=exc.detail) from None
+        raise HashFileError(
+            exc.message, code=HashFileErrorCode(exc.code), detail=exc.detail
+        ) from None
 
 
 def signals_from_entries(entries: list[dict]) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hashbank.core.errors import Conflict
 from hashbank.ledger import keys, services
+from hashbank.ledger.errors import LedgerErrorCode
 from hashbank.ledger.models import RootDocument
 from member_portal.feed import note, rootdoc
 
@@ -54,7 +55,8 @@ def rotate_keys() -> tuple[note.Signer, RootDocument]:
     old = [loaded[v.key_id] for v in root.keys if v.key_id in loaded]
     if not old:
         raise Conflict(
-            "none of the current root's private keys is loaded here", code="keys_missing"
+            "none of the current root's private keys is loaded here",
+            code=LedgerErrorCode.KEYS_MISSING,
         )
     new = note.Signer.generate(keys.key_name())
     keys.write_signer(new)
@@ -69,13 +71,18 @@ def retire_key(key_id: int) -> RootDocument:
     root = current_root()
     remaining = [v for v in root.keys if v.key_id != key_id]
     if len(remaining) == len(root.keys):
-        raise Conflict(f"key {key_id:08x} is not in the current root", code="unknown_key")
+        raise Conflict(
+            f"key {key_id:08x} is not in the current root", code=LedgerErrorCode.UNKNOWN_KEY
+        )
     if not remaining:
-        raise Conflict("cannot retire the last key; rotate first", code="last_key")
+        raise Conflict("cannot retire the last key; rotate first", code=LedgerErrorCode.LAST_KEY)
     loaded = {s.key_id: s for s in keys.all_signers()}
     signers = [loaded[v.key_id] for v in root.keys if v.key_id in loaded]
     if not all(v.key_id in loaded for v in remaining):
-        raise Conflict("the remaining keys' private keys are not loaded here", code="keys_missing")
+        raise Conflict(
+            "the remaining keys' private keys are not loaded here",
+            code=LedgerErrorCode.KEYS_MISSING,
+        )
     doc = _publish_root(root.version + 1, remaining, signers)
     keys.retire_signer_file(key_id)
     services.seal(force_sign=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from hashbank.core.db import chunks
 from hashbank.core.errors import DomainError
 from hashbank.ledger import keys, seal_requests, storage
+from hashbank.ledger.errors import LedgerErrorCode
 from hashbank.ledger.events import checkpoint_sealed
 from hashbank.ledger.models import Checkpoint, Entry, Node, RootDocument, TreeState
 from hashbank.signals import outbox
@@ -36,7 +37,7 @@ RESIGN_AFTER = timedelta(minutes=30)
 
 
 class NoSigningKey(DomainError):
-    code = "no_signing_key"
+    code = LedgerErrorCode.NO_SIGNING_KEY
     status = 503
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hashbank.core.errors import DomainError, NotFound
+from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.models import Signal
 
 MAX_VALUE_LENGTH = 256
@@ -14,12 +15,16 @@ def published_signal(*, signal_type: str, value: str) -> Signal:
     signal_type = (signal_type or "").strip().lower()
     value = (value or "").strip().lower()
     if not signal_type or not value or len(value) > MAX_VALUE_LENGTH:
-        raise DomainError("Name the signal by signal_type and value.", code="invalid_signal")
+        raise DomainError(
+            "Name the signal by signal_type and value.", code=SignalErrorCode.INVALID_SIGNAL
+        )
     signal = (
         Signal.objects.filter(signal_type=signal_type, value=value)
         .exclude(state=Signal.State.PENDING)
         .first()
     )
     if signal is None:
-        raise NotFound("No such signal has been published in the feed.", code="unknown_signal")
+        raise NotFound(
+            "No such signal has been published in the feed.", code=SignalErrorCode.UNKNOWN_SIGNAL
+        )
     return signal

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hashbank.signals import types
+from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
 from hashbank.signals.models import Change, Signal
 from member_portal.feed import leaf as leaves
@@ -168,7 +169,9 @@ def purge_value(*, signal: Signal) -> Signal:
     of its entries); its salted digest stays, in the signal and in the ledger's leaves."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds or signal.state != Signal.State.REMOVED:
-        raise types.InvalidSignal("only a removed signal can be purged", code="signal_not_removed")
+        raise types.InvalidSignal(
+            "only a removed signal can be purged", code=SignalErrorCode.SIGNAL_NOT_REMOVED
+        )
     signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
     signal.save(update_fields=["value", "salt", "purged_at"])
     return signal

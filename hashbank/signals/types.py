@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass
 
 from hashbank.core.errors import DomainError
+from hashbank.signals.errors import INVALID_VALUE, SignalErrorCode
 from member_portal.feed import leaf as leaves
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 
 
 class InvalidSignal(DomainError):
-    code = "invalid_signal"
+    code = SignalErrorCode.INVALID_SIGNAL
 
 
 class RemovalReason(enum.Enum):
@@ -42,27 +43,34 @@ class SignalType:
     def normalize(self, value: object, quality: object) -> tuple[str, int | None]:
         if not isinstance(value, str):
             raise InvalidSignal(
-                f"a {self.name} value must be a string", code=f"invalid_{self.name}"
+                f"a {self.name} value must be a string", code=INVALID_VALUE[self.name]
             )
         value = value.strip().lower()
         if len(value) != self.hex_length or not _HEX.match(value):
             raise InvalidSignal(
                 f"a {self.name} value is {self.hex_length} hexadecimal characters",
-                code=f"invalid_{self.name}",
+                code=INVALID_VALUE[self.name],
             )
         if not self.has_quality:
             if quality is not None:
-                raise InvalidSignal(f"a {self.name} value has no quality", code="invalid_quality")
+                raise InvalidSignal(
+                    f"a {self.name} value has no quality", code=SignalErrorCode.INVALID_QUALITY
+                )
             return value, None
         if quality is None and self.name == "pdq":
-            raise InvalidSignal("a pdq value needs its quality (0..100)", code="invalid_quality")
+            raise InvalidSignal(
+                "a pdq value needs its quality (0..100)", code=SignalErrorCode.INVALID_QUALITY
+            )
         if quality is not None and (
             isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 100
         ):
-            raise InvalidSignal("quality is a whole number from 0 to 100", code="invalid_quality")
+            raise InvalidSignal(
+                "quality is a whole number from 0 to 100", code=SignalErrorCode.INVALID_QUALITY
+            )
         if self.name == "pdq" and value in (_ZERO_PDQ, _ONE_PDQ):
             raise InvalidSignal(
-                "an all-zero or all-one PDQ hash carries no information", code="degenerate_pdq"
+                "an all-zero or all-one PDQ hash carries no information",
+                code=SignalErrorCode.DEGENERATE_PDQ,
             )
         return value, quality
 
@@ -85,7 +93,8 @@ REGISTRY: dict[str, SignalType] = {
 def get(signal_type: object) -> SignalType:
     if not isinstance(signal_type, str) or signal_type not in REGISTRY:
         raise InvalidSignal(
-            f"unknown signal type; use one of {', '.join(REGISTRY)}", code="invalid_signal_type"
+            f"unknown signal type; use one of {', '.join(REGISTRY)}",
+            code=SignalErrorCode.INVALID_SIGNAL_TYPE,
         )
     return REGISTRY[signal_type]
 

@@ -15,6 +15,7 @@ from hashbank.audit.services import record_event
 from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from hashbank.disputes import services as disputes
+from hashbank.staff.errors import StaffErrorCode
 from hashbank.staff.models import RecoveryCodeDevice, StaffProfile
 from hashbank.staff.roles import ROLES
 
@@ -35,10 +36,12 @@ def create_staff_user(
     new password at first sign-in."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
-        raise DomainError(f"Roles must be among: {', '.join(ROLES)}.", code="invalid_role")
+        raise DomainError(
+            f"Roles must be among: {', '.join(ROLES)}.", code=StaffErrorCode.INVALID_ROLE
+        )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+        raise Conflict(f"The username {username!r} is taken.", code=StaffErrorCode.USERNAME_TAKEN)
     password = one_time_password()
     user = User(username=username, email=email, is_staff=True, is_active=True)
     user.set_password(password)
@@ -72,7 +75,9 @@ def reset_second_factor(*, user: Any, actor: Any) -> None:
 @transaction.atomic
 def set_active(*, user: Any, active: bool, actor: Any) -> None:
     if user.pk == getattr(actor, "pk", None) and not active:
-        raise DomainError("You cannot deactivate your own account.", code="own_account")
+        raise DomainError(
+            "You cannot deactivate your own account.", code=StaffErrorCode.OWN_ACCOUNT
+        )
     before = user.is_active
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -99,11 +104,11 @@ def raise_dispute(
         .first()
     )
     if row is None:
-        raise NotFound("That hash is not in this case.", code="unknown_hash")
+        raise NotFound("That hash is not in this case.", code=StaffErrorCode.UNKNOWN_HASH)
     if row.status not in (CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED):
         raise DomainError(
             f"This hash is {row.status}: it is no longer in the feed, so there is nothing to dispute.",
-            code="invalid_transition",
+            code=StaffErrorCode.INVALID_TRANSITION,
         )
     dispute, _ = disputes.raise_dispute(signal=row.signal, reason=reason, note=note, actor=actor)
     return dispute

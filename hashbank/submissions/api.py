@@ -15,8 +15,10 @@ from django.views.decorators.cache import never_cache
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core import json_body
-from hashbank.core.errors import DomainError, error_response
+from hashbank.core.errors import CoreErrorCode, DomainError
+from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
+from hashbank.submissions.errors import SubmissionErrorCode
 
 
 def _json_view(view):
@@ -25,7 +27,8 @@ def _json_view(view):
     def wrapper(request: HttpRequest) -> JsonResponse:
         if request.method != "POST":
             response = JsonResponse(
-                {"error": {"code": "method_not_allowed", "message": "Use POST."}}, status=405
+                {"error": {"code": CoreErrorCode.METHOD_NOT_ALLOWED, "message": "Use POST."}},
+                status=405,
             )
             response["Allow"] = "POST"
             return response
@@ -43,7 +46,9 @@ def _authenticate(request: HttpRequest, body: dict[str, Any]):
     throttle.check_pin(request)
     number, pin = body.get("case_number"), body.get("pin")
     if not isinstance(number, str) or not isinstance(pin, str):
-        raise InvalidSubmission("Send case_number and pin as strings.", code="missing_credentials")
+        raise InvalidSubmission(
+            "Send case_number and pin as strings.", code=SubmissionErrorCode.MISSING_CREDENTIALS
+        )
     return services.authenticate_case(number=number, pin=pin)
 
 
@@ -94,7 +99,9 @@ def withdraw(request: HttpRequest) -> JsonResponse:
         and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
         and all(type(item) is int for item in wanted)
     ):
-        raise InvalidSubmission('Send hashes as a list of ids or "all".', code="invalid_hash_ids")
+        raise InvalidSubmission(
+            'Send hashes as a list of ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
     case = _authenticate(request, body)
     services.withdraw(case=case, case_signal_ids=None if wanted == "all" else wanted)
     return JsonResponse(status_payload(case))

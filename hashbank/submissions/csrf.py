@@ -5,11 +5,18 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from hashbank.submissions.errors import SubmissionErrorCode
+
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "csrf_failed", "message": "Missing or wrong CSRF token."}},
+            {
+                "error": {
+                    "code": SubmissionErrorCode.CSRF_FAILED,
+                    "message": "Missing or wrong CSRF token.",
+                }
+            },
             status=403,
         )
     return render(request, "submissions/csrf_failure.html", status=403)

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core.errors import DomainError, RateLimited
+from hashbank.hasher.errors import HashFileErrorCode
 from hashbank.submissions import throttle
+from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import error_message, page_messages
 
 MAX_OFFLINE_FILE_BYTES = 512 * 1024
@@ -72,9 +74,13 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
         throttle.check_submission(request)
         upload = request.FILES.get("hash_file")
         if upload is None:
-            raise InvalidSubmission("Choose the file of hashes.", code="no_hash_file")
+            raise InvalidSubmission(
+                "Choose the file of hashes.", code=SubmissionErrorCode.NO_HASH_FILE
+            )
         if upload.size > MAX_OFFLINE_FILE_BYTES:
-            raise InvalidSubmission("That file is too large.", code="hash_file_too_large")
+            raise InvalidSubmission(
+                "That file is too large.", code=HashFileErrorCode.HASH_FILE_TOO_LARGE
+            )
         attestations = {
             name: request.POST.get(name) == "yes" for name in services.REQUIRED_ATTESTATIONS
         }
@@ -139,7 +145,9 @@ def status_withdraw(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("hash", "")
     try:
         if target != "all" and not target.isdigit():
-            raise InvalidSubmission("Choose what to withdraw.", code="invalid_hash_ids")
+            raise InvalidSubmission(
+                "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
+            )
         throttle.check_pin(request)
         case = services.authenticate_case(
             number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")

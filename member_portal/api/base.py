@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from hashbank.core.errors import DomainError, NotFound
 from member_portal.api.authentication import BearerAuthentication, HasScope
+from member_portal.api.errors import ApiErrorCode
 
 MIN_WAIT_HEADER = "Hashbank-Min-Wait"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -38,12 +39,13 @@ def int_param(
     if raw is None or raw == "":
         if required:
             raise DomainError(
-                f"The query parameter {name!r} is required.", code="missing_parameter"
+                f"The query parameter {name!r} is required.", code=ApiErrorCode.MISSING_PARAMETER
             )
         return default
     if not raw.isdigit() or len(raw) > 18 or int(raw) < minimum:
         raise DomainError(
-            f"{name!r} must be a whole number of at least {minimum}.", code="invalid_parameter"
+            f"{name!r} must be a whole number of at least {minimum}.",
+            code=ApiErrorCode.INVALID_PARAMETER,
         )
     return int(raw)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from hashbank.core.errors import DomainError
+from member_portal.api.errors import ApiErrorCode
 
 CHUNK = 1024 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -72,5 +73,7 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
 
 def _unsatisfiable(size: int) -> DomainError:
     return DomainError(
-        f"The range is outside the file of {size} bytes.", code="range_not_satisfiable", status=416
+        f"The range is outside the file of {size} bytes.",
+        code=ApiErrorCode.RANGE_NOT_SATISFIABLE,
+        status=416,
     )

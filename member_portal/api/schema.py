@@ -5,13 +5,24 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
+from hashbank.core.errors import Surface, registered_codes
+from hashbank.core.http_errors import discover_error_codes
+
+discover_error_codes()
+# Every code a member platform can meet, as the enum of `error.code` (docs/member-guide.md, §6,
+# explains each); tests/core/test_error_codes.py checks both lists against the registry.
+MEMBER_API_CODES = sorted(registered_codes(Surface.MEMBER_API))
+
 ErrorBody = inline_serializer(
     "Error",
     {
         "error": inline_serializer(
             "ErrorDetail",
             {
-                "code": serializers.CharField(help_text="stable, machine-readable"),
+                "code": serializers.ChoiceField(
+                    choices=MEMBER_API_CODES,
+                    help_text="stable, machine-readable; see the member guide's error table",
+                ),
                 "message": serializers.CharField(),
                 "detail": serializers.JSONField(required=False),
             },

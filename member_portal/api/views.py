@@ -22,6 +22,7 @@ from member_portal.api.base import (
     min_wait_seconds,
     path_id,
 )
+from member_portal.api.errors import ApiErrorCode
 from member_portal.api.ranges import file_response
 from member_portal.api.schema import ERRORS
 from member_portal.members import selectors as member_selectors
@@ -41,14 +42,14 @@ BINARY = "application/octet-stream"
 def _checkpoint_or_404(size: int):
     checkpoint = ledger_port.checkpoint_for_size(size)
     if checkpoint is None:
-        raise NotFound(f"No checkpoint of size {size}.", code="unknown_checkpoint")
+        raise NotFound(f"No checkpoint of size {size}.", code=ApiErrorCode.UNKNOWN_CHECKPOINT)
     return checkpoint
 
 
 def _latest_or_404():
     checkpoint = ledger_port.latest_checkpoint()
     if checkpoint is None:
-        raise NotFound("The ledger has no checkpoint yet.", code="no_checkpoint")
+        raise NotFound("The ledger has no checkpoint yet.", code=ApiErrorCode.NO_CHECKPOINT)
     return checkpoint
 
 
@@ -106,7 +107,9 @@ class EntriesView(MemberAPIView):
             return response
         _checkpoint_or_404(size)
         if start > size:
-            raise DomainError("`from` is beyond the checkpoint's size.", code="invalid_range")
+            raise DomainError(
+                "`from` is beyond the checkpoint's size.", code=ApiErrorCode.INVALID_RANGE
+            )
         end = min(size, start + entries_page_max())
         response = HttpResponse(ledger_port.entries_page(start, end), content_type=BINARY)
         response["Cache-Control"] = IMMUTABLE
@@ -135,7 +138,7 @@ class InclusionProofView(MemberAPIView):
         size = int_param(request, "size", minimum=1)
         _checkpoint_or_404(size)
         if index >= size:
-            raise DomainError("`index` must be below `size`.", code="invalid_range")
+            raise DomainError("`index` must be below `size`.", code=ApiErrorCode.INVALID_RANGE)
         hashes = ledger_port.inclusion_proof(index, size)
         response = Response(
             {
@@ -164,7 +167,7 @@ class ConsistencyProofView(MemberAPIView):
         old = int_param(request, "old", minimum=1)
         new = int_param(request, "new", minimum=1)
         if old > new:
-            raise DomainError("`old` must not exceed `new`.", code="invalid_range")
+            raise DomainError("`old` must not exceed `new`.", code=ApiErrorCode.INVALID_RANGE)
         _checkpoint_or_404(old)
         _checkpoint_or_404(new)
         hashes = ledger_port.consistency_proof(old, new)
@@ -213,7 +216,9 @@ class LatestSnapshotView(MemberAPIView):
     def get(self, request):
         snapshot = selectors.latest_snapshot()
         if snapshot is None:
-            raise NotFound("No snapshot has been built yet; try again later.", code="no_snapshot")
+            raise NotFound(
+                "No snapshot has been built yet; try again later.", code=ApiErrorCode.NO_SNAPSHOT
+            )
         response = HttpResponseRedirect(f"/api/v1/snapshots/{snapshot.size}")
         response["Cache-Control"] = SHORT_LIVED
         return response
@@ -237,10 +242,10 @@ class SnapshotView(MemberAPIView):
         },
     )
     def get(self, request, size: str):
-        size = path_id(size, code="unknown_snapshot")
+        size = path_id(size, code=ApiErrorCode.UNKNOWN_SNAPSHOT)
         snapshot = selectors.snapshot_of_size(size)
         if snapshot is None:
-            raise NotFound(f"No snapshot of size {size}.", code="unknown_snapshot")
+            raise NotFound(f"No snapshot of size {size}.", code=ApiErrorCode.UNKNOWN_SNAPSHOT)
         from member_portal.api.services import snapshot_dir
 
         return file_response(

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 
 from hashbank.core.errors import NotFound
 from member_portal import ledger_port
+from member_portal.members.errors import MemberErrorCode
 from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
 
 
 def member_by_slug(slug: str) -> Member:
     member = Member.objects.filter(slug=slug).first()
     if member is None:
-        raise NotFound(f"No member {slug!r}.", code="unknown_member")
+        raise NotFound(f"No member {slug!r}.", code=MemberErrorCode.UNKNOWN_MEMBER)
     return member
 
 

@@ -22,6 +22,7 @@ from member_portal.members import tokens
 from member_portal.members.errors import (
     CredentialRefused,
     InvalidCredential,
+    MemberErrorCode,
     MemberSuspended,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
@@ -42,7 +43,7 @@ def _audit(actor, action: str, *, target: str = "", member: Member | None = None
 @transaction.atomic
 def create_member(*, slug: str, name: str, actor=None) -> Member:
     if Member.objects.filter(slug=slug).exists():
-        raise Conflict(f"A member with slug {slug!r} exists.", code="member_exists")
+        raise Conflict(f"A member with slug {slug!r} exists.", code=MemberErrorCode.MEMBER_EXISTS)
     member = Member(slug=slug, name=name)
     member.full_clean()
     member.save()
@@ -56,7 +57,9 @@ def _clean_scopes(scopes: list[str] | None) -> list[str]:
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown or not scopes:
         raise DomainError(
-            f"Scopes must be among {', '.join(SCOPES)}.", code="invalid_scope", detail=unknown
+            f"Scopes must be among {', '.join(SCOPES)}.",
+            code=MemberErrorCode.INVALID_SCOPE,
+            detail=unknown,
         )
     return scopes
 
@@ -68,7 +71,7 @@ def _clean_ips(allowed_ips: list[str] | None) -> list[str]:
             cleaned.append(str(ipaddress.ip_network(raw.strip(), strict=False)))
         except ValueError:
             raise DomainError(
-                f"{raw!r} is not an IP address or network.", code="invalid_ip"
+                f"{raw!r} is not an IP address or network.", code=MemberErrorCode.INVALID_IP
             ) from None
     return cleaned
 
@@ -92,10 +95,10 @@ def issue_credential(
     if usable.count() >= MAX_USABLE_CREDENTIALS:
         raise Conflict(
             "This member already holds two usable credentials; revoke one before issuing another.",
-            code="too_many_credentials",
+            code=MemberErrorCode.TOO_MANY_CREDENTIALS,
         )
     if expires_at is not None and expires_at <= now:
-        raise DomainError("The expiry must be in the future.", code="invalid_expiry")
+        raise DomainError("The expiry must be in the future.", code=MemberErrorCode.INVALID_EXPIRY)
     token, key_id, secret_hash = tokens.new_token()
     credential = Credential.objects.create(
         member=member,
@@ -165,7 +168,7 @@ def invite_user(
     enrol the second factor) at /portal/invitation/."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+        raise Conflict(f"The username {username!r} is taken.", code=MemberErrorCode.USERNAME_TAKEN)
     user = User(username=username, email=email)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -194,11 +197,13 @@ def accept_invitation(*, invitation: str, password: str):
         or member_user.invited_at < timezone.now() - timedelta(days=INVITATION_DAYS)
         or not check_password(code, member_user.invitation_hash)
     ):
-        raise NotFound("This invitation is unknown, used or expired.", code="invalid_invitation")
+        raise NotFound(
+            "This invitation is unknown, used or expired.", code=MemberErrorCode.INVALID_INVITATION
+        )
     try:
         validate_password(password, member_user.user)
     except ValidationError as exc:
-        raise DomainError(" ".join(exc.messages), code="weak_password") from None
+        raise DomainError(" ".join(exc.messages), code=MemberErrorCode.WEAK_PASSWORD) from None
     member_user.user.set_password(password)
     member_user.user.save(update_fields=["password"])
     member_user.invitation_hash = ""
@@ -217,14 +222,19 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     if credential is None or not tokens.verify(secret, credential.secret_hash):
         raise InvalidCredential("The token is not a valid credential.")
     if credential.is_revoked:
-        raise CredentialRefused("This credential has been revoked.", code="credential_revoked")
+        raise CredentialRefused(
+            "This credential has been revoked.", code=MemberErrorCode.CREDENTIAL_REVOKED
+        )
     if credential.is_expired():
-        raise CredentialRefused("This credential has expired.", code="credential_expired")
+        raise CredentialRefused(
+            "This credential has expired.", code=MemberErrorCode.CREDENTIAL_EXPIRED
+        )
     if not credential.member.is_active:
         raise MemberSuspended("This member is suspended; contact the bank.")
     if credential.allowed_ips and not _ip_allowed(ip, credential.allowed_ips):
         raise CredentialRefused(
-            "This credential may not be used from this address.", code="ip_not_allowed"
+            "This credential may not be used from this address.",
+            code=MemberErrorCode.IP_NOT_ALLOWED,
         )
     _touch(credential)
     return credential
@@ -268,7 +278,9 @@ def acknowledge_checkpoint(*, member: Member, size: int) -> SyncPosition:
     """The member says it applied the log up to the checkpoint of `size`. An older size than one
     already acknowledged is accepted but does not move the position back."""
     if ledger_port.checkpoint_for_size(size) is None:
-        raise NotFound(f"No checkpoint of size {size} exists.", code="unknown_checkpoint")
+        raise NotFound(
+            f"No checkpoint of size {size} exists.", code=MemberErrorCode.UNKNOWN_CHECKPOINT
+        )
     position, _ = SyncPosition.objects.select_for_update().get_or_create(member=member)
     if position.last_acked_size is None or size >= position.last_acked_size:
         position.last_acked_size = size

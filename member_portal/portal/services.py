@@ -11,6 +11,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.core.errors import DomainError
+from member_portal.portal.errors import PortalErrorCode
 
 
 def totp_device(user) -> TOTPDevice | None:
@@ -30,7 +31,8 @@ def start_totp_enrolment(*, user) -> TOTPDevice:
 def confirm_totp(*, device: TOTPDevice, token: str) -> TOTPDevice:
     if not device.verify_token((token or "").strip()):
         raise DomainError(
-            "That code did not match; check the time on your phone.", code="invalid_otp"
+            "That code did not match; check the time on your phone.",
+            code=PortalErrorCode.INVALID_OTP,
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])

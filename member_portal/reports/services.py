@@ -7,6 +7,7 @@ from datetime import datetime
 from hashbank.core import idempotency
 from hashbank.core.errors import DomainError
 from hashbank.signals.selectors import published_signal
+from member_portal.reports.errors import ReportErrorCode
 from member_portal.reports.models import MatchReport
 
 
@@ -25,10 +26,13 @@ def submit_report(
     """(report, created); a retry with the same Idempotency-Key returns the first report."""
     if action not in MatchReport.Action.values:
         raise DomainError(
-            f"action must be one of {', '.join(MatchReport.Action.values)}.", code="invalid_action"
+            f"action must be one of {', '.join(MatchReport.Action.values)}.",
+            code=ReportErrorCode.INVALID_ACTION,
         )
     if distance is not None and not 0 <= distance <= 256:
-        raise DomainError("distance must be between 0 and 256.", code="invalid_distance")
+        raise DomainError(
+            "distance must be between 0 and 256.", code=ReportErrorCode.INVALID_DISTANCE
+        )
     signal = published_signal(signal_type=signal_type, value=value)
     payload = {
         "signal": signal.pk,

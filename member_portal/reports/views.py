@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from hashbank.core.errors import DomainError
 from hashbank.disputes import selectors as dispute_selectors
 from hashbank.disputes import services as dispute_services
+from hashbank.disputes.errors import DisputeErrorCode
 from member_portal.api.base import MemberAPIView, min_wait_seconds, path_id
 from member_portal.api.schema import ERRORS
 from member_portal.members.models import SCOPE_REPORTS_WRITE
 from member_portal.reports import selectors, services
 from member_portal.reports import serializers as s
+from member_portal.reports.errors import ReportErrorCode
 
 PAGE = 100
 IDEMPOTENCY = OpenApiParameter(
@@ -32,7 +34,9 @@ def _page(request, queryset):
     before = request.query_params.get("before")
     if before is not None:
         if not before.isdigit() or len(before) > 18:
-            raise DomainError("before must be a non-negative whole number.", code="invalid_cursor")
+            raise DomainError(
+                "before must be a non-negative whole number.", code=ReportErrorCode.INVALID_CURSOR
+            )
         queryset = queryset.filter(pk__lt=int(before))
     items = list(queryset[: PAGE + 1])
     more = len(items) > PAGE
@@ -87,7 +91,7 @@ class MatchReportDetailView(MemberAPIView):
         responses={200: s.MatchReportOutput, **ERRORS},
     )
     def get(self, request, report_id: str):
-        report_pk = path_id(report_id, code="unknown_report")
+        report_pk = path_id(report_id, code=ReportErrorCode.UNKNOWN_REPORT)
         report = selectors.report_for_member(request.user.member, report_pk)
         return Response(s.MatchReportOutput(report).data)
 
@@ -141,6 +145,6 @@ class DisputeDetailView(MemberAPIView):
         responses={200: s.DisputeOutput, **ERRORS},
     )
     def get(self, request, dispute_id: str):
-        dispute_pk = path_id(dispute_id, code="unknown_dispute")
+        dispute_pk = path_id(dispute_id, code=DisputeErrorCode.UNKNOWN_DISPUTE)
         dispute = dispute_selectors.dispute_for_member(request.user.member, dispute_pk)
         return Response(s.DisputeOutput(dispute).data)

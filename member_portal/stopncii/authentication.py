@@ -16,6 +16,7 @@ from hashbank.core.addresses import client_address
 from member_portal.api.authentication import MemberPrincipal
 from member_portal.members import services
 from member_portal.members.errors import InvalidCredential
+from member_portal.stopncii.errors import StopnciiErrorCode
 
 
 class FunctionKeyAuthentication(BaseAuthentication):
@@ -31,7 +32,7 @@ class FunctionKeyAuthentication(BaseAuthentication):
         ):
             raise InvalidCredential(
                 "Ocp-Apim-Subscription-Key must be your member slug (or the same token).",
-                code="subscription_key_mismatch",
+                code=StopnciiErrorCode.SUBSCRIPTION_KEY_MISMATCH,
             )
         return MemberPrincipal(member=credential.member, credential=credential), credential
 

@@ -12,6 +12,7 @@ import bisect
 
 from hashbank.core.errors import DomainError
 from member_portal import ledger_port
+from member_portal.stopncii.errors import StopnciiErrorCode
 
 MAX_PAGE = 1000
 SIGNAL_TYPES = {"pdq": "ImagePDQ", "md5": "VideoMD5"}
@@ -30,10 +31,12 @@ def _decode_token(token: str) -> tuple[int, int, int]:
         start, last_seq, last_ts = (int(part) for part in token.split("."))
     except ValueError:
         raise DomainError(
-            "nextPageToken is not one we issued.", code="invalid_page_token"
+            "nextPageToken is not one we issued.", code=StopnciiErrorCode.INVALID_PAGE_TOKEN
         ) from None
     if min(start, last_seq + 1, last_ts) < 0:
-        raise DomainError("nextPageToken is not one we issued.", code="invalid_page_token")
+        raise DomainError(
+            "nextPageToken is not one we issued.", code=StopnciiErrorCode.INVALID_PAGE_TOKEN
+        )
     return start, last_seq, last_ts
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from hashbank.core.errors import DomainError
 from member_portal.members.models import Member
 from member_portal.webhooks import signing
+from member_portal.webhooks.errors import WebhookErrorCode
 from member_portal.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def _check_url(url: str) -> None:
     allowed = {"https"} if getattr(settings, "PRODUCTION", False) else {"https", "http"}
     if parts.scheme not in allowed or not parts.hostname or len(url) > 500:
         raise DomainError(
-            "The webhook URL must be an https:// address.", code="invalid_webhook_url"
+            "The webhook URL must be an https:// address.",
+            code=WebhookErrorCode.INVALID_WEBHOOK_URL,
         )
 
 
@@ -51,7 +53,9 @@ def add_endpoint(*, member: Member, url: str, actor=None) -> WebhookEndpoint:
     url = url.strip()
     _check_url(url)
     if member.webhooks.filter(is_active=True).count() >= MAX_ENDPOINTS:
-        raise DomainError(f"At most {MAX_ENDPOINTS} webhooks per member.", code="too_many_webhooks")
+        raise DomainError(
+            f"At most {MAX_ENDPOINTS} webhooks per member.", code=WebhookErrorCode.TOO_MANY_WEBHOOKS
+        )
     endpoint = WebhookEndpoint.objects.create(
         member=member, url=url, secret=f"whsec_{secrets.token_urlsafe(32)}"
     )

@@ -14,17 +14,19 @@ from hashbank.cases import services as case_services
 from hashbank.cases.models import CaseSignal
 from hashbank.cases.pins import format_case_number, format_pin
 from hashbank.core import json_body
-from hashbank.core.errors import DomainError, NotFound, error_response
+from hashbank.core.errors import DomainError, NotFound
+from hashbank.core.http_errors import error_response
 from hashbank.disputes.models import Dispute
 from hashbank.staff import selectors
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
+from hashbank.staff.errors import StaffErrorCode
 
 
 def _case_or_404(number: str):
     case = case_selectors.case_by_number(number)
     if case is None:
-        raise NotFound("No case has that number.", code="unknown_case")
+        raise NotFound("No case has that number.", code=StaffErrorCode.UNKNOWN_CASE)
     return case
 
 

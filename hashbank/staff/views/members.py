@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hashbank.core.errors import DomainError
 from hashbank.staff.access import staff_required
+from hashbank.staff.errors import StaffErrorCode
 
 
 def _member(slug: str):
@@ -105,7 +106,7 @@ def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
     def issue(member) -> str:
         days = request.POST.get("expires_days", "").strip()
         if days and not days.isdigit():
-            raise DomainError("The expiry is a number of days.", code="invalid_expiry")
+            raise DomainError("The expiry is a number of days.", code=StaffErrorCode.INVALID_EXPIRY)
         expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
         ips = [ip for ip in request.POST.get("allowed_ips", "").replace(",", " ").split() if ip]
         _, token = services.issue_credential(
@@ -135,7 +136,9 @@ def revoke_credential(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     def revoke(member) -> None:
         credential = get_object_or_404(member.credentials, pk=pk)
         if credential.is_revoked:
-            raise DomainError("This credential is already revoked.", code="already_revoked")
+            raise DomainError(
+                "This credential is already revoked.", code=StaffErrorCode.ALREADY_REVOKED
+            )
         services.revoke_credential(credential=credential, actor=request.user)
 
     return _run(request, slug, revoke, "Credential revoked: it stops working now.")
@@ -149,7 +152,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     def invite_user(member) -> str:
         username = request.POST.get("username", "").strip()
         if not username:
-            raise DomainError("Give the new user a username.", code="invalid_username")
+            raise DomainError("Give the new user a username.", code=StaffErrorCode.INVALID_USERNAME)
         _, code = services.invite_user(
             member=member,
             username=username,
@@ -175,7 +178,9 @@ def suspend(request: HttpRequest, slug: str) -> HttpResponse:
 
     def run(member) -> None:
         if not member.is_active:
-            raise DomainError("This member is already suspended.", code="already_suspended")
+            raise DomainError(
+                "This member is already suspended.", code=StaffErrorCode.ALREADY_SUSPENDED
+            )
         services.suspend_member(
             member=member, actor=request.user, reason=request.POST.get("reason", "").strip()[:500]
         )
@@ -190,7 +195,7 @@ def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
 
     def run(member) -> None:
         if member.is_active:
-            raise DomainError("This member is already active.", code="already_active")
+            raise DomainError("This member is already active.", code=StaffErrorCode.ALREADY_ACTIVE)
         services.reactivate_member(member=member, actor=request.user)
 
     return _run(request, slug, run, "Member reactivated.")

@@ -1,0 +1,14 @@
+"""The victim API's and pages' own codes (the hashes' codes are the cases', signals' and hash
+file's; see docs/submissions.md)."""
+
+from __future__ import annotations
+
+from hashbank.core.errors import INTERNAL, SUBMISSION_API, ErrorCode
+
+
+class SubmissionErrorCode(ErrorCode):
+    MISSING_CREDENTIALS = "missing_credentials", SUBMISSION_API
+    INVALID_HASH_IDS = "invalid_hash_ids", SUBMISSION_API
+    CSRF_FAILED = "csrf_failed", SUBMISSION_API
+    # The offline upload form (/submit/offline/), a page.
+    NO_HASH_FILE = "no_hash_file", INTERNAL
