@@ -5,17 +5,16 @@ release), so that the ledger stays the only record of what was published and wit
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from hashbank.audit import services as audit
-from hashbank.cases import pins
+from hashbank.cases import pins, storage
 from hashbank.cases.errors import (
     CaseErrorCode,
     CaseLocked,
@@ -25,7 +24,6 @@ from hashbank.cases.errors import (
     WrongCredentials,
 )
 from hashbank.cases.models import Case, CaseNote, CaseSignal
-from hashbank.core.db import fetch_prepared
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import services as signal_services
 from hashbank.signals import types as signal_types
@@ -146,66 +144,11 @@ def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> C
     """The case under a fresh number, holding `items`; the caller runs it in a transaction
     (PostgreSQL needs none: it is one statement)."""
     for _ in range(5):
-        number = pins.new_case_number()
-        if connection.vendor == "postgresql":
-            case = _create_case_in_one_statement(number=number, fields=fields, items=items)
-            if case is not None:
-                return case
-            continue  # a 40-bit number collided; draw again
-        try:
-            with transaction.atomic():
-                signals = signal_services.hold_many(items=items)
-                case = Case.objects.create(number=number, **fields)
-                CaseSignal.objects.bulk_create(
-                    [CaseSignal(case=case, signal=signal) for signal in signals]
-                )
-                return case
-        except IntegrityError:  # a 40-bit number collided; draw again
-            continue
+        case = storage.insert_case(number=pins.new_case_number(), fields=fields, items=items)
+        if case is not None:
+            return case
+        # a 40-bit number collided; draw again
     raise DomainError("Could not allocate a case number.", code=CaseErrorCode.TRY_AGAIN, status=503)
-
-
-# PostgreSQL: the case, its signals (signals.services.holding_ctes) and its holds in one
-# statement. A colliding number inserts no case, so nothing is held (no error: a caller's
-# transaction stays usable) and the caller draws another.
-_CREATE_CASE_SQL = """
-WITH new_case AS (
-    INSERT INTO {case} (number, pin_hash, staff_assisted, attestations, created_at,
-                        failed_pin_attempts)
-    VALUES (%(number)s, %(pin_hash)s, %(staff_assisted)s, %(attestations)s::jsonb, %(now)s, 0)
-    ON CONFLICT (number) DO NOTHING
-    RETURNING id
-), {holding}, holds AS (
-    INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at)
-    SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s FROM new_case, held
-)
-SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
-"""
-
-
-def _create_case_in_one_statement(
-    *, number: str, fields: dict, items: list[tuple[str, str, int | None]]
-) -> Case | None:
-    now = timezone.now()
-    holding, params = signal_services.holding_ctes(items, now=now, only_after="new_case")
-    sql = _CREATE_CASE_SQL.format(
-        case=Case._meta.db_table, case_signal=CaseSignal._meta.db_table, holding=holding
-    )
-    params.update(
-        number=number,
-        pin_hash=fields["pin_hash"],
-        staff_assisted=fields["staff_assisted"],
-        attestations=json.dumps(fields["attestations"]),
-        active=CaseSignal.Status.ACTIVE.value,
-    )
-    rows = fetch_prepared(sql, params)
-    if not rows:
-        return None
-    case_id, published = rows[0]
-    signal_services.seal_if_published(published)
-    case = Case(id=case_id, number=number, created_at=now, **fields)
-    case._state.adding, case._state.db = False, connection.alias
-    return case
 
 
 def authenticate_case(*, number: str, pin: str) -> Case:

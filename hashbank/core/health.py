@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import connection
 
+from hashbank.celery import app
+
 
 def check_database() -> tuple[bool, str]:
     try:
@@ -31,7 +33,6 @@ def check_redis() -> tuple[bool, str]:
 def check_celery_worker() -> tuple[bool, str]:
     if not settings.REDIS_URL:
         return True, "tasks run in-process (embedded mode)"
-    from hashbank.celery import app
 
     try:
         replies = app.control.ping(timeout=1.0)

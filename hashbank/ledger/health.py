@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from hashbank.ledger import keys, selectors
+
 
 def check_signing_key() -> tuple[bool, str]:
     """Ready when a private key named in the current root document is loaded."""
-    from hashbank.ledger import keys, selectors
-
     root = selectors.current_root()
     if root is None:
         return False, "no root document: run `manage.py keys init`"

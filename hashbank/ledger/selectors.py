@@ -7,7 +7,7 @@ from typing import BinaryIO
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from hashbank.ledger import tree
+from hashbank.ledger import keys, tree
 from hashbank.ledger.models import Checkpoint, Entry, RootDocument, TreeState
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
@@ -74,8 +74,6 @@ def public_keys() -> list[str]:
 
 def key_states() -> list[dict]:
     """For the staff console: each key of the current root and whether this host holds it."""
-    from hashbank.ledger import keys
-
     root = current_root()
     loaded = {s.key_id for s in keys.all_signers()}
     if root is None:
@@ -203,8 +201,6 @@ def _replayed_chunks(size: int):
 
 
 def signing_key_ids() -> list[str]:
-    from hashbank.ledger import keys
-
     return [f"{s.key_id:08x}" for s in keys.all_signers()]
 
 

@@ -20,6 +20,7 @@ from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core.errors import DomainError, RateLimited
 from hashbank.hasher.errors import HashFileErrorCode
+from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import error_message, page_messages
@@ -41,8 +42,6 @@ def submit_page(request: HttpRequest) -> HttpResponse:
 
 def _offline_hashes(data: bytes) -> list[dict[str, Any]]:
     """The offline hasher's JSON file -> the hashes submit_case takes (MD5s, reliable PDQs)."""
-    from hashbank.hasher.format import parse_hash_file, signals_from_entries
-
     hashes = []
     for signal in signals_from_entries(parse_hash_file(data)):
         item = {"type": signal["signal_type"], "value": signal["value"]}

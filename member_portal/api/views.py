@@ -25,6 +25,7 @@ from member_portal.api.base import (
 from member_portal.api.errors import ApiErrorCode
 from member_portal.api.ranges import file_response
 from member_portal.api.schema import ERRORS
+from member_portal.api.services import snapshot_dir
 from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
 from member_portal.members.models import SCOPE_FEED_READ
@@ -246,7 +247,6 @@ class SnapshotView(MemberAPIView):
         snapshot = selectors.snapshot_of_size(size)
         if snapshot is None:
             raise NotFound(f"No snapshot of size {size}.", code=ApiErrorCode.UNKNOWN_SNAPSHOT)
-        from member_portal.api.services import snapshot_dir
 
         return file_response(
             request,

@@ -176,6 +176,7 @@ def _status(args, store: Store) -> int:
 
 
 def _match(args, store: Store) -> int:
+    # numpy, Pillow and pdqhash load only for `match`: `sync` and `status` start without them.
     from member_portal.client.hashing import hash_file
     from member_portal.client.matcher import Matcher
 

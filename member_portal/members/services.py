@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from hashbank.audit.services import record_event
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from member_portal import ledger_port
 from member_portal.members import tokens
@@ -35,7 +36,6 @@ INVITATION_DAYS = 7
 def _audit(actor, action: str, *, target: str = "", member: Member | None = None, **kw) -> None:
     if actor is None:
         return
-    from hashbank.audit.services import record_event
 
     record_event(actor=actor, action=action, target=target, member=member, **kw)
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from hashbank.audit.services import record_event
 from hashbank.core.errors import DomainError
 from member_portal.members.models import Member
 from member_portal.webhooks import signing
@@ -33,7 +34,6 @@ TIMEOUT_SECONDS = 10
 def _audit(actor, action: str, endpoint: WebhookEndpoint) -> None:
     if actor is None:
         return
-    from hashbank.audit.services import record_event
 
     record_event(actor=actor, action=action, target=endpoint.url, member=endpoint.member)
 

@@ -159,3 +159,63 @@ def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
     result = _run_alone(code, without="hashbank.disputes,hashbank.staff,hashbank.submissions")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "sealed 2" in result.stdout
+
+
+# Imports a function may make: Django's AppConfig.ready() (models are not loaded before it) and
+# the member client's image stack, which only `hashbank-member match` needs.
+DEFERRED_ALLOWED = {
+    "hashbank/core/apps.py",
+    "hashbank/audit/apps.py",
+    "hashbank/ledger/apps.py",
+    "member_portal/webhooks/apps.py",
+    "member_portal/client/cli.py",
+}
+
+
+def test_first_party_imports_sit_at_module_top():
+    deferred = []
+    for path in sorted([*ROOT.glob("hashbank/**/*.py"), *ROOT.glob("member_portal/**/*.py")]):
+        relative = str(path.relative_to(ROOT))
+        if "migrations" in path.parts or relative in DEFERRED_ALLOWED:
+            continue
+        for function in ast.walk(ast.parse(path.read_text(), relative)):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+                    names += [alias.name for alias in getattr(node, "names", [])]
+                    if getattr(node, "level", 0) or any(_first_party(n) for n in names):
+                        deferred.append(f"{relative}:{node.lineno}")
+    assert deferred == []
+
+
+def _app_graph() -> dict[str, set[str]]:
+    """app -> the apps it imports (Django apps: the folders with an apps.py)."""
+    apps = {
+        ".".join(path.parent.relative_to(ROOT).parts)
+        for path in [*ROOT.glob("hashbank/*/apps.py"), *ROOT.glob("member_portal/*/apps.py")]
+    }
+    graph: dict[str, set[str]] = {app: set() for app in apps}
+    for app in apps:
+        for path in (ROOT / app.replace(".", "/")).rglob("*.py"):
+            for _, name in _imports(path, ROOT):
+                target = next((a for a in apps if name == a or name.startswith(a + ".")), None)
+                if target and target != app:
+                    graph[app].add(target)
+    return graph
+
+
+def test_no_two_apps_depend_on_each_other_even_through_others():
+    graph = _app_graph()
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in graph[todo.pop()] - seen:
+                seen.add(nxt)
+                todo.append(nxt)
+        return seen
+
+    cycles = sorted(app for app in graph if app in reachable(app))
+    assert cycles == []

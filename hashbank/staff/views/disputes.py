@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import DomainError
 from hashbank.disputes import selectors as disputes
+from hashbank.disputes import services as dispute_services
 from hashbank.disputes.models import Dispute, review_target
 from hashbank.staff.access import staff_required
 
@@ -72,10 +73,8 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
 @require_POST
 @staff_required("staff.decide_dispute")
 def uphold(request: HttpRequest, pk: int) -> HttpResponse:
-    from hashbank.disputes import services
-
     def decide(dispute, reason: str) -> None:
-        services.uphold(
+        dispute_services.uphold(
             dispute=dispute,
             reviewer=request.user,
             reason_code=request.POST.get("reason_code", ""),
@@ -92,10 +91,8 @@ def uphold(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @staff_required("staff.decide_dispute")
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
-    from hashbank.disputes import services
-
     def decide(dispute, reason: str) -> None:
-        services.reject(dispute=dispute, reviewer=request.user, reason=reason)
+        dispute_services.reject(dispute=dispute, reviewer=request.user, reason=reason)
         messages.success(request, f"Dispute {dispute.pk} rejected: the signal stays in the feed.")
 
     return _decide(request, pk, decide)

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from hashbank.ledger import selectors as ledger
 from hashbank.staff.access import staff_required
 
 
@@ -35,8 +36,6 @@ def rotation_state(root, key_states: list[dict]) -> str:
 @require_GET
 @staff_required("staff.view_keys")
 def keys(request: HttpRequest) -> HttpResponse:
-    from hashbank.ledger import selectors as ledger
-
     root = ledger.current_root()
     key_states = ledger.key_states()
     checkpoint = ledger.latest_checkpoint()

@@ -13,28 +13,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.core.errors import DomainError
-from hashbank.staff.access import staff_required
+from hashbank.staff.access import forbidden, staff_required
 from hashbank.staff.errors import StaffErrorCode
+from member_portal.members import selectors, services
+from member_portal.members.models import SCOPES, Member
 
 
 def _member(slug: str):
-    from member_portal.members.models import Member
-
     return get_object_or_404(Member, slug=slug)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required("staff.view_members")
 def index(request: HttpRequest) -> HttpResponse:
-    from member_portal.members import selectors
-
     errors = ""
     if request.method == "POST":
         if not request.user.has_perm("staff.manage_members"):
-            from hashbank.staff.access import forbidden
-
             return forbidden(request)
-        from member_portal.members import services
 
         try:
             member = services.create_member(
@@ -62,9 +57,6 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required("staff.view_members")
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    from member_portal.members import selectors
-    from member_portal.members.models import SCOPES
-
     member = _member(slug)
     return render(
         request,
@@ -101,8 +93,6 @@ def _run(request: HttpRequest, slug: str, action, done: str, hint: str = "") -> 
 @require_POST
 @staff_required("staff.manage_credentials")
 def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
-    from member_portal.members import services
-
     def issue(member) -> str:
         days = request.POST.get("expires_days", "").strip()
         if days and not days.isdigit():
@@ -131,8 +121,6 @@ def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required("staff.manage_credentials")
 def revoke_credential(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from member_portal.members import services
-
     def revoke(member) -> None:
         credential = get_object_or_404(member.credentials, pk=pk)
         if credential.is_revoked:
@@ -147,8 +135,6 @@ def revoke_credential(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @staff_required("staff.manage_members")
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    from member_portal.members import services
-
     def invite_user(member) -> str:
         username = request.POST.get("username", "").strip()
         if not username:
@@ -174,8 +160,6 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required("staff.manage_members")
 def suspend(request: HttpRequest, slug: str) -> HttpResponse:
-    from member_portal.members import services
-
     def run(member) -> None:
         if not member.is_active:
             raise DomainError(
@@ -191,8 +175,6 @@ def suspend(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required("staff.manage_members")
 def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
-    from member_portal.members import services
-
     def run(member) -> None:
         if member.is_active:
             raise DomainError("This member is already active.", code=StaffErrorCode.ALREADY_ACTIVE)

@@ -1,0 +1,76 @@
+"""A new case and its holds, PostgreSQL and SQLite side by side.
+
+On PostgreSQL the person's submission is one statement: the case, its signals
+(signals.services.holding_ctes) and its holds, so the busiest write of the service needs no
+BEGIN and COMMIT round trips and is parsed and planned once per connection (core.db). Elsewhere
+the ORM writes the same rows in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from hashbank.cases.models import Case, CaseSignal
+from hashbank.core.db import fetch_prepared
+from hashbank.signals import services as signal_services
+
+Items = list[tuple[str, str, int | None]]
+
+
+def insert_case(*, number: str, fields: dict, items: Items) -> Case | None:
+    """The case under `number` holding `items`, or None when the number is taken (nothing is
+    written then, and a caller's transaction stays usable)."""
+    if connection.vendor == "postgresql":
+        return _insert_in_one_statement(number=number, fields=fields, items=items)
+    try:
+        with transaction.atomic():
+            signals = signal_services.hold_many(items=items)
+            case = Case.objects.create(number=number, **fields)
+            CaseSignal.objects.bulk_create(
+                [CaseSignal(case=case, signal=signal) for signal in signals]
+            )
+            return case
+    except IntegrityError:
+        return None
+
+
+# A colliding number inserts no case, so nothing is held.
+_CREATE_CASE_SQL = """
+WITH new_case AS (
+    INSERT INTO {case} (number, pin_hash, staff_assisted, attestations, created_at,
+                        failed_pin_attempts)
+    VALUES (%(number)s, %(pin_hash)s, %(staff_assisted)s, %(attestations)s::jsonb, %(now)s, 0)
+    ON CONFLICT (number) DO NOTHING
+    RETURNING id
+), {holding}, holds AS (
+    INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at)
+    SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s FROM new_case, held
+)
+SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
+"""
+
+
+def _insert_in_one_statement(*, number: str, fields: dict, items: Items) -> Case | None:
+    now = timezone.now()
+    holding, params = signal_services.holding_ctes(items, now=now, only_after="new_case")
+    sql = _CREATE_CASE_SQL.format(
+        case=Case._meta.db_table, case_signal=CaseSignal._meta.db_table, holding=holding
+    )
+    params.update(
+        number=number,
+        pin_hash=fields["pin_hash"],
+        staff_assisted=fields["staff_assisted"],
+        attestations=json.dumps(fields["attestations"]),
+        active=CaseSignal.Status.ACTIVE.value,
+    )
+    rows = fetch_prepared(sql, params)
+    if not rows:
+        return None
+    case_id, published = rows[0]
+    signal_services.seal_if_published(published)
+    case = Case(id=case_id, number=number, created_at=now, **fields)
+    case._state.adding, case._state.db = False, connection.alias
+    return case
