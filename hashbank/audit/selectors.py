@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from hashbank.audit.models import AuditEntry
 
@@ -67,7 +66,3 @@ def entries(flt: AuditFilter) -> QuerySet[AuditEntry]:
 
 def recent(limit: int = 10) -> list[AuditEntry]:
     return list(AuditEntry.objects.order_by("-seq")[:limit])
-
-
-def entries_since(hours: int) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(created_at__gte=timezone.now() - dt.timedelta(hours=hours))

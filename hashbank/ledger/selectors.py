@@ -21,15 +21,6 @@ def checkpoint_for_size(size: int) -> Checkpoint | None:
     return Checkpoint.objects.filter(size=size).first()
 
 
-def checkpoint_at_or_before(size: int) -> Checkpoint | None:
-    return Checkpoint.objects.filter(size__lte=size).order_by("-size").first()
-
-
-def checkpoint_after(size: int) -> Checkpoint | None:
-    """The first checkpoint strictly larger than `size`: where an entries page may end."""
-    return Checkpoint.objects.filter(size__gt=size).order_by("size").first()
-
-
 def entries(start: int, end: int) -> QuerySet[Entry]:
     return Entry.objects.filter(seq__gte=start, seq__lt=end).order_by("seq")
 
@@ -198,10 +189,6 @@ def _replayed_chunks(size: int):
             buffer.clear()
             count = 0
     yield bytes(buffer), count
-
-
-def signing_key_ids() -> list[str]:
-    return [f"{s.key_id:08x}" for s in keys.all_signers()]
 
 
 def verify_note(text: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from hashbank.core.errors import NotFound
 from member_portal import ledger_port
@@ -75,8 +75,6 @@ def sync_statuses() -> list[SyncStatus]:
 
 def members_behind(size: int) -> QuerySet[Member]:
     """Active members that have not acknowledged a checkpoint of at least `size`."""
-    from django.db.models import Q
-
     return Member.objects.filter(status=Member.Status.ACTIVE).filter(
         Q(sync_position__last_acked_size__isnull=True) | Q(sync_position__last_acked_size__lt=size)
     )

@@ -22,10 +22,3 @@ def report_for_member(member, report_id: int) -> MatchReport:
     if report is None:
         raise NotFound("No such match report.", code=ReportErrorCode.UNKNOWN_REPORT)
     return report
-
-
-def reports_for_signal(signal) -> QuerySet[MatchReport]:
-    """For staff: every member's reports on one signal."""
-    return (
-        MatchReport.objects.filter(signal=signal).select_related("member").order_by("-created_at")
-    )
