@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from hashbank.ledger import roots
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -114,7 +112,7 @@ def main() -> None:
     args = parse_args()
     recreate_database(args.database)
     setup_django(args.database, tempfile.mkdtemp(prefix="hb-bench-ledger-keys-"))
-    from hashbank.ledger import services
+    from hashbank.ledger import roots, services
     from hashbank.ledger.models import TreeState
     from tests.seeding import pending_signals
 
