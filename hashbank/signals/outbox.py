@@ -48,14 +48,15 @@ def settle(
     signals in `removed` are out of the feed (with the reason of their last removal), and the
     changes leave the queue."""
     # Signal rows are locked in (type, value) order, as every writer locks them (see
-    # services.hold_many), so a seal and concurrent submissions cannot deadlock.
+    # services.hold_many), all in one pass, so a seal and concurrent submissions or withdrawals
+    # cannot deadlock.
     lock_order = {row[3]: (row[4], row[8] or "") for row in changes}
-    ids = sorted(added, key=lock_order.__getitem__)
-    storage.mark_active(ids, [added[sid] for sid in ids], now)
-    reasons = {row[3]: row[2] for row in changes if row[1] == REMOVE and row[3] in removed}
-    by_reason: dict[str, list[int]] = {}
-    for sid in sorted(reasons, key=lock_order.__getitem__):
-        by_reason.setdefault(reasons[sid], []).append(sid)
-    for reason, sids in by_reason.items():
-        storage.mark_removed(sids, reason, now)
+    reasons = {row[3]: row[2] for row in changes if row[1] == REMOVE}
+    ids = sorted([*added, *removed], key=lock_order.__getitem__)
+    storage.settle_signals(
+        ids,
+        [added.get(sid) for sid in ids],
+        ["" if sid in added else reasons[sid] for sid in ids],
+        now,
+    )
     storage.delete_changes([row[0] for row in changes])

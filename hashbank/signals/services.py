@@ -165,8 +165,9 @@ def release(*, signal: Signal, reason: types.RemovalReason | str) -> Signal:
 
 @transaction.atomic
 def purge_value(*, signal: Signal) -> Signal:
-    """Forget a removed signal's value and salt (ledger.services.purge also empties the payloads
-    of its entries); its salted digest stays, in the signal and in the ledger's leaves."""
+    """Forget a removed signal's value and salt; its salted digest stays. Only for
+    ledger.services.purge, which calls it in the same transaction as it empties the payloads of
+    the signal's entries: alone, it would leave the value readable in those payloads."""
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds or signal.state != Signal.State.REMOVED:
         raise types.InvalidSignal(

@@ -8,6 +8,7 @@ ids given: callers pass them in (type, value) order, the order every writer lock
 from __future__ import annotations
 
 import datetime as dt
+import re
 from contextlib import contextmanager
 
 from django.db import connection
@@ -52,41 +53,47 @@ def _probing_by_primary_key(cursor):
     cursor.execute("RESET enable_mergejoin")
 
 
-def mark_active(ids: list[int], add_seqs: list[int], now: dt.datetime) -> None:
-    """Signals `ids` are in the feed, added by the entries `add_seqs`."""
+_SETTLE_SQL = f"""
+UPDATE {Signal._meta.db_table} s SET
+    state = CASE WHEN u.seq IS NULL THEN %(removed)s ELSE %(active)s END,
+    published_at = CASE WHEN u.seq IS NULL THEN s.published_at ELSE %(now)s END,
+    removed_at = CASE WHEN u.seq IS NULL THEN %(now)s ELSE s.removed_at END,
+    removal_reason = u.reason,
+    add_seq = COALESCE(u.seq, s.add_seq)
+FROM unnest(%(ids)s::bigint[], %(seqs)s::bigint[], %(reasons)s::text[]) AS u(id, seq, reason)
+WHERE s.id = u.id
+"""
+_REASON = re.compile(r"[a-z_]*")
+
+
+def settle_signals(
+    ids: list[int], add_seqs: list[int | None], reasons: list[str], now: dt.datetime
+) -> None:
+    """Signal ids[i] is in the feed, added by entry add_seqs[i], or (add_seqs[i] None) out of it
+    for reasons[i]: one statement on PostgreSQL, rows updated (so locked) in the order given."""
     if not ids:
         return
     if _is_postgres():
+        # Array literals, not psycopg's list adapter (see _int_array); reasons are identifiers.
+        assert all(_REASON.fullmatch(reason) for reason in set(reasons))
+        params = {
+            "ids": _int_array(ids),
+            "seqs": "{" + ",".join("NULL" if q is None else str(q) for q in add_seqs) + "}",
+            "reasons": "{" + ",".join(f'"{reason}"' for reason in reasons) + "}",
+            "active": Signal.State.ACTIVE.value,
+            "removed": Signal.State.REMOVED.value,
+            "now": now,
+        }
         with connection.cursor() as cursor, _probing_by_primary_key(cursor):
-            cursor.execute(
-                f"UPDATE {Signal._meta.db_table} s SET state = %s, published_at = %s,"
-                " removal_reason = '', add_seq = u.seq"
-                " FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, seq) WHERE s.id = u.id",
-                [Signal.State.ACTIVE.value, now, _int_array(ids), _int_array(add_seqs)],
-            )
+            cursor.execute(_SETTLE_SQL, params)
         return
-    for sid, seq in zip(ids, add_seqs, strict=True):
-        Signal.objects.filter(pk=sid).update(
-            state=Signal.State.ACTIVE, published_at=now, removal_reason="", add_seq=seq
-        )
-
-
-def mark_removed(ids: list[int], reason: str, now: dt.datetime) -> None:
-    """Signals `ids` left the feed for `reason`."""
-    if not ids:
-        return
-    fields = {"state": Signal.State.REMOVED.value, "removed_at": now, "removal_reason": reason}
-    if _is_postgres():
-        columns = ", ".join(f"{name} = %s" for name in fields)
-        with connection.cursor() as cursor, _probing_by_primary_key(cursor):
-            cursor.execute(
-                f"UPDATE {Signal._meta.db_table} s SET {columns}"
-                " FROM unnest(%s::bigint[]) AS u(id) WHERE s.id = u.id",
-                [*fields.values(), _int_array(ids)],
-            )
-        return
-    for chunk in chunks(ids):
-        Signal.objects.filter(pk__in=chunk).update(**fields)
+    for sid, seq, reason in zip(ids, add_seqs, reasons, strict=True):
+        if seq is None:
+            fields = {"state": Signal.State.REMOVED, "removed_at": now, "removal_reason": reason}
+        else:
+            fields = {"state": Signal.State.ACTIVE, "published_at": now, "add_seq": seq}
+            fields["removal_reason"] = ""
+        Signal.objects.filter(pk=sid).update(**fields)
 
 
 def delete_changes(ids: list[int]) -> None:

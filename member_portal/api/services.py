@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from member_portal import ledger_port
+from member_portal.ports import ledger as ledger_port
 from member_portal.api.models import Snapshot
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 
 from hashbank.core.errors import DomainError, NotFound
-from member_portal import ledger_port
+from member_portal.ports import ledger as ledger_port
 from member_portal.api import selectors
 from member_portal.api import serializers as s
 from member_portal.api.base import (

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from hashbank.audit.services import record_event
 from hashbank.core.errors import Conflict, DomainError, NotFound
-from member_portal import ledger_port
+from member_portal.ports import ledger as ledger_port
 from member_portal.members import tokens
 from member_portal.members.errors import (
     CredentialRefused,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 
 from hashbank.core.errors import DomainError
-from member_portal import ledger_port
+from member_portal.ports import ledger as ledger_port
 from member_portal.stopncii.errors import StopnciiErrorCode
 
 MAX_PAGE = 1000

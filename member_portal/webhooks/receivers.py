@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import receiver
 
-from member_portal.ledger_port import checkpoint_sealed
+from member_portal.ports.ledger import checkpoint_sealed
 from member_portal.webhooks import services, tasks
 
 

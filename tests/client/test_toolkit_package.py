@@ -60,9 +60,16 @@ def test_wheel_holds_the_toolkit_and_nothing_of_django(wheel):
         "member_portal/client",
         "member_portal/tx_extension",
     }
+    top_level = {n for n in names if n.count("/") == 1}
+    assert top_level == {
+        "member_portal/__init__.py",
+        "member_portal/verify.py",
+        "member_portal/imaging.py",
+    }
     for name in names:
         source = zipfile.ZipFile(wheel).read(name)
-        assert b"import django" not in source and b"from django" not in source, name
+        for banned in (b"django", b"hashbank", b"rest_framework"):
+            assert b"import " + banned not in source and b"from " + banned not in source, name
 
 
 @pytest.mark.slow

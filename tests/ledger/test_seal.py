@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hashbank.ledger import selectors, services
+from hashbank.ledger.events import checkpoint_sealed
 from hashbank.ledger.models import Checkpoint, Entry, TreeState
 from hashbank.signals import services as signals
 from hashbank.signals.models import Change
@@ -151,3 +152,56 @@ def test_value_digest_differs_per_signal_even_for_equal_values_of_other_types(si
     a = signals.hold(signal_type="pdq", value=value, quality=90)
     b = signals.hold(signal_type="md5", value=value[:32])
     assert bytes(a.digest) != bytes(b.digest)
+
+
+def _held_again(signal):
+    return signals.hold(signal_type=signal.signal_type, value=signal.value, quality=signal.quality)
+
+
+def test_one_batch_leaves_each_signal_as_its_last_change_says(signing_key) -> None:
+    added_then_removed, removed_then_added, flipped_twice, kept = hold_many(4)
+    services.seal()
+    first = TreeState.objects.get().size
+    extra = hold_many(1)[0]  # added and removed in the same batch
+    signals.release(signal=extra, reason=RemovalReason.STAFF_REMOVED)
+    signals.release(signal=removed_then_added, reason=RemovalReason.WITHDRAWN)
+    _held_again(removed_then_added)
+    signals.release(signal=flipped_twice, reason=RemovalReason.WITHDRAWN)
+    _held_again(flipped_twice)
+    signals.release(signal=flipped_twice, reason=RemovalReason.DISPUTE_UPHELD)
+    signals.release(signal=added_then_removed, reason=RemovalReason.SUSPENDED)
+    checkpoint = services.seal()
+
+    def state(signal):
+        signal.refresh_from_db()
+        return signal.state, signal.removal_reason
+
+    assert state(extra) == ("removed", "staff_removed")
+    assert state(removed_then_added) == ("active", "")
+    assert state(flipped_twice) == ("removed", "dispute_upheld")
+    assert state(added_then_removed) == ("removed", "suspended")
+    assert state(kept) == ("active", "")
+    last_add = Entry.objects.filter(signal=removed_then_added, kind=Entry.ADD).latest("seq").seq
+    assert removed_then_added.add_seq == last_add >= first
+    assert checkpoint.active_count == 2
+
+
+def test_a_seal_announces_its_checkpoint_once_committed_and_a_re_sign_does_not(
+    signing_key, django_capture_on_commit_callbacks
+) -> None:
+    announced = []
+
+    def receiver(*, checkpoint, **_kwargs):
+        announced.append(checkpoint.size)
+
+    checkpoint_sealed.connect(receiver, dispatch_uid="test-announce")
+    try:
+        hold_many(2)
+        with django_capture_on_commit_callbacks(execute=True):
+            checkpoint = services.seal()
+        assert announced == [checkpoint.size]
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.seal(force_sign=True) == checkpoint
+        assert announced == [checkpoint.size]
+    finally:
+        checkpoint_sealed.disconnect(dispatch_uid="test-announce")

@@ -1,22 +1,9 @@
-"""The change queue moves from the ledger to signals, its one writer (the outbox). Queued rows are
-copied over in id order, so the next seal takes them in the order they were queued."""
+"""The change queue moves from the ledger to signals, its one writer (the outbox). This creates
+the new table; ledger 0003 moves the queued rows into it and drops the old one, in one
+transaction."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def copy_queue(apps, schema_editor):
-    old = apps.get_model("ledger", "Change")
-    new = apps.get_model("signals", "Change")
-    batch = []
-    for row in old.objects.order_by("id").iterator(chunk_size=5000):
-        batch.append(
-            new(signal_id=row.signal_id, kind=row.kind, reason=row.reason, created_at=row.created_at)
-        )
-        if len(batch) == 5000:
-            new.objects.bulk_create(batch)
-            batch = []
-    new.objects.bulk_create(batch)
 
 
 class Migration(migrations.Migration):
@@ -45,5 +32,4 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(copy_queue, migrations.RunPython.noop),
     ]
