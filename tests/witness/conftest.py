@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from hashbank.witness import services
+from tests.witness.on_disk import DiskWitness
 from tests.witness.peer import PeerLog
 
 ADD = "/witness/add-checkpoint"
@@ -37,3 +38,20 @@ def submit():
         return client.post(ADD, data=body, content_type="text/plain")
 
     return SimpleNamespace(post=post, client=client)
+
+
+@pytest.fixture(scope="module")
+def disk_witness(tmp_path_factory):
+    """A bank on a SQLite file, migrated, with its witness key and the peer log added, all by
+    `manage.py` in processes of their own; its state is shared by the tests of one module."""
+    witness = DiskWitness(tmp_path_factory.mktemp("disk-witness"))
+    log = PeerLog()
+    for args in (
+        ("migrate", "-v0"),
+        ("witness", "init"),
+        ("witness", "add-log", log.origin, log.vkey),
+    ):
+        result = witness.manage(*args)
+        assert result.returncode == 0, result.stderr
+    witness.peer = log
+    return witness
