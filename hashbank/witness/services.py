@@ -41,11 +41,13 @@ def add_checkpoint(*, body: bytes, now: int | None = None) -> str:
 
     Raises WitnessError with the status tlog-witness prescribes: 400 malformed or old > size,
     404 unknown origin, 403 no valid signature by a trusted key, 409 `old` is not our size (its
-    `size` says ours), 422 a bad consistency proof or a second root for the size we cosigned.
+    `size` says ours), 422 a bad consistency proof or a second root for the size we cosigned;
+    and 503 before `manage.py witness init` made the key.
     """
     cosigner = keys.load_cosigner()
     if cosigner is None:
-        raise RuntimeError("no witness key: run `manage.py witness init`")
+        # The operator has not made the key yet: a server-side state, retried later (503).
+        raise _refuse(WitnessErrorCode.NO_WITNESS_KEY, 503, "no witness key yet")
     try:
         request = wire.parse_add_checkpoint(body)
         checkpoint = request.checkpoint()

@@ -33,20 +33,29 @@ def _text(body: str, status: int) -> HttpResponse:
     return response
 
 
+def _body(request: HttpRequest) -> bytes:
+    too_large = WitnessError(
+        f"the body exceeds {MAX_BODY} bytes", code=WitnessErrorCode.BODY_TOO_LARGE, status=413
+    )
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        raise WitnessError(
+            "Content-Length is not a number", code=WitnessErrorCode.MALFORMED_REQUEST, status=400
+        ) from None
+    if length > MAX_BODY:
+        raise too_large
+    body = request.read(MAX_BODY + 1)  # a body without Content-Length is capped all the same
+    if len(body) > MAX_BODY:
+        raise too_large
+    return body
+
+
 @csrf_exempt  # a machine endpoint: authenticated by the log's signature, not by a session
 @require_POST
 def add_checkpoint(request: HttpRequest) -> HttpResponse:
     try:
-        length = int(request.headers.get("Content-Length") or 0)
-    except ValueError:
-        return _text("Content-Length is not a number\n", 400)
-    if length > MAX_BODY:
-        return _text(f"the body exceeds {MAX_BODY} bytes\n", 413)
-    body = request.read(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
-        return _text(f"the body exceeds {MAX_BODY} bytes\n", 413)
-    try:
-        line = services.add_checkpoint(body=body)
+        line = services.add_checkpoint(body=_body(request))
     except WitnessError as exc:
         if exc.code == WitnessErrorCode.OLD_SIZE_MISMATCH:
             response = HttpResponse(

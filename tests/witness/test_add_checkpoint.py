@@ -165,3 +165,7 @@ def test_the_monitoring_endpoint_serves_the_latest_cosigned_checkpoint(peer, sub
 
 def test_the_monitoring_endpoint_is_404_for_an_unknown_origin(submit, db):
     assert submit.client.get(f"/witness/{'0' * 64}/checkpoint").status_code == 404
+
+
+def test_before_the_witness_key_exists_the_endpoint_answers_503(key_dir, submit):
+    assert submit.post(PeerLog().request(0, 3)).status_code == 503

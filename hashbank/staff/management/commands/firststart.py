@@ -1,5 +1,6 @@
-"""Create, once, what a new bank needs to start: a signing key and root document, the witness key, an administrator
-whose one-time password is printed, and a demo member credential for trying the pull API.
+"""Create, once, what a new bank needs to start: a signing key and root document, the witness key,
+an administrator whose one-time password is printed, and a demo member credential for trying the
+pull API.
 
 Idempotent: each step is skipped when its result already exists, so `make run` can call it every time.
 """
