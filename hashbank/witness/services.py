@@ -6,7 +6,8 @@ consistency proof, the latest tree it cosigned before. `add_checkpoint` checks a
 the log row's lock (`select_for_update`; on SQLite, `BEGIN IMMEDIATE` serialises writers) in one
 transaction, and the cosignature leaves only after that transaction committed, so two concurrent
 requests cannot both move the same size, and a restarted witness reads the size it last promised
-from the database. Configuration only grows where forgetting would be unsafe: a log once cosigned
+from the database, or from its floor files (floors.py) when a database restored from an old backup
+is behind them. Configuration only grows where forgetting would be unsafe: a log once cosigned
 is never removed (re-adding it would start from size 0 and could sign a split view).
 """
 
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hashbank.audit import services as audit
-from hashbank.witness import keys
+from hashbank.witness import floors, keys
 from hashbank.witness.errors import WitnessError, WitnessErrorCode
 from hashbank.witness.models import LogKey, WitnessedLog
 from member_portal.feed import cosignature, merkle, note
@@ -62,26 +63,34 @@ def add_checkpoint(*, body: bytes, now: int | None = None) -> str:
             text, _ = note.open_note(request.note, verifiers)
         except note.NoteError as exc:
             raise _refuse(WitnessErrorCode.NOT_SIGNED_BY_LOG, 403, str(exc)) from None
+        size, root, cosigned = log.size, bytes(log.root), log.cosigned
+        floor = floors.read(log.origin_sha256)
+        if floor is not None and floor[0] >= size:
+            # The database is behind what this witness promised (restored from an old backup):
+            # the floor file wins.
+            (size, root), cosigned = floor, True
         if request.old_size > checkpoint.size:
             raise _refuse(WitnessErrorCode.MALFORMED_REQUEST, 400, "old size exceeds the size")
-        if request.old_size != log.size:
+        if request.old_size != size:
             raise _refuse(
                 WitnessErrorCode.OLD_SIZE_MISMATCH,
                 409,
-                f"this witness cosigned size {log.size}",
-                size=log.size,
+                f"this witness cosigned size {size}",
+                size=size,
             )
         if request.old_size == 0 and request.proof:
             raise _refuse(WitnessErrorCode.INCONSISTENT, 422, "a proof from size 0 must be empty")
-        if log.cosigned:
+        if cosigned:
             try:
                 merkle.verify_consistency(
-                    log.size, checkpoint.size, bytes(log.root), checkpoint.root, list(request.proof)
+                    size, checkpoint.size, root, checkpoint.root, list(request.proof)
                 )
             except merkle.ProofError as exc:
                 raise _refuse(WitnessErrorCode.INCONSISTENT, 422, str(exc)) from None
         timestamp = int(time.time()) if now is None else now
         line = cosigner.cosign(text, timestamp).line()
+        # The floor first: if the commit fails after it, the witness only refuses more.
+        floors.write(log.origin_sha256, checkpoint.size, checkpoint.root)
         log.size = checkpoint.size
         log.root = checkpoint.root
         log.checkpoint = request.note
