@@ -3,6 +3,7 @@ notes that carry cosignatures beside the log's signature."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 
 import pytest
@@ -116,3 +117,16 @@ def test_a_forged_cosignature_by_a_known_witness_is_an_error(cosigner):
     # A log verifier that knew the witness key as a log key would reject the note, not skip it.
     text, _ = note.open_note(cosigned, [log.verifier])
     assert text == BODY
+
+
+def test_a_note_opens_past_an_unknown_signature_of_any_length():
+    log = note.Signer.from_seed("example.org/hashbank", hashlib.sha256(b"log").digest())
+    odd = "\u2014 grease.invalid " + base64.b64encode(bytes(range(40))).decode() + "\n"
+    assert note.open_note(note.sign(BODY, [log]) + odd, [log.verifier])[0] == BODY
+
+
+def test_a_known_keys_signature_of_the_wrong_length_is_an_invalid_signature():
+    log = note.Signer.from_seed("example.org/hashbank", hashlib.sha256(b"log").digest())
+    short = base64.b64encode(log.key_id.to_bytes(4, "big") + bytes(10)).decode()
+    with pytest.raises(note.NoteError, match="invalid signature"):
+        note.open_note(f"{BODY}\n\u2014 example.org/hashbank {short}\n", [log.verifier])
