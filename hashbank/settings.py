@@ -37,6 +37,8 @@ HASHBANK_ORIGIN = config.origin(ENV, PRODUCTION)
 # Signing keys live in files here (or come from HASHBANK_SIGNING_KEYS), never in the database.
 HASHBANK_KEY_DIR = Path(ENV.get("HASHBANK_KEY_DIR", VAR_DIR / "keys"))
 HASHBANK_SIGNING_KEYS = ENV.get("HASHBANK_SIGNING_KEYS", "")
+# The bank's witness for its peers (docs/witness.md): its own key, a file in HASHBANK_KEY_DIR/witness/.
+HASHBANK_WITNESS_NAME = ENV.get("HASHBANK_WITNESS_NAME", "").strip() or f"{HASHBANK_ORIGIN}/witness"
 HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DATABASES = {
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
     "hashbank.submissions",
     "hashbank.disputes",
     "hashbank.audit",
+    "hashbank.witness",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",

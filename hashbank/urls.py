@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hashbank.core import views as core_views
+from hashbank.witness import views as witness_views
 
 handler404 = "hashbank.core.views.not_found"
 handler500 = "hashbank.core.views.server_error"
@@ -21,6 +22,9 @@ urlpatterns = [
     path("api/stopncii/v1/", include("member_portal.stopncii.urls")),
     path("portal/", include("member_portal.portal.urls")),
     path("portal/webhooks/", include("member_portal.webhooks.urls")),
+    # Peers: the witness the bank runs for them, and what to find where (docs/witness.md).
+    path("witness/", include("hashbank.witness.urls")),
+    path(".well-known/hashbank", witness_views.discovery, name="discovery"),
     # Helpline staff.
     path("staff/", include("hashbank.staff.urls")),
     path("django-admin/", admin.site.urls),

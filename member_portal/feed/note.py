@@ -4,6 +4,10 @@ A note is UTF-8 text ending in a newline, a blank line, then signature lines
 "— <key name> <base64(4-byte key id || 64-byte signature)>". The key id is the first four bytes of
 SHA-256(name || 0x0A || 0x01 || public key). Keys are written `name+hexkeyid+base64(0x01||key)`;
 private keys `PRIVATE+KEY+name+hexkeyid+base64(0x01||seed)`.
+
+A note may also carry signatures of other types (a witness's tlog-cosignature/v1, type 0x04, is 76
+bytes: see cosignature.py) or by keys the reader does not know: `split` keeps every well-formed
+line, whatever its length, and `open_note` ignores those it has no key for.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ class NoteError(ValueError):
     """A malformed note, key or signature, or a note no trusted key signed."""
 
 
-def key_id(name: str, public_key: bytes) -> int:
-    digest = hashlib.sha256(name.encode() + b"\n" + bytes([ALG_ED25519]) + public_key).digest()
+def key_id(name: str, public_key: bytes, alg: int = ALG_ED25519) -> int:
+    """The first four bytes of SHA-256(name || 0x0A || alg || public key), for any key type."""
+    digest = hashlib.sha256(name.encode() + b"\n" + bytes([alg]) + public_key).digest()
     return int.from_bytes(digest[:4], "big")
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
     if not name or "+" in name or any(ch.isspace() for ch in name):
         raise NoteError(f"invalid key name {name!r}")
 
@@ -48,7 +53,7 @@ class Verifier:
             kid = int(hexid, 16)
         except (ValueError, binascii.Error):
             raise NoteError("malformed verifier key") from None
-        _check_name(name)
+        check_name(name)
         if len(hexid) != 8 or len(raw) != 33 or raw[0] != ALG_ED25519:
             raise NoteError("verifier key is not an Ed25519 key")
         if key_id(name, raw[1:]) != kid:
@@ -75,7 +80,7 @@ class Signer:
 
     @classmethod
     def generate(cls, name: str) -> Signer:
-        _check_name(name)
+        check_name(name)
         from cryptography.hazmat.primitives import serialization
 
         private = Ed25519PrivateKey.generate()
@@ -165,8 +170,10 @@ def split(note: str) -> tuple[str, list[Signature]]:
             blob = base64.b64decode(b64, validate=True)
         except (ValueError, binascii.Error):
             raise NoteError("malformed signature line") from None
-        if len(blob) != 68:
-            raise NoteError("signature is not an Ed25519 signature")
+        # A key id and at least one byte; the length a key type needs is its verifier's business
+        # (an unknown key's signature of another type must not make the note unreadable).
+        if len(blob) < 5:
+            raise NoteError("signature line is too short")
         signatures.append(Signature(name, int.from_bytes(blob[:4], "big"), blob[4:]))
     if not signatures:
         raise NoteError("note has no signatures")

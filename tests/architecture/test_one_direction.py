@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes"]
+DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness"]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
     "hashbank.config",

@@ -166,3 +166,41 @@ def snapshot_record(seq: int, type_code: int, quality: int, salt: bytes, value: 
 def payload_fields(payload: bytes) -> dict:
     """1.3: salt[16] || quality[1] || value."""
     return {"salt": payload[:16], "quality": payload[16], "value": payload[17:]}
+
+
+# --- witnesses (c2sp.org/tlog-cosignature, c2sp.org/tlog-witness) -------------------------------
+
+
+def parse_cosignature_vkey(vkey: str) -> tuple[str, bytes, bytes]:
+    """tlog-cosignature: `name+hex(keyhash)+base64(0x04||key)`, the key hash over 0x04||key."""
+    name, hexhash, b64 = vkey.split("+", 2)
+    blob = base64.standard_b64decode(b64)
+    assert blob[0] == 4 and len(blob) == 33, "not a cosignature/v1 Ed25519 verifier key"
+    keyhash = bytes.fromhex(hexhash)
+    assert note_key_hash(name, blob) == keyhash, "key hash does not match"
+    return name, keyhash, blob[1:]
+
+
+def verify_cosignature(body: str, line: str, vkey: str) -> int:
+    """Check one signature line `— name base64(keyhash[4] || time u64 || sig[64])` over
+    "cosignature/v1\\ntime <t>\\n" + the checkpoint body; returns the time it states."""
+    name, keyhash, pub = parse_cosignature_vkey(vkey)
+    assert line.startswith("\u2014 ") and line.endswith("\n"), f"bad signature line {line!r}"
+    line_name, b64 = line[2:-1].split(" ")
+    blob = base64.standard_b64decode(b64)
+    assert line_name == name and blob[:4] == keyhash, "not this cosigner's line"
+    assert len(blob) == 76, "a cosignature/v1 Ed25519 signature is 76 bytes"
+    timestamp = int.from_bytes(blob[4:12], "big")
+    signed = b"cosignature/v1\ntime " + str(timestamp).encode() + b"\n" + body.encode("utf-8")
+    try:
+        Ed25519PublicKey.from_public_bytes(pub).verify(blob[12:], signed)
+    except InvalidSignature:
+        raise AssertionError(f"bad cosignature by {name}") from None
+    return timestamp
+
+
+def add_checkpoint_request(old: int, proof: list[bytes], signed_note: str) -> bytes:
+    """tlog-witness add-checkpoint body: `old N`, the proof hashes in base64 one per line, a blank
+    line, the note."""
+    head = "old " + str(old) + "\n" + "".join(base64.b64encode(h).decode() + "\n" for h in proof)
+    return (head + "\n" + signed_note).encode("utf-8")

@@ -1,5 +1,6 @@
-"""Create, once, what a new bank needs to start: a signing key and root document, an administrator
-whose one-time password is printed, and a demo member credential for trying the pull API.
+"""Create, once, what a new bank needs to start: a signing key and root document, the witness key,
+an administrator whose one-time password is printed, and a demo member credential for trying the
+pull API.
 
 Idempotent: each step is skipped when its result already exists, so `make run` can call it every time.
 """
@@ -17,7 +18,8 @@ from member_portal.members.models import Member
 
 class Command(BaseCommand):
     help = (
-        "Prepare a new bank: signing key and root, first administrator, demo member (idempotent)."
+        "Prepare a new bank: signing key and root, witness key, first administrator, demo member "
+        "(idempotent)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -26,6 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, admin: str, no_demo_member: bool, **options) -> None:
         call_command("keys", "init", stdout=self.stdout)
+        call_command("witness", "init", stdout=self.stdout)
 
         if not get_user_model().objects.filter(is_staff=True).exists():
             call_command("createadmin", admin, stdout=self.stdout)
