@@ -25,7 +25,7 @@ class Surface(StrEnum):
     MEMBER_API = "member_api"
     # Under /api/v1/submissions and /api/v1/cases/ for the victim pages: docs/submissions.md.
     SUBMISSION_API = "submission_api"
-    # Only on staff console and portal pages, the offline upload form or management commands.
+    # Only on staff console and portal pages, the no-JavaScript form or management commands.
     INTERNAL = "internal"
 
 
