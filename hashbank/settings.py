@@ -90,6 +90,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hashbank.core.middleware.SecurityHeadersMiddleware",
+    # Before anything that could read the body (CsrfViewMiddleware parses request.POST): refuses
+    # a multipart or large body on the victim routes from the headers alone. Only the header
+    # middlewares, which never read the body, come first, so that the refusal carries them.
+    "hashbank.core.middleware.NoUploadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,7 +211,16 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The hasher and its worker are ES modules; served with the right type everywhere.
 WHITENOISE_MIMETYPES = {".js": "text/javascript", ".mjs": "text/javascript"}
+# The largest body Django reads into memory (member API batches); above it, RequestDataTooBig.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# No route takes a file (NoUploadMiddleware refuses multipart bodies on the victim routes before
+# anything parses them). Wherever one is parsed, the first file part fails the parse before its
+# bytes are read, and the only handler would keep nothing, in memory or on disk.
+FILE_UPLOAD_HANDLERS = ["hashbank.core.middleware.NoFileUploadHandler"]
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# The victim routes' cap (pages and their API): the offline hasher's text for 1,000 rotated
+# photos, form-encoded, is about 430 KB; a submission's JSON of 1,000 hashes about 100 KB.
+HASHBANK_VICTIM_BODY_MAX_BYTES = config.env_int(ENV, "HASHBANK_VICTIM_BODY_MAX_BYTES", 512 * 1024)
 
 if REDIS_URL:
     CACHES = {

@@ -25,7 +25,7 @@ class Surface(StrEnum):
     MEMBER_API = "member_api"
     # Under /api/v1/submissions and /api/v1/cases/ for the victim pages: docs/submissions.md.
     SUBMISSION_API = "submission_api"
-    # Only on staff console and portal pages, the offline upload form or management commands.
+    # Only on staff console and portal pages, the no-JavaScript form or management commands.
     INTERNAL = "internal"
 
 
@@ -85,7 +85,8 @@ class CoreErrorCode(ErrorCode):
     AUTHENTICATION_FAILED = "authentication_failed", MEMBER_API
     METHOD_NOT_ALLOWED = "method_not_allowed", MEMBER_API, SUBMISSION_API
     NOT_ACCEPTABLE = "not_acceptable", MEMBER_API
-    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", MEMBER_API
+    # DRF's, and hashbank.core.middleware.NoUploadMiddleware's answer to any multipart body.
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", MEMBER_API, SUBMISSION_API
     MALFORMED_JSON = "malformed_json", MEMBER_API, SUBMISSION_API
     SERVER_ERROR = "server_error", MEMBER_API, SUBMISSION_API
     # hashbank.core.idempotency (reports and disputes from members).
@@ -94,6 +95,8 @@ class CoreErrorCode(ErrorCode):
     # hashbank.core.json_body (the victim API and the assisted submission).
     NOT_JSON = "not_json", SUBMISSION_API
     BODY_TOO_LARGE = "body_too_large", SUBMISSION_API
+    # NoUploadMiddleware: a body without a Content-Length (chunked) on a victim route.
+    LENGTH_REQUIRED = "length_required", SUBMISSION_API
     UNKNOWN_FIELD = "unknown_field", SUBMISSION_API
 
 

@@ -1,14 +1,29 @@
-"""Security headers on every response: a strict Content-Security-Policy and friends.
+"""The middlewares of the core: security headers on every response, and no upload, ever.
 
 No page loads anything from another origin and no page runs inline script or style. A view that
 needs something else (none should) sets its own header, which is kept.
+
+No request body that could be a photo is read: `NoUploadMiddleware` refuses a multipart, large
+or unmeasured body on the victim routes before anything reads it, and `NoFileUploadHandler`, the
+only upload handler, keeps no file that any other route might be sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+
+from hashbank.core.errors import CoreErrorCode, DomainError
+from hashbank.core.http_errors import error_response
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -39,3 +54,126 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+# The views whose routes a person in crisis uses: the submission pages and their JSON API, and the
+# language switcher on every page. Their bodies are a few kilobytes of text; nothing bigger is read.
+VICTIM_VIEW_MODULES = ("hashbank.submissions.", "django.views.i18n")
+# Methods whose request can carry a body worth refusing (a GET's is ignored by Django anyway).
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class NoUploadMiddleware:
+    """Refuses on the victim routes (`VICTIM_VIEW_MODULES`), from the headers alone, every
+    body a person's page must never send:
+
+    - `multipart/form-data`: 415. No page takes a file (the offline hasher's text is pasted),
+      and parsing one is what spooled a photo picked by mistake to the temporary upload
+      directory. The body is not read at all.
+    - a `Content-Length` above `HASHBANK_VICTIM_BODY_MAX_BYTES` (413), or a body without one
+      (`Transfer-Encoding`, 411), so that no large body is buffered there.
+
+    Other routes (staff console, member portal and API) never take a file either; there,
+    `NoFileUploadHandler` and `DATA_UPLOAD_MAX_NUMBER_FILES = 0` stop a file part unread.
+
+    It must run before any middleware that reads the body: CsrfViewMiddleware reads
+    `request.POST`, which is what parses a multipart body. Only the header middlewares, which
+    never touch the body, come before it, so that the refusal carries the CSP too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = _refusal(request)
+        if refusal is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return error_response(refusal)
+        # The page needs the language and the CSRF token of the language switcher; both
+        # middlewares read only headers and cookies here (process_view, which reads the body,
+        # is the handler's to call, and it is never called for this response).
+        render_page = partial(_refusal_page, error=refusal)
+        return CsrfViewMiddleware(LocaleMiddleware(render_page))(request)
+
+
+def _refusal(request: HttpRequest) -> DomainError | None:
+    if request.method not in BODY_METHODS or not _is_victim_route(request.path_info):
+        return None
+    if request.content_type == "multipart/form-data":
+        return DomainError(
+            "This service never accepts files: send the hashes as text.",
+            code=CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            status=415,
+        )
+    if "HTTP_TRANSFER_ENCODING" in request.META:
+        return DomainError(
+            "Send a Content-Length; a body without one is not accepted here.",
+            code=CoreErrorCode.LENGTH_REQUIRED,
+            status=411,
+        )
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django reads no body it cannot measure
+    if length > settings.HASHBANK_VICTIM_BODY_MAX_BYTES:
+        return DomainError(
+            "The request is larger than the server accepts.",
+            code=CoreErrorCode.BODY_TOO_LARGE,
+            status=413,
+        )
+    return None
+
+
+def _is_victim_route(path: str) -> bool:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.func.__module__.startswith(VICTIM_VIEW_MODULES)
+
+
+def _refusal_page(request: HttpRequest, *, error: DomainError) -> HttpResponse:
+    texts = {
+        CoreErrorCode.UNSUPPORTED_MEDIA_TYPE: _(
+            "This site never accepts files, so nothing was sent and nothing was saved. If you "
+            "used the offline hasher, paste the text it printed into the box on the form."
+        ),
+        CoreErrorCode.BODY_TOO_LARGE: _(
+            "That was far too much to be the offline hasher's text, so nothing was sent and "
+            "nothing was saved. Paste only the text the offline hasher printed."
+        ),
+        CoreErrorCode.LENGTH_REQUIRED: _(
+            "Your browser sent the form in a way this site does not accept, so nothing was "
+            "sent. Please try again from the form."
+        ),
+    }
+    return render(
+        request,
+        "refused.html",
+        {"error": texts[error.code]},
+        status=error.status,
+    )
+
+
+class NoFileUploadHandler(FileUploadHandler):
+    """The only upload handler (settings.FILE_UPLOAD_HANDLERS): it keeps no file, in memory or
+    on disk. Django's defaults would hold a file in memory up to 2.5 MB and spool a larger one
+    to FILE_UPLOAD_TEMP_DIR.
+
+    `DATA_UPLOAD_MAX_NUMBER_FILES = 0` already fails the parse at a file part's headers; should
+    that limit be raised, this handler stops the parse there, without reading the rest. Its
+    small chunk size keeps the parser from reading the whole body at once (with no handler at
+    all, Django reads it in one 2 GB chunk).
+    """
+
+    chunk_size = 64 * 1024
+
+    def new_file(self, *args: object, **kwargs: object) -> None:
+        raise StopUpload(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None

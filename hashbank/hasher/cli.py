@@ -1,13 +1,15 @@
 """`python -m hashbank.hasher FILE... [-o hashes.json]`: hash files on this computer, offline.
 
-For people who cannot or will not run JavaScript: the images never leave the computer; only the
-small JSON file of hashes is uploaded to the form. File names are shown on screen but never
-written into the JSON file (a name can say too much).
+For people who cannot or will not run JavaScript: the images never leave the computer. The
+hasher writes the JSON document of hashes to a file and prints it as one line of text, which the
+person pastes into the form (no page takes a file, so a photo cannot be sent by mistake). File
+names are shown on screen but never written into the JSON (a name can say too much).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -31,11 +33,22 @@ def _describe(path: Path, entry: dict) -> str:
     return line
 
 
+PASTE_THIS = (
+    'Copy the whole line below (it starts with {"format") and paste it into the box on the '
+    "form. It contains only fingerprints, never the images:"
+)
+
+
+def paste_text(built: dict) -> str:
+    """The document as the one line the no-JavaScript form takes (the file parses the same)."""
+    return json.dumps(built, separators=(",", ":"))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hashbank.hasher",
         description="Make the hashes (PDQ, pHash, MD5) of your files, on this computer, "
-        "into a small JSON file you can upload to the hashbank form.",
+        "into a small JSON file, and print it as text to paste into the hashbank form.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
     parser.add_argument(
@@ -54,10 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         entry = hash_path(path)
         entries.append(entry)
         print(_describe(path, entry), file=sys.stderr)
-    data = document.dumps(document.build(entries, GENERATOR))
+    built = document.build(entries, GENERATOR)
+    data = document.dumps(built)
     if args.output == "-":
         sys.stdout.buffer.write(data)
-    else:
-        Path(args.output).write_bytes(data)
-        print(f"Wrote {args.output}: upload this file to the form.", file=sys.stderr)
+        return 0
+    Path(args.output).write_bytes(data)
+    print(f"Wrote {args.output} (the same text, kept for later).", file=sys.stderr)
+    print(PASTE_THIS, file=sys.stderr, flush=True)
+    # One line, so that selecting it copies all of it; the instructions go to stderr, so that
+    # `python -m hashbank.hasher ... > pasted.txt` keeps only the text to paste.
+    print(paste_text(built), flush=True)
     return 0

@@ -11,7 +11,7 @@ from hashbank.core.errors import INTERNAL, ErrorCode
 
 
 class HashFileErrorCode(ErrorCode):
-    # The file is uploaded through the offline form (/submit/offline/), a page, not the API.
+    # The hash file's text is pasted into the no-JavaScript form (/submit/offline/), a page.
     INVALID_HASH_FILE = "invalid_hash_file", INTERNAL
     HASH_FILE_NOT_JSON = "hash_file_not_json", INTERNAL
     HASH_FILE_TOO_LARGE = "hash_file_too_large", INTERNAL

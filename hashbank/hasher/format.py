@@ -1,6 +1,6 @@
 """Server side of the offline hash file: strict parsing, with errors the API maps to JSON 400s.
 
-    entries = parse_hash_file(uploaded.read())   # list[dict], or raises HashFileError
+    entries = parse_hash_file(pasted.encode())   # list[dict], or raises HashFileError
 
 Each entry is {"kind": "other", "md5"} or {"kind": "image", "md5", "error"} (undecodable image)
 or {"kind": "image", "md5", "pdq", "quality", "phash", "orientation"} plus, when orientation is
@@ -20,14 +20,14 @@ LOW_QUALITY = 50
 
 
 class HashFileError(DomainError):
-    """An uploaded hash file is not exactly the documented format. `code` says what is wrong."""
+    """A hash file (pasted as text) is not exactly the documented format; `code` says how."""
 
     code = HashFileErrorCode.INVALID_HASH_FILE
     status = 400
 
 
 def parse_hash_file(data: bytes) -> list[dict]:
-    """Validate the bytes of an uploaded hash file strictly and return its entries."""
+    """Validate the bytes of a hash file (the pasted text) strictly and return its entries."""
     try:
         return validate(data)
     except InvalidHashFile as exc:

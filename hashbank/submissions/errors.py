@@ -10,5 +10,5 @@ class SubmissionErrorCode(ErrorCode):
     MISSING_CREDENTIALS = "missing_credentials", SUBMISSION_API
     INVALID_HASH_IDS = "invalid_hash_ids", SUBMISSION_API
     CSRF_FAILED = "csrf_failed", SUBMISSION_API
-    # The offline upload form (/submit/offline/), a page.
-    NO_HASH_FILE = "no_hash_file", INTERNAL
+    # The no-JavaScript form (/submit/offline/), a page: the pasted text is empty.
+    NO_HASH_TEXT = "no_hash_text", INTERNAL

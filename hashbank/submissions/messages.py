@@ -28,11 +28,11 @@ def _error_texts() -> dict[str, str]:
             "A case can hold at most 1,000 fingerprints. Please send fewer files."
         ),
         "low_quality_pdq": _("One image fingerprint was too unreliable to send."),
-        "no_hash_file": _("Please choose the file the offline hasher wrote."),
-        "hash_file_too_large": _("That file is too large to be a file of fingerprints."),
+        "no_hash_text": _("Please paste the text the offline hasher printed."),
+        "hash_file_too_large": _("That is too much text to be the offline hasher's fingerprints."),
         "invalid_hash_file": _(
-            "That file is not a file of fingerprints from the offline hasher. Only that file "
-            "is accepted, never an image."
+            "That is not the text the offline hasher printed. Only that text is accepted, never "
+            "an image."
         ),
         "invalid_hash_ids": _("Please choose what to withdraw."),
         "unknown_hash": _("That fingerprint is not part of this case."),

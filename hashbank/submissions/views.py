@@ -1,7 +1,9 @@
-"""The victim-facing pages: home, the submission form (and its no-JavaScript upload), status.
+"""The victim-facing pages: home, the submission form (and its no-JavaScript path), status.
 
 Pages read top to bottom; rules live in cases.services. Nothing here sets a cookie except the
 CSRF token the forms need (and the language switcher's choice, set by Django's set_language).
+No page takes a file: the no-JavaScript path takes the offline hasher's text, pasted into a
+plain form, and hashbank.core.middleware.NoUploadMiddleware refuses any multipart body unread.
 """
 
 from __future__ import annotations
@@ -19,13 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core.errors import DomainError, RateLimited
-from hashbank.hasher.errors import HashFileErrorCode
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import error_message, page_messages
-
-MAX_OFFLINE_FILE_BYTES = 512 * 1024
 
 
 @require_GET
@@ -40,10 +39,11 @@ def submit_page(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/submit.html", {"messages_json": page_messages()})
 
 
-def _offline_hashes(data: bytes) -> list[dict[str, Any]]:
-    """The offline hasher's JSON file -> the hashes submit_case takes (MD5s, reliable PDQs)."""
+def _offline_hashes(text: str) -> list[dict[str, Any]]:
+    """The offline hasher's text (its JSON document) -> the hashes submit_case takes (MD5s,
+    reliable PDQs)."""
     hashes = []
-    for signal in signals_from_entries(parse_hash_file(data)):
+    for signal in signals_from_entries(parse_hash_file(text.encode("utf-8"))):
         item = {"type": signal["signal_type"], "value": signal["value"]}
         if signal["quality"] is not None:
             item["quality"] = signal["quality"]
@@ -68,23 +68,22 @@ def _render_result(request: HttpRequest, case, pin: str) -> HttpResponse:
 @never_cache
 @require_POST
 def offline_submit(request: HttpRequest) -> HttpResponse:
-    """The no-JavaScript path: upload the offline hasher's JSON file (hashes only) and attest."""
+    """The no-JavaScript path: the offline hasher's text, pasted (hashes only), and attest.
+
+    The body is a small urlencoded form; NoUploadMiddleware has already refused anything else.
+    """
     try:
         throttle.check_submission(request)
-        upload = request.FILES.get("hash_file")
-        if upload is None:
+        text = request.POST.get("hashes", "").strip()
+        if not text:
             raise InvalidSubmission(
-                "Choose the file of hashes.", code=SubmissionErrorCode.NO_HASH_FILE
-            )
-        if upload.size > MAX_OFFLINE_FILE_BYTES:
-            raise InvalidSubmission(
-                "That file is too large.", code=HashFileErrorCode.HASH_FILE_TOO_LARGE
+                "Paste the offline hasher's text.", code=SubmissionErrorCode.NO_HASH_TEXT
             )
         attestations = {
             name: request.POST.get(name) == "yes" for name in services.REQUIRED_ATTESTATIONS
         }
         case, pin = services.submit_case(
-            hashes=_offline_hashes(upload.read()),
+            hashes=_offline_hashes(text),
             attestations=attestations,
             language=get_language() or "",
         )

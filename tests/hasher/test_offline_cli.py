@@ -85,6 +85,18 @@ def test_cli_writes_the_documented_hash_file_with_reference_hashes(sample, tmp_p
             assert "pdq_clipped" not in entry
 
 
+def test_cli_prints_the_hash_file_as_one_line_to_paste_into_the_form(sample, tmp_path):
+    out = tmp_path / "hashes.json"
+    proc = run_cli(*map(str, sample[:3]), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    assert len(lines) == 1 and lines[0].startswith('{"format":"hashbank-hashes"')
+    assert json.loads(lines[0]) == json.loads(out.read_bytes())
+    assert document.validate(lines[0].encode()) == document.validate(out.read_bytes())
+    assert b"paste it into the box on the form" in proc.stderr
+    assert all(path.name.encode() not in proc.stdout for path in sample[:3])
+
+
 def test_the_hash_file_never_contains_file_names(sample, tmp_path):
     proc = run_cli(str(sample[0]), "-o", "-")
     assert proc.returncode == 0

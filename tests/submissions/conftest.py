@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -17,4 +18,13 @@ def post_json(client: Client, path: str, body, **extra):
     data = body if isinstance(body, (bytes, str)) else json.dumps(body)
     return client.post(
         path, data, content_type="application/json", HTTP_X_CSRFTOKEN=client.token, **extra
+    )
+
+
+def post_form(client: Client, path: str, data: dict, **extra):
+    """A plain form as a browser sends it. The victim routes refuse multipart bodies, which is
+    what `client.post(path, {...})` sends by default (hashbank.core.middleware.NoUploadMiddleware).
+    """
+    return client.post(
+        path, urlencode(data), content_type="application/x-www-form-urlencoded", **extra
     )

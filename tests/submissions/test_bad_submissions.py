@@ -5,7 +5,7 @@ import pytest
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.signals.models import Signal
 from tests.fixtures.values import ATTESTED, md5, pdq
-from tests.submissions.conftest import post_json
+from tests.submissions.conftest import post_form, post_json
 
 GOOD_MD5 = "0123456789abcdef0123456789abcdef"
 GOOD_PDQ = "f" * 32 + "0" * 32
@@ -123,8 +123,12 @@ def test_a_malformed_submission_is_refused_and_writes_nothing(browser_client, na
 
 
 def test_a_body_that_is_not_declared_as_json_is_refused(browser_client):
-    response = browser_client.post(
-        "/api/v1/submissions", {"hashes": "x"}, HTTP_X_CSRFTOKEN=browser_client.token
+    # A plain form body (a multipart one is refused earlier, unread: tests/core/test_no_upload.py).
+    response = post_form(
+        browser_client,
+        "/api/v1/submissions",
+        {"hashes": "x"},
+        HTTP_X_CSRFTOKEN=browser_client.token,
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "not_json"

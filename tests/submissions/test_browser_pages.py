@@ -58,24 +58,33 @@ def test_the_quick_exit_leaves_at_once_and_replaces_the_page_in_history(page, li
     assert page.url == f"{live_server.url}/"
 
 
-def test_without_javascript_the_offline_hash_file_can_be_uploaded(chromium, live_server, tmp_path):
+@pytest.mark.parametrize(
+    ("language", "heading"), [("en", "Your case has been created"), ("es", "Su caso se ha creado")]
+)
+def test_without_javascript_the_offline_hashers_text_is_pasted_and_creates_a_case(
+    chromium, live_server, tmp_path, capsys, language, heading
+):
     from hashbank.hasher.cli import main as offline_hasher
 
     files = browser.make_files(tmp_path)
     out = tmp_path / "hashes.json"
     assert offline_hasher([*map(str, files), "-o", str(out)]) == 0
-    assert len(json.loads(out.read_text())["files"]) == 3
-    context = chromium.new_context(java_script_enabled=False)
+    printed = capsys.readouterr().out.strip()
+    assert len(json.loads(printed)["files"]) == 3
+    context = chromium.new_context(java_script_enabled=False, locale=language)
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/submit/")
         assert "python -m hashbank.hasher" in page.inner_text("main")
         assert not page.is_visible("#flow")
-        page.set_input_files("#offline-file", str(out))
+        # The only file picker is the JavaScript hasher's, hidden with it; nothing to upload.
+        assert page.locator("noscript input[type=file], form input[type=file]").count() == 0
+        page.fill("#offline-hashes", printed)
         for name in ("adult", "depicted", "consent"):
             page.check(f"#offline-{name}")
         with page.expect_navigation():
             page.click("form[action='/submit/offline/'] button[type=submit]")
+        assert page.text_content("h1").strip() == heading
         number = page.text_content("#result-number").strip()
         assert Case.objects.filter(number=number.replace("-", "")).exists()
     finally:

@@ -5,6 +5,7 @@ from django.test import Client
 
 from hashbank.cases import services
 from tests.fixtures.values import ATTESTED, md5
+from tests.submissions.conftest import post_form
 
 
 @pytest.fixture
@@ -16,7 +17,8 @@ def form_client(db):
 
 def _post(client, site: str):
     case, pin = services.submit_case(hashes=[md5()], attestations=ATTESTED)
-    return client.post(
+    return post_form(
+        client,
         "/status/",
         {
             "case_number": case.number,

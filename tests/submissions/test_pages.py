@@ -8,6 +8,7 @@ from django.test import Client
 from hashbank.cases import services
 from hashbank.cases.models import CaseSignal
 from tests.fixtures.values import ATTESTED, md5, pdq
+from tests.submissions.conftest import post_form
 
 
 @pytest.mark.parametrize("path", ["/", "/submit/", "/status/"])
@@ -44,7 +45,8 @@ def test_the_submission_page_offers_the_offline_hasher_without_javascript(client
     page = client.get("/submit/").content.decode()
     noscript = re.search(r"<noscript>(.*?)</noscript>", page, re.S).group(1)
     assert "python -m hashbank.hasher" in noscript
-    assert 'action="/submit/offline/"' in noscript and 'enctype="multipart/form-data"' in noscript
+    assert 'action="/submit/offline/"' in noscript and "enctype" not in noscript
+    assert '<textarea id="offline-hashes" name="hashes"' in noscript
     assert "csrfmiddlewaretoken" in noscript
     # The script-driven steps start hidden, so without JavaScript only the offline path shows.
     assert re.search(r'<div id="flow"[^>]*\shidden', page)
@@ -53,7 +55,7 @@ def test_the_submission_page_offers_the_offline_hasher_without_javascript(client
 def test_the_language_switcher_turns_the_pages_into_spanish(db):
     client = Client()
     client.get("/")
-    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    response = post_form(client, "/i18n/setlang/", {"language": "es", "next": "/"})
     assert response.status_code == 302
     page = client.get("/").content.decode()
     assert '<html lang="es">' in page
@@ -64,11 +66,13 @@ def test_the_language_switcher_turns_the_pages_into_spanish(db):
 def test_the_status_page_shows_each_hash_and_withdraws_one_without_javascript(db):
     case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
     client = Client()
-    page = client.post("/status/", {"case_number": case.number, "pin": pin}).content.decode()
+    page = post_form(client, "/status/", {"case_number": case.number, "pin": pin}).content.decode()
     assert page.count("data-hash-id=") == 2
     target = CaseSignal.objects.filter(case=case).first()
-    response = client.post(
-        "/status/withdraw/", {"case_number": case.number, "pin": pin, "hash": str(target.pk)}
+    response = post_form(
+        client,
+        "/status/withdraw/",
+        {"case_number": case.number, "pin": pin, "hash": str(target.pk)},
     )
     assert response.status_code == 200
     assert f'data-hash-id="{target.pk}" data-status="withdrawn"' in response.content.decode()
@@ -78,12 +82,14 @@ def test_the_status_page_shows_each_hash_and_withdraws_one_without_javascript(db
 
 def test_the_status_page_refuses_a_wrong_pin_with_a_plain_message(db):
     case, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
-    response = Client().post("/status/", {"case_number": case.number, "pin": "000000000000"})
+    response = post_form(Client(), "/status/", {"case_number": case.number, "pin": "000000000000"})
     assert response.status_code == 403
     assert "not right" in response.content.decode()
 
 
 def test_a_form_posted_without_its_csrf_token_gets_a_plain_page(db):
-    response = Client(enforce_csrf_checks=True).post("/status/", {"case_number": "x", "pin": "y"})
+    response = post_form(
+        Client(enforce_csrf_checks=True), "/status/", {"case_number": "x", "pin": "y"}
+    )
     assert response.status_code == 403
     assert "The page expired" in response.content.decode()
