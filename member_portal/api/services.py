@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from member_portal.ports import ledger as ledger_port
 from member_portal.api.models import Snapshot
+from member_portal.ports import ledger as ledger_port
 
 log = logging.getLogger(__name__)
 KEEP = 3  # older snapshots are deleted; members continue from a recent one with deltas

@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.response import Response
 
 from hashbank.core.errors import DomainError, NotFound
-from member_portal.ports import ledger as ledger_port
 from member_portal.api import selectors
 from member_portal.api import serializers as s
 from member_portal.api.base import (
@@ -29,6 +28,7 @@ from member_portal.api.services import snapshot_dir
 from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
 from member_portal.members.models import SCOPE_FEED_READ
+from member_portal.ports import ledger as ledger_port
 
 ENTRIES_PAGE_MAX = 50_000
 

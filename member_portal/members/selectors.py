@@ -8,9 +8,9 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from hashbank.core.errors import NotFound
-from member_portal.ports import ledger as ledger_port
 from member_portal.members.errors import MemberErrorCode
 from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
+from member_portal.ports import ledger as ledger_port
 
 
 def member_by_slug(slug: str) -> Member:

@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from hashbank.audit.services import record_event
 from hashbank.core.errors import Conflict, DomainError, NotFound
-from member_portal.ports import ledger as ledger_port
 from member_portal.members import tokens
 from member_portal.members.errors import (
     CredentialRefused,
@@ -27,6 +26,7 @@ from member_portal.members.errors import (
     MemberSuspended,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
+from member_portal.ports import ledger as ledger_port
 
 MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
 LAST_USED_RESOLUTION = timedelta(seconds=60)
