@@ -38,6 +38,9 @@ HASHBANK_ORIGIN = config.origin(ENV, PRODUCTION)
 HASHBANK_KEY_DIR = Path(ENV.get("HASHBANK_KEY_DIR", VAR_DIR / "keys"))
 HASHBANK_SIGNING_KEYS = ENV.get("HASHBANK_SIGNING_KEYS", "")
 HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The log as C2SP tlog-tiles files, rewritten after every seal and served at /log/ (by nginx in
+# production). Empty switches writing them off.
+HASHBANK_TILES_DIR = ENV.get("HASHBANK_TILES_DIR", str(VAR_DIR / "tiles"))
 
 DATABASES = {
     "default": config.parse_database_url(
