@@ -45,6 +45,10 @@ class TileError(ValueError):
     """A tile, bundle or path that is malformed, or that disagrees with the checkpoint."""
 
 
+class TileMissing(TileError):
+    """The log has no such file (any more)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Tile:
     """One file of the tile tree: `level` is an int, or ENTRIES for an entry bundle; width 256
@@ -197,8 +201,22 @@ def fetch_tile(fetch: Fetch, size: int, level: int | str, index: int) -> bytes:
         if data is not None:
             data = _prefix(data, level, width)
     if data is None:
-        raise TileError(f"tile {tile_path(level, index, width)} is missing")
+        raise TileMissing(f"tile {tile_path(level, index, width)} is missing")
     return data
+
+
+def tile_hashes(fetch: Fetch, size: int, level: int, index: int) -> list[bytes]:
+    """The hashes of tile (level, index) as a tree of `size` leaves has it (unchecked). An older
+    tree's partial tile above level 0 may be gone with no full tile yet: its hashes are then the
+    roots of the full tiles below it."""
+    width = tile_width(size, level, index)
+    try:
+        return decode_tile(fetch_tile(fetch, size, level, index), width)
+    except TileMissing:
+        if level == 0 or width == WIDTH:
+            raise
+    first = index * WIDTH
+    return [_fold(tile_hashes(fetch, size, level - 1, j)) for j in range(first, first + width)]
 
 
 def _prefix(data: bytes, level: int | str, width: int) -> bytes:
@@ -224,7 +242,7 @@ def edge_tiles(size: int, fetch: Fetch) -> tuple[bytes, dict[tuple[int, int], li
         if not rest:
             continue
         index = count // WIDTH
-        hashes = decode_tile(fetch_tile(fetch, size, level, index), rest)
+        hashes = tile_hashes(fetch, size, level, index)
         edge[(level, index)] = hashes
         offset = 0
         for bit in reversed(range(HEIGHT)):
@@ -261,8 +279,7 @@ class TileReader:
         """The proven hashes of tile (level, index)."""
         key = (level, index)
         if key not in self._proven:
-            width = tile_width(self.size, level, index)
-            hashes = decode_tile(fetch_tile(self._fetch, self.size, level, index), width)
+            hashes = tile_hashes(self._fetch, self.size, level, index)
             parent = self.hashes(level + 1, index // WIDTH)
             if _fold(hashes) != parent[index % WIDTH]:
                 raise TileError(f"tile {level}/{index} does not match the checkpoint")
