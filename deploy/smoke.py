@@ -1,5 +1,6 @@
 """Smoke test of a running hashbank: health, readiness (worker answering), the home page, a victim
-submission sealed by the Celery worker, and a member's authenticated pull of the new checkpoint.
+submission sealed by the Celery worker, a member's authenticated pull of the new checkpoint, and
+the public tlog-tiles read path (/log/): the checkpoint's root recomputed from its tiles.
 
     python deploy/smoke.py http://127.0.0.1:8765 --member-token-file token.txt
 """
@@ -7,6 +8,7 @@ submission sealed by the Celery worker, and a member's authenticated pull of the
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import secrets
 import sys
@@ -14,6 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from http.cookies import SimpleCookie
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from member_portal.feed import tiles  # noqa: E402  (standard library only, like this script)
 
 
 def fetch(
@@ -106,6 +112,39 @@ def main() -> None:
         after >= before + 2,
         f"the worker sealed the new signals into a checkpoint ({before} -> {after})",
     )
+
+    check_tiles(base, after)
+
+
+def check_tiles(base: str, size: int) -> None:
+    """/log/checkpoint reaches `size` (the worker writes the tiles right after the seal commits),
+    and its root is the one the tiles lead to: what any member or mirror can check, unauthenticated."""
+    deadline = time.monotonic() + 15
+    while True:
+        status, headers, body = fetch(f"{base}/log/checkpoint")
+        lines = body.decode(errors="replace").split("\n")
+        seen = int(lines[1]) if status == 200 else -1
+        if seen >= size or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    check(seen >= size, f"/log/checkpoint is at size {seen} (HTTP {status})")
+    check(headers.get("Cache-Control") == "no-store", "the checkpoint file is not cached")
+    size, root = seen, lines[2]
+
+    def get(path: str) -> bytes | None:
+        status, _, body = fetch(f"{base}/log/{path}")
+        return body if status == 200 else None
+
+    computed = tiles.root_from_tiles(size, get)
+    check(
+        base64.b64encode(computed).decode() == root,
+        "the root recomputed from the tiles is the checkpoint's",
+    )
+    status, headers, _ = fetch(f"{base}/log/{tiles.tile_path(0, 0, min(size, 256))}")
+    expected = "public, max-age=604800, immutable" if size >= 256 else "no-store"
+    check(status == 200 and headers.get("Cache-Control") == expected, f"a tile says {expected}")
+    status, _, _ = fetch(f"{base}/log/tile/0/..%2f..%2fcheckpoint")
+    check(status == 404, "a path outside the tile grammar is not found")
 
 
 if __name__ == "__main__":
