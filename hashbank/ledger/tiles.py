@@ -38,8 +38,7 @@ from django.conf import settings
 
 from hashbank.ledger import selectors
 from hashbank.ledger.models import Checkpoint, Node
-from member_portal.feed import checkpoint as checkpoints
-from member_portal.feed import merkle, note
+from member_portal.feed import merkle
 from member_portal.feed import tiles as fmt
 
 log = logging.getLogger(__name__)
@@ -104,13 +103,13 @@ def publish(
 
 
 def published_size(directory: Path) -> int:
-    """The size of the checkpoint file in `directory`; 0 when there is none (or it is unreadable,
-    so everything is written again)."""
+    """The size of the checkpoint file in `directory` (its second line, as in every
+    tlog-checkpoint); 0 when there is none or it is unreadable, so everything is written again."""
     try:
-        text = (directory / CHECKPOINT).read_text()
-        return checkpoints.parse(note.split(text)[0]).size
-    except (OSError, ValueError):
+        lines = (directory / CHECKPOINT).read_text().split("\n", 2)
+    except (OSError, UnicodeDecodeError):
         return 0
+    return int(lines[1]) if len(lines) > 2 and lines[1].isdigit() else 0
 
 
 class _Writer:
