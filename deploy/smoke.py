@@ -39,10 +39,15 @@ def check(condition: bool, what: str) -> None:
         sys.exit(1)
 
 
-def checkpoint_size(base: str, token: str) -> int:
+def checkpoint_size(base: str, token: str, *, first: bool = False) -> int:
+    """The latest checkpoint's size; with `first`, 0 while a fresh bank has sealed nothing yet
+    (404 no_checkpoint: firststart makes keys, not checkpoints)."""
     status, _, body = fetch(
         f"{base}/api/v1/checkpoint", headers={"Authorization": f"Bearer {token}"}
     )
+    if first and status == 404 and b"no_checkpoint" in body:
+        print("ok   no checkpoint yet (a fresh bank)")
+        return 0
     check(status == 200, f"member pulls the latest checkpoint (HTTP {status})")
     return int(body.decode().splitlines()[1])
 
@@ -97,7 +102,7 @@ def main() -> None:
     status, _, _ = fetch(f"{base}/static/hashbank/js/hasher.js")
     check(status == 200, "the browser hasher is served as a static file")
 
-    before = checkpoint_size(base, token)
+    before = checkpoint_size(base, token, first=True)
     result = submit(base)
     check(
         bool(result.get("case_number")) and bool(result.get("pin")),

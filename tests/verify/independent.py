@@ -1,6 +1,7 @@
 """An independent implementation of the formats members check, written from the specifications
 (RFC 6962 section 2.1 / RFC 9162 section 2.1, https://c2sp.org/signed-note,
-https://c2sp.org/tlog-checkpoint and docs/feed-format.md), sharing no code with member_portal.feed.
+https://c2sp.org/tlog-checkpoint, https://c2sp.org/tlog-tiles and docs/feed-format.md), sharing no
+code with member_portal.feed.
 
 It is deliberately naive (recursive MTH over the whole list of leaves): correctness by
 transcription of the spec, not speed.
