@@ -2,7 +2,7 @@
 submission sealed by the Celery worker, a member's authenticated pull of the new checkpoint, and
 the public tlog-tiles read path (/log/): the checkpoint's root recomputed from its tiles.
 
-    python deploy/smoke.py http://127.0.0.1:8765 --member-token-file token.txt
+    python deploy/smoke.py http://127.0.0.1:8765 --member-token-file token.txt [--log-base URL]
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("--member-token-file", required=True)
+    parser.add_argument(
+        "--log-base", help="where /log/ is served, if not at BASE (e.g. nginx in front)"
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     token = open(args.member_token_file).read().strip()
@@ -118,7 +121,7 @@ def main() -> None:
         f"the worker sealed the new signals into a checkpoint ({before} -> {after})",
     )
 
-    check_tiles(base, after)
+    check_tiles((args.log_base or base).rstrip("/"), after)
 
 
 def check_tiles(base: str, size: int) -> None:
@@ -148,8 +151,10 @@ def check_tiles(base: str, size: int) -> None:
     status, headers, _ = fetch(f"{base}/log/{tiles.tile_path(0, 0, min(size, 256))}")
     expected = "public, max-age=604800, immutable" if size >= 256 else "no-store"
     check(status == 200 and headers.get("Cache-Control") == expected, f"a tile says {expected}")
-    status, _, _ = fetch(f"{base}/log/tile/0/..%2f..%2fcheckpoint")
-    check(status == 404, "a path outside the tile grammar is not found")
+    for path in (".lock", "tile/0/1", "tile/0/..%2f..%2f..%2f..%2fetc/passwd"):
+        status, _, _ = fetch(f"{base}/log/{path}")
+        # 404; nginx answers 400 itself to a path that climbs above the root
+        check(status in (400, 404), f"/log/{path} outside the tile grammar is refused ({status})")
 
 
 if __name__ == "__main__":

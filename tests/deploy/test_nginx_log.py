@@ -1,10 +1,11 @@
 """deploy/nginx/hashbank.conf's /log/ blocks, run by a real nginx (skipped where none is
-installed): the same headers and the same path grammar as the Django view."""
+installed) through deploy/nginx/local.py, as local-production.sh --smoke runs it: the same
+headers and the same path grammar as the Django view."""
 
 from __future__ import annotations
 
 import hashlib
-import os
+import runpy
 import shutil
 import socket
 import subprocess
@@ -17,16 +18,9 @@ import pytest
 from member_portal.feed import tiles
 from tests.verify import independent
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "hashbank.conf"
+LOCAL = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "local.py"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed")
-
-
-def log_blocks(tiles_dir: Path) -> str:
-    text = CONF.read_text()
-    start = text.index("    # The log as C2SP tlog-tiles")
-    end = text.index("    location / {")
-    return text[start:end].replace("/var/lib/hashbank/tiles/", f"{tiles_dir}/")
 
 
 def get(url: str) -> tuple[int, dict, bytes]:
@@ -49,17 +43,9 @@ def nginx(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    user = "user root;" if os.geteuid() == 0 else ""  # the workers must read the test's files
-    temp = " ".join(
-        f"{name}_temp_path {tmp_path}/{name};" for name in ("client_body", "proxy", "fastcgi")
-    )
-    (tmp_path / "nginx.conf").write_text(
-        f"{user} daemon off; worker_processes 1; pid {tmp_path}/nginx.pid;"
-        f" error_log {tmp_path}/error.log; events {{}}"
-        f" http {{ access_log off; {temp} uwsgi_temp_path {tmp_path}/uwsgi;"
-        f" scgi_temp_path {tmp_path}/scgi;"
-        f" server {{ listen 127.0.0.1:{port}; {log_blocks(tiles_dir)} }} }}\n"
-    )
+    local_conf = runpy.run_path(str(LOCAL))["local_conf"]
+    # The upstream (gunicorn) is not running: these tests stay under /log/.
+    (tmp_path / "nginx.conf").write_text(local_conf(str(tmp_path), str(tiles_dir), port, 9))
     args = [NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
     subprocess.run([*args, "-t"], check=True, capture_output=True)
     process = subprocess.Popen(args, stderr=subprocess.PIPE)
