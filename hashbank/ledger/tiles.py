@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from hashbank.ledger import selectors
-from hashbank.ledger.models import Checkpoint, Node
+from hashbank.ledger.models import Checkpoint, Entry, Node
 from member_portal.feed import merkle
 from member_portal.feed import tiles as fmt
 
@@ -181,17 +182,23 @@ def _groups(items: Iterator[bytes], first_index: int) -> Iterator[tuple[int, lis
         yield index, group
 
 
+_LEAVES = f"SELECT leaf FROM {Entry._meta.db_table} WHERE seq >= %s AND seq < %s ORDER BY seq"
+
+
 def _leaves(start: int, end: int) -> Iterator[bytes]:
-    expected = start
-    for seq, leaf in (
-        selectors.entries(start, end).values_list("seq", "leaf").iterator(chunk_size=20_000)
-    ):
-        if seq != expected:
-            raise RuntimeError(f"entry {expected} is missing from the ledger")
-        expected += 1
-        yield bytes(leaf)
-    if expected != end:
-        raise RuntimeError(f"entry {expected} is missing from the ledger")
+    """Leaves [start, end) in order. Plain SQL (any vendor): the ORM's per-row work was a third
+    of the cost of writing a seal's tiles."""
+    count = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_LEAVES, [start, end])
+        while rows := cursor.fetchmany(20_000):
+            count += len(rows)
+            for (leaf,) in rows:
+                yield bytes(leaf)
+    # Sequence numbers are gapless from 0 (services.seal), so a count short of the range is a
+    # missing entry.
+    if count != end - start:
+        raise RuntimeError(f"entries [{start}, {end}) of the ledger: only {count} found")
 
 
 def _tile_roots(height: int, start: int, end: int) -> Iterator[bytes]:
