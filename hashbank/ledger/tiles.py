@@ -96,7 +96,9 @@ def publish(
         writer = _Writer(directory, done, overwrite=rebuild, progress=progress)
         _write_tiles(writer, start, latest)
         if done.written:
-            os.sync()  # the tiles are on disk before a checkpoint file names them
+            # On disk before a checkpoint file names them: one flush, not an fsync per file
+            # (about 2,000 files for a 250,000-entry seal).
+            os.sync()
         writer.write(CHECKPOINT, latest.note.encode(), overwrite=True, sync=True)
         _drop_superseded_partials(directory, start, latest.size)
     log.info("tiles written", extra={"tree_size": latest.size, "files": len(done.written)})
