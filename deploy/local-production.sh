@@ -62,8 +62,27 @@ for _ in $(seq 60); do
     sleep 1
 done
 
+# The production nginx file (deploy/nginx/hashbank.conf, plain HTTP on loopback) in front, when
+# nginx is installed: the smoke test then reads the tlog-tiles (/log/) through it.
+LOG_BASE=()
+NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
+if [ "$SMOKE" = 1 ] && [ -n "$NGINX" ]; then
+    NGINX_PORT=$((PORT + 1))
+    $PY deploy/nginx/local.py "$RUN_DIR" "$HASHBANK_VAR_DIR/tiles" "$NGINX_PORT" "$PORT" > "$RUN_DIR/nginx.conf"
+    "$NGINX" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" > "$RUN_DIR/nginx.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 30); do
+        curl -sS -o /dev/null "http://127.0.0.1:$NGINX_PORT/log/checkpoint" 2>/dev/null && break
+        sleep 1
+    done
+    LOG_BASE=(--log-base "http://127.0.0.1:$NGINX_PORT")
+    echo "nginx in front on http://127.0.0.1:$NGINX_PORT (/log/ checked through it)"
+elif [ "$SMOKE" = 1 ]; then
+    echo "nginx is not installed: /log/ is checked through gunicorn only"
+fi
+
 if [ "$SMOKE" = 1 ]; then
-    if ! $PY deploy/smoke.py "http://127.0.0.1:$PORT" --member-token-file "$RUN_DIR/member-token"; then
+    if ! $PY deploy/smoke.py "http://127.0.0.1:$PORT" --member-token-file "$RUN_DIR/member-token" "${LOG_BASE[@]}"; then
         echo "--- web.log";    tail -n 50 "$RUN_DIR/web.log"
         echo "--- worker.log"; tail -n 50 "$RUN_DIR/worker.log"
         echo "--- beat.log";   tail -n 20 "$RUN_DIR/beat.log"

@@ -1,12 +1,14 @@
 """Smoke test of a running hashbank: health, readiness (worker answering), the home page, a victim
-submission sealed by the Celery worker, and a member's authenticated pull of the new checkpoint.
+submission sealed by the Celery worker, a member's authenticated pull of the new checkpoint, and
+the public tlog-tiles read path (/log/): the checkpoint's root recomputed from its tiles.
 
-    python deploy/smoke.py http://127.0.0.1:8765 --member-token-file token.txt
+    python deploy/smoke.py http://127.0.0.1:8765 --member-token-file token.txt [--log-base URL]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import secrets
 import sys
@@ -14,6 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from http.cookies import SimpleCookie
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from member_portal.feed import tiles  # noqa: E402  (standard library only, like this script)
 
 
 def fetch(
@@ -33,10 +39,15 @@ def check(condition: bool, what: str) -> None:
         sys.exit(1)
 
 
-def checkpoint_size(base: str, token: str) -> int:
+def checkpoint_size(base: str, token: str, *, first: bool = False) -> int:
+    """The latest checkpoint's size; with `first`, 0 while a fresh bank has sealed nothing yet
+    (404 no_checkpoint: firststart makes keys, not checkpoints)."""
     status, _, body = fetch(
         f"{base}/api/v1/checkpoint", headers={"Authorization": f"Bearer {token}"}
     )
+    if first and status == 404 and b"no_checkpoint" in body:
+        print("ok   no checkpoint yet (a fresh bank)")
+        return 0
     check(status == 200, f"member pulls the latest checkpoint (HTTP {status})")
     return int(body.decode().splitlines()[1])
 
@@ -71,6 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("base")
     parser.add_argument("--member-token-file", required=True)
+    parser.add_argument(
+        "--log-base", help="where /log/ is served, if not at BASE (e.g. nginx in front)"
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     token = open(args.member_token_file).read().strip()
@@ -91,7 +105,7 @@ def main() -> None:
     status, _, _ = fetch(f"{base}/static/hashbank/js/hasher.js")
     check(status == 200, "the browser hasher is served as a static file")
 
-    before = checkpoint_size(base, token)
+    before = checkpoint_size(base, token, first=True)
     result = submit(base)
     check(
         bool(result.get("case_number")) and bool(result.get("pin")),
@@ -106,6 +120,41 @@ def main() -> None:
         after >= before + 2,
         f"the worker sealed the new signals into a checkpoint ({before} -> {after})",
     )
+
+    check_tiles((args.log_base or base).rstrip("/"), after)
+
+
+def check_tiles(base: str, size: int) -> None:
+    """/log/checkpoint reaches `size` (the worker writes the tiles right after the seal commits),
+    and its root is the one the tiles lead to: what any member or mirror can check, unauthenticated."""
+    deadline = time.monotonic() + 15
+    while True:
+        status, headers, body = fetch(f"{base}/log/checkpoint")
+        lines = body.decode(errors="replace").split("\n")
+        seen = int(lines[1]) if status == 200 else -1
+        if seen >= size or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    check(seen >= size, f"/log/checkpoint is at size {seen} (HTTP {status})")
+    check(headers.get("Cache-Control") == "no-store", "the checkpoint file is not cached")
+    size, root = seen, lines[2]
+
+    def get(path: str) -> bytes | None:
+        status, _, body = fetch(f"{base}/log/{path}")
+        return body if status == 200 else None
+
+    computed = tiles.root_from_tiles(size, get)
+    check(
+        base64.b64encode(computed).decode() == root,
+        "the root recomputed from the tiles is the checkpoint's",
+    )
+    status, headers, _ = fetch(f"{base}/log/{tiles.tile_path(0, 0, min(size, 256))}")
+    expected = "public, max-age=604800, immutable" if size >= 256 else "no-store"
+    check(status == 200 and headers.get("Cache-Control") == expected, f"a tile says {expected}")
+    for path in (".lock", "tile/0/1", "tile/0/..%2f..%2f..%2f..%2fetc/passwd"):
+        status, _, _ = fetch(f"{base}/log/{path}")
+        # 404; nginx answers 400 itself to a path that climbs above the root
+        check(status in (400, 404), f"/log/{path} outside the tile grammar is refused ({status})")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,9 @@ HASHBANK_SIGNING_KEYS = ENV.get("HASHBANK_SIGNING_KEYS", "")
 # The bank's witness for its peers (docs/witness.md): its own key, a file in HASHBANK_KEY_DIR/witness/.
 HASHBANK_WITNESS_NAME = ENV.get("HASHBANK_WITNESS_NAME", "").strip() or f"{HASHBANK_ORIGIN}/witness"
 HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The log as C2SP tlog-tiles files, rewritten after every seal and served at /log/ (by nginx in
+# production). Empty switches writing them off.
+HASHBANK_TILES_DIR = ENV.get("HASHBANK_TILES_DIR", str(VAR_DIR / "tiles"))
 
 DATABASES = {
     "default": config.parse_database_url(

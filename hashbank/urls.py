@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hashbank.core import views as core_views
+from hashbank.ledger import views as ledger_views
 from hashbank.witness import views as witness_views
 
 handler404 = "hashbank.core.views.not_found"
@@ -16,6 +17,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The log as C2SP tlog-tiles, public (nginx serves the same files in production).
+    path("log/<path:path>", ledger_views.log_file, name="log-file"),
     # Member platforms: the pull API, reports and disputes, the StopNCII-compatible facade, the portal.
     path("api/v1/", include("member_portal.api.urls")),
     path("api/v1/", include("member_portal.reports.urls")),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -22,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 ALG_ED25519 = 0x01
 SIG_PREFIX = "\u2014 "  # em dash and a space
+# Grease signatures: a name under the reserved .invalid domain that no verifier can trust.
+GREASE_DOMAIN = ".grease.invalid"
 
 
 class NoteError(ValueError):
@@ -143,16 +146,30 @@ class Signature:
     signature: bytes
 
 
-def sign(text: str, signers: list[Signer]) -> str:
-    """Sign note text (which must end in a newline) with each signer."""
+def sign(text: str, signers: list[Signer], *, grease: bool = False) -> str:
+    """Sign note text (which must end in a newline) with each signer; `grease` puts a grease
+    line (grease_line) before the signatures."""
     if not text.endswith("\n") or "\n\n" in text:
         raise NoteError("note text must end in a newline and contain no blank line")
     message = text.encode()
-    lines = []
+    lines = [grease_line()] if grease else []
     for signer in signers:
         blob = signer.key_id.to_bytes(4, "big") + signer.sign(message)
         lines.append(f"{SIG_PREFIX}{signer.name} {base64.b64encode(blob).decode()}\n")
     return text + "\n" + "".join(lines)
+
+
+def grease_line() -> str:
+    """A signature line of a random unknown key (random name, key id, length and bytes), as
+    Sunlight adds to its checkpoints: appended to a signed note, it makes a verifier that fails to
+    ignore unknown signatures fail on the first checkpoint, not on the day a witness cosigns."""
+    name = f"{secrets.token_hex(4)}{GREASE_DOMAIN}"
+    blob = secrets.token_bytes(4 + 32 + secrets.randbelow(97))  # 32 to 128 bytes of signature
+    return f"{SIG_PREFIX}{name} {base64.b64encode(blob).decode()}\n"
+
+
+def is_grease(signature: Signature) -> bool:
+    return signature.name.endswith(GREASE_DOMAIN)
 
 
 def split(note: str) -> tuple[str, list[Signature]]:

@@ -1,6 +1,8 @@
 """Bootstrap from a snapshot, then deltas: the client against a running bank."""
 
+from hashbank.ledger import selectors
 from member_portal.client.store import Store
+from member_portal.feed import note
 from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 
@@ -125,3 +127,14 @@ def test_first_sync_replays_the_log_when_the_bank_has_no_snapshot_yet(bank, clie
 
     assert code == 0
     assert (result["bootstrapped"], result["added"], result["active"]) == (True, 5, 5)
+
+
+def test_sync_ignores_the_grease_signature_of_every_checkpoint(bank, client):
+    bank.publish()
+    bank.snapshot()
+    bank.publish([("md5", MD5_VALUE)])
+    assert any(note.is_grease(sig) for sig in note.split(selectors.latest_checkpoint().note)[1])
+
+    code, result = client("sync")
+
+    assert code == 0 and result["active"] == 5

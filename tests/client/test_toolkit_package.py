@@ -16,6 +16,7 @@ WANTED = {
     "member_portal/imaging.py",
     "member_portal/client/cli.py",
     "member_portal/feed/wire.py",
+    "member_portal/feed/tiles.py",
     "member_portal/tx_extension/api.py",
 }
 

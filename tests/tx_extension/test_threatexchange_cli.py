@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from hashbank.ledger import selectors
+from member_portal.feed import note
 from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +64,16 @@ def test_fetch_brings_the_verified_feed_into_threatexchange(bank, tx):
     tx("fetch")
 
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES} | {("video_md5", MD5_VALUE)}
+
+
+def test_fetch_ignores_the_grease_signature_of_every_checkpoint(bank, tx):
+    bank.publish()
+    bank.snapshot()
+    assert any(note.is_grease(sig) for sig in note.split(selectors.latest_checkpoint().note)[1])
+
+    tx("fetch")
+
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
 
 
 def test_removal_in_the_bank_disappears_from_the_next_fetch(bank, tx):

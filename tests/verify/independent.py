@@ -1,6 +1,7 @@
 """An independent implementation of the formats members check, written from the specifications
 (RFC 6962 section 2.1 / RFC 9162 section 2.1, https://c2sp.org/signed-note,
-https://c2sp.org/tlog-checkpoint and docs/feed-format.md), sharing no code with member_portal.feed.
+https://c2sp.org/tlog-checkpoint, https://c2sp.org/tlog-tiles and docs/feed-format.md), sharing no
+code with member_portal.feed.
 
 It is deliberately naive (recursive MTH over the whole list of leaves): correctness by
 transcription of the spec, not speed.
@@ -204,3 +205,80 @@ def add_checkpoint_request(old: int, proof: list[bytes], signed_note: str) -> by
     line, the note."""
     head = "old " + str(old) + "\n" + "".join(base64.b64encode(h).decode() + "\n" for h in proof)
     return (head + "\n" + signed_note).encode("utf-8")
+
+
+# --- C2SP tlog-tiles (https://c2sp.org/tlog-tiles) ---------------------------------------------
+#
+# "The tile at level L and index N holds the hashes of the tree at height 8L, from index 256N,
+# 256 of them in a full tile, fewer (the width W) in the partial rightmost tile. N is encoded as
+# groups of three decimal digits, each but the last prefixed with x. Entry bundles hold the
+# entries of the level-0 tile of the same index, each as a big-endian uint16 length and the entry."
+
+
+def tile_index(n: int) -> str:
+    """1234067 -> x001/x234/067 (zero-padded to a multiple of three digits)."""
+    s = str(n)
+    while len(s) % 3:
+        s = "0" + s
+    parts = [s[i : i + 3] for i in range(0, len(s), 3)]
+    return "/".join(["x" + p for p in parts[:-1]] + [parts[-1]])
+
+
+def tile_name(level, n: int, width: int) -> str:
+    name = f"tile/{level}/{tile_index(n)}"
+    return name if width == 256 else f"{name}.p/{width}"
+
+
+def hashes_at_height(leaves: list[bytes], height: int) -> list[bytes]:
+    """MTH of every complete, aligned run of 2^height leaves."""
+    span = 2**height
+    return [mth(leaves[i : i + span]) for i in range(0, len(leaves) - span + 1, span)]
+
+
+def tlog_tiles(entries: list[bytes]) -> dict[str, bytes]:
+    """Every file of a tlog-tiles log of these entries (without the checkpoint): path -> bytes."""
+    files = {}
+    level = 0
+    while True:
+        hashes = hashes_at_height(entries, 8 * level)
+        if not hashes:
+            break
+        for n in range(0, len(hashes), 256):
+            chunk = hashes[n : n + 256]
+            files[tile_name(level, n // 256, len(chunk))] = b"".join(chunk)
+        level += 1
+    for n in range(0, len(entries), 256):
+        chunk = entries[n : n + 256]
+        files[tile_name("entries", n // 256, len(chunk))] = b"".join(
+            len(e).to_bytes(2, "big") + e for e in chunk
+        )
+    return files
+
+
+def root_from_tiles(size: int, files: dict[str, bytes]) -> bytes:
+    """The tree's root from the level-0 tiles, and every higher tile checked against them: each
+    hash of a level-L tile must be the root of the 256^L leaf hashes below it."""
+    leaf_hashes = b""
+    for n in range(0, size, 256):
+        leaf_hashes += files[tile_name(0, n // 256, min(256, size - n))]
+    hashes = [leaf_hashes[i : i + 32] for i in range(0, len(leaf_hashes), 32)]
+    assert len(hashes) == size
+
+    def mth_of_hashes(hs: list[bytes]) -> bytes:
+        if len(hs) == 1:
+            return hs[0]
+        k = k_split(len(hs))
+        return sha256(b"\x01" + mth_of_hashes(hs[:k]) + mth_of_hashes(hs[k:]))
+
+    level = 1
+    while size >> (8 * level):
+        count = size >> (8 * level)
+        for n in range(0, count, 256):
+            width = min(256, count - n)
+            tile = files[tile_name(level, n // 256, width)]
+            for i in range(width):
+                span = 256**level
+                below = hashes[(n + i) * span : (n + i + 1) * span]
+                assert tile[32 * i : 32 * i + 32] == mth_of_hashes(below), "tile disagrees"
+        level += 1
+    return mth_of_hashes(hashes) if hashes else sha256(b"")

@@ -1,4 +1,4 @@
-"""manage.py ledger verify | seal | purge: the integrity audit and maintenance of the ledger."""
+"""manage.py ledger verify | seal | purge | tiles: the integrity audit and maintenance of the ledger."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hashbank.ledger import audit, services
+from hashbank.ledger import audit, services, tiles
 
 
 class Command(BaseCommand):
@@ -21,6 +21,9 @@ class Command(BaseCommand):
         sub.add_parser("seal", help="seal pending changes now")
         purge = sub.add_parser("purge", help="forget the values of signals removed long ago")
         purge.add_argument("--removed-days", type=int, default=90)
+        sub.add_parser(
+            "tiles", help="(re)write every tlog-tiles file and the checkpoint from the database"
+        )
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "verify":
@@ -36,6 +39,15 @@ class Command(BaseCommand):
             checkpoint = services.seal(force_sign=True)
             self.stdout.write(
                 f"checkpoint at size {checkpoint.size if checkpoint else 'unchanged'}"
+            )
+        elif action == "tiles":
+            if tiles.tiles_dir() is None:
+                raise CommandError("HASHBANK_TILES_DIR is empty: tiles are switched off")
+            done = tiles.publish(rebuild=True, progress=lambda msg: self.stdout.write(msg))
+            if done is None:
+                raise CommandError("no checkpoint yet: seal first (`manage.py ledger seal`)")
+            self.stdout.write(
+                f"{len(done.written):,} files written in {tiles.tiles_dir()} (tree size {done.size:,})"
             )
         else:
             cutoff = timezone.now() - timedelta(days=options["removed_days"])
