@@ -98,8 +98,16 @@ class NoUploadMiddleware:
 
 
 def _refusal(request: HttpRequest) -> DomainError | None:
-    if request.method not in BODY_METHODS or not _is_victim_route(request.path_info):
+    if request.method not in BODY_METHODS:
         return None
+    error = _refused_body(request)
+    # The headers first: a well-formed request (every submission) costs no URL resolution.
+    if error is None or not _is_victim_route(request.path_info):
+        return None
+    return error
+
+
+def _refused_body(request: HttpRequest) -> DomainError | None:
     if request.content_type == "multipart/form-data":
         return DomainError(
             "This service never accepts files: send the hashes as text.",
