@@ -191,6 +191,9 @@ HASHBANK_SUBMISSIONS_PER_HOUR = config.env_int(ENV, "HASHBANK_SUBMISSIONS_PER_HO
 # credential allow-lists then see the client's address rather than the proxy's.
 HASHBANK_TRUSTED_PROXIES = config.env_list(ENV, "HASHBANK_TRUSTED_PROXIES", [])
 HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR", 60)
+# IPv6 clients are counted per /64; each /48 has a second limit of this many times a client's
+# (0 turns the /48 tier off). See docs/submissions.md.
+HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR", 10)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -269,6 +272,15 @@ SPECTACULAR_SETTINGS = {
 # Member platforms (member_portal): API rate limit per credential and minute, the polling hint,
 # where snapshots are kept, webhook retry backoff base, dispute review target.
 HASHBANK_API_RATE_LIMIT = config.env_int(ENV, "HASHBANK_API_RATE_LIMIT", 600)
+# API tokens are stored as an HMAC-SHA256 of their secret under this key; empty: derived from
+# SECRET_KEY. Set it in production so that rotating SECRET_KEY keeps tokens valid (changing it
+# invalidates every token). See docs/operations.md.
+HASHBANK_TOKEN_KEY = ENV.get("HASHBANK_TOKEN_KEY", "")
+# Failed authentications (unknown key id, wrong secret, malformed token) allowed per client
+# (IPv4 address or IPv6 /64) and per key id in a window of this many seconds; then 429.
+HASHBANK_AUTH_FAILURES_PER_CLIENT = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_CLIENT", 30)
+HASHBANK_AUTH_FAILURES_PER_KEY = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_KEY", 30)
+HASHBANK_AUTH_FAILURE_WINDOW = config.env_int(ENV, "HASHBANK_AUTH_FAILURE_WINDOW", 600)
 HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
 HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
 HASHBANK_WEBHOOK_BACKOFF_SECONDS = config.env_int(ENV, "HASHBANK_WEBHOOK_BACKOFF_SECONDS", 30)

@@ -10,6 +10,8 @@ The address is used in memory only: throttles keep a keyed hash of it, logs neve
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import ipaddress
 
 from django.conf import settings
@@ -42,3 +44,42 @@ def client_address(request: HttpRequest) -> str:
             except ValueError:
                 return address  # a malformed header: count the request against the proxy
     return address
+
+
+def throttle_networks(address: str) -> tuple[str, str | None]:
+    """The network a throttle counts `address` in, and the wider one its second tier counts.
+
+    An IPv6 subscriber is normally given a whole /64 (RFC 6177 and common practice), and a site
+    often a /48, so a client can pick a new address inside its /64 for every request: keyed on
+    the full address, no throttle would ever see the same client twice. IPv6 is therefore counted
+    per /64, with a second, higher limit per /48 (many /64s of one site or subscriber). IPv4 is
+    counted per address, as before; an IPv4-mapped IPv6 address (::ffff:a.b.c.d, as a dual-stack
+    socket reports IPv4 clients) is its IPv4 address. Anything unparsable is counted as itself.
+    """
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return address, None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip), None
+    return (
+        str(ipaddress.ip_network(f"{ip}/64", strict=False)),
+        str(ipaddress.ip_network(f"{ip}/48", strict=False)),
+    )
+
+
+def address_key(value: str) -> str:
+    """A keyed hash of an address or network, to count it by without storing it: the HMAC-SHA256
+    under SECRET_KEY (truncated), which cannot be reversed by hashing the whole IPv4 space (or
+    every /64 in use) without the secret."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def client_keys(address: str) -> tuple[str, str | None]:
+    """(the client's key, its /48's key or None): what throttles and failed-attempt limits count,
+    never the address itself."""
+    client, wide = throttle_networks(address)
+    return address_key(client), (address_key(wide) if wide is not None else None)

@@ -3,37 +3,48 @@
 A client is the HMAC-SHA256 of its address under SECRET_KEY (truncated): the cache can count
 requests per client, but the key reveals no address to whoever reads Redis, and cannot be
 reversed by hashing the whole IPv4 space without the secret.
+
+An IPv6 client is its /64, since one subscriber can rotate through a whole /64 at will, and a
+second tier counts each /48 against a higher limit (HASHBANK_THROTTLE_48_FACTOR times the
+client's), so that walking through the /64s of one site is bounded too
+(hashbank/core/addresses.py: `throttle_networks`). IPv4 clients, and IPv4-mapped IPv6
+addresses, are counted per IPv4 address with no second tier.
 """
 
 from __future__ import annotations
-
-import hashlib
-import hmac
 
 from django.conf import settings
 from django.http import HttpRequest
 
 from hashbank.core import ratelimit
-from hashbank.core.addresses import client_address
+from hashbank.core.addresses import client_address, client_keys
 
 HOUR = 3600
+MESSAGE = "Too many requests from this device; please wait and try again."
+NETWORK_MESSAGE = "Too many requests from this network; please wait and try again."
 
 
 def client_key(request: HttpRequest) -> str:
-    address = client_address(request)
-    digest = hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256)
-    return digest.hexdigest()[:32]
+    """The key a throttle counts this request's client by (its IPv4 address or IPv6 /64)."""
+    return client_keys(client_address(request))[0]
 
 
 def check(request: HttpRequest, *, scope: str, limit: int, window: int = HOUR) -> None:
-    """Count one request for this client in this scope; raise RateLimited past `limit`."""
-    ratelimit.enforce(
-        scope=scope,
-        subject=client_key(request),
-        limit=limit,
-        window=window,
-        message="Too many requests from this device; please wait and try again.",
-    )
+    """Count one request for this client in this scope, and for its /48 in the scope's second
+    tier; raise RateLimited past either limit."""
+    client, network = client_keys(client_address(request))
+    ratelimit.enforce(scope=scope, subject=client, limit=limit, window=window, message=MESSAGE)
+    factor = settings.HASHBANK_THROTTLE_48_FACTOR
+    # Counted only once the client itself was admitted: a single /64 hammering past its own
+    # limit then adds at most `limit` to its /48, and cannot lock its neighbours out alone.
+    if network is not None and factor > 0:
+        ratelimit.enforce(
+            scope=f"{scope}/48",
+            subject=network,
+            limit=limit * factor,
+            window=window,
+            message=NETWORK_MESSAGE,
+        )
 
 
 def check_submission(request: HttpRequest) -> None:

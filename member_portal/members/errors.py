@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from hashbank.core.errors import INTERNAL, MEMBER_API, DomainError, ErrorCode, PermissionDenied
+from hashbank.core.errors import (
+    INTERNAL,
+    MEMBER_API,
+    DomainError,
+    ErrorCode,
+    PermissionDenied,
+    RateLimited,
+)
 
 
 class MemberErrorCode(ErrorCode):
@@ -14,6 +21,8 @@ class MemberErrorCode(ErrorCode):
     INSUFFICIENT_SCOPE = "insufficient_scope", MEMBER_API
     MEMBER_SUSPENDED = "member_suspended", MEMBER_API
     UNKNOWN_CHECKPOINT = "unknown_checkpoint", MEMBER_API
+    # Too many failed authentications from one client or naming one key id (services.authenticate).
+    TOO_MANY_FAILED_ATTEMPTS = "too_many_failed_attempts", MEMBER_API
     # Managing members, credentials and portal users: staff console, portal, management commands.
     MEMBER_EXISTS = "member_exists", INTERNAL
     UNKNOWN_MEMBER = "unknown_member", INTERNAL
@@ -43,3 +52,9 @@ class InsufficientScope(PermissionDenied):
 
 class MemberSuspended(PermissionDenied):
     code = MemberErrorCode.MEMBER_SUSPENDED
+
+
+class TooManyFailedAttempts(RateLimited):
+    """429 with Retry-After: the client, or the key id, failed to authenticate too often."""
+
+    code = MemberErrorCode.TOO_MANY_FAILED_ATTEMPTS

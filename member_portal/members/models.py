@@ -43,8 +43,9 @@ class MemberUser(models.Model):
 
 
 class Credential(models.Model):
-    """An API credential. The token is `hbk_<key_id>_<secret>`; only a slow salted hash of the
-    secret is stored. The key id is not secret: it finds the row, the hash proves the secret."""
+    """An API credential. The token is `hbk_<key_id>_<secret>`; only an HMAC of the secret under
+    the server's token key is stored (older rows: a PBKDF2 hash, replaced on first use; see
+    tokens.py). The key id is not secret: it finds the row, the hash proves the secret."""
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="credentials")
     key_id = models.CharField(max_length=32, unique=True)

@@ -10,6 +10,7 @@ import ipaddress
 import secrets
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
@@ -17,6 +18,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hashbank.audit.services import record_event
+from hashbank.core import ratelimit
+from hashbank.core.addresses import client_keys
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from member_portal.members import tokens
 from member_portal.members.errors import (
@@ -24,6 +27,7 @@ from member_portal.members.errors import (
     InvalidCredential,
     MemberErrorCode,
     MemberSuspended,
+    TooManyFailedAttempts,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
 from member_portal.ports import ledger as ledger_port
@@ -213,13 +217,27 @@ def accept_invitation(*, invitation: str, password: str):
 
 
 def authenticate(*, token: str, ip: str | None) -> Credential:
-    """The credential a token names, if it may be used now from `ip`; else a coded error."""
+    """The credential a token names, if it may be used now from `ip`; else a coded error.
+
+    Cheapest refusal first, so that a request with a bad token costs the bank almost nothing: a
+    client (an IPv4 address or IPv6 /64, keyed by HMAC; and its /48) that failed too often is
+    refused before the database is read; revocation, expiry and the member's status are checked
+    before the secret; the secret is one HMAC compared in constant time. A legacy PBKDF2 hash is
+    checked only while its key id is under the failed-attempt limit, and upgraded once it
+    matched. Failures counted: malformed tokens, unknown key ids and wrong secrets (a genuine
+    but refused credential is not a guess, and must not lock its own member's host out).
+    """
+    clients = _client_limits(ip)
+    for scope, subject, limit in clients:
+        _refuse_if_reached(scope, subject, limit, "from this address")
     parsed = tokens.parse(token)
     if parsed is None:
+        _record_failure(clients)
         raise InvalidCredential("The token is malformed; expected hbk_<key id>_<secret>.")
     key_id, secret = parsed
     credential = Credential.objects.select_related("member").filter(key_id=key_id).first()
-    if credential is None or not tokens.verify(secret, credential.secret_hash):
+    if credential is None:
+        _record_failure(clients)
         raise InvalidCredential("The token is not a valid credential.")
     if credential.is_revoked:
         raise CredentialRefused(
@@ -231,6 +249,19 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         )
     if not credential.member.is_active:
         raise MemberSuspended("This member is suspended; contact the bank.")
+    key_limit = _key_limit(key_id)
+    key_retry = ratelimit.retry_after_if_reached(**key_limit) if key_limit else None
+    legacy = tokens.is_legacy(credential.secret_hash)
+    if legacy and key_retry is not None:
+        # The one costly check left (PBKDF2) is never run for a key id under attack.
+        raise _too_many("for this credential", key_retry)
+    if not tokens.verify(key_id, secret, credential.secret_hash):
+        _record_failure(clients, key_limit)
+        if key_retry is not None:
+            raise _too_many("for this credential", key_retry)
+        raise InvalidCredential("The token is not a valid credential.")
+    if legacy:
+        _upgrade_hash(credential, key_id, secret)
     if credential.allowed_ips and not _ip_allowed(ip, credential.allowed_ips):
         raise CredentialRefused(
             "This credential may not be used from this address.",
@@ -238,6 +269,62 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         )
     _touch(credential)
     return credential
+
+
+def _client_limits(ip: str | None) -> list[tuple[str, str, int]]:
+    """(scope, subject, limit) of each failed-attempt counter the client at `ip` falls under:
+    its own (IPv4 address or IPv6 /64) and, for IPv6, its /48 with a higher limit."""
+    limit = settings.HASHBANK_AUTH_FAILURES_PER_CLIENT
+    if ip is None or limit <= 0:
+        return []
+    client, network = client_keys(ip)
+    limits = [("auth-fail-client", client, limit)]
+    factor = settings.HASHBANK_THROTTLE_48_FACTOR
+    if network is not None and factor > 0:
+        limits.append(("auth-fail-client/48", network, limit * factor))
+    return limits
+
+
+def _key_limit(key_id: str) -> dict | None:
+    limit = settings.HASHBANK_AUTH_FAILURES_PER_KEY
+    if limit <= 0:
+        return None
+    window = settings.HASHBANK_AUTH_FAILURE_WINDOW
+    return {"scope": "auth-fail-key", "subject": key_id, "limit": limit, "window": window}
+
+
+def _refuse_if_reached(scope: str, subject: str, limit: int, where: str) -> None:
+    window = settings.HASHBANK_AUTH_FAILURE_WINDOW
+    retry = ratelimit.retry_after_if_reached(
+        scope=scope, subject=subject, limit=limit, window=window
+    )
+    if retry is not None:
+        raise _too_many(where, retry)
+
+
+def _record_failure(clients: list[tuple[str, str, int]], key_limit: dict | None = None) -> None:
+    window = settings.HASHBANK_AUTH_FAILURE_WINDOW
+    for scope, subject, _ in clients:
+        ratelimit.record(scope=scope, subject=subject, window=window)
+    if key_limit:
+        ratelimit.record(scope=key_limit["scope"], subject=key_limit["subject"], window=window)
+
+
+def _too_many(where: str, retry_after: int) -> TooManyFailedAttempts:
+    return TooManyFailedAttempts(
+        f"Too many failed authentications {where}; wait Retry-After seconds.",
+        retry_after=retry_after,
+    )
+
+
+def _upgrade_hash(credential: Credential, key_id: str, secret: str) -> None:
+    """Replace a legacy PBKDF2 hash by the HMAC form, now that the secret is known to match.
+    Conditional on the old value, so that two workers upgrading at once write it once."""
+    new = tokens.secret_hash(key_id, secret)
+    Credential.objects.filter(pk=credential.pk, secret_hash=credential.secret_hash).update(
+        secret_hash=new
+    )
+    credential.secret_hash = new
 
 
 def _ip_allowed(ip: str | None, networks: list[str]) -> bool:

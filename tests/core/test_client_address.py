@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from hashbank.core.addresses import client_address
+from hashbank.core.addresses import client_address, throttle_networks
 
 
 @pytest.fixture
@@ -51,3 +51,10 @@ def test_clients_behind_one_proxy_are_throttled_separately(settings, request_fro
     first = throttle.client_key(request_from("127.0.0.1", "198.51.100.1"))
     second = throttle.client_key(request_from("127.0.0.1", "198.51.100.2"))
     assert first != second
+
+
+def test_throttles_count_ipv6_per_64_and_48_and_ipv4_per_address():
+    assert throttle_networks("2001:db8:1:2:3:4:5:6") == ("2001:db8:1:2::/64", "2001:db8:1::/48")
+    assert throttle_networks("203.0.113.7") == ("203.0.113.7", None)
+    assert throttle_networks("::ffff:203.0.113.7") == ("203.0.113.7", None)
+    assert throttle_networks("not an address") == ("not an address", None)

@@ -69,3 +69,18 @@ def test_token_as_subscription_key_is_accepted(member):
     response = call("get", "/api/stopncii/v1/FetchHashes", token, subscription=token)
     assert response.status_code == 200
     assert response.json()["hasMoreRecords"] is False
+
+
+def test_the_facade_limits_failed_function_keys_like_the_member_api(member, settings):
+    settings.HASHBANK_AUTH_FAILURES_PER_CLIENT = 3
+    _, token = services.issue_credential(member=member)
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    path = "/api/stopncii/v1/FetchHashes"
+    headers = {"HTTP_X_FUNCTIONS_KEY": forged, "HTTP_OCP_APIM_SUBSCRIPTION_KEY": "acme"}
+    for _ in range(3):
+        assert Client().get(path, REMOTE_ADDR="203.0.113.7", **headers).status_code == 401
+    refused = Client().get(path, REMOTE_ADDR="203.0.113.7", **headers)
+    assert code(refused) == (429, "too_many_failed_attempts")
+    assert int(refused["Retry-After"]) > 0
+    good = {"HTTP_X_FUNCTIONS_KEY": token, "HTTP_OCP_APIM_SUBSCRIPTION_KEY": "acme"}
+    assert Client().get(path, REMOTE_ADDR="203.0.113.8", **good).status_code == 200

@@ -91,3 +91,23 @@ def test_pin_checks_past_the_per_client_limit_are_refused(browser_client, case_a
     )
     refused = post_json(browser_client, "/api/v1/cases/status", credentials(case_and_pin))
     assert refused.status_code == 429
+
+
+def test_pin_checks_rotating_inside_one_ipv6_64_share_the_limit(
+    browser_client, case_and_pin, settings
+):
+    settings.HASHBANK_PIN_CHECKS_PER_HOUR = 1
+    first = post_json(
+        browser_client,
+        "/api/v1/cases/status",
+        credentials(case_and_pin),
+        REMOTE_ADDR="2001:db8:5:6::1",
+    )
+    assert first.status_code == 200
+    refused = post_json(
+        browser_client,
+        "/api/v1/cases/status",
+        credentials(case_and_pin),
+        REMOTE_ADDR="2001:db8:5:6::2",
+    )
+    assert refused.status_code == 429

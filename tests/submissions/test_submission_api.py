@@ -47,6 +47,28 @@ def test_submissions_past_the_per_client_limit_are_refused(browser_client, setti
     assert Case.objects.count() == 2
 
 
+def test_rotating_addresses_inside_one_ipv6_64_does_not_escape_the_limit(browser_client, settings):
+    settings.HASHBANK_SUBMISSIONS_PER_HOUR = 2
+    body = {"attestations": ATTESTED}
+    for n in (1, 2):
+        response = post_json(
+            browser_client,
+            "/api/v1/submissions",
+            {**body, "hashes": [md5()]},
+            REMOTE_ADDR=f"2001:db8:5:6::{n}",
+        )
+        assert response.status_code == 201
+    refused = post_json(
+        browser_client,
+        "/api/v1/submissions",
+        {**body, "hashes": [md5()]},
+        REMOTE_ADDR="2001:db8:5:6:ffff:ffff:ffff:ffff",
+    )
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert Case.objects.count() == 2
+
+
 def test_only_post_is_allowed(browser_client):
     response = browser_client.get("/api/v1/submissions")
     assert response.status_code == 405
