@@ -1,5 +1,8 @@
 """Checkpoint text: the C2SP tlog-checkpoint body plus hashbank's extension lines.
 
+`parse_body` reads any log's checkpoint in the generic form (origin, size, root, then any
+extension lines), as a witness must; `parse` reads hashbank's, whose extension lines are:
+
 <origin>
 <tree size>
 <base64 root hash>
@@ -35,30 +38,64 @@ class Checkpoint:
         )
 
 
-def parse(text: str) -> Checkpoint:
+@dataclass(frozen=True)
+class Body:
+    """Any log's checkpoint body: the three lines every C2SP checkpoint starts with, and its
+    extension lines."""
+
+    origin: str
+    size: int
+    root: bytes
+    extensions: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode()]
+        return "\n".join([*lines, *self.extensions]) + "\n"
+
+
+def decimal(text: str, what: str) -> int:
+    """A tlog size: decimal digits, no leading zero, below 2^63."""
+    if not text.isdigit() or not text.isascii() or (text != "0" and text.startswith("0")):
+        raise CheckpointError(f"{what} is not a decimal number")
+    value = int(text)
+    if value >= 1 << 63:
+        raise CheckpointError(f"{what} is too large")
+    return value
+
+
+def parse_body(text: str) -> Body:
     lines = text.split("\n")
-    if len(lines) < 6 or lines[-1] != "":
-        raise CheckpointError("a checkpoint has origin, size, root and extension lines")
+    if len(lines) < 4 or lines[-1] != "":
+        raise CheckpointError("a checkpoint has an origin, a size and a root hash line")
     origin, size, root = lines[0], lines[1], lines[2]
-    if not origin:
-        raise CheckpointError("empty origin")
-    if not size.isdigit() or (size != "0" and size.startswith("0")):
-        raise CheckpointError("tree size is not a decimal number")
+    if not origin or origin != origin.strip():
+        raise CheckpointError("the checkpoint's origin line is empty or padded")
     try:
         root_bytes = base64.b64decode(root, validate=True)
     except binascii.Error:
-        raise CheckpointError("root hash is not base64") from None
+        raise CheckpointError("the checkpoint's root hash is not base64") from None
     if len(root_bytes) != 32:
-        raise CheckpointError("root hash is not 32 bytes")
+        raise CheckpointError("the checkpoint's root hash is not 32 bytes")
+    if any(not line for line in lines[3:-1]):
+        raise CheckpointError("a checkpoint has no blank line")
+    return Body(origin, decimal(size, "tree size"), root_bytes, tuple(lines[3:-1]))
+
+
+def parse(text: str) -> Checkpoint:
+    body = parse_body(text)
+    if len(body.extensions) < 2:
+        raise CheckpointError("a checkpoint has origin, size, root and extension lines")
     extensions: dict[str, list[str]] = {}
-    for line in lines[3:-1]:
+    for line in body.extensions:
         key, _, rest = line.partition(" ")
         extensions[key] = rest.split(" ")
     try:
         (time,) = extensions["time"]
         count, digest = extensions["active"]
         digest_bytes = base64.b64decode(digest, validate=True)
-        checkpoint = Checkpoint(origin, int(size), root_bytes, int(time), int(count), digest_bytes)
+        checkpoint = Checkpoint(
+            body.origin, body.size, body.root, int(time), int(count), digest_bytes
+        )
     except (KeyError, ValueError, binascii.Error):
         raise CheckpointError("missing or malformed time/active extension lines") from None
     if len(digest_bytes) != 32:

@@ -19,6 +19,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import note
 
 SIZE_CONTENT_TYPE = "text/x.tlog.size"
@@ -31,44 +32,21 @@ class WitnessRequestError(ValueError):
 
 
 def _decimal(text: str, what: str) -> int:
-    if not text.isdigit() or not text.isascii() or (text != "0" and text.startswith("0")):
-        raise WitnessRequestError(f"{what} is not a decimal number")
-    value = int(text)
-    if value >= 1 << 63:
-        raise WitnessRequestError(f"{what} is too large")
-    return value
+    try:
+        return checkpoints.decimal(text, what)
+    except checkpoints.CheckpointError as exc:
+        raise WitnessRequestError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class CheckpointBody:
-    """The three lines every tlog checkpoint starts with, and its extension lines."""
-
-    origin: str
-    size: int
-    root: bytes
-    extensions: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        lines = [self.origin, str(self.size), base64.b64encode(self.root).decode()]
-        return "\n".join([*lines, *self.extensions]) + "\n"
+CheckpointBody = checkpoints.Body
 
 
 def parse_checkpoint_body(text: str) -> CheckpointBody:
-    lines = text.split("\n")
-    if len(lines) < 4 or lines[-1] != "":
-        raise WitnessRequestError("a checkpoint has an origin, a size and a root hash line")
-    origin, size, root = lines[0], lines[1], lines[2]
-    if not origin or origin != origin.strip():
-        raise WitnessRequestError("the checkpoint's origin line is empty or padded")
+    """The checkpoint in its generic form (checkpoint.parse_body), as a request error."""
     try:
-        root_bytes = base64.b64decode(root, validate=True)
-    except binascii.Error:
-        raise WitnessRequestError("the checkpoint's root hash is not base64") from None
-    if len(root_bytes) != 32:
-        raise WitnessRequestError("the checkpoint's root hash is not 32 bytes")
-    if any(not line for line in lines[3:-1]):
-        raise WitnessRequestError("a checkpoint has no blank line")
-    return CheckpointBody(origin, _decimal(size, "tree size"), root_bytes, tuple(lines[3:-1]))
+        return checkpoints.parse_body(text)
+    except checkpoints.CheckpointError as exc:
+        raise WitnessRequestError(str(exc)) from None
 
 
 @dataclass(frozen=True)
