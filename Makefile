@@ -57,7 +57,7 @@ format: $(VENV)/.test-installed
 	$(VENV)/bin/ruff format hashbank member_portal tests bench
 
 bench: $(VENV)/.test-installed
-	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) var build dist *.egg-info $(AXE_PREFIX)

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from _scratch import recreate_database  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,15 +26,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/hb_bench_audit")
     return parser.parse_args()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _scratch import recreate_database  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,15 +35,6 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/hb_bench_ledger")
     return parser.parse_args()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
 
 
 def setup_django(url: str, key_dir: str) -> None:

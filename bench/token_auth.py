@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _scratch import recreate_database  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,15 +34,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--slow", type=int, default=3, help="calls per case that runs PBKDF2")
     parser.add_argument("--database", default="", help="a PostgreSQL URL; default: SQLite")
     return parser.parse_args()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
 
 
 def cpu_ms(call: Callable[[], None], times: int, before: Callable[[], None] | None = None) -> float:

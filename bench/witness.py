@@ -27,6 +27,8 @@ import urllib.request
 from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
+from _scratch import recreate_database  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 ORIGIN = "peer.example.org/hashbank"
 
@@ -37,15 +39,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=100, help="leaves added per checkpoint")
     parser.add_argument("--database", default="", help="postgres://... (default: SQLite file)")
     return parser.parse_args()
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'drop database if exists "{name}" with (force)')
-        conn.execute(f'create database "{name}"')
 
 
 class QuietHandler(WSGIRequestHandler):
