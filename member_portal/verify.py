@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     args = parser.parse_args(argv)
     try:
-        policy = read_policy(args.policy) if args.policy else None
+        policy = read_policy(args.policy) if getattr(args, "policy", None) else None
         if args.command == "root":
             root = _read_root(args.roots)
             print(f"ok: root version {root.version} for {root.origin}, {len(root.keys)} key(s)")
