@@ -8,6 +8,8 @@ import hashlib
 
 import pytest
 
+from hashbank.ledger import selectors
+from member_portal import verify
 from member_portal.feed import note
 from member_portal.feed.cosignature import Cosigner
 from member_portal.feed.policy import Policy, PolicyError
@@ -216,3 +218,70 @@ def test_a_cosignature_over_another_checkpoint_is_an_error() -> None:
     policy = Policy.parse(witness_lines(1) + "quorum w1\n")
     with pytest.raises(PolicyError, match="invalid cosignature"):
         policy.check(signed() + line)
+
+
+# -- member_portal.verify with a policy, on checkpoints a real bank signed ----------------------
+
+
+@pytest.fixture
+def bank_checkpoint(publish_signals, tmp_path):
+    """The bank's latest checkpoint (signed with grease), its root document file and the root."""
+    publish_signals(3)
+    root_file = tmp_path / "root.note"
+    root_file.write_text(selectors.root_documents()[0])
+    return selectors.latest_checkpoint().note, root_file, selectors.current_root()
+
+
+def policy_file(tmp_path, text: str):
+    path = tmp_path / "policy.txt"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.django_db
+def test_verify_checkpoint_accepts_the_quorum_and_refuses_a_missing_witness(bank_checkpoint):
+    signed_note, _, root = bank_checkpoint
+    body, _ = note.split(signed_note)
+    cosigned = signed_note + W[1].cosign(body, 1_700_000_000).line()
+    one = Policy.parse(witness_lines(1) + "quorum w1\n")
+    both = Policy.parse(witness_lines(1, 2) + "group pair all w1 w2\nquorum pair\n")
+
+    assert verify.verify_checkpoint(cosigned, root, policy=one).size == 3
+    with pytest.raises(verify.VerificationError) as refused:
+        verify.verify_checkpoint(cosigned, root, policy=both)
+    assert str(refused.value) == (
+        "checkpoint: witness quorum pair is not met: group pair needs 2 of 2 (w1, w2), has 1, "
+        "missing w2 (cosigned by: w1)"
+    )
+    assert verify.verify_checkpoint(signed_note, root).size == 3  # no policy: as before
+
+
+@pytest.mark.django_db
+def test_a_state_carrying_a_policy_refuses_entries_up_to_an_unwitnessed_checkpoint(
+    bank_checkpoint,
+):
+    signed_note, _, root = bank_checkpoint
+    state = verify.FeedState(root, policy=Policy.parse(witness_lines(1) + "quorum w1\n"))
+    with pytest.raises(verify.VerificationError, match="witness w1 did not cosign"):
+        verify.apply_entries(state, signed_note, [], 0)
+
+
+@pytest.mark.django_db
+def test_hashbank_verify_checkpoint_with_policy_says_who_cosigned_or_why_not(
+    bank_checkpoint, tmp_path, capsys
+):
+    signed_note, root_file, _ = bank_checkpoint
+    body, _ = note.split(signed_note)
+    checkpoint = tmp_path / "checkpoint.note"
+    checkpoint.write_text(signed_note + W[2].cosign(body, 1_700_000_000).line())
+    args = ["checkpoint", "--root", str(root_file), str(checkpoint), "--policy"]
+
+    ok = verify.main([*args, str(policy_file(tmp_path, witness_lines(2) + "quorum w2\n"))])
+    assert ok == 0 and "cosigned by w2" in capsys.readouterr().out
+
+    failed = verify.main([*args, str(policy_file(tmp_path, witness_lines(1, 2) + "quorum w1\n"))])
+    assert failed == 1
+    assert "FAILED: checkpoint: witness quorum w1 is not met" in capsys.readouterr().err
+
+    bad = verify.main([*args, str(policy_file(tmp_path, "quorum w9\n"))])
+    assert bad == 1 and "policy line 1: quorum 'w9'" in capsys.readouterr().err
