@@ -11,6 +11,10 @@ Command line (files as fetched from the pull API):
     python -m member_portal.verify checkpoint --root ROOT.note CHECKPOINT.note
     python -m member_portal.verify snapshot --root ROOT.note SNAPSHOT.bin
     python -m member_portal.verify entries --root ROOT.note --snapshot SNAPSHOT.bin PAGE.bin CHECKPOINT.note
+
+With a witness policy (C2SP tlog-policy, member_portal/feed/policy.py: `--policy FILE` on the
+command line, `policy=` here or on `FeedState`), a checkpoint must also carry the cosignatures its
+quorum asks for; without one, only the bank's own signature is checked, as before.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 
 
@@ -38,6 +43,8 @@ class FeedState:
     note: str = ""
     compact_range: merkle.CompactRange = field(default_factory=merkle.CompactRange)
     active: SetDigest = field(default_factory=SetDigest)
+    # The pinned witness policy every later checkpoint must meet (None: the bank's signature only).
+    policy: Policy | None = None
 
     @property
     def size(self) -> int:
@@ -54,9 +61,14 @@ def trust_root(signed: str, chain: list[str] = (), now: int | None = None) -> ro
 
 
 def verify_checkpoint(
-    signed_note: str, root: rootdoc.RootDocument, previous: checkpoints.Checkpoint | None = None
+    signed_note: str,
+    root: rootdoc.RootDocument,
+    previous: checkpoints.Checkpoint | None = None,
+    *,
+    policy: Policy | None = None,
 ) -> checkpoints.Checkpoint:
-    """A checkpoint signed by a key of the trusted root, for our origin, not older than `previous`."""
+    """A checkpoint signed by a key of the trusted root, for our origin, not older than `previous`,
+    and cosigned by the witnesses `policy`'s quorum requires (when a policy is given)."""
     try:
         text, _ = note.open_note(signed_note, list(root.keys))
         checkpoint = checkpoints.parse(text)
@@ -73,7 +85,21 @@ def verify_checkpoint(
             raise VerificationError("checkpoint: same size as before but a different root (a fork)")
         if checkpoint.time < previous.time:
             raise VerificationError("checkpoint: signed earlier than the one already verified")
+    if policy is not None:
+        check_quorum(signed_note, policy)
     return checkpoint
+
+
+def check_quorum(signed_note: str, policy: Policy) -> list[str]:
+    """The policy's witnesses that cosigned; VerificationError unless they meet its quorum (a bad
+    cosignature by a listed witness is refused; grease and unknown keys are ignored)."""
+    try:
+        cosigners = policy.check(signed_note)
+    except PolicyError as exc:
+        raise VerificationError(f"checkpoint: {exc}") from None
+    if not policy.satisfied_by(cosigners):
+        raise VerificationError(f"checkpoint: witness {policy.explain(cosigners)}")
+    return cosigners
 
 
 def apply_entries(
@@ -86,7 +112,7 @@ def apply_entries(
 def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
     """Check an entries page (docs/feed-format.md 6.1) against the new checkpoint in one pass:
     every leaf and disclosed value, the Merkle root and the active set. Returns the new state."""
-    checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint)
+    checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint, policy=state.policy)
     try:
         start, count = wire.entries_header(page)
     except wire.WireError as exc:
@@ -109,15 +135,25 @@ def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedS
             "(an entry was changed, dropped, added or reordered)"
         )
     _check_active(checkpoint, digest)
-    return FeedState(state.root, checkpoint, signed_note, compact, digest)
+    return FeedState(state.root, checkpoint, signed_note, compact, digest, state.policy)
 
 
 def verify_snapshot(
-    root: rootdoc.RootDocument, reader: wire.SnapshotReader, on_record=None
+    root: rootdoc.RootDocument,
+    reader: wire.SnapshotReader,
+    on_record=None,
+    *,
+    policy: Policy | None = None,
+    require_quorum: bool = True,
 ) -> FeedState:
     """Check a snapshot: its checkpoint, its compact range against the root hash, and its active
-    records against the checkpoint's active-set count and digest. `on_record` sees each record."""
-    checkpoint = verify_checkpoint(reader.note, root)
+    records against the checkpoint's active-set count and digest. `on_record` sees each record.
+
+    The returned state carries `policy` for the checkpoints that follow. `require_quorum=False`
+    skips the quorum for the snapshot's own checkpoint only, for a client that checks a newer
+    witnessed checkpoint before it keeps anything: the entries in between bind the snapshot's tree
+    and active set to that checkpoint (apply_entries_page)."""
+    checkpoint = verify_checkpoint(reader.note, root, policy=policy if require_quorum else None)
     try:
         compact = merkle.CompactRange.from_bytes(checkpoint.size, reader.compact_range)
     except merkle.ProofError as exc:
@@ -133,7 +169,7 @@ def verify_snapshot(
     except wire.WireError as exc:
         raise VerificationError(f"snapshot: {exc}") from None
     _check_active(checkpoint, active)
-    return FeedState(root, checkpoint, reader.note, compact, active)
+    return FeedState(root, checkpoint, reader.note, compact, active, policy)
 
 
 def verify_inclusion(
@@ -169,6 +205,15 @@ def _read_root(paths: list[str]) -> rootdoc.RootDocument:
     return trust_root(texts[0], texts[1:])
 
 
+def read_policy(path: str) -> Policy:
+    """A policy file, parsed; VerificationError (with the file and line) if it does not parse."""
+    try:
+        with open(path) as stream:
+            return Policy.parse(stream.read())
+    except PolicyError as exc:
+        raise VerificationError(f"{path}: {exc}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hashbank-verify", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,21 +230,41 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--snapshot", required=True)
     p.add_argument("page")
     p.add_argument("checkpoint")
+    for command in ("checkpoint", "snapshot", "entries"):
+        sub.choices[command].add_argument(
+            "--policy",
+            metavar="FILE",
+            help="a C2SP tlog-policy file: checkpoints must meet its witness quorum",
+        )
     args = parser.parse_args(argv)
     try:
+        policy = read_policy(args.policy) if getattr(args, "policy", None) else None
         if args.command == "root":
             root = _read_root(args.roots)
             print(f"ok: root version {root.version} for {root.origin}, {len(root.keys)} key(s)")
         elif args.command == "checkpoint":
-            cp = verify_checkpoint(open(args.checkpoint).read(), _read_root(args.root))
-            print(f"ok: checkpoint {cp.origin} size {cp.size}, {cp.active_count} active")
+            signed = open(args.checkpoint).read()
+            cp = verify_checkpoint(signed, _read_root(args.root), policy=policy)
+            witnessed = (
+                f", cosigned by {', '.join(check_quorum(signed, policy)) or 'none'}"
+                if policy
+                else ""
+            )
+            print(f"ok: checkpoint {cp.origin} size {cp.size}, {cp.active_count} active{witnessed}")
         elif args.command == "snapshot":
             with open(args.snapshot, "rb") as stream:
-                state = verify_snapshot(_read_root(args.root), wire.SnapshotReader(stream))
+                state = verify_snapshot(
+                    _read_root(args.root), wire.SnapshotReader(stream), policy=policy
+                )
             print(f"ok: snapshot at size {state.size}, {state.active.count} active")
         else:
             with open(args.snapshot, "rb") as stream:
-                state = verify_snapshot(_read_root(args.root), wire.SnapshotReader(stream))
+                state = verify_snapshot(
+                    _read_root(args.root),
+                    wire.SnapshotReader(stream),
+                    policy=policy,
+                    require_quorum=False,  # the page's checkpoint must meet it
+                )
             with open(args.page, "rb") as page:
                 state = apply_entries_page(state, open(args.checkpoint).read(), page.read())
             print(f"ok: entries verified up to size {state.size}, {state.active.count} active")

@@ -22,6 +22,7 @@ from pathlib import Path
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import StateLocked, Store
 from member_portal.client.sync import ClientError, sync
+from member_portal.feed.policy import Policy, PolicyError
 from member_portal.verify import VerificationError
 
 OK, NO_MATCH, USAGE, UNVERIFIED, LOCKED, UNREACHABLE, NOT_SYNCED = range(7)
@@ -50,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         "--token-file", help="file holding the hbk_ credential (default: env HASHBANK_TOKEN)"
     )
     p.add_argument("--root", help="the bank's root document, trusted on the first sync only")
+    p.add_argument(
+        "--policy",
+        metavar="FILE",
+        help="a C2SP tlog-policy file: pin it (kept in the state file) and refuse checkpoints "
+        "without its witness quorum",
+    )
     p.add_argument("--no-ack", action="store_true", help="do not acknowledge the checkpoint")
     p.add_argument(
         "--progress",
@@ -111,11 +118,16 @@ def _sync(args, store: Store) -> int:
     if not token:
         raise ClientError("no credential: pass --token-file or set HASHBANK_TOKEN")
     root = _read(args.root, "root document") if args.root else None
+    try:
+        policy = Policy.parse(_read(args.policy, "policy file")) if args.policy else None
+    except PolicyError as exc:
+        raise ClientError(f"{args.policy}: {exc}") from None
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.json)
     result = sync(
         store,
         Bank(args.server, token),
         root_text=root,
+        policy=policy,
         progress=_progress_bar if show else None,
         acknowledge=not args.no_ack,
     )
@@ -162,6 +174,7 @@ def _status(args, store: Store) -> int:
         "by_type": store.counts(),
         "root_version": state.root.version,
         "synced_at": store.synced_at(),
+        "policy_quorum": (state.policy.quorum or "none") if state.policy else None,
     }
     if args.json:
         print(json.dumps(info))

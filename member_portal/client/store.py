@@ -20,6 +20,7 @@ from pathlib import Path
 
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc
+from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import FeedState, VerificationError, verify_checkpoint
 
@@ -32,7 +33,8 @@ CREATE TABLE IF NOT EXISTS state (
     compact_range BLOB NOT NULL,
     active_count INTEGER NOT NULL,
     active_digest BLOB NOT NULL,
-    synced_at INTEGER NOT NULL
+    synced_at INTEGER NOT NULL,
+    policy TEXT                    -- pinned C2SP tlog-policy document, NULL when none is pinned
 );
 CREATE TABLE IF NOT EXISTS active (
     seq INTEGER PRIMARY KEY,       -- sequence number of the add entry: names the signal
@@ -66,6 +68,9 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(state)")}
+        if "policy" not in columns:  # a state file written before policies existed
+            self.db.execute("ALTER TABLE state ADD COLUMN policy TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -94,15 +99,21 @@ class Store:
     def load(self) -> FeedState | None:
         """The last verified state (re-checking the stored checkpoint's signature), or None."""
         row = self.db.execute(
-            "SELECT root, note, size, compact_range, active_count, active_digest FROM state"
+            "SELECT root, note, size, compact_range, active_count, active_digest, policy FROM state"
         ).fetchone()
         if row is None:
             return None
-        root_text, note_text, size, compact, count, digest = row
+        root_text, note_text, size, compact, count, digest, policy_text = row
         try:
             root = rootdoc.verify_first(root_text)
         except (rootdoc.RootError, ValueError) as exc:
             raise VerificationError(f"stored root document: {exc}") from None
+        try:
+            policy = Policy.parse(policy_text) if policy_text is not None else None
+        except PolicyError as exc:
+            raise VerificationError(f"stored witness policy: {exc}") from None
+        # The stored checkpoint met the policy pinned when it was synced; a policy pinned since
+        # applies from the next checkpoint on, so only the bank's signature is re-checked here.
         checkpoint = verify_checkpoint(note_text, root)
         return FeedState(
             root,
@@ -110,6 +121,7 @@ class Store:
             note_text,
             merkle.CompactRange.from_bytes(size, compact),
             SetDigest.from_digest(count, digest),
+            policy,
         )
 
     def synced_at(self) -> int:
@@ -139,10 +151,11 @@ class Store:
     def save(db: sqlite3.Connection, state: FeedState) -> None:
         db.execute(
             "INSERT INTO state (id, root, note, size, compact_range, active_count, active_digest,"
-            " synced_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " synced_at, policy) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
             " root = excluded.root, note = excluded.note, size = excluded.size,"
             " compact_range = excluded.compact_range, active_count = excluded.active_count,"
-            " active_digest = excluded.active_digest, synced_at = excluded.synced_at",
+            " active_digest = excluded.active_digest, synced_at = excluded.synced_at,"
+            " policy = excluded.policy",
             (
                 state.root.signed,
                 state.note,
@@ -151,6 +164,7 @@ class Store:
                 state.active.count,
                 state.active.digest(),
                 int(time.time()),
+                state.policy.text if state.policy is not None else None,
             ),
         )
 

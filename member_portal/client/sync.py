@@ -5,6 +5,10 @@ last one (a smaller tree or a fork at the same size is a rollback and stops the 
 entries in between, recompute the Merkle root and the active-set digest (member_portal.verify),
 and only then write the new state in one transaction. Anything that fails leaves the last good
 state untouched.
+
+A witness policy (member_portal/feed/policy.py) passed once is stored with the state, and every
+later sync holds the bank's checkpoints to its quorum; passing another one replaces it. On a first
+sync the latest checkpoint must meet the quorum before a snapshot is even downloaded.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import Store
 from member_portal.feed import leaf as leaves
 from member_portal.feed import note, rootdoc, wire
+from member_portal.feed.policy import Policy
 from member_portal.verify import (
     FeedState,
     VerificationError,
     apply_entries,
     trust_root,
+    verify_checkpoint,
     verify_snapshot,
 )
 
@@ -67,11 +73,16 @@ def sync(
     bank: Bank,
     *,
     root_text: str | None = None,
+    policy: Policy | None = None,
     progress: Progress | None = None,
     acknowledge: bool = True,
 ) -> SyncResult:
+    """One sync. `policy`, when given, is pinned (stored with the state) in place of the one
+    stored; without it the stored policy, if any, keeps applying."""
     started = time.monotonic()
     state = store.load()
+    if policy is None and state is not None:
+        policy = state.policy
     if state is None:
         if root_text is None:
             raise ClientError(
@@ -87,15 +98,21 @@ def sync(
     added = removed = 0
     old_size = 0 if state is None or state.checkpoint is None else state.size
     if state is None or state.checkpoint is None:
+        if policy is not None:
+            # Refuse an unwitnessed bank before anything is downloaded or stored.
+            verify_checkpoint(bank.checkpoint(), root, policy=policy)
         try:
-            state, added = bootstrap(store, bank, root, progress)
+            state, added = bootstrap(store, bank, root, progress, policy)
         except BankError as exc:
             if exc.code != "no_snapshot":
                 raise
-            state = FeedState(root)  # a young bank without a snapshot: replay the log from 0
+            # A young bank without a snapshot: replay the log from 0.
+            state = FeedState(root, policy=policy)
         bootstrapped = True
     else:
-        state = FeedState(root, state.checkpoint, state.note, state.compact_range, state.active)
+        state = FeedState(
+            root, state.checkpoint, state.note, state.compact_range, state.active, policy
+        )
 
     signed = bank.checkpoint()
     state, more_added, removed = apply_delta(store, bank, state, signed)
@@ -115,9 +132,15 @@ def sync(
 
 
 def bootstrap(
-    store: Store, bank: Bank, root: rootdoc.RootDocument, progress: Progress | None = None
+    store: Store,
+    bank: Bank,
+    root: rootdoc.RootDocument,
+    progress: Progress | None = None,
+    policy: Policy | None = None,
 ) -> tuple[FeedState, int]:
-    """Download, verify and store the latest snapshot, all in one transaction."""
+    """Download, verify and store the latest snapshot, all in one transaction. The snapshot's own
+    checkpoint need not carry the quorum (it may predate its cosignatures): sync checks the latest
+    checkpoint before and after, and the entries in between bind the snapshot to it."""
     response, _length = bank.snapshot()
     with response, store.transaction() as db:
         try:
@@ -142,7 +165,7 @@ def bootstrap(
                     progress(done, total)
 
         try:
-            state = verify_snapshot(root, reader, on_record)
+            state = verify_snapshot(root, reader, on_record, policy=policy, require_quorum=False)
         except (OSError, EOFError) as exc:  # a broken gzip stream
             raise VerificationError(f"snapshot: {exc}") from None
         store.insert_active(db, batch)

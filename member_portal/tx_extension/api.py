@@ -6,6 +6,8 @@ Records are keyed by the sequence number of the add entry that published them; a
 names that number, so a removal becomes `{seq: None}`, which deletes the record in
 threatexchange's store (and HMA's). Nothing is yielded before it has been verified; the
 checkpoint (a small JSON-able dataclass) carries the verified state from one fetch to the next.
+With `policy_file` set (a C2SP tlog-policy file), every checkpoint must also carry the witness
+cosignatures its quorum asks for, or the fetch fails and stores nothing.
 
 No `from __future__ import annotations` here: threatexchange's CLI reads the config dataclass's
 field types at run time to build its command-line options.
@@ -31,6 +33,7 @@ from member_portal.client.bank import Bank, BankError
 from member_portal.client.sync import follow_roots
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc, wire
+from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import (
     FeedState,
@@ -59,7 +62,21 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
             "help": "the bank's root document, obtained out of band; trusted on the first fetch"
         },
     )
+    policy_file: str = field(
+        default="",
+        metadata={"help": "a C2SP tlog-policy file: refuse checkpoints without its witness quorum"},
+    )
     api: str = field(init=False, default=API_NAME)
+
+    def policy(self) -> Policy | None:
+        """The pinned witness policy, read at every fetch (None when no file is set)."""
+        if not self.policy_file:
+            return None
+        path = Path(self.policy_file).expanduser()
+        try:
+            return Policy.parse(path.read_text())
+        except PolicyError as exc:
+            raise VerificationError(f"{path}: {exc}") from None
 
 
 @dataclass
@@ -110,12 +127,14 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
             complete,
         )
 
-    def feed_state(self) -> FeedState:
+    def feed_state(self, policy: Policy | None = None) -> FeedState:
+        """The stored state, with `policy` for the checkpoints that follow (the stored one met
+        the policy of its own fetch: only the bank's signature is re-checked)."""
         root = rootdoc.verify_first(self.root)
         checkpoint = verify_checkpoint(self.note, root)
         compact = merkle.CompactRange.from_bytes(self.size, base64.b64decode(self.compact_range))
         active = SetDigest.from_digest(self.active_count, base64.b64decode(self.active_digest))
-        return FeedState(root, checkpoint, self.note, compact, active)
+        return FeedState(root, checkpoint, self.note, compact, active, policy)
 
 
 @dataclass
@@ -198,34 +217,43 @@ class HashbankSignalExchangeAPI(
         supported_signal_types: t.Sequence[type[SignalType]],
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
+        policy = self.collab.policy()
         if checkpoint is None or not checkpoint.complete:
-            feed = yield from self._bootstrap()
+            feed = yield from self._bootstrap(policy)
         else:
-            feed = checkpoint.feed_state()
+            feed = checkpoint.feed_state(policy)
         feed = FeedState(
             follow_roots(feed.root, self.bank.roots()),
             feed.checkpoint,
             feed.note,
             feed.compact_range,
             feed.active,
+            policy,
         )
         yield self._delta(feed)
 
-    def _bootstrap(self):
+    def _bootstrap(self, policy: Policy | None):
         root_text = Path(self.collab.root_file).expanduser().read_text()
         root = follow_roots(trust_root(root_text), self.bank.roots())
+        if policy is not None:
+            # Refuse an unwitnessed bank before a snapshot is downloaded or a record yielded.
+            verify_checkpoint(self.bank.checkpoint(), root, policy=policy)
         try:
             response, _ = self.bank.snapshot()
         except BankError as exc:
             if exc.code != "no_snapshot":
                 raise
-            return FeedState(root)  # a young bank without a snapshot: the delta replays from 0
+            return FeedState(root, policy=policy)  # a young bank: the delta replays from 0
         with tempfile.TemporaryFile() as raw, response:
             # Keep the download to read it twice: verify everything first, then hand it over.
             shutil.copyfileobj(response, raw, 1 << 20)
             raw.seek(0)
             try:
-                feed = verify_snapshot(root, wire.SnapshotReader(_unzip(raw)))
+                # The snapshot's checkpoint may predate its cosignatures: the quorum was checked
+                # on the latest checkpoint above, and is again by the delta that follows.
+                feed = verify_snapshot(
+                    root, wire.SnapshotReader(_unzip(raw)), policy=policy, require_quorum=False
+                )
                 raw.seek(0)
                 reader = wire.SnapshotReader(_unzip(raw))
             except (OSError, EOFError, wire.WireError) as exc:

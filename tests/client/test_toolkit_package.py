@@ -17,6 +17,8 @@ WANTED = {
     "member_portal/client/cli.py",
     "member_portal/feed/wire.py",
     "member_portal/feed/tiles.py",
+    "member_portal/feed/cosignature.py",
+    "member_portal/feed/policy.py",
     "member_portal/tx_extension/api.py",
 }
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from hashbank.ledger import selectors
-from member_portal.feed import note
+from member_portal.feed import cosignature, note
+from tests.client.witnessed import own_witness, write_policy
 from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,3 +121,49 @@ def test_tampered_delta_fails_the_fetch_and_stores_nothing(bank, tx, proxy, tmp_
 
     assert failed.returncode != 0
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+
+def test_fetch_with_a_policy_needs_the_witness_quorum_and_then_keeps_requiring_it(
+    bank, tx, proxy, tmp_path
+):
+    bank.publish()
+    bank.snapshot()
+    ours = own_witness(bank, proxy)
+    policy = write_policy(tmp_path / "policy", f"witness bank {ours.verifier}", "quorum bank")
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", proxy.url)
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--policy-file", str(policy))
+
+    tx("fetch")  # cosigned by the bank's witness through the proxy
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+    bank.publish([("md5", MD5_VALUE)])
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", bank.url)
+    failed = tx("-v", "fetch", check=False)  # straight from the bank: its own signature only
+
+    assert failed.returncode != 0
+    assert "quorum bank is not met: witness bank did not cosign" in failed.stderr
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+
+def test_fetch_with_a_two_of_two_policy_stores_nothing_and_names_the_missing_witness(
+    bank, tx, proxy, tmp_path
+):
+    bank.publish()
+    bank.snapshot()
+    ours = own_witness(bank, proxy)
+    other = cosignature.Cosigner.generate("other-witness.example")
+    policy = write_policy(
+        tmp_path / "policy",
+        f"witness bank {ours.verifier}",
+        f"witness other {other.verifier}",
+        "group both 2 bank other",
+        "quorum both",
+    )
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", proxy.url)
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--policy-file", str(policy))
+
+    failed = tx("-v", "fetch", check=False)  # -v: the reason is logged
+
+    assert failed.returncode != 0
+    assert "missing other (cosigned by: bank)" in failed.stderr
+    assert "No stored state" in tx("dataset", "-P", "-S", check=False).stderr
