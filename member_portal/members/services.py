@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -221,24 +222,31 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
 
     Cheapest refusal first, so that a request with a bad token costs the bank almost nothing: a
     client (an IPv4 address or IPv6 /64, keyed by HMAC; and its /48) that failed too often is
-    refused before the database is read; revocation, expiry and the member's status are checked
-    before the secret; the secret is one HMAC compared in constant time. A legacy PBKDF2 hash is
-    checked only while its key id is under the failed-attempt limit, and upgraded once it
-    matched. Failures counted: malformed tokens, unknown key ids and wrong secrets (a genuine
+    refused anything but a valid HMAC token; revocation, expiry and the member's status are
+    checked before the secret; the secret is one HMAC compared in constant time. A legacy PBKDF2
+    hash is checked only while its key id and client are under the failed-attempt limits, and
+    upgraded once it matched and the address is allowed. Failures counted: malformed tokens, unknown key ids and wrong secrets (a genuine
     but refused credential is not a guess, and must not lock its own member's host out).
     """
     clients = _client_limits(ip)
-    for scope, subject, limit in clients:
-        _refuse_if_reached(scope, subject, limit, "from this address")
+    # A client past its failures keeps its one right: a valid HMAC token still works (one
+    # indexed read and one HMAC), so a neighbour in the same /48, or everyone behind a
+    # misconfigured proxy, cannot lock a member out. Everything else from it is refused unread.
+    client_retry = _first_reached(clients)
+
+    def refuse(message: str, key_limit: dict | None = None) -> NoReturn:
+        if client_retry is not None:
+            raise _too_many("from this address", client_retry)
+        _record_failure(clients, key_limit)
+        raise InvalidCredential(message)
+
     parsed = tokens.parse(token)
     if parsed is None:
-        _record_failure(clients)
-        raise InvalidCredential("The token is malformed; expected hbk_<key id>_<secret>.")
+        refuse("The token is malformed; expected hbk_<key id>_<secret>.")
     key_id, secret = parsed
     credential = Credential.objects.select_related("member").filter(key_id=key_id).first()
     if credential is None:
-        _record_failure(clients)
-        raise InvalidCredential("The token is not a valid credential.")
+        refuse("The token is not a valid credential.")
     if credential.is_revoked:
         raise CredentialRefused(
             "This credential has been revoked.", code=MemberErrorCode.CREDENTIAL_REVOKED
@@ -252,21 +260,21 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     key_limit = _key_limit(key_id)
     key_retry = ratelimit.retry_after_if_reached(**key_limit) if key_limit else None
     legacy = tokens.is_legacy(credential.secret_hash)
-    if legacy and key_retry is not None:
-        # The one costly check left (PBKDF2) is never run for a key id under attack.
-        raise _too_many("for this credential", key_retry)
+    if legacy and (key_retry is not None or client_retry is not None):
+        # The one costly check left (PBKDF2) is never run for a key id or client under attack.
+        raise _too_many("for this credential", key_retry or client_retry)
     if not tokens.verify(key_id, secret, credential.secret_hash):
-        _record_failure(clients, key_limit)
-        if key_retry is not None:
+        if key_retry is not None and client_retry is None:
+            _record_failure(clients, key_limit)
             raise _too_many("for this credential", key_retry)
-        raise InvalidCredential("The token is not a valid credential.")
-    if legacy:
-        _upgrade_hash(credential, key_id, secret)
+        refuse("The token is not a valid credential.", key_limit)
     if credential.allowed_ips and not _ip_allowed(ip, credential.allowed_ips):
         raise CredentialRefused(
             "This credential may not be used from this address.",
             code=MemberErrorCode.IP_NOT_ALLOWED,
         )
+    if legacy:
+        _upgrade_hash(credential, key_id, secret)
     _touch(credential)
     return credential
 
@@ -293,13 +301,16 @@ def _key_limit(key_id: str) -> dict | None:
     return {"scope": "auth-fail-key", "subject": key_id, "limit": limit, "window": window}
 
 
-def _refuse_if_reached(scope: str, subject: str, limit: int, where: str) -> None:
+def _first_reached(clients: list[tuple[str, str, int]]) -> int | None:
+    """Retry-After of the first of the client's failure counters that reached its limit."""
     window = settings.HASHBANK_AUTH_FAILURE_WINDOW
-    retry = ratelimit.retry_after_if_reached(
-        scope=scope, subject=subject, limit=limit, window=window
-    )
-    if retry is not None:
-        raise _too_many(where, retry)
+    for scope, subject, limit in clients:
+        retry = ratelimit.retry_after_if_reached(
+            scope=scope, subject=subject, limit=limit, window=window
+        )
+        if retry is not None:
+            return retry
+    return None
 
 
 def _record_failure(clients: list[tuple[str, str, int]], key_limit: dict | None = None) -> None:
@@ -332,6 +343,8 @@ def _ip_allowed(ip: str | None, networks: list[str]) -> bool:
         address = ipaddress.ip_address(ip or "")
     except ValueError:
         return False
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # a dual-stack socket's view of an IPv4 client
     return any(address in ipaddress.ip_network(net, strict=False) for net in networks)
 
 

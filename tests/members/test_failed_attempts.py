@@ -105,10 +105,20 @@ def test_a_client_past_its_failures_is_refused_while_another_client_is_not(membe
         with pytest.raises(InvalidCredential):
             services.authenticate(token="hbk_0123456789abcdef_" + "x" * 43, ip="203.0.113.7")
     with pytest.raises(TooManyFailedAttempts) as caught:
-        services.authenticate(token=token, ip="203.0.113.7")  # even a good token, from there
+        services.authenticate(token=_forged(token), ip="203.0.113.7")
     assert caught.value.status == 429 and caught.value.retry_after > 0
     assert caught.value.code == "too_many_failed_attempts"
     assert services.authenticate(token=token, ip="203.0.113.8")
+
+
+def test_a_valid_token_still_works_from_a_client_past_its_failures(member, limits):
+    """A neighbour in the same /48, or everyone behind a misconfigured proxy, must not be able
+    to lock a member out by sending bad tokens from 'its' address."""
+    _, token = services.issue_credential(member=member)
+    for _ in range(3):
+        with pytest.raises(InvalidCredential):
+            services.authenticate(token="hbk_0123456789abcdef_" + "x" * 43, ip="203.0.113.7")
+    assert services.authenticate(token=token, ip="203.0.113.7")
 
 
 def test_malformed_tokens_count_as_failures(db, limits):
@@ -119,15 +129,17 @@ def test_malformed_tokens_count_as_failures(db, limits):
         services.authenticate(token="hbk_nothing", ip="203.0.113.7")
 
 
-def test_a_client_refused_for_failures_costs_no_database_read(
+def test_a_client_refused_for_failures_costs_one_indexed_read_and_no_kdf(
     member, limits, django_assert_num_queries
 ):
     _, token = services.issue_credential(member=member)
     for _ in range(3):
         with pytest.raises(InvalidCredential):
             services.authenticate(token=_forged(token), ip="203.0.113.7")
-    with django_assert_num_queries(0), pytest.raises(TooManyFailedAttempts):
+    with django_assert_num_queries(1), pytest.raises(TooManyFailedAttempts):
         services.authenticate(token=_forged(token), ip="203.0.113.7")
+    with django_assert_num_queries(0), pytest.raises(TooManyFailedAttempts):
+        services.authenticate(token="not a token", ip="203.0.113.7")
 
 
 def test_refused_genuine_credentials_do_not_count_as_failures(member, limits):
@@ -173,8 +185,10 @@ def test_failures_from_one_ipv6_64_are_counted_together(member, limits):
         with pytest.raises(InvalidCredential):
             services.authenticate(token=_forged(token), ip=f"2001:db8:1:2::{n + 1:x}")
     with pytest.raises(TooManyFailedAttempts):
-        services.authenticate(token=token, ip="2001:db8:1:2:ffff::9")
-    assert services.authenticate(token=token, ip="2001:db8:1:3::1")
+        services.authenticate(token=_forged(token), ip="2001:db8:1:2:ffff::9")
+    with pytest.raises(InvalidCredential):
+        services.authenticate(token=_forged(token), ip="2001:db8:1:3::1")
+    assert services.authenticate(token=token, ip="2001:db8:1:2:ffff::9")
 
 
 def test_failures_from_many_64s_of_one_48_meet_the_48_limit(member, settings, limits):
@@ -185,5 +199,7 @@ def test_failures_from_many_64s_of_one_48_meet_the_48_limit(member, settings, li
         with pytest.raises(InvalidCredential):
             services.authenticate(token=_forged(token), ip=f"2001:db8:1:{n // 2}::1")
     with pytest.raises(TooManyFailedAttempts):
-        services.authenticate(token=token, ip="2001:db8:1:77::1")
-    assert services.authenticate(token=token, ip="2001:db8:2::1")
+        services.authenticate(token=_forged(token), ip="2001:db8:1:77::1")
+    with pytest.raises(InvalidCredential):
+        services.authenticate(token=_forged(token), ip="2001:db8:2::1")
+    assert services.authenticate(token=token, ip="2001:db8:1:77::1")
