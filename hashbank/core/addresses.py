@@ -23,6 +23,8 @@ def _is_trusted(address: str) -> bool:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return False
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # a dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d
     return any(ip in network for network in _networks(tuple(settings.HASHBANK_TRUSTED_PROXIES)))
 
 

@@ -25,10 +25,11 @@ class FunctionKeyAuthentication(BaseAuthentication):
         if not token:
             return None
         credential = services.authenticate(token=token, ip=client_address(request))
-        subscription = request.headers.get("Ocp-Apim-Subscription-Key", "")
+        # As bytes: compare_digest refuses non-ASCII str, and a header may carry any byte.
+        subscription = request.headers.get("Ocp-Apim-Subscription-Key", "").encode()
         if not (
-            hmac.compare_digest(subscription, token)
-            or hmac.compare_digest(subscription, credential.member.slug)
+            hmac.compare_digest(subscription, token.encode())
+            or hmac.compare_digest(subscription, credential.member.slug.encode())
         ):
             raise InvalidCredential(
                 "Ocp-Apim-Subscription-Key must be your member slug (or the same token).",

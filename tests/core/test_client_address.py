@@ -58,3 +58,9 @@ def test_throttles_count_ipv6_per_64_and_48_and_ipv4_per_address():
     assert throttle_networks("203.0.113.7") == ("203.0.113.7", None)
     assert throttle_networks("::ffff:203.0.113.7") == ("203.0.113.7", None)
     assert throttle_networks("not an address") == ("not an address", None)
+
+
+def test_a_proxy_seen_through_a_dual_stack_socket_is_still_trusted(settings, rf):
+    settings.HASHBANK_TRUSTED_PROXIES = ["127.0.0.1"]
+    request = rf.get("/", REMOTE_ADDR="::ffff:127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert client_address(request) == "198.51.100.7"

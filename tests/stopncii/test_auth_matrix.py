@@ -84,3 +84,9 @@ def test_the_facade_limits_failed_function_keys_like_the_member_api(member, sett
     assert int(refused["Retry-After"]) > 0
     good = {"HTTP_X_FUNCTIONS_KEY": token, "HTTP_OCP_APIM_SUBSCRIPTION_KEY": "acme"}
     assert Client().get(path, REMOTE_ADDR="203.0.113.8", **good).status_code == 200
+
+
+def test_a_subscription_key_that_is_not_ascii_is_refused_not_a_server_error(member):
+    _, token = services.issue_credential(member=member)
+    response = call("get", "/api/stopncii/v1/FetchHashes", token, subscription="acm\u00e9")
+    assert code(response) == (401, "subscription_key_mismatch")
