@@ -39,7 +39,8 @@ from django.db import connection
 
 from hashbank.ledger import selectors
 from hashbank.ledger.models import Checkpoint, Entry, Node
-from member_portal.feed import merkle
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import merkle, note
 from member_portal.feed import tiles as fmt
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ _LOCK = ".lock"
 
 
 class TilesAhead(RuntimeError):
-    """The tiles directory holds a larger tree than the database (a database restored from an old
-    backup): writing on would publish a fork."""
+    """The tiles directory holds a tree the database does not have, larger or of another root (a
+    database restored from an old backup, sealed since or not): writing on would publish a fork."""
 
 
 @dataclass
@@ -86,33 +87,59 @@ def publish(
         latest = selectors.latest_checkpoint()
         if latest is None:
             return None
-        start = 0 if rebuild else published_size(directory)
-        if start > latest.size:
+        start, root = (0, b"") if rebuild else _published(directory)
+        if start > latest.size or (
+            start and not Checkpoint.objects.filter(size=start, root=root).exists()
+        ):
+            # A restored old database, sealed past the old size or not: the directory holds
+            # another history, whose full tiles must not be mixed with this one's.
             raise TilesAhead(
-                f"{directory} holds a tree of {start} entries, the database {latest.size}: "
-                "run `manage.py ledger tiles` once the database is the right one"
+                f"{directory} holds a tree of {start} entries that the database does not have "
+                f"(it is at {latest.size}): run `manage.py ledger tiles` once the database is "
+                "the right one"
             )
         done = Published(latest.size)
         writer = _Writer(directory, done, overwrite=rebuild, progress=progress)
-        _write_tiles(writer, start, latest)
-        if done.written:
-            # On disk before a checkpoint file names them: one flush, not an fsync per file
-            # (about 2,000 files for a 250,000-entry seal).
+        # Every checkpoint since the last published one gets its partial tiles (a member may be
+        # told of any of them), in order; full tiles are written once. Those whose level-0 tile
+        # is full by now are skipped: their partials would go at once, and a reader rebuilds
+        # any level's partial from the full tiles below it, but not level 0's.
+        current_tile = latest.size // fmt.WIDTH * fmt.WIDTH
+        sizes = Checkpoint.objects.filter(
+            size__gt=start, size__gte=current_tile, size__lt=latest.size
+        ).order_by("size")
+        previous = start
+        for size in [*sizes.values_list("size", flat=True), latest.size]:
+            _write_tiles(writer, previous, size)
+            previous = size
+        if start < latest.size:
+            # On disk before a checkpoint file names them (also what a crashed run left): one
+            # flush, not an fsync per file (about 2,000 files for a 250,000-entry seal).
             os.sync()
         writer.write(CHECKPOINT, latest.note.encode(), overwrite=True, sync=True)
+        _sync_directory(directory)
         _drop_superseded_partials(directory, start, latest.size)
     log.info("tiles written", extra={"tree_size": latest.size, "files": len(done.written)})
     return done
 
 
-def published_size(directory: Path) -> int:
-    """The size of the checkpoint file in `directory` (its second line, as in every
-    tlog-checkpoint); 0 when there is none or it is unreadable, so everything is written again."""
+def _published(directory: Path) -> tuple[int, bytes]:
+    """(size, root) of the checkpoint file in `directory`; (0, b"") when there is none or it is
+    unreadable, so everything is written again."""
     try:
-        lines = (directory / CHECKPOINT).read_text().split("\n", 2)
-    except (OSError, UnicodeDecodeError):
-        return 0
-    return int(lines[1]) if len(lines) > 2 and lines[1].isdigit() else 0
+        body = checkpoints.parse_body(note.split((directory / CHECKPOINT).read_text())[0])
+    except (OSError, UnicodeDecodeError, note.NoteError, checkpoints.CheckpointError):
+        return 0, b""
+    return body.size, body.root
+
+
+def _sync_directory(directory: Path) -> None:
+    """The checkpoint file's rename on disk too."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class _Writer:
@@ -154,8 +181,7 @@ class _Writer:
             )
 
 
-def _write_tiles(writer: _Writer, start: int, latest: Checkpoint) -> None:
-    size = latest.size
+def _write_tiles(writer: _Writer, start: int, size: int) -> None:
     first = start // fmt.WIDTH * fmt.WIDTH  # the bundle `start` was in the middle of
     for index, leaves in _groups(_leaves(first, size), first // fmt.WIDTH):
         width = len(leaves)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from hashbank.ledger import selectors, services, tiles
-from hashbank.ledger.models import Entry
+from hashbank.ledger.models import Checkpoint, Entry, Node, TreeState
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import note
 from member_portal.feed import tiles as fmt
@@ -191,6 +191,43 @@ def test_tiles_of_a_larger_tree_than_the_database_are_not_written_over(seal) -> 
     with pytest.raises(tiles.TilesAhead):
         tiles.publish()
     assert (directory() / "checkpoint").read_text() == ahead
+
+
+def test_tiles_of_another_history_are_not_written_over_once_the_database_seals_past_them(
+    seal, tmp_path
+) -> None:
+    seal(10)
+    other = tmp_path / "other-history"
+    shutil.copytree(directory(), other)
+    # The database is restored to before those 10 entries were sealed, and seals others.
+    Entry.objects.all().delete()
+    Checkpoint.objects.all().delete()
+    Node.objects.all().delete()
+    TreeState.objects.all().delete()
+    shutil.rmtree(directory())
+    shutil.copytree(other, directory())
+    seal(12)
+    assert (directory() / "checkpoint").read_bytes() == (other / "checkpoint").read_bytes()
+    with pytest.raises(tiles.TilesAhead):
+        tiles.publish()
+
+
+def test_every_checkpoint_sealed_before_one_publish_gets_its_partial_tiles(
+    signing_key, settings
+) -> None:
+    tiles_at = settings.HASHBANK_TILES_DIR
+    settings.HASHBANK_TILES_DIR = ""  # two seals, tiles not yet written (as when a publish waits)
+    pending_signals(3)
+    first = services.seal()
+    pending_signals(4)
+    second = services.seal()
+    settings.HASHBANK_TILES_DIR = tiles_at
+    tiles.publish()
+    root = Path(settings.HASHBANK_TILES_DIR)
+    for checkpoint in (first, second):
+        reader = fmt.TileReader(checkpoint.size, bytes(checkpoint.root), fetch_from(root))
+        assert list(reader.all_entries()) == all_leaves()[: checkpoint.size]
+    assert (root / fmt.tile_path(0, 0, 3)).exists() and (root / fmt.tile_path(0, 0, 7)).exists()
 
 
 def test_ledger_tiles_command_rewrites_every_file_from_the_database(seal, capsys) -> None:
