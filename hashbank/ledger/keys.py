@@ -38,12 +38,17 @@ def all_signers() -> list[note.Signer]:
 
 
 def write_signer(signer: note.Signer) -> Path:
-    directory = key_dir()
+    return write_key_file(key_dir(), signer.key_id, str(signer))
+
+
+def write_key_file(directory: Path, key_id: int, text: str) -> Path:
+    """A new private key file `<key id>.key` in `directory`, readable by its owner only.
+    O_EXCL: two processes creating a key at once never overwrite each other's."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = directory / f"{signer.key_id:08x}.key"
+    path = directory / f"{key_id:08x}.key"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
-        handle.write(str(signer) + "\n")
+        handle.write(text + "\n")
     return path
 
 

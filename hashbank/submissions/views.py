@@ -90,7 +90,7 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
     except DomainError as error:
         return render(
             request,
-            "submissions/offline_error.html",
+            "refused.html",
             {"error": error_message(error)},
             status=error.status,
         )

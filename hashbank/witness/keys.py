@@ -8,7 +8,6 @@ log key, never sees it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -43,11 +42,5 @@ def create_cosigner() -> tuple[cosignature.Cosigner, bool]:
     if existing is not None:
         return existing, False
     cosigner = cosignature.Cosigner.generate(witness_name())
-    directory = witness_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = directory / f"{cosigner.key_id:08x}.key"
-    # O_EXCL: two `init`s at once never overwrite each other's key.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(str(cosigner) + "\n")
+    ledger_keys.write_key_file(witness_dir(), cosigner.key_id, str(cosigner))
     return cosigner, True
