@@ -27,9 +27,10 @@ $(VENV)/.test-installed: pyproject.toml
 migrate: $(VENV)/.run-installed
 	$(PY) manage.py migrate --no-input
 
-# Creates, once, what a first start needs: signing key and root, an administrator, a demo member.
+# Creates, once, what a first start needs: signing key and root, an administrator (named by
+# HASHBANK_ADMIN, else your login name; never "admin"), a demo member.
 firststart: migrate
-	$(PY) manage.py firststart
+	$(PY) manage.py firststart --admin "$${HASHBANK_ADMIN:-$$(id -un)}"
 
 run: firststart
 	@echo "hashbank is starting on http://$(HOST):$(PORT)/  (health: /healthz, readiness: /readyz)"

@@ -47,7 +47,7 @@ echo "run dir: $RUN_DIR"
 SECURE_SSL_REDIRECT=true $PY manage.py check --deploy --fail-level WARNING
 $PY manage.py migrate --no-input -v0
 $PY manage.py collectstatic --no-input -v0
-$PY manage.py firststart > "$RUN_DIR/firststart.txt"
+$PY manage.py firststart --admin "smoke-admin-$$" > "$RUN_DIR/firststart.txt"
 grep -A1 "Demo member credential" "$RUN_DIR/firststart.txt" | tail -n1 | tr -d ' ' > "$RUN_DIR/member-token"
 
 .venv/bin/gunicorn hashbank.wsgi:application -c deploy/gunicorn.conf.py > "$RUN_DIR/web.log" 2>&1 &

@@ -157,6 +157,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
+# The CSRF cookie lasts as long as the browser session, not Django's default of a year: a person
+# who used the victim pages on a shared computer leaves no year-long trace of the visit.
+CSRF_COOKIE_AGE = None
 # JSON for the API, a plain page with a way back for forms.
 CSRF_FAILURE_VIEW = "hashbank.submissions.csrf.csrf_failure"
 LANGUAGE_COOKIE_SAMESITE = "Strict"
@@ -175,10 +178,12 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-# Failed staff sign-ins lock the account and address for an hour after five attempts.
+# Failed staff sign-ins lock the pair (username, address) for an hour after five attempts: one
+# list inside the list is django-axes' "combination". Two separate entries would lock a username
+# from every address, so anyone who knows a caseworker's username could lock them out.
 AXES_FAILURE_LIMIT = config.env_int(ENV, "AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
@@ -194,6 +199,14 @@ HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR
 # IPv6 clients are counted per /64; each /48 has a second limit of this many times a client's
 # (0 turns the /48 tier off). See docs/submissions.md.
 HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR", 10)
+# Hashes one client (IPv4 address or IPv6 /64, with the /48 tier) may submit per day, across all
+# its cases (a case holds at most 1,000). 0 turns the cap off.
+HASHBANK_HASHES_PER_CLIENT_PER_DAY = config.env_int(ENV, "HASHBANK_HASHES_PER_CLIENT_PER_DAY", 3000)
+# The global cap on submission attempts per minute (hashbank/core/admission.py): the factor times
+# the median minute of the last hour, within [floor, ceiling]. A floor of 0 turns it off.
+HASHBANK_SUBMISSION_CAP_FLOOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FLOOR", 300)
+HASHBANK_SUBMISSION_CAP_CEILING = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_CEILING", 3000)
+HASHBANK_SUBMISSION_CAP_FACTOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FACTOR", 4)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -248,6 +261,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Seal stragglers and re-sign a checkpoint older than 30 minutes: never more than an hour old.
     "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 300.0},
+    # A lost seal task (broker restarted, Redis down when the submission committed) is replaced
+    # within this many seconds: the sweep reads one row when nothing waits, and seals otherwise.
+    "ledger-seal-sweep": {
+        "task": "hashbank.ledger.seal_if_pending",
+        "schedule": float(config.env_int(ENV, "HASHBANK_SEAL_SWEEP_SECONDS", 10)),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -256,7 +275,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # UTF-8 only, no repeated field, bounded nesting and size (hashbank/core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["hashbank.core.parsers.StrictJSONParser"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -322,10 +342,18 @@ LOGGING = {
 # The checks /readyz runs, each a dotted path to a function returning (ok, detail).
 HASHBANK_READINESS_CHECKS = [
     "hashbank.core.health.check_database",
+    "hashbank.core.health.check_disk_space",
     "hashbank.core.health.check_redis",
     "hashbank.ledger.health.check_signing_key",
     "hashbank.core.health.check_celery_worker",
 ]
+
+# /readyz is not ready when the disk of the SQLite database, the tiles, the keys or the snapshots
+# has less free space than this (a full disk fails every seal and submission).
+HASHBANK_MIN_FREE_DISK_MB = config.env_int(ENV, "HASHBANK_MIN_FREE_DISK_MB", 512)
+# Django's admin site (/django-admin/) is routed only with DEBUG or this set: the console at
+# /staff/ is the staff's tool, and an admin sign-in page is one more door to knock on.
+HASHBANK_DJANGO_ADMIN = config.env_bool(ENV, "HASHBANK_DJANGO_ADMIN", DEBUG)
 
 if PRODUCTION:
     SILENCED_SYSTEM_CHECKS: list[str] = []

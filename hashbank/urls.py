@@ -1,5 +1,6 @@
 """The URL map: every page and endpoint is one hop from here."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -30,5 +31,7 @@ urlpatterns = [
     path(".well-known/hashbank", witness_views.discovery, name="discovery"),
     # Helpline staff.
     path("staff/", include("hashbank.staff.urls")),
-    path("django-admin/", admin.site.urls),
 ]
+# Django's admin only where asked for (DEBUG, or HASHBANK_DJANGO_ADMIN): not a door in production.
+if settings.HASHBANK_DJANGO_ADMIN:
+    urlpatterns.append(path("django-admin/", admin.site.urls))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -14,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from hashbank.audit import services as audit
-from hashbank.cases import pins, storage
+from hashbank.cases import pins, storage, unknown_numbers
 from hashbank.cases.errors import (
     CaseErrorCode,
     CaseLocked,
@@ -152,15 +153,27 @@ def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> C
 
 
 def authenticate_case(*, number: str, pin: str) -> Case:
-    """The case for (number, PIN), or an error; wrong PINs count towards the case's lock."""
+    """The case for (number, PIN), or an error; wrong PINs count towards the case's lock.
+
+    A well-formed number with no case behind it gets the same answers in the same order: its
+    wrong PINs are counted too (in `unknown_numbers`, by a keyed hash of the number), so that it
+    is delayed after the third and "locked" after the tenth like a real case. Otherwise the
+    fourth wrong PIN would tell whether a case exists (a delay for a real one, none for a guess).
+    """
     normalized = pins.normalize_case_number(number)
     case = Case.objects.filter(number=normalized).first() if normalized else None
     now = timezone.now()
-    if case is not None and case.is_locked:
+    if case is not None:
+        locked, next_attempt_at = case.is_locked, case.next_pin_attempt_at
+    elif normalized is not None:
+        locked, next_attempt_at = unknown_numbers.state(normalized)
+    else:
+        locked, next_attempt_at = False, None
+    if locked:
         pins.verify_pin(None, None)
         raise CaseLocked("This case is locked after too many wrong PINs; contact the helpline.")
-    if case is not None and case.next_pin_attempt_at and case.next_pin_attempt_at > now:
-        wait = int((case.next_pin_attempt_at - now).total_seconds()) + 1
+    if next_attempt_at and next_attempt_at > now:
+        wait = int((next_attempt_at - now).total_seconds()) + 1
         raise PinRetryLater(f"Too many wrong PINs; try again in {wait} seconds.", retry_after=wait)
     if pins.verify_pin(pins.normalize_pin(pin), case.pin_hash if case else None):
         if case.failed_pin_attempts:
@@ -169,7 +182,24 @@ def authenticate_case(*, number: str, pin: str) -> Case:
         return case
     if case is not None:
         _record_pin_failure(case, now)
+    elif normalized is not None:
+        unknown_numbers.record_failure(normalized, schedule=partial(_pin_schedule, now=now))
     raise WrongCredentials("The case number or the PIN is not right.")
+
+
+def pin_delay_after(failures: int) -> int | None:
+    """Seconds before the next PIN attempt after `failures` wrong ones in a row (None: free)."""
+    if failures < FREE_PIN_FAILURES:
+        return None
+    return min(2 ** (failures - FREE_PIN_FAILURES), MAX_PIN_DELAY_SECONDS)
+
+
+def _pin_schedule(failures: int, *, now: dt.datetime) -> tuple[bool, dt.datetime | None]:
+    """(locked, next attempt at) after `failures` wrong PINs, as `_record_pin_failure` sets it."""
+    if failures >= LOCK_AFTER_PIN_FAILURES:
+        return True, None
+    delay = pin_delay_after(failures)
+    return False, (now + dt.timedelta(seconds=delay) if delay is not None else None)
 
 
 def _record_pin_failure(case: Case, now: dt.datetime) -> None:
@@ -178,8 +208,7 @@ def _record_pin_failure(case: Case, now: dt.datetime) -> None:
     failures = case.failed_pin_attempts
     if failures >= LOCK_AFTER_PIN_FAILURES:
         Case.objects.filter(pk=case.pk, locked_at__isnull=True).update(locked_at=now)
-    elif failures >= FREE_PIN_FAILURES:
-        delay = min(2 ** (failures - FREE_PIN_FAILURES), MAX_PIN_DELAY_SECONDS)
+    elif (delay := pin_delay_after(failures)) is not None:
         Case.objects.filter(pk=case.pk).update(
             next_pin_attempt_at=now + dt.timedelta(seconds=delay)
         )

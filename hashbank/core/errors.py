@@ -88,13 +88,18 @@ class CoreErrorCode(ErrorCode):
     # DRF's, and hashbank.core.middleware.NoUploadMiddleware's answer to any multipart body.
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", MEMBER_API, SUBMISSION_API
     MALFORMED_JSON = "malformed_json", MEMBER_API, SUBMISSION_API
+    # hashbank.core.strict_json: a field named twice in one JSON object.
+    DUPLICATE_FIELD = "duplicate_field", MEMBER_API, SUBMISSION_API
     SERVER_ERROR = "server_error", MEMBER_API, SUBMISSION_API
     # hashbank.core.idempotency (reports and disputes from members).
     INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key", MEMBER_API
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused", MEMBER_API
     # hashbank.core.json_body (the victim API and the assisted submission).
     NOT_JSON = "not_json", SUBMISSION_API
-    BODY_TOO_LARGE = "body_too_large", SUBMISSION_API
+    # A Content-Length above the route's cap, refused from the headers (NoUploadMiddleware).
+    BODY_TOO_LARGE = "body_too_large", MEMBER_API, SUBMISSION_API
+    # Redis (the rate limiter's counters) is unreachable and no safe fallback applies.
+    TEMPORARILY_UNAVAILABLE = "temporarily_unavailable", MEMBER_API, SUBMISSION_API
     # NoUploadMiddleware: a body without a Content-Length (chunked) on a victim route.
     LENGTH_REQUIRED = "length_required", SUBMISSION_API
     UNKNOWN_FIELD = "unknown_field", SUBMISSION_API
@@ -146,12 +151,22 @@ class PermissionDenied(DomainError):
 
 
 class RateLimited(DomainError):
+    """Refused for now; `retry_after` seconds is sent as Retry-After."""
+
     code = CoreErrorCode.RATE_LIMITED
     status = 429
 
     def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class Unavailable(RateLimited):
+    """The bank cannot take this request now (a dependency is down, or the global cap on
+    submissions is reached): a 503 with Retry-After."""
+
+    code = CoreErrorCode.TEMPORARILY_UNAVAILABLE
+    status = 503
 
 
 def error_body(code: str, message: str, detail: Any = None) -> dict:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from django.conf import settings
 from django.db import connection
 
@@ -41,3 +44,34 @@ def check_celery_worker() -> tuple[bool, str]:
     if not replies:
         return False, "no Celery worker answered"
     return True, f"{len(replies)} worker(s)"
+
+
+def check_disk_space() -> tuple[bool, str]:
+    """Each directory the bank writes to (the SQLite database's, the tiles, the keys, the
+    snapshots) has at least HASHBANK_MIN_FREE_DISK_MB free. A full disk answers every seal and
+    submission with an error while the process itself looks alive."""
+    minimum = settings.HASHBANK_MIN_FREE_DISK_MB
+    low = []
+    for name, path in _written_directories():
+        try:
+            free_mb = shutil.disk_usage(path).free // (1024 * 1024)
+        except OSError:
+            continue  # not created yet: nothing was written there, nothing to fill
+        if free_mb < minimum:
+            low.append(f"{name} {free_mb} MB")
+    if low:
+        return False, f"less than {minimum} MB free: " + ", ".join(low)
+    return True, f"at least {minimum} MB free"
+
+
+def _written_directories() -> list[tuple[str, Path]]:
+    paths = [("keys", Path(settings.HASHBANK_KEY_DIR))]
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) != ":memory:":
+        paths.append(("database", Path(database["NAME"]).parent))
+    if settings.HASHBANK_TILES_DIR:
+        paths.append(("tiles", Path(settings.HASHBANK_TILES_DIR)))
+    snapshots = getattr(settings, "HASHBANK_SNAPSHOT_DIR", None)
+    if snapshots:
+        paths.append(("snapshots", Path(snapshots)))
+    return paths

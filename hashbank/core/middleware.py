@@ -4,8 +4,9 @@ No page loads anything from another origin and no page runs inline script or sty
 needs something else (none should) sets its own header, which is kept.
 
 No request body that could be a photo is read: `NoUploadMiddleware` refuses a multipart, large
-or unmeasured body on the victim routes before anything reads it, and `NoFileUploadHandler`, the
-only upload handler, keeps no file that any other route might be sent.
+or unmeasured body on the victim routes before anything reads it, a body above
+DATA_UPLOAD_MAX_MEMORY_SIZE on every route, and `NoFileUploadHandler`, the only upload handler,
+keeps no file that any other route might be sent.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from hashbank.core.errors import CoreErrorCode, DomainError
 from hashbank.core.http_errors import error_response
+from hashbank.core.numbers import parse_whole
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -73,7 +75,9 @@ class NoUploadMiddleware:
     - a `Content-Length` above `HASHBANK_VICTIM_BODY_MAX_BYTES` (413), or a body without one
       (`Transfer-Encoding`, 411), so that no large body is buffered there.
 
-    Other routes (staff console, member portal and API) never take a file either; there,
+    On every other route a `Content-Length` above DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 here,
+    unread (DRF's parsers would otherwise read a member's body of any length before refusing
+    it). Those routes (staff console, member portal and API) never take a file either; there,
     `NoFileUploadHandler` and `DATA_UPLOAD_MAX_NUMBER_FILES = 0` stop a file part unread.
 
     It must run before any middleware that reads the body: CsrfViewMiddleware reads
@@ -102,9 +106,12 @@ def _refusal(request: HttpRequest) -> DomainError | None:
         return None
     error = _refused_body(request)
     # The headers first: a well-formed request (every submission) costs no URL resolution.
-    if error is None or not _is_victim_route(request.path_info):
-        return None
-    return error
+    if error is not None and _is_victim_route(request.path_info):
+        return error
+    cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if cap is not None and _content_length(request) > cap:
+        return _too_large()
+    return None
 
 
 def _refused_body(request: HttpRequest) -> DomainError | None:
@@ -120,17 +127,22 @@ def _refused_body(request: HttpRequest) -> DomainError | None:
             code=CoreErrorCode.LENGTH_REQUIRED,
             status=411,
         )
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0  # Django reads no body it cannot measure
-    if length > settings.HASHBANK_VICTIM_BODY_MAX_BYTES:
-        return DomainError(
-            "The request is larger than the server accepts.",
-            code=CoreErrorCode.BODY_TOO_LARGE,
-            status=413,
-        )
+    if _content_length(request) > settings.HASHBANK_VICTIM_BODY_MAX_BYTES:
+        return _too_large()
     return None
+
+
+def _content_length(request: HttpRequest) -> int:
+    # Django reads no body it cannot measure (a malformed header reads as 0 there too).
+    return parse_whole(request.META.get("CONTENT_LENGTH") or "0", max_digits=30) or 0
+
+
+def _too_large() -> DomainError:
+    return DomainError(
+        "The request is larger than the server accepts.",
+        code=CoreErrorCode.BODY_TOO_LARGE,
+        status=413,
+    )
 
 
 def _is_victim_route(path: str) -> bool:

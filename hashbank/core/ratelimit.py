@@ -4,23 +4,41 @@ in the local-memory cache in the embedded mode (one process). Callers name a sco
 
 Two ways to count: `enforce` counts every request and refuses past a limit (throttles);
 `retry_after_if_reached` reads a count without adding to it and `record` adds one, so that a caller
-can count only what failed (failed authentications) and refuse before doing the costly part."""
+can count only what failed (failed authentications) and refuse before doing the costly part.
+
+When Redis does not answer, the counts fall back to this process's memory for
+`FALLBACK_SECONDS` before Redis is tried again: every limit still holds, per process (so at most
+the number of web processes times the limit), and a Redis outage never turns a person's
+submission into an error. The fallback is logged once per outage window, without the subject."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
+from time import monotonic
 
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 
 from hashbank.core.errors import RateLimited
 from hashbank.core.redis import shared_client
 
+log = logging.getLogger(__name__)
+FALLBACK_SECONDS = 5
+_local = LocMemCache("hashbank-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+_redis_down_until = 0.0
+_state_lock = threading.Lock()
 
-def enforce(*, scope: str, subject: str, limit: int, window: int, message: str) -> None:
-    """Count one request of `subject` in `scope`; raise RateLimited once it passes `limit` in the
-    current window of `window` seconds."""
+
+def enforce(
+    *, scope: str, subject: str, limit: int, window: int, message: str, amount: int = 1
+) -> None:
+    """Count `amount` (one request, or its hashes) for `subject` in `scope`; raise RateLimited
+    once the count passes `limit` in the current window of `window` seconds."""
     now, start = _window(window)
-    if _count(_key(scope, subject, start), window + 60) > limit:
+    if _count(_key(scope, subject, start), window + 60, amount) > limit:
         raise RateLimited(message, retry_after=start + window - now)
 
 
@@ -33,10 +51,33 @@ def retry_after_if_reached(*, scope: str, subject: str, limit: int, window: int)
     return None
 
 
-def record(*, scope: str, subject: str, window: int) -> int:
-    """Count one event of `subject` in `scope`'s current window; the count so far."""
+def record(*, scope: str, subject: str, window: int, keep: int = 1) -> int:
+    """Count one event of `subject` in `scope`'s current window; the count so far. The counter
+    is kept for `keep` windows (for `history`)."""
     _, start = _window(window)
-    return _count(_key(scope, subject, start), window + 60)
+    return _count(_key(scope, subject, start), window * keep + 60)
+
+
+def history(*, scope: str, subject: str, window: int, windows: int) -> list[int]:
+    """The counts of the `windows` windows before the current one, the most recent first (0
+    where nothing was counted, or the counter has expired: see `record(keep=)`)."""
+    _, start = _window(window)
+    keys = [_key(scope, subject, start - n * window) for n in range(1, windows + 1)]
+    client = _redis()
+    if client is not None:
+        try:
+            return [int(value or 0) for value in client.mget(keys)]
+        except RedisError:
+            _redis_failed()
+    store = cache if shared_client() is None else _local
+    values = store.get_many(keys)
+    return [int(values.get(key) or 0) for key in keys]
+
+
+def current(*, scope: str, subject: str, window: int) -> int:
+    """The count of the current window. Counts nothing."""
+    _, start = _window(window)
+    return _peek(_key(scope, subject, start))
 
 
 def _window(window: int) -> tuple[int, int]:
@@ -48,23 +89,56 @@ def _key(scope: str, subject: str, start: int) -> str:
     return f"hashbank:throttle:{scope}:{subject}:{start}"
 
 
+def reset_process_state() -> None:
+    """Forget this process's fallback counts and any Redis outage seen (for tests)."""
+    global _redis_down_until
+    _local.clear()
+    _redis_down_until = 0.0
+
+
+def _redis():
+    """The shared Redis client, or None in the embedded mode and while Redis is down."""
+    if monotonic() < _redis_down_until:
+        return None
+    return shared_client()
+
+
+def _redis_failed() -> None:
+    global _redis_down_until
+    with _state_lock:
+        if monotonic() >= _redis_down_until:
+            log.warning(
+                "Redis unreachable: rate limits counted per process for %s s", FALLBACK_SECONDS
+            )
+        _redis_down_until = monotonic() + FALLBACK_SECONDS
+
+
 def _peek(key: str) -> int:
-    client = shared_client()
-    value = client.get(key) if client is not None else cache.get(key)
-    return int(value or 0)
-
-
-def _count(key: str, ttl: int) -> int:
-    client = shared_client()
+    client = _redis()
     if client is not None:
-        # One round trip: create the counter with its expiry if new, then increment it.
-        pipe = client.pipeline(transaction=False)
-        pipe.set(key, 0, ex=ttl, nx=True)
-        pipe.incr(key)
-        return pipe.execute()[1]
-    cache.add(key, 0, timeout=ttl)
+        try:
+            return int(client.get(key) or 0)
+        except RedisError:
+            _redis_failed()
+    store = cache if shared_client() is None else _local
+    return int(store.get(key) or 0)
+
+
+def _count(key: str, ttl: int, amount: int = 1) -> int:
+    client = _redis()
+    if client is not None:
+        try:
+            # One round trip: create the counter with its expiry if new, then increment it.
+            pipe = client.pipeline(transaction=False)
+            pipe.set(key, 0, ex=ttl, nx=True)
+            pipe.incrby(key, amount)
+            return pipe.execute()[1]
+        except RedisError:
+            _redis_failed()
+    store = cache if shared_client() is None else _local
+    store.add(key, 0, timeout=ttl)
     try:
-        return cache.incr(key)
+        return store.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=ttl)
-        return 1
+        store.add(key, amount, timeout=ttl)
+        return amount

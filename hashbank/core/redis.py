@@ -25,5 +25,8 @@ def shared_client():
         if _client is None or _client_url != url:  # tests may point REDIS_URL elsewhere
             import redis
 
-            _client, _client_url = redis.Redis.from_url(url), url
+            # Short timeouts: a Redis that hangs must cost a request a fraction of a second
+            # (the rate limiter then counts in memory), not a gunicorn worker's whole timeout.
+            _client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+            _client_url = url
         return _client

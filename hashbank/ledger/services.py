@@ -82,6 +82,14 @@ def seal_backlog() -> int | None:
             return size
 
 
+def seal_if_pending() -> int | None:
+    """`seal_backlog()` when changes wait in the outbox, else nothing (the beat's sweep: a seal
+    task lost after its submission committed delays the seal by seconds, not minutes)."""
+    if outbox.is_empty():
+        return None
+    return seal_backlog()
+
+
 def _signers() -> list[note.Signer]:
     signers = keys.all_signers()
     root = RootDocument.objects.order_by("-version").first()

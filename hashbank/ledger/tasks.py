@@ -11,6 +11,13 @@ def seal_ledger() -> int | None:
     return services.seal_backlog()
 
 
+@shared_task(name="hashbank.ledger.seal_if_pending", ignore_result=True)
+def seal_if_pending() -> int | None:
+    """Beat runs this every few seconds (HASHBANK_SEAL_SWEEP_SECONDS): seals what a lost seal
+    task left in the outbox. One indexed read when the outbox is empty. Idempotent."""
+    return services.seal_if_pending()
+
+
 @shared_task(name="hashbank.ledger.resign_checkpoint", ignore_result=True)
 def resign_checkpoint() -> None:
     """Beat runs this every few minutes: seals stragglers and re-signs a checkpoint older than

@@ -43,7 +43,6 @@ def _json_view(view):
 
 
 def _authenticate(request: HttpRequest, body: dict[str, Any]):
-    throttle.check_pin(request)
     number, pin = body.get("case_number"), body.get("pin")
     if not isinstance(number, str) or not isinstance(pin, str):
         raise InvalidSubmission(
@@ -67,6 +66,7 @@ def submit(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/submissions {hashes: [{type, value, quality?}], attestations: {...}}."""
     throttle.check_submission(request)
     body = json_body.read_object(request, allowed={"hashes", "attestations"})
+    throttle.check_hashes(request, body.get("hashes"))
     case, pin = services.submit_case(
         hashes=body.get("hashes"),
         attestations=body.get("attestations"),
@@ -84,6 +84,7 @@ def submit(request: HttpRequest) -> JsonResponse:
 @_json_view
 def case_status(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/status {case_number, pin}."""
+    throttle.check_pin(request)  # before the body is read: a refused request costs no parse
     body = json_body.read_object(request, allowed={"case_number", "pin"})
     case = _authenticate(request, body)
     return JsonResponse(status_payload(case))
@@ -92,6 +93,7 @@ def case_status(request: HttpRequest) -> JsonResponse:
 @_json_view
 def withdraw(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}."""
+    throttle.check_pin(request)
     body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
     wanted = body.get("hashes")
     if wanted != "all" and not (

@@ -38,6 +38,13 @@ def _error_texts() -> dict[str, str]:
         "unknown_hash": _("That fingerprint is not part of this case."),
         "csrf_failed": _("The page expired. Please reload it and try again."),
         "network": _("Could not reach the server. Check your connection and try again."),
+        "too_many_hashes_today": _(
+            "This device has sent as many fingerprints as we accept in one day. Nothing more "
+            "was saved. Please try again tomorrow, or contact the helpline."
+        ),
+        "temporarily_unavailable": _(
+            "The service is very busy right now. Nothing was saved. Please try again in a minute."
+        ),
     }
 
 

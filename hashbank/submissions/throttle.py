@@ -16,10 +16,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from hashbank.core import ratelimit
+from hashbank.core import admission, ratelimit
 from hashbank.core.addresses import client_address, client_keys
+from hashbank.core.errors import RateLimited
+from hashbank.submissions.errors import SubmissionErrorCode
 
 HOUR = 3600
+DAY = 24 * HOUR
+HASHES_MESSAGE = (
+    "This device has sent as many fingerprints as we accept in one day. Nothing more was saved; "
+    "please try again tomorrow, or contact the helpline."
+)
 MESSAGE = "Too many requests from this device; please wait and try again."
 NETWORK_MESSAGE = "Too many requests from this network; please wait and try again."
 
@@ -29,11 +36,21 @@ def client_key(request: HttpRequest) -> str:
     return client_keys(client_address(request))[0]
 
 
-def check(request: HttpRequest, *, scope: str, limit: int, window: int = HOUR) -> None:
-    """Count one request for this client in this scope, and for its /48 in the scope's second
-    tier; raise RateLimited past either limit."""
+def check(
+    request: HttpRequest,
+    *,
+    scope: str,
+    limit: int,
+    window: int = HOUR,
+    amount: int = 1,
+    message: str = MESSAGE,
+) -> None:
+    """Count `amount` (one request, or its hashes) for this client in this scope, and for its
+    /48 in the scope's second tier; raise RateLimited past either limit."""
     client, network = client_keys(client_address(request))
-    ratelimit.enforce(scope=scope, subject=client, limit=limit, window=window, message=MESSAGE)
+    ratelimit.enforce(
+        scope=scope, subject=client, limit=limit, window=window, message=message, amount=amount
+    )
     factor = settings.HASHBANK_THROTTLE_48_FACTOR
     # Counted only once the client itself was admitted: a single /64 hammering past its own
     # limit then adds at most `limit` to its /48, and cannot lock its neighbours out alone.
@@ -44,11 +61,35 @@ def check(request: HttpRequest, *, scope: str, limit: int, window: int = HOUR) -
             limit=limit * factor,
             window=window,
             message=NETWORK_MESSAGE,
+            amount=amount,
         )
 
 
 def check_submission(request: HttpRequest) -> None:
+    """This client's hourly limit, then the bank-wide cap (a 503 past it; see core.admission):
+    a client refused by its own limit is not counted against everyone's."""
     check(request, scope="submit", limit=settings.HASHBANK_SUBMISSIONS_PER_HOUR)
+    admission.admit_submission()
+
+
+def check_hashes(request: HttpRequest, hashes: object) -> None:
+    """Count the hashes of one submission against this client's daily cap, across its cases
+    (HASHBANK_HASHES_PER_CLIENT_PER_DAY; a list's length, before the hashes are checked)."""
+    limit = settings.HASHBANK_HASHES_PER_CLIENT_PER_DAY
+    if limit <= 0 or not isinstance(hashes, list) or not hashes:
+        return
+    try:
+        check(
+            request,
+            scope="hashes/day",
+            limit=limit,
+            window=DAY,
+            amount=len(hashes),
+            message=HASHES_MESSAGE,
+        )
+    except RateLimited as refused:
+        refused.code = SubmissionErrorCode.TOO_MANY_HASHES_TODAY
+        raise
 
 
 def check_pin(request: HttpRequest) -> None:

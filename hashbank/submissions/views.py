@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core.errors import DomainError, RateLimited
+from hashbank.core.numbers import parse_whole
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
@@ -82,8 +83,10 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
         attestations = {
             name: request.POST.get(name) == "yes" for name in services.REQUIRED_ATTESTATIONS
         }
+        hashes = _offline_hashes(text)
+        throttle.check_hashes(request, hashes)
         case, pin = services.submit_case(
-            hashes=_offline_hashes(text),
+            hashes=hashes,
             attestations=attestations,
             language=get_language() or "",
         )
@@ -142,7 +145,8 @@ def status_withdraw(request: HttpRequest) -> HttpResponse:
     """Withdraw one hash (`hash` = its id) or all of them (`hash` = "all")."""
     target = request.POST.get("hash", "")
     try:
-        if target != "all" and not target.isdigit():
+        hash_id = parse_whole(target)
+        if target != "all" and hash_id is None:
             raise InvalidSubmission(
                 "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
             )
@@ -151,7 +155,7 @@ def status_withdraw(request: HttpRequest) -> HttpResponse:
             number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
         )
         changed = services.withdraw(
-            case=case, case_signal_ids=None if target == "all" else [int(target)]
+            case=case, case_signal_ids=None if target == "all" else [hash_id]
         )
     except DomainError as error:
         return _form_error(request, error)

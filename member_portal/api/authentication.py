@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from hashbank.core import ratelimit
 from hashbank.core.addresses import client_address
 from member_portal.members import services
 from member_portal.members.errors import InsufficientScope, InvalidCredential
-from member_portal.members.models import Credential, Member
+from member_portal.members.models import SCOPE_FEED_READ, Credential, Member
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,18 @@ class HasScope(BasePermission):
         scope = getattr(view, "required_scope", None)
         if scope and scope not in credential.scopes:
             raise InsufficientScope(f"This credential lacks the scope {scope}.")
+        # A report, dispute or feedback names a hash by its value, and whether the bank knows
+        # that value is in the answer (201 or unknown_signal): only a credential that may read
+        # the feed, and so knows its values anyway, may ask.
+        if (
+            getattr(view, "names_signals", False)
+            and request.method not in SAFE_METHODS
+            and SCOPE_FEED_READ not in credential.scopes
+        ):
+            raise InsufficientScope(
+                f"Naming a hash by its value needs the scope {SCOPE_FEED_READ} too: a credential "
+                "that cannot read the feed is not told what it holds."
+            )
         check_rate_limit(credential)
         return True
 

@@ -9,11 +9,18 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from hashbank.core.errors import DomainError, NotFound
+from hashbank.core.numbers import parse_whole
 from member_portal.api.authentication import BearerAuthentication, HasScope
 from member_portal.api.errors import ApiErrorCode
 
 MIN_WAIT_HEADER = "Hashbank-Min-Wait"
-IMMUTABLE = "public, max-age=31536000, immutable"
+# Every answer here is for one authenticated member: `private` always, so that no shared cache
+# (a CDN that ignores `Vary: Authorization`) keeps one and hands it to whoever asks next. Only the
+# public tiles under /log/ (hashbank/ledger/views.py) are `public, immutable`.
+# Proofs between sealed checkpoints never change:
+SEALED = "private, max-age=31536000, immutable"
+# Entries pages and snapshots carry values, which a purge empties: revalidated on every use.
+PAYLOAD = "private, no-cache"
 SHORT_LIVED = "private, max-age=10"
 
 
@@ -42,19 +49,21 @@ def int_param(
                 f"The query parameter {name!r} is required.", code=ApiErrorCode.MISSING_PARAMETER
             )
         return default
-    if not raw.isdigit() or len(raw) > 18 or int(raw) < minimum:
+    value = parse_whole(raw)
+    if value is None or value < minimum:
         raise DomainError(
             f"{name!r} must be a whole number of at least {minimum}.",
             code=ApiErrorCode.INVALID_PARAMETER,
         )
-    return int(raw)
+    return value
 
 
 def path_id(raw: str, *, code: str) -> int:
     """A numeric path segment; anything else is simply not found (a JSON 404, not Django's page)."""
-    if not raw.isdigit() or len(raw) > 18:
+    value = parse_whole(raw)
+    if value is None:
         raise NotFound("Not found.", code=code)
-    return int(raw)
+    return value
 
 
 class MemberAPIView(APIView):

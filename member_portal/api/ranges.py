@@ -12,7 +12,9 @@ from hashbank.core.errors import DomainError
 from member_portal.api.errors import ApiErrorCode
 
 CHUNK = 1024 * 1024
-RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits only (`\d` would match `١` or `①`), at most 18 (no file is larger; 4,300 digits
+# would be a ValueError in int()). A header that does not match is ignored: the whole file.
+RANGE_RE = re.compile(r"^bytes=([0-9]{0,18})-([0-9]{0,18})$", re.ASCII)
 
 
 def _read(path: Path, start: int, length: int):

@@ -14,7 +14,8 @@ from hashbank.core.errors import DomainError, NotFound
 from member_portal.api import selectors
 from member_portal.api import serializers as s
 from member_portal.api.base import (
-    IMMUTABLE,
+    PAYLOAD,
+    SEALED,
     SHORT_LIVED,
     MemberAPIView,
     int_param,
@@ -86,7 +87,8 @@ class EntriesView(MemberAPIView):
             "Ledger entries [from, size) in the binary wire encoding (docs/formats), ending at the "
             f"checkpoint of `size`. At most {ENTRIES_PAGE_MAX} entries a page; when more remain, "
             "`Link: <...>; rel=next` names the next page. Without `size` you are redirected to "
-            "the latest checkpoint's URL. Sealed pages never change (Cache-Control: immutable)."
+            "the latest checkpoint's URL. Pages carry values, which a purge empties: "
+            "Cache-Control: private, no-cache."
         ),
         parameters=[
             OpenApiParameter("from", int, required=True, description="first entry (sequence)"),
@@ -113,7 +115,7 @@ class EntriesView(MemberAPIView):
             )
         end = min(size, start + entries_page_max())
         response = HttpResponse(ledger_port.entries_page(start, end), content_type=BINARY)
-        response["Cache-Control"] = IMMUTABLE
+        response["Cache-Control"] = PAYLOAD
         response["Hashbank-Tree-Size"] = str(size)
         response["Hashbank-Entries"] = f"{start}-{end}"
         if end < size:
@@ -149,7 +151,7 @@ class InclusionProofView(MemberAPIView):
                 "min_wait": min_wait_seconds(),
             }
         )
-        response["Cache-Control"] = IMMUTABLE
+        response["Cache-Control"] = SEALED
         return response
 
 
@@ -180,7 +182,7 @@ class ConsistencyProofView(MemberAPIView):
                 "min_wait": min_wait_seconds(),
             }
         )
-        response["Cache-Control"] = IMMUTABLE
+        response["Cache-Control"] = SEALED
         return response
 
 
@@ -253,7 +255,7 @@ class SnapshotView(MemberAPIView):
             snapshot_dir() / snapshot.filename,
             etag=snapshot.etag,
             content_type="application/gzip",
-            cache_control=IMMUTABLE,
+            cache_control=PAYLOAD,
         )
 
 

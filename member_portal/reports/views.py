@@ -7,6 +7,7 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from hashbank.core.errors import DomainError
+from hashbank.core.numbers import parse_whole
 from hashbank.disputes import selectors as dispute_selectors
 from hashbank.disputes import services as dispute_services
 from hashbank.disputes.errors import DisputeErrorCode
@@ -33,11 +34,12 @@ LIST_PARAMS = [
 def _page(request, queryset):
     before = request.query_params.get("before")
     if before is not None:
-        if not before.isdigit() or len(before) > 18:
+        cursor = parse_whole(before)
+        if cursor is None:
             raise DomainError(
                 "before must be a non-negative whole number.", code=ReportErrorCode.INVALID_CURSOR
             )
-        queryset = queryset.filter(pk__lt=int(before))
+        queryset = queryset.filter(pk__lt=cursor)
     items = list(queryset[: PAGE + 1])
     more = len(items) > PAGE
     items = items[:PAGE]
@@ -46,6 +48,7 @@ def _page(request, queryset):
 
 class MatchReportListView(MemberAPIView):
     required_scope = SCOPE_REPORTS_WRITE
+    names_signals = True  # POST: feed:read too (api.authentication.HasScope)
 
     @extend_schema(
         operation_id="list_match_reports",
@@ -98,6 +101,7 @@ class MatchReportDetailView(MemberAPIView):
 
 class DisputeListView(MemberAPIView):
     required_scope = SCOPE_REPORTS_WRITE
+    names_signals = True  # POST: feed:read too (api.authentication.HasScope)
 
     @extend_schema(
         operation_id="list_disputes",

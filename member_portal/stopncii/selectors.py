@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 
 from hashbank.core.errors import DomainError
+from hashbank.core.numbers import parse_whole
 from member_portal.ports import ledger as ledger_port
 from member_portal.stopncii.errors import StopnciiErrorCode
 
@@ -27,12 +28,17 @@ def _status(signal) -> str:
 
 
 def _decode_token(token: str) -> tuple[int, int, int]:
-    try:
-        start, last_seq, last_ts = (int(part) for part in token.split("."))
-    except ValueError:
+    parts = token.split(".")
+    # ASCII digits only; a last sequence number of -1 (nothing returned yet) is the one
+    # negative part a token of ours has.
+    numbers = [parse_whole(part.removeprefix("-")) for part in parts]
+    if len(parts) != 3 or None in numbers:
         raise DomainError(
             "nextPageToken is not one we issued.", code=StopnciiErrorCode.INVALID_PAGE_TOKEN
-        ) from None
+        )
+    start, last_seq, last_ts = (
+        -n if part.startswith("-") else n for part, n in zip(parts, numbers, strict=True)
+    )
     if min(start, last_seq + 1, last_ts) < 0:
         raise DomainError(
             "nextPageToken is not one we issued.", code=StopnciiErrorCode.INVALID_PAGE_TOKEN

@@ -45,6 +45,7 @@ class FetchHashesView(MemberAPIView):
 class SubmitFeedbackView(MemberAPIView):
     authentication_classes = [FunctionKeyAuthentication]
     required_scope = SCOPE_REPORTS_WRITE
+    names_signals = True  # feed:read too (api.authentication.HasScope)
 
     @extend_schema(
         operation_id="stopncii_submit_feedback",

@@ -14,7 +14,8 @@ import secrets
 import socket
 from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -103,17 +104,71 @@ def notify_new_checkpoint(checkpoint) -> list[int]:
     return queued
 
 
-def _refuse_private_address(host: str) -> None:
-    """In production, never let a member point us at our own network."""
-    if not getattr(settings, "PRODUCTION", False):
-        return
-    for info in socket.getaddrinfo(host, None):
-        if not ipaddress.ip_address(info[4][0]).is_global:
-            raise OSError("the webhook host resolves to a non-public address")
+def pinned_address(host: str, port: int) -> str:
+    """The one address a delivery connects to: `host` resolved once, here.
+
+    In production every address the name resolves to must be public (not private, loopback,
+    link-local, reserved or multicast: `is_global`), or the delivery fails. The connection then
+    goes to that address, with the name kept for the Host header, SNI and the certificate check:
+    a second lookup by the HTTP client could be answered differently (DNS rebinding: a public
+    address for the check, 127.0.0.1 for the connection) and reach the bank's own network.
+    """
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
+    if not addresses:
+        raise OSError("the webhook host has no address")
+    if getattr(settings, "PRODUCTION", False):
+        for ip in addresses:
+            mapped = getattr(ip, "ipv4_mapped", None)
+            if not (mapped or ip).is_global or ip.is_multicast:
+                raise OSError("the webhook host resolves to a non-public address")
+    return str(addresses[0])
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST `body` to `url` over a connection to its pinned address; the status code."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    https = parts.scheme == "https"
+    port = parts.port or (443 if https else 80)
+    address = pinned_address(host, port)
+    timeout = urllib3.Timeout(connect=TIMEOUT_SECONDS, read=TIMEOUT_SECONDS)
+    if https:
+        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+            address,
+            port,
+            timeout=timeout,
+            retries=False,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+            server_hostname=host,
+            assert_hostname=host,
+        )
+    else:
+        pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False)
+    default_port = port == (443 if https else 80)
+    netloc = host if ":" not in host else f"[{host}]"
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        response = pool.urlopen(
+            "POST",
+            target,
+            body=body,
+            headers={**headers, "Host": netloc if default_port else f"{netloc}:{port}"},
+            redirect=False,
+            retries=False,
+            assert_same_host=False,
+        )
+        return response.status
+    finally:
+        pool.close()
 
 
 def deliver(*, delivery_id: int) -> bool:
-    """One attempt. True when delivered (or nothing to do); False when it should be retried."""
+    """One attempt. True when delivered (or nothing to do); False when it should be retried.
+
+    What went wrong stays in `last_error` for the bank's staff; members see only delivered,
+    retrying or failed (the remote's answer would make the webhook a probe of other hosts)."""
     delivery = WebhookDelivery.objects.select_related("endpoint", "endpoint__member").get(
         pk=delivery_id
     )
@@ -128,21 +183,17 @@ def deliver(*, delivery_id: int) -> bool:
     body = delivery.body.encode()
     code, error = None, ""
     try:
-        _refuse_private_address(urlsplit(endpoint.url).hostname or "")
-        response = requests.post(
+        code = _post(
             endpoint.url,
-            data=body,
-            headers={
+            body,
+            {
                 "Content-Type": "application/json",
                 "User-Agent": "hashbank-webhooks/1",
                 signing.HEADER: signing.sign(endpoint.secret, body),
                 "Hashbank-Delivery": str(delivery.pk),
             },
-            timeout=TIMEOUT_SECONDS,
-            allow_redirects=False,
         )
-        code = response.status_code
-    except (requests.RequestException, OSError) as exc:
+    except (urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
         error = type(exc).__name__
     ok = code is not None and 200 <= code < 300
     delivery.attempts += 1

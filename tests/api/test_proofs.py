@@ -11,7 +11,7 @@ def test_inclusion_proof_is_base64_hashes_and_immutable(published, api):
     assert (body["index"], body["size"]) == (1, checkpoint.size)
     expected = list(selectors.inclusion_proof(1, checkpoint.size))
     assert [base64.b64decode(h) for h in body["hashes"]] == [bytes(h) for h in expected]
-    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["Cache-Control"] == "private, max-age=31536000, immutable"
 
 
 def test_consistency_proof_between_two_checkpoints(publish, api):

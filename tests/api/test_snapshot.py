@@ -36,7 +36,7 @@ def test_snapshot_streams_with_a_strong_etag_and_verifies(snapshot, api):
     assert response.status_code == 200
     assert response["ETag"] == f'"{snapshot.sha256}"'
     assert response["Content-Type"] == "application/gzip"
-    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["Cache-Control"] == "private, no-cache"
     body = b"".join(response.streaming_content)
     assert len(body) == snapshot.bytes
     state = verify_snapshot_bytes(api, body)

@@ -159,13 +159,26 @@ def test_a_photo_posted_to_the_victim_api_is_refused_unread_with_a_code(
 
 @pytest.mark.parametrize("path", ["/staff/login/", "/portal/login/", "/django-admin/login/"])
 def test_a_photo_posted_to_any_other_page_stops_the_parse_at_its_headers_and_is_never_stored(
-    browser_client, upload_dir, photo, path
+    browser_client, upload_dir, photo, path, settings, django_admin_routed
 ):
+    # Below DATA_UPLOAD_MAX_MEMORY_SIZE, so that the parser, not the size cap, meets the photo.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * len(photo)
     body = multipart_with(photo, browser_client)
     response, stream = post_recorded(browser_client, path, body, MULTIPART_CONTENT)
     assert response.status_code == 400
     # The parser reads in 64 KiB chunks and stops at the file part's headers.
     assert stream.bytes_read <= 2 * 64 * 1024
+    assert upload_dir == []
+
+
+@pytest.mark.parametrize("path", ["/staff/login/", "/portal/login/", "/api/v1/reports"])
+def test_a_body_over_the_memory_cap_on_any_other_route_is_refused_from_its_headers_unread(
+    browser_client, upload_dir, photo, path
+):
+    body = multipart_with(photo, browser_client)
+    response, stream = post_recorded(browser_client, path, body, MULTIPART_CONTENT)
+    assert response.status_code == 413
+    assert stream.bytes_read == 0
     assert upload_dir == []
 
 

@@ -153,7 +153,7 @@ def test_sign_out_ends_the_session(staff_client):
     assert AuditEntry.objects.get(action="auth.sign_out").actor_id == user.pk
 
 
-def test_django_admin_also_needs_the_second_factor(make_staff):
+def test_django_admin_also_needs_the_second_factor(make_staff, django_admin_routed):
     user = make_staff("administrator", password=PASSWORD)
     user.is_superuser = True
     user.save()

@@ -126,7 +126,7 @@ def test_list_without_logs_says_how_to_add_one(db):
 
 
 def test_firststart_creates_the_witness_key(key_dir):
-    call_command("firststart", "--no-demo-member", stdout=io.StringIO())
+    call_command("firststart", "--admin", "ops-lead", "--no-demo-member", stdout=io.StringIO())
     assert keys.load_cosigner() is not None
-    call_command("firststart", "--no-demo-member", stdout=io.StringIO())
+    call_command("firststart", "--admin", "ops-lead", "--no-demo-member", stdout=io.StringIO())
     assert len(list((key_dir / "witness").glob("*.key"))) == 1

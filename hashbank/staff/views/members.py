@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.core.errors import DomainError
+from hashbank.core.numbers import parse_whole
 from hashbank.staff.access import forbidden, staff_required
 from hashbank.staff.errors import StaffErrorCode
 from member_portal.members import selectors, services
@@ -95,9 +96,11 @@ def _run(request: HttpRequest, slug: str, action, done: str, hint: str = "") -> 
 def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
     def issue(member) -> str:
         days = request.POST.get("expires_days", "").strip()
-        if days and not days.isdigit():
+        # ASCII digits, at most about 27 years (timedelta overflows long before 18 digits).
+        number = parse_whole(days, max_digits=4)
+        if days and number is None:
             raise DomainError("The expiry is a number of days.", code=StaffErrorCode.INVALID_EXPIRY)
-        expires_at = timezone.now() + dt.timedelta(days=int(days)) if days else None
+        expires_at = timezone.now() + dt.timedelta(days=number) if number is not None else None
         ips = [ip for ip in request.POST.get("allowed_ips", "").replace(",", " ").split() if ip]
         _, token = services.issue_credential(
             member=member,

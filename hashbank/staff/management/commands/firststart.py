@@ -11,7 +11,7 @@ import io
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from member_portal.members.models import Member
 
@@ -23,7 +23,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--admin", default="admin", help="username of the first administrator")
+        # No default: "admin" is the first username anyone tries (and, with it known, the one
+        # whose sign-in an attacker would try to lock out).
+        parser.add_argument(
+            "--admin", default="", help="username of the first administrator (required once)"
+        )
         parser.add_argument("--no-demo-member", action="store_true", help="skip the demo member")
 
     def handle(self, *args, admin: str, no_demo_member: bool, **options) -> None:
@@ -31,7 +35,12 @@ class Command(BaseCommand):
         call_command("witness", "init", stdout=self.stdout)
 
         if not get_user_model().objects.filter(is_staff=True).exists():
-            call_command("createadmin", admin, stdout=self.stdout)
+            if not admin.strip():
+                raise CommandError(
+                    "Name the first administrator: manage.py firststart --admin YOUR-USERNAME "
+                    "(not 'admin', which everyone tries first)."
+                )
+            call_command("createadmin", admin.strip(), stdout=self.stdout)
         else:
             self.stdout.write("Staff accounts exist: no administrator created.")
 
