@@ -10,6 +10,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from hashbank.cases.models import Case
+from hashbank.core import admission
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes.models import review_target
 from hashbank.ledger import selectors as ledger
@@ -49,6 +50,8 @@ class Dashboard:
     sync: list = field(default_factory=list)
     checkpoint_size: int | None = None
     checkpoint_age: dt.timedelta | None = None
+    # Submissions refused by the bank-wide cap this hour or the last (core.admission), or None.
+    admission_alarm: admission.Alarm | None = None
 
     @property
     def day_labels(self) -> list[str]:
@@ -85,6 +88,7 @@ def build() -> Dashboard:
         oldest_dispute_at=min(raised) if raised else None,
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
+        admission_alarm=admission.alarm(),
     )
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is not None:
