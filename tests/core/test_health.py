@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import pytest
 
@@ -70,3 +71,24 @@ def test_unknown_pages_stay_html(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_readyz_is_not_ready_when_a_written_directory_has_too_little_free_space(
+    client, settings, tmp_path
+):
+    settings.HASHBANK_KEY_DIR = tmp_path
+    free_mb = shutil.disk_usage(tmp_path).free // (1024 * 1024)
+    settings.HASHBANK_MIN_FREE_DISK_MB = free_mb + 1024  # as if the disk were that full
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "not_ready"
+    assert body["checks"]["disk_space"]["ok"] is False
+    assert "keys" in body["checks"]["disk_space"]["detail"]
+
+
+@pytest.mark.django_db
+def test_readyz_disk_check_passes_with_room_to_spare(client, settings):
+    settings.HASHBANK_MIN_FREE_DISK_MB = 1
+    assert client.get("/readyz").json()["checks"]["disk_space"]["ok"] is True
