@@ -17,6 +17,11 @@ def case_by_number(number: str) -> Case | None:
     return Case.objects.filter(number=normalized).first()
 
 
+def case_by_id(case_id: int) -> Case | None:
+    """The case with this row id: what staff URLs name (never the number, half a credential)."""
+    return Case.objects.filter(pk=case_id).first()
+
+
 def case_signals(case: Case) -> QuerySet[CaseSignal]:
     return CaseSignal.objects.filter(case=case).select_related("signal").order_by("id")
 

@@ -37,7 +37,7 @@ def test_add_note(world, client_for):
     client, user = client_for("caseworker")
     number = world.case.number
     entry = one_entry(
-        lambda: client.post(f"/staff/cases/{number}/notes/", {"text": "Called back."})
+        lambda: client.post(f"/staff/cases/{world.case.pk}/notes/", {"text": "Called back."})
     )
     assert (entry.action, entry.target, entry.actor_id) == (
         "case.note_added",
@@ -49,7 +49,7 @@ def test_add_note(world, client_for):
 def test_suspend_then_restore_signal(world, client_for):
     client, _ = client_for("dispute reviewer")
     number, row = world.case.number, world.case_signal()
-    url = f"/staff/cases/{number}/hashes/{row.pk}"
+    url = f"/staff/cases/{world.case.pk}/hashes/{row.pk}"
     assert one_entry(lambda: client.post(f"{url}/suspend/", {"reason": "under review"})).action == (
         "case.signal_suspended"
     )
@@ -64,7 +64,7 @@ def test_withdraw_signal(world, client_for):
     client, _ = client_for("caseworker")
     row = world.case_signal("md5")
     entry = one_entry(
-        lambda: client.post(f"/staff/cases/{world.case.number}/hashes/{row.pk}/withdraw/")
+        lambda: client.post(f"/staff/cases/{world.case.pk}/hashes/{row.pk}/withdraw/")
     )
     assert entry.action == "case.signal_withdrawn"
     assert entry.before["status"] == "active" and entry.after["status"] == "withdrawn"
@@ -77,7 +77,7 @@ def test_unlock_case(world, client_for):
 
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now(), failed_pin_attempts=10)
     client, _ = client_for("caseworker")
-    entry = one_entry(lambda: client.post(f"/staff/cases/{world.case.number}/unlock/"))
+    entry = one_entry(lambda: client.post(f"/staff/cases/{world.case.pk}/unlock/"))
     assert entry.action == "case.unlocked" and entry.before["locked"] is True
     world.case.refresh_from_db()
     assert not world.case.is_locked
@@ -117,7 +117,7 @@ def test_raise_dispute(world, client_for):
     row = world.case_signal("md5")
     entry = one_entry(
         lambda: client.post(
-            f"/staff/cases/{world.case.number}/hashes/{row.pk}/dispute/",
+            f"/staff/cases/{world.case.pk}/hashes/{row.pk}/dispute/",
             {"reason": "not_the_person", "note": "Not the person in the photo."},
         )
     )
@@ -138,7 +138,7 @@ def test_refused_dispute_writes_no_entry(world, client_for):
     row = world.case_signal("pdq")  # already under the member's open dispute
     before = AuditEntry.objects.count()
     response = client.post(
-        f"/staff/cases/{world.case.number}/hashes/{row.pk}/dispute/", {"reason": "other"}
+        f"/staff/cases/{world.case.pk}/hashes/{row.pk}/dispute/", {"reason": "other"}
     )
     assert response.status_code == 302
     assert AuditEntry.objects.count() == before

@@ -61,7 +61,7 @@ def test_console_pages_have_no_serious_accessibility_violations(
     pages = {
         "dashboard": "/staff/",
         "find case": "/staff/cases/",
-        "case": f"/staff/cases/{world.case.number}/",
+        "case": f"/staff/cases/{world.case.pk}/",
         "assisted": "/staff/cases/new/",
         "review queue": "/staff/review/",
         "dispute": f"/staff/review/{world.dispute.pk}/",
@@ -83,7 +83,7 @@ def test_console_pages_have_no_serious_accessibility_violations(
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main", name
     # The case page's "Raise a dispute" forms are folded; unfold them so axe checks them too.
-    page.goto(f"{live_server.url}/staff/cases/{world.case.number}/")
+    page.goto(f"{live_server.url}/staff/cases/{world.case.pk}/")
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     assert page.locator("details[open] form").count() >= 1
     found["case, dispute form open"] = serious_violations(page)

@@ -18,12 +18,13 @@ def caseworker(make_staff):
 def test_find_by_number_goes_to_the_case(world, caseworker):
     number = world.case.number
     for typed in (number, number.lower(), f"  {number} "):
-        response = caseworker.get("/staff/cases/", {"number": typed})
-        assert response.status_code == 302 and response["Location"] == f"/staff/cases/{number}/"
+        response = caseworker.post("/staff/cases/", {"number": typed})
+        assert response.status_code == 302
+        assert response["Location"] == f"/staff/cases/{world.case.pk}/"
 
 
 def test_unknown_number_says_so(db, caseworker):
-    response = caseworker.get("/staff/cases/", {"number": "HB-ZZZZ-ZZZZ"})
+    response = caseworker.post("/staff/cases/", {"number": "HB-ZZZZ-ZZZZ"})
     assert response.status_code == 404
     assert "No case has that number" in response.content.decode()
 
@@ -41,7 +42,7 @@ def test_case_page_shows_hashes_reports_timeline_and_notes(world, caseworker, ma
     )
     author = make_staff("dispute reviewer", username="nora")
     cases.add_note(case=world.case, actor=author, text="Spoke to the person on the phone.")
-    body = caseworker.get(f"/staff/cases/{world.case.number}/").content.decode()
+    body = caseworker.get(f"/staff/cases/{world.case.pk}/").content.decode()
     assert pdq_row.signal.value in body and world.case_signal("md5").signal.value in body
     assert "<td>92</td>" in body  # PDQ quality
     assert "<td>1</td>" in body  # one match report for the PDQ hash
@@ -53,7 +54,7 @@ def test_case_page_shows_hashes_reports_timeline_and_notes(world, caseworker, ma
 
 def test_suspend_releases_the_hold_through_the_signals_service(world, caseworker):
     row = world.case_signal("pdq")
-    caseworker.post(f"/staff/cases/{world.case.number}/hashes/{row.pk}/suspend/", {"reason": "x"})
+    caseworker.post(f"/staff/cases/{world.case.pk}/hashes/{row.pk}/suspend/", {"reason": "x"})
     row.refresh_from_db()
     row.signal.refresh_from_db()
     assert row.status == "suspended"
@@ -68,7 +69,7 @@ def test_suspend_releases_the_hold_through_the_signals_service(world, caseworker
 def test_refused_transition_is_explained_not_crashed(world, caseworker):
     row = world.case_signal("pdq")
     response = caseworker.post(
-        f"/staff/cases/{world.case.number}/hashes/{row.pk}/restore/", follow=True
+        f"/staff/cases/{world.case.pk}/hashes/{row.pk}/restore/", follow=True
     )
     assert response.status_code == 200
     assert "Only a suspended hash can be restored." in response.content.decode()

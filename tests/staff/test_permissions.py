@@ -50,34 +50,34 @@ DOCUMENTED = documented_grants()
 # (action, method, url, permission it needs)
 ACTIONS = [
     ("dashboard", "get", "/staff/", "staff.view_dashboard"),
-    ("find case", "get", "/staff/cases/?number=HB-0000-0000", "staff.view_cases"),
-    ("read case", "get", "/staff/cases/HB00000000/", "staff.view_cases"),
-    ("add note", "post", "/staff/cases/HB00000000/notes/", "staff.add_case_note"),
+    ("find case", "get", "/staff/cases/", "staff.view_cases"),
+    ("read case", "get", "/staff/cases/999999999/", "staff.view_cases"),
+    ("add note", "post", "/staff/cases/999999999/notes/", "staff.add_case_note"),
     (
         "suspend signal",
         "post",
-        "/staff/cases/HB00000000/hashes/999/suspend/",
+        "/staff/cases/999999999/hashes/999/suspend/",
         "staff.suspend_signal",
     ),
     (
         "restore signal",
         "post",
-        "/staff/cases/HB00000000/hashes/999/restore/",
+        "/staff/cases/999999999/hashes/999/restore/",
         "staff.restore_signal",
     ),
     (
         "withdraw signal",
         "post",
-        "/staff/cases/HB00000000/hashes/999/withdraw/",
+        "/staff/cases/999999999/hashes/999/withdraw/",
         "staff.withdraw_signal",
     ),
     (
         "raise dispute",
         "post",
-        "/staff/cases/HB00000000/hashes/999/dispute/",
+        "/staff/cases/999999999/hashes/999/dispute/",
         "staff.raise_dispute",
     ),
-    ("unlock case", "post", "/staff/cases/HB00000000/unlock/", "staff.unlock_case"),
+    ("unlock case", "post", "/staff/cases/999999999/unlock/", "staff.unlock_case"),
     ("assisted submission page", "get", "/staff/cases/new/", "staff.assisted_submission"),
     ("assisted submission", "post", "/staff/cases/new/", "staff.assisted_submission"),
     ("review queue", "get", "/staff/review/", "staff.view_disputes"),
@@ -117,7 +117,7 @@ ACTIONS = [
 # allowed request that is sent to sign in fails here.
 ALLOWED_STATUS = {
     "dashboard": 200,
-    "find case": 404,
+    "find case": 200,
     "read case": 404,
     "add note": 404,
     "suspend signal": 404,

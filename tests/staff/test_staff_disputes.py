@@ -22,7 +22,7 @@ def caseworker(make_staff):
 
 
 def dispute_url(world, row) -> str:
-    return f"/staff/cases/{world.case.number}/hashes/{row.pk}/dispute/"
+    return f"/staff/cases/{world.case.pk}/hashes/{row.pk}/dispute/"
 
 
 def raise_on_md5(world, client, **form):
@@ -37,7 +37,7 @@ def messages_of(response) -> list[str]:
 def test_raised_dispute_is_open_names_the_staff_member_and_no_member(world, caseworker):
     client, user = caseworker
     response = raise_on_md5(world, client)
-    assert response.redirect_chain == [(f"/staff/cases/{world.case.number}/", 302)]
+    assert response.redirect_chain == [(f"/staff/cases/{world.case.pk}/", 302)]
     dispute = Dispute.objects.exclude(pk=world.dispute.pk).get()
     assert dispute.status == "open" and dispute.member is None and dispute.raised_by == user
     assert dispute.signal == world.case_signal("md5").signal
@@ -114,7 +114,7 @@ def test_upholding_a_staff_raised_dispute_removes_the_signal_through_the_ledger(
 
 def test_case_page_offers_the_form_for_each_hash_not_already_under_dispute(world, caseworker):
     client, _ = caseworker
-    body = client.get(f"/staff/cases/{world.case.number}/").content.decode()
+    body = client.get(f"/staff/cases/{world.case.pk}/").content.decode()
     md5_row, pdq_row = world.case_signal("md5"), world.case_signal("pdq")
     assert f'action="{dispute_url(world, md5_row)}"' in body
     # The PDQ hash already has the member's open dispute: no second one from here.
@@ -126,7 +126,7 @@ def test_case_page_offers_the_form_for_each_hash_not_already_under_dispute(world
 
 def test_case_page_has_no_dispute_form_for_roles_without_the_permission(world, make_staff):
     auditor = signed_in(make_staff("auditor"))
-    body = auditor.get(f"/staff/cases/{world.case.number}/").content.decode()
+    body = auditor.get(f"/staff/cases/{world.case.pk}/").content.decode()
     assert "/dispute/" not in body and "Raise a dispute" not in body
 
 
@@ -191,7 +191,7 @@ def test_hash_that_is_not_in_the_case_is_refused_and_writes_nothing(world, casew
     entries = AuditEntry.objects.count()
     for pk in (999_999, other_row.pk):
         response = client.post(
-            f"/staff/cases/{world.case.number}/hashes/{pk}/dispute/",
+            f"/staff/cases/{world.case.pk}/hashes/{pk}/dispute/",
             {"reason": "other"},
             follow=True,
         )
@@ -202,7 +202,7 @@ def test_hash_that_is_not_in_the_case_is_refused_and_writes_nothing(world, casew
 
 def test_unknown_case_is_a_plain_not_found(db, caseworker):
     client, _ = caseworker
-    response = client.post("/staff/cases/HB00000000/hashes/1/dispute/", {"reason": "other"})
+    response = client.post("/staff/cases/999999999/hashes/1/dispute/", {"reason": "other"})
     assert response.status_code == 404 and "No such case." in response.content.decode()
     assert not Dispute.objects.exists()
 

@@ -23,22 +23,25 @@ from hashbank.staff.access import staff_required
 from hashbank.staff.errors import StaffErrorCode
 
 
-def _case_or_404(number: str):
-    case = case_selectors.case_by_number(number)
+def _case_or_404(case_id: int):
+    # Case pages are addressed by the case's row id, never its number: the number is half of
+    # the person's credential, and URLs end up in access logs, browser history and proxies.
+    case = case_selectors.case_by_id(case_id)
     if case is None:
-        raise NotFound("No case has that number.", code=StaffErrorCode.UNKNOWN_CASE)
+        raise NotFound("No such case.", code=StaffErrorCode.UNKNOWN_CASE)
     return case
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required("staff.view_cases")
 def find(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("number", "").strip()
+    """The number is POSTed (never in a query string) and the case page's URL has its id."""
+    number = request.POST.get("number", "").strip() if request.method == "POST" else ""
     error = ""
     if number:
         case = case_selectors.case_by_number(number)
         if case is not None:
-            return redirect("staff:case", number=case.number)
+            return redirect("staff:case", case_id=case.pk)
         error = "No case has that number. Check it with the person and try again."
     return render(
         request,
@@ -50,14 +53,14 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required("staff.view_cases")
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
-        case = _case_or_404(number)
+        case = _case_or_404(case_id)
     except NotFound:
         return render(
             request,
             "staff/cases_find.html",
-            {"nav": "cases", "number": number, "error": "No case has that number."},
+            {"nav": "cases", "number": "", "error": "No such case."},
             status=404,
         )
     rows = selectors.case_signal_rows(case)
@@ -74,10 +77,10 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "staff/case_detail.html", context)
 
 
-def _act(request: HttpRequest, number: str, action, done: str) -> HttpResponse:
+def _act(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
     """Run one action on a case; domain refusals come back as a message on the case page."""
     try:
-        case = _case_or_404(number)
+        case = _case_or_404(case_id)
     except NotFound:
         return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
     try:
@@ -85,7 +88,7 @@ def _act(request: HttpRequest, number: str, action, done: str) -> HttpResponse:
         messages.success(request, done)
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect("staff:case", number=case.number)
+    return redirect("staff:case", case_id=case.pk)
 
 
 def _case_signal(case, pk: int):
@@ -94,11 +97,11 @@ def _case_signal(case, pk: int):
 
 @require_POST
 @staff_required("staff.suspend_signal")
-def suspend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def suspend(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:500]
     return _act(
         request,
-        number,
+        case_id,
         lambda case: case_services.suspend(
             case_signal=_case_signal(case, pk), actor=request.user, reason=reason
         ),
@@ -108,10 +111,10 @@ def suspend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required("staff.restore_signal")
-def restore(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def restore(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     return _act(
         request,
-        number,
+        case_id,
         lambda case: case_services.restore(case_signal=_case_signal(case, pk), actor=request.user),
         "The hash is back in the feed.",
     )
@@ -119,11 +122,11 @@ def restore(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required("staff.withdraw_signal")
-def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def withdraw(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:500]
     return _act(
         request,
-        number,
+        case_id,
         lambda case: case_services.withdraw(
             case=case,
             case_signal_ids=[_case_signal(case, pk).pk],
@@ -136,10 +139,10 @@ def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 @require_POST
 @staff_required("staff.raise_dispute")
-def raise_dispute(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+def raise_dispute(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     """Staff question a hash: a dispute joins members' disputes in the review queue."""
     try:
-        case = _case_or_404(number)
+        case = _case_or_404(case_id)
     except NotFound:
         return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
     try:
@@ -156,15 +159,15 @@ def raise_dispute(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         messages.success(
             request, f"Dispute {dispute.pk} raised: it waits in the review queue for a decision."
         )
-    return redirect("staff:case", number=case.number)
+    return redirect("staff:case", case_id=case.pk)
 
 
 @require_POST
 @staff_required("staff.unlock_case")
-def unlock(request: HttpRequest, number: str) -> HttpResponse:
+def unlock(request: HttpRequest, case_id: int) -> HttpResponse:
     return _act(
         request,
-        number,
+        case_id,
         lambda case: case_services.unlock_case(case=case, actor=request.user),
         "The case is unlocked; the person can use their PIN again.",
     )
@@ -172,10 +175,10 @@ def unlock(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_POST
 @staff_required("staff.add_case_note")
-def add_note(request: HttpRequest, number: str) -> HttpResponse:
+def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
     return _act(
         request,
-        number,
+        case_id,
         lambda case: case_services.add_note(
             case=case, actor=request.user, text=request.POST.get("text", "")
         ),
@@ -204,7 +207,7 @@ def assisted(request: HttpRequest) -> HttpResponse:
         {
             "number": format_case_number(case.number),
             "pin": format_pin(pin),
-            "url": reverse("staff:case", kwargs={"number": case.number}),
+            "url": reverse("staff:case", kwargs={"case_id": case.pk}),
         },
         status=201,
     )
