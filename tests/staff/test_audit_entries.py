@@ -48,7 +48,7 @@ def test_add_note(world, client_for):
 
 def test_suspend_then_restore_signal(world, client_for):
     client, _ = client_for("dispute reviewer")
-    number, row = world.case.number, world.case_signal()
+    row = world.case_signal()
     url = f"/staff/cases/{world.case.pk}/hashes/{row.pk}"
     assert one_entry(lambda: client.post(f"{url}/suspend/", {"reason": "under review"})).action == (
         "case.signal_suspended"
