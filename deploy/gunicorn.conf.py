@@ -4,6 +4,10 @@ import gc
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from hashbank.core.logging import RedactFilter
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
@@ -35,6 +39,21 @@ access_log_format = (
     '"bytes":"%(B)s","duration_ms":%(M)s}'
 )
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """gunicorn's error and access logs through the bank's redaction filter: the error log names
+    the client's address in its own messages ("Invalid request from ip=..."), and both could
+    carry a path with a token or a case number (hashbank/core/logging.py)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                handler.addFilter(RedactFilter())
+
+
+logger_class = RedactingLogger
 
 
 def pre_fork(server, worker):

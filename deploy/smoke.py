@@ -22,10 +22,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from member_portal.feed import tiles  # noqa: E402  (standard library only, like this script)
 
 
+# The addresses the smoke test's person comes from, as a trusted proxy reports them
+# (local-production.sh trusts 127.0.0.1): what a leaked client address looks like in the logs
+# (deploy/log_scan.py). Documentation ranges: TEST-NET-3 and 2001:db8::/32.
+PERSON_ADDRESSES = ("203.0.113.77", "2001:db8:77::1")
+# Everything the smoke test sent that no log may contain; written with --secrets-out.
+SENT: list[str] = list(PERSON_ADDRESSES)
+
+
 def fetch(
-    url: str, *, data: bytes | None = None, headers: dict | None = None
+    url: str, *, data: bytes | None = None, headers: dict | None = None, via: int = 0
 ) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {})
+    headers = {"X-Forwarded-For": PERSON_ADDRESSES[via % 2], **(headers or {})}
+    request = urllib.request.Request(url, data=data, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, dict(response.headers), response.read()
@@ -75,7 +84,23 @@ def submit(base: str) -> dict:
         },
     )
     check(status == 201, f"a submission is accepted (HTTP {status}: {body[:200]!r})")
-    return json.loads(body)
+    result = json.loads(body)
+    SENT.extend(item["value"] for item in payload["hashes"])
+    SENT.extend([result["case_number"], result["pin"]])
+    for via, pin in ((1, result["pin"]), (0, "0000-0000-0000")):
+        status, _, _ = fetch(
+            f"{base}/api/v1/cases/status",
+            data=json.dumps({"case_number": result["case_number"], "pin": pin}).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "X-CSRFToken": csrf,
+                "Cookie": f"csrftoken={csrf}",
+                "Referer": f"{base}/submit/",
+            },
+            via=via,
+        )
+        check(status in (200, 403), f"the person checks the case's status (HTTP {status})")
+    return result
 
 
 def main() -> None:
@@ -85,9 +110,13 @@ def main() -> None:
     parser.add_argument(
         "--log-base", help="where /log/ is served, if not at BASE (e.g. nginx in front)"
     )
+    parser.add_argument(
+        "--secrets-out", help="write what was sent (token, case number, PIN, hashes) as JSON"
+    )
     args = parser.parse_args()
     base = args.base.rstrip("/")
     token = open(args.member_token_file).read().strip()
+    SENT.append(token)
 
     status, _, body = fetch(f"{base}/healthz")
     check(status == 200 and json.loads(body)["status"] == "alive", "/healthz says alive")
@@ -122,6 +151,8 @@ def main() -> None:
     )
 
     check_tiles((args.log_base or base).rstrip("/"), after)
+    if args.secrets_out:
+        Path(args.secrets_out).write_text(json.dumps(SENT))
 
 
 def check_tiles(base: str, size: int) -> None:

@@ -258,6 +258,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = ENV.get("CELERY_QUEUE", "hashbank")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker keeps LOGGING's handlers (with the redaction filter) instead of installing its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Seal stragglers and re-sign a checkpoint older than 30 minutes: never more than an hour old.
     "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 300.0},

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 CONF = Path(__file__).resolve().with_name("hashbank.conf")
+# The production file's level, for the main context too (nginx's start-up messages).
+ERROR_LOG_LEVEL = re.search(r"error_log \S+ (\w+);", CONF.read_text()).group(1)
 
 
 def local_conf(run_dir: str, tiles_dir: str, port: int, upstream: int) -> str:
@@ -23,6 +25,7 @@ def local_conf(run_dir: str, tiles_dir: str, port: int, upstream: int) -> str:
     text = re.sub(r"\n\s*(http2 on|ssl_certificate(_key)?\s[^;]*);", "", text)
     text = text.replace("/var/lib/hashbank/tiles/", f"{tiles_dir.rstrip('/')}/")
     text = text.replace("/var/log/nginx/hashbank.access.log", f"{run_dir}/nginx-access.log")
+    text = text.replace("/var/log/nginx/hashbank.error.log", f"{run_dir}/nginx-error.log")
     text = text.replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream}")
     temp = "".join(
         f"    {name}_temp_path {run_dir}/nginx-{name};\n"
@@ -31,7 +34,8 @@ def local_conf(run_dir: str, tiles_dir: str, port: int, upstream: int) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers read the run dir's files
     return (
         f"{user}daemon off;\nworker_processes 1;\npid {run_dir}/nginx.pid;\n"
-        f"error_log {run_dir}/nginx-error.log;\nevents {{}}\nhttp {{\n{temp}{text}}}\n"
+        f"error_log {run_dir}/nginx-error.log {ERROR_LOG_LEVEL};\nevents {{}}\n"
+        f"http {{\n{temp}{text}}}\n"
     )
 
 

@@ -58,3 +58,58 @@ def test_a_worker_freezes_what_its_first_requests_built(conf):
         assert gc.get_freeze_count() >= before + len(built_lazily)
     finally:
         gc.unfreeze()
+
+
+def test_gunicorns_error_and_access_logs_are_redacted(conf, tmp_path):
+    """gunicorn names the client's address in its own error messages; the config's logger class
+    puts both of its logs through the bank's redaction filter."""
+    from gunicorn.config import Config
+
+    loaded = conf()
+    cfg = Config()
+    cfg.set("errorlog", str(tmp_path / "error.log"))
+    cfg.set("accesslog", str(tmp_path / "access.log"))
+    cfg.set("access_log_format", loaded["access_log_format"])
+    logger = loaded["logger_class"](cfg)
+    logger.error("Invalid request from ip=203.0.113.9: bad header")
+    logger.warning("Bearer hbk_0123456789abcdef_SECRET for /staff/cases/HB-7KQ4-M2XD/")
+    logger.access(
+        type("Resp", (), {"status": "200 OK", "sent": 10, "headers": []})(),
+        type(
+            "Req",
+            (),
+            {
+                "headers": [],
+                "method": "GET",
+                "path": "/x",
+                "query": "",
+                "uri": "/x",
+                "version": (1, 1),
+                "peer_addr": "203.0.113.9",
+            },
+        )(),
+        {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": "/x",
+            "PATH_INFO": "/status/HB7KQ4M2XD",
+            "QUERY_STRING": "",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "203.0.113.9",
+        },
+        __import__("datetime").timedelta(milliseconds=3),
+    )
+    for handler in logger.error_log.handlers + logger.access_log.handlers:
+        handler.flush()
+    written = (tmp_path / "error.log").read_text() + (tmp_path / "access.log").read_text()
+    assert "Invalid request from ip=[ip]" in written
+    for secret in ("203.0.113.9", "hbk_0123456789abcdef_SECRET", "7KQ4"):
+        assert secret not in written
+    assert '"status":200' in written
+
+
+def test_nginx_error_log_keeps_only_messages_about_nginx_itself():
+    import re
+
+    conf_text = (CONF.parents[0] / "nginx" / "hashbank.conf").read_text()
+    levels = re.findall(r"^\s*error_log\s+\S+\s+(\w+);", conf_text, re.MULTILINE)
+    assert levels and set(levels) <= {"alert", "emerg"}
