@@ -61,6 +61,8 @@ def _parse_range(header: str, size: int) -> tuple[int, int] | None:
     first, last = match.groups()
     if first == "" and last == "":
         return None
+    if size == 0:  # no byte of an empty file can be asked for (found by tests/fuzz)
+        raise _unsatisfiable(size)
     if first == "":  # the last N bytes
         length = int(last)
         if length == 0:
