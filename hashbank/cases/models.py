@@ -86,3 +86,21 @@ class CaseNote(models.Model):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class UnknownCaseNumber(models.Model):
+    """Wrong PINs sent for a well-formed case number that has no case, counted exactly as a
+    case counts them (cases/unknown_numbers.py), so that the delay, the lock and the time a
+    wrong PIN takes are the same whether the case exists or not. Keyed by an HMAC of the number
+    under SECRET_KEY, never the number; rows untouched for 30 days are deleted as new ones come."""
+
+    key = models.CharField(max_length=64)
+    failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
+    next_pin_attempt_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="one_row_per_unknown_number")]
+        # The clean-up deletes by age.
+        indexes = [models.Index(fields=["last_failed_at"], name="unknown_number_last_failed")]

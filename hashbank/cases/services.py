@@ -183,7 +183,9 @@ def authenticate_case(*, number: str, pin: str) -> Case:
     if case is not None:
         _record_pin_failure(case, now)
     elif normalized is not None:
-        unknown_numbers.record_failure(normalized, schedule=partial(_pin_schedule, now=now))
+        unknown_numbers.record_failure(
+            normalized, now=now, schedule=partial(_pin_schedule, now=now)
+        )
     raise WrongCredentials("The case number or the PIN is not right.")
 
 
@@ -202,6 +204,7 @@ def _pin_schedule(failures: int, *, now: dt.datetime) -> tuple[bool, dt.datetime
     return False, (now + dt.timedelta(seconds=delay) if delay is not None else None)
 
 
+@transaction.atomic  # one commit, as for an unknown number (unknown_numbers.record_failure)
 def _record_pin_failure(case: Case, now: dt.datetime) -> None:
     Case.objects.filter(pk=case.pk).update(failed_pin_attempts=F("failed_pin_attempts") + 1)
     case.refresh_from_db(fields=["failed_pin_attempts"])

@@ -1,6 +1,6 @@
 import json
-import sys
 import logging
+import sys
 
 from hashbank.core.logging import JsonFormatter, RedactFilter, redact
 

@@ -189,3 +189,12 @@ def test_a_throttled_pin_check_is_refused_before_its_body_is_read(browser_client
     )
     assert response.status_code == 429
     assert stream.bytes_read == 0
+
+
+def test_wrong_pins_for_an_unknown_number_are_kept_without_the_number(browser_client):
+    from hashbank.cases.models import UnknownCaseNumber
+
+    _answers(browser_client, "HB-7KQ4-M2XD", 2)
+    [row] = UnknownCaseNumber.objects.all()
+    assert row.failed_pin_attempts == 2
+    assert "7KQ4" not in row.key.upper() and len(row.key) == 32
