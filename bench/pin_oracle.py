@@ -13,6 +13,7 @@ asserts nothing.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import secrets
 import statistics
@@ -39,6 +40,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("keys", "init", stdout=io.StringIO())  # submissions seal as they would live
     from hashbank.cases import pins, services
     from hashbank.core.errors import DomainError
 

@@ -3,10 +3,15 @@
 import gc
 import multiprocessing
 import os
+import sys
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
-from hashbank.core.logging import RedactFilter
+# gunicorn reads this file before it puts its working directory on sys.path: the checkout's root
+# first, so that the redaction filter below imports whether or not the bank is pip-installed.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hashbank.core.logging import RedactFilter  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))

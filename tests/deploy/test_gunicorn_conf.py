@@ -113,3 +113,53 @@ def test_nginx_error_log_keeps_only_messages_about_nginx_itself():
     conf_text = (CONF.parents[0] / "nginx" / "hashbank.conf").read_text()
     levels = re.findall(r"^\s*error_log\s+\S+\s+(\w+);", conf_text, re.MULTILINE)
     assert levels and set(levels) <= {"alert", "emerg"}
+
+
+def test_a_running_gunicorn_writes_no_address_or_case_number_to_its_logs(tmp_path):
+    """The real server with this config: its start-up line names the bound address, and a
+    request's path here carries a case number; neither reaches its error or access log."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_ACCESSLOG": str(tmp_path / "access.log"),
+        "HASHBANK_VAR_DIR": str(tmp_path / "var"),
+    }
+    errors = open(tmp_path / "error.log", "w")  # noqa: SIM115 - the server's stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(CONF), "hashbank.wsgi:application"],
+        cwd=CONF.parents[1],
+        env=env,
+        stdout=errors,
+        stderr=errors,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.1)
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/staff/cases/HB-7KQ4-M2XD/", timeout=5)
+        except OSError:
+            pass  # a redirect to sign in, or a 404: what matters is what was logged
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        errors.close()
+    written = (tmp_path / "error.log").read_text() + (tmp_path / "access.log").read_text()
+    assert "Listening at: http://[ip]:" in written
+    assert "127.0.0.1" not in written and "7KQ4" not in written
