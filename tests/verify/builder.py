@@ -29,8 +29,14 @@ class Bank:
     values: dict[bytes, tuple[bytes, int | None, bytes, str]] = field(default_factory=dict)
     time: int = NOW
 
-    def add(self, value: bytes, signal_type: str = "pdq", quality: int | None = 90) -> bytes:
-        salt = hashlib.sha256(b"salt" + value).digest()[:16]
+    def add(
+        self,
+        value: bytes,
+        signal_type: str = "pdq",
+        quality: int | None = 90,
+        salt: bytes | None = None,
+    ) -> bytes:
+        salt = hashlib.sha256(b"salt" + value).digest()[:16] if salt is None else salt
         digest = leaves.value_digest(salt, signal_type, quality, value)
         code = leaves.SIGNAL_TYPE_CODES[signal_type]
         raw = leaves.encode_add(type_code=code, timestamp=self.time, digest=digest)
