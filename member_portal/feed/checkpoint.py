@@ -21,7 +21,6 @@ import base64
 import binascii
 from dataclasses import dataclass
 
-
 ACTIVE = "active"
 STATE = "state"
 

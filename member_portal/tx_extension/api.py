@@ -33,9 +33,9 @@ from member_portal.client.bank import Bank, BankError
 from member_portal.client.sync import follow_roots
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc, wire
-from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.lthash import LtHash
+from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import (
     FeedState,

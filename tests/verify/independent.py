@@ -14,7 +14,6 @@ import hashlib
 import struct
 
 from blake3 import blake3
-
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -176,7 +175,12 @@ def state_commitment(count: int, lanes: list[int]) -> bytes:
 def state_leaf(time: int, value_digests: list[bytes]) -> bytes:
     """A state entry's 52 bytes: version 1, kind 3, type 0, reason 0, time, commitment, count."""
     digest = state_commitment(len(value_digests), lthash16(value_digests))
-    return bytes([1, 3, 0, 0]) + time.to_bytes(8, "big") + digest + len(value_digests).to_bytes(8, "big")
+    return (
+        bytes([1, 3, 0, 0])
+        + time.to_bytes(8, "big")
+        + digest
+        + len(value_digests).to_bytes(8, "big")
+    )
 
 
 def verify_snapshot_v2(data: bytes, root: bytes, size: int) -> list[bytes]:

@@ -246,7 +246,9 @@ def test_verify_checkpoint_accepts_the_quorum_and_refuses_a_missing_witness(bank
     one = Policy.parse(witness_lines(1) + "quorum w1\n")
     both = Policy.parse(witness_lines(1, 2) + "group pair all w1 w2\nquorum pair\n")
 
-    assert verify.verify_checkpoint(cosigned, root, policy=one).size == 4  # 3 signals and the state entry
+    assert (
+        verify.verify_checkpoint(cosigned, root, policy=one).size == 4
+    )  # 3 signals and the state entry
     with pytest.raises(verify.VerificationError) as refused:
         verify.verify_checkpoint(cosigned, root, policy=both)
     assert str(refused.value) == (

@@ -128,5 +128,7 @@ def test_a_v2_snapshot_whose_checkpoint_has_an_active_line_is_refused(switching_
     fake = wire.encode_snapshot_header(
         reader.note, reader.compact_range, reader.active_count, bank.records[8][0]
     )
-    with pytest.raises(verify.VerificationError, match="v2 snapshot of a checkpoint with an active"):
+    with pytest.raises(
+        verify.VerificationError, match="v2 snapshot of a checkpoint with an active"
+    ):
         verify.verify_snapshot(fresh(bank).root, wire.SnapshotReader(io.BytesIO(fake + records)))

@@ -102,7 +102,9 @@ def test_independent_implementation_reproduces_the_switch_from_the_document() ->
     leaves = [bytes.fromhex(shown(f"leaf {i}")) for i in range(5)]
     root = independent.mth(leaves)
     assert root.hex() == shown("root (size 5)")
-    text, _ = independent.open_note(fenced("The signed checkpoint at size 5"), [shown("verifier key")])
+    text, _ = independent.open_note(
+        fenced("The signed checkpoint at size 5"), [shown("verifier key")]
+    )
     body = independent.parse_checkpoint(text)
     assert body["size"] == 5 and body["root"] == root and "active" not in body
     assert body["state"] == f"2 {base64.b64encode(commitment).decode()}"

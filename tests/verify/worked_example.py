@@ -96,9 +96,7 @@ def build() -> dict:
         "root5": compact5.root().hex(),
         "checkpoint5": signed5,
         "page5": wire.encode_entries(3, [(leaf3, payload3), (leaf4, b"")]).hex(),
-        "snapshot5_head": wire.encode_snapshot_header(
-            signed5, compact4.to_bytes(), 2, leaf4
-        ).hex(),
+        "snapshot5_head": wire.encode_snapshot_header(signed5, compact4.to_bytes(), 2, leaf4).hex(),
     }
 
 
