@@ -38,10 +38,3 @@ class ActiveSet:
     def copy(self) -> ActiveSet:
         legacy = None if self.legacy is None else SetDigest(self.legacy.count, self.legacy.total)
         return ActiveSet(self.lthash.copy(), legacy, self.ends_with_state)
-
-    @classmethod
-    def of(cls, value_digests, *, switched: bool) -> ActiveSet:
-        """The set of these digests; with `switched`, as a state entry ended the tree."""
-        digests = list(value_digests) if not switched else value_digests
-        lthash = LtHash.of(digests)
-        return cls(lthash, None if switched else SetDigest.of(digests), switched)
