@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from member_portal.feed import checkpoint as checkpoints  # noqa: E402
 from member_portal.feed import leaf as leaves  # noqa: E402
 from member_portal.feed import merkle, note, rootdoc, wire  # noqa: E402
-from member_portal.feed.setdigest import SetDigest  # noqa: E402
+from member_portal.feed.lthash import LtHash  # noqa: E402
 
 ORIGIN = "bench.hashbank.example/log"
 
@@ -52,7 +52,7 @@ class Feed:
         self.payloads: list[bytes] = []
         self.active: dict[int, tuple] = {}  # seq -> (type code, quality, salt, value, digest)
         self.compact = merkle.CompactRange()
-        self.digest = SetDigest()
+        self.digest = LtHash()  # the state commitment: a state entry ends every seal
         self.snapshot = b""
         self.note = ""
 
@@ -69,8 +69,8 @@ class Feed:
             self.leaves.append(leaf)
             self.payloads.append(wire.encode_payload(salt, quality, value))
             self.active[seq] = (code, quality, salt, value, digest)
-            self.digest.add(digest)
             new.append(leaf)
+        self.digest.add_many(leaf[12:44] for leaf in new)
         self.compact.extend(new)
 
     def remove(self, seqs: list[int]) -> None:
@@ -82,11 +82,18 @@ class Feed:
             )
             self.leaves.append(leaf)
             self.payloads.append(b"")
-            self.digest.remove(digest)
             new.append(leaf)
+        self.digest.remove_many(leaf[12:44] for leaf in new)
         self.compact.extend(new)
 
     def seal(self, *, with_snapshot: bool = False) -> None:
+        before = merkle.CompactRange(self.compact.size, list(self.compact.hashes))
+        state_leaf = leaves.encode_state(
+            timestamp=int(time.time()), digest=self.digest.digest(), count=self.digest.count
+        )
+        self.leaves.append(state_leaf)
+        self.payloads.append(b"")
+        self.compact.extend([state_leaf])
         cp = checkpoints.Checkpoint(
             ORIGIN,
             len(self.leaves),
@@ -94,11 +101,14 @@ class Feed:
             int(time.time()),
             self.digest.count,
             self.digest.digest(),
+            checkpoints.STATE,
         )
         self.note = note.sign(cp.text(), [self.signer])
         if with_snapshot:
             parts = [
-                wire.encode_snapshot_header(self.note, self.compact.to_bytes(), len(self.active))
+                wire.encode_snapshot_header(
+                    self.note, before.to_bytes(), len(self.active), state_leaf
+                )
             ]
             parts += [
                 wire.encode_active_record(seq, c, q, s, v)

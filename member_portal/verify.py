@@ -1,7 +1,8 @@
 """Verify what a hashbank signs, with nothing but the standard library and `cryptography`.
 
-A member keeps a `FeedState` (the last verified checkpoint, its compact range and its active-set
-digest) and hands every new checkpoint, entries page or snapshot to the functions here. Each one
+A member keeps a `FeedState` (the last verified checkpoint, its compact range and what it knows of
+the active set: its LtHash16 state and, until the log switches to state entries, its additive
+digest; member_portal/feed/activeset.py) and hands every new checkpoint, entries page or snapshot to the functions here. Each one
 either returns the new verified state or raises `VerificationError` with a plain reason; the old
 state is never modified, so a failed check leaves the last good state in place.
 
@@ -25,7 +26,10 @@ import time
 from dataclasses import dataclass, field
 
 from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.activeset import ActiveSet
+from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 
@@ -42,7 +46,7 @@ class FeedState:
     checkpoint: checkpoints.Checkpoint | None = None
     note: str = ""
     compact_range: merkle.CompactRange = field(default_factory=merkle.CompactRange)
-    active: SetDigest = field(default_factory=SetDigest)
+    active: ActiveSet = field(default_factory=ActiveSet)
     # The pinned witness policy every later checkpoint must meet (None: the bank's signature only).
     policy: Policy | None = None
 
@@ -147,29 +151,67 @@ def verify_snapshot(
     require_quorum: bool = True,
 ) -> FeedState:
     """Check a snapshot: its checkpoint, its compact range against the root hash, and its active
-    records against the checkpoint's active-set count and digest. `on_record` sees each record.
+    records against the checkpoint's active set (v2, "HBS2": the state entry that ends the tree;
+    v1, "HBS1", before a log's switch: the additive digest). `on_record` sees each record.
 
     The returned state carries `policy` for the checkpoints that follow. `require_quorum=False`
     skips the quorum for the snapshot's own checkpoint only, for a client that checks a newer
     witnessed checkpoint before it keeps anything: the entries in between bind the snapshot's tree
     and active set to that checkpoint (apply_entries_page)."""
     checkpoint = verify_checkpoint(reader.note, root, policy=policy if require_quorum else None)
+    if checkpoint.has_state != (reader.version == 2):
+        raise VerificationError(
+            f"snapshot: a v{reader.version} snapshot of a checkpoint with "
+            f"{'a state' if checkpoint.has_state else 'an active'} line (a v2 snapshot goes with "
+            "a state line, a v1 snapshot with an active line)"
+        )
     try:
-        compact = merkle.CompactRange.from_bytes(checkpoint.size, reader.compact_range)
+        if reader.version == 2:
+            if checkpoint.size == 0:
+                raise VerificationError("snapshot: an empty tree has no state entry")
+            compact = merkle.CompactRange.from_bytes(checkpoint.size - 1, reader.compact_range)
+            state_leaf = _state_leaf(reader.state_leaf)
+            compact.append_leaf_hash(merkle.leaf_hash(reader.state_leaf))
+        else:
+            compact = merkle.CompactRange.from_bytes(checkpoint.size, reader.compact_range)
     except merkle.ProofError as exc:
         raise VerificationError(f"snapshot: {exc}") from None
     if compact.root() != checkpoint.root:
         raise VerificationError("snapshot: the compact range does not match the checkpoint's root")
-    active = SetDigest()
+    legacy = None if reader.version == 2 else SetDigest()
     try:
-        for record in reader.records():
-            active.add(record.digest)
-            if on_record is not None:
-                on_record(record)
+        lthash = LtHash.of(_record_digests(reader, on_record, legacy))
     except wire.WireError as exc:
         raise VerificationError(f"snapshot: {exc}") from None
+    active = ActiveSet(lthash, legacy, reader.version == 2)
+    if reader.version == 2 and (
+        state_leaf.target != lthash.count or state_leaf.digest != lthash.digest()
+    ):
+        raise VerificationError(
+            f"snapshot: {lthash.count} records do not produce the state its last entry commits to"
+        )
     _check_active(checkpoint, active)
     return FeedState(root, checkpoint, reader.note, compact, active, policy)
+
+
+def _state_leaf(raw: bytes) -> leaves.Leaf:
+    try:
+        leaf = leaves.decode(raw)
+    except leaves.LeafError as exc:
+        raise VerificationError(f"snapshot: its last entry: {exc}") from None
+    if not leaf.is_state:
+        raise VerificationError("snapshot: its last entry is not a state entry")
+    return leaf
+
+
+def _record_digests(reader: wire.SnapshotReader, on_record, legacy: SetDigest | None):
+    for record in reader.records():
+        digest = record.digest
+        if legacy is not None:
+            legacy.add(digest)
+        if on_record is not None:
+            on_record(record)
+        yield digest
 
 
 def verify_inclusion(
@@ -192,7 +234,19 @@ def verify_consistency(
         raise VerificationError(f"consistency proof {old.size} -> {new.size}: {exc}") from None
 
 
-def _check_active(checkpoint: checkpoints.Checkpoint, active: SetDigest) -> None:
+def _check_active(checkpoint: checkpoints.Checkpoint, active: ActiveSet) -> None:
+    """The checkpoint's active or state line against the set the verifier computed. From the
+    switch on (the first state entry), the tree ends with a state entry and the checkpoint has a
+    state line; before it, an active line."""
+    if checkpoint.has_state and not active.ends_with_state:
+        raise VerificationError(
+            f"checkpoint: has a state line but entry {checkpoint.size - 1} is not a state entry"
+        )
+    if active.switched and not checkpoint.has_state:
+        raise VerificationError(
+            "checkpoint: the log switched to state entries, but this checkpoint has an active "
+            "line (a state entry was dropped or the log went back to the old digest)"
+        )
     if active.count != checkpoint.active_count or active.digest() != checkpoint.active_digest:
         raise VerificationError(
             f"active set: {active.count} signals with a digest that does not match the checkpoint's "

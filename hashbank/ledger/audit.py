@@ -1,5 +1,7 @@
 """The integrity audit: recompute the Merkle tree from stored leaves and check every stored
-checkpoint (root, active set, signature) and root document. Reports where anything differs."""
+checkpoint (root, active set, signature) and root document, every state entry against the active
+set before it, and that from the log's switch (its first state entry) on every checkpoint ends
+with a state entry and carries a state line. Reports where anything differs."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from hashbank.signals.models import Signal
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc
-from member_portal.feed.setdigest import SetDigest
+from member_portal.feed.activeset import ActiveSet
 
 
 def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]:
@@ -28,7 +30,16 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
             problems.append(f"root documents: {exc}")
     checkpoints_by_size = {c.size: c for c in Checkpoint.objects.order_by("size")}
     compact = merkle.CompactRange()
-    active = SetDigest()
+    active = ActiveSet()
+    adds: list[bytes] = []  # digests not yet in active.lthash (expanded a batch at a time)
+    removes: list[bytes] = []
+
+    def flush() -> None:
+        active.lthash.add_many(adds)
+        active.lthash.remove_many(removes)
+        adds.clear()
+        removes.clear()
+
     expected_seq = 0
 
     def check_checkpoint(size: int) -> None:
@@ -45,7 +56,12 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
             return
         if parsed.root != compact.root() or parsed.size != size:
             problems.append(f"checkpoint {size}: signed root differs from the recomputed tree")
-        if parsed.active_count != active.count or parsed.active_digest != active.digest():
+        flush()
+        if parsed.has_state and not active.ends_with_state:
+            problems.append(f"checkpoint {size}: has a state line but its last entry is not one")
+        elif active.switched and not parsed.has_state:
+            problems.append(f"checkpoint {size}: an active line after the switch to state entries")
+        elif parsed.active_count != active.count or parsed.active_digest != active.digest():
             problems.append(
                 f"checkpoint {size}: active-set count or digest differs from the leaves"
             )
@@ -62,8 +78,19 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
         except leaves.LeafError as exc:
             problems.append(f"entry {seq}: {exc}")
             entry = None
+        if entry is not None and entry.is_state:
+            flush()
+            if entry.target != active.count or entry.digest != active.lthash.digest():
+                problems.append(f"entry {seq}: state entry differs from the active set before it")
+            active.legacy = None
+        elif entry is not None:
+            (adds if entry.is_add else removes).append(entry.digest)
+            if active.legacy is not None:
+                (active.legacy.add if entry.is_add else active.legacy.remove)(entry.digest)
         if entry is not None:
-            (active.add if entry.is_add else active.remove)(entry.digest)
+            active.ends_with_state = entry.is_state
+        if len(adds) + len(removes) >= 4096:
+            flush()
         compact.append_leaf_hash(merkle.leaf_hash(raw))
         expected_seq += 1
         check_checkpoint(expected_seq)
@@ -76,6 +103,9 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
         problems.append(
             f"tree state: stored size {state.size} or compact range differs from the leaves"
         )
+    flush()
+    if state is not None and state.switched and bytes(state.lthash) != active.lthash.to_bytes():
+        problems.append("tree state: stored LtHash state differs from the leaves")
     problems += _entries_naming_missing_signals()
     progress(f"checked {expected_seq} entries and {len(checkpoints_by_size)} checkpoints")
     return problems
@@ -84,7 +114,8 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
 def _entries_naming_missing_signals(limit: int = 10) -> list[str]:
     """Entries carry no database foreign-key constraint (it slowed every seal), so check here."""
     orphans = (
-        Entry.objects.exclude(signal_id__in=Signal.objects.values("id"))
+        Entry.objects.exclude(kind=Entry.STATE)
+        .exclude(signal_id__in=Signal.objects.values("id"))
         .order_by("seq")
         .values_list("seq", "signal_id")[:limit]
     )

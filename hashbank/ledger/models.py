@@ -12,18 +12,20 @@ class Entry(models.Model):
 
     ADD = 1
     REMOVE = 2
+    STATE = 3  # the state entry that ends every seal from the switch on; it names no signal
 
     seq = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
     # No database foreign-key constraint: checking it costs an index probe per entry when a seal
     # appends 250,000 of them. Signals are never deleted, and `manage.py ledger verify` checks
-    # that every entry's signal exists.
+    # that every entry's signal exists. NULL only for a state entry.
     signal = models.ForeignKey(
         "signals.Signal",
         on_delete=models.PROTECT,
         related_name="entries",
         db_index=True,
         db_constraint=False,
+        null=True,
     )
     leaf = models.BinaryField()
     payload = models.BinaryField()
@@ -40,6 +42,8 @@ class Checkpoint(models.Model):
     root = models.BinaryField(max_length=32)
     note = models.TextField()
     active_count = models.BigIntegerField()
+    # The digest of the checkpoint's active line (the additive digest) before the switch, of its
+    # state line (the state commitment) from the switch on; the note says which.
     active_digest = models.BinaryField(max_length=32)
     created_at = models.DateTimeField()
     signed_at = models.DateTimeField()
@@ -52,13 +56,24 @@ class Checkpoint(models.Model):
 
 
 class TreeState(models.Model):
-    """The single row the sealer locks: tree size, compact range and active-set digest."""
+    """The single row the sealer locks: tree size, compact range and the active set's digest.
+
+    `lthash` is the active set's LtHash16 state (2048 bytes, member_portal/feed/lthash.py), empty
+    until the log's switch to state entries: the first seal that appends entries computes it
+    once from the log and appends the first state entry. From then on `active_digest` holds the
+    state commitment digest (before, the additive digest).
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.BigIntegerField(default=0)
     compact_range = models.BinaryField(default=b"")
     active_count = models.BigIntegerField(default=0)
     active_digest = models.BinaryField(max_length=32, default=bytes(32))
+    lthash = models.BinaryField(max_length=2048, default=b"")
+
+    @property
+    def switched(self) -> bool:
+        return bool(self.lthash)
 
 
 class Node(models.Model):

@@ -129,17 +129,25 @@ SELECT string_agg(rec, ''::bytea ORDER BY add_seq), count(*) FROM (
 
 
 def write_snapshot(out: BinaryIO, checkpoint: Checkpoint) -> int:
-    """Write the snapshot at `checkpoint` (see member_portal/feed/wire.py); returns bytes written.
+    """Write the snapshot at `checkpoint` (see member_portal/feed/wire.py); returns bytes written:
+    v2 ("HBS2") when its last entry is a state entry (after the switch), v1 before.
 
     For the latest checkpoint the active set is read from the signals table while the sealer's
     lock is held in share mode (no seal can commit in between); older checkpoints replay the log.
     """
     with transaction.atomic():
         latest = _tree_size_locked_for_share() == checkpoint.size
-        compact = compact_range_at(checkpoint.size)
-        head = wire.encode_snapshot_header(
-            checkpoint.note, compact.to_bytes(), checkpoint.active_count
-        )
+        last = entries(checkpoint.size - 1, checkpoint.size).filter(kind=Entry.STATE).first()
+        if last is None:  # before the log's switch: v1, the compact range of the whole tree
+            compact = compact_range_at(checkpoint.size)
+            head = wire.encode_snapshot_header(
+                checkpoint.note, compact.to_bytes(), checkpoint.active_count
+            )
+        else:  # v2: the range of all but the last entry, then that state entry's leaf
+            compact = compact_range_at(checkpoint.size - 1)
+            head = wire.encode_snapshot_header(
+                checkpoint.note, compact.to_bytes(), checkpoint.active_count, bytes(last.leaf)
+            )
         out.write(head)
         written = len(head)
         if latest and connection.vendor == "postgresql":

@@ -4,6 +4,11 @@ purging withdrawn values.
 Exactly one sealer runs at a time: it locks the TreeState row (and on SQLite the database), so
 sequence numbers are gapless whatever the number of concurrent submissions. A seal is one
 transaction: a crash leaves the previous checkpoint or the new one, never half of one.
+
+Every seal that appends entries ends them with one state entry (member_portal/feed/leaf.py): the
+count and LtHash16 commitment of the active set after the entries before it, kept O(batch) in
+TreeState.lthash. The first such seal is the log's switch from the additive digest: it computes
+the active set's LtHash once from the log (O(active)). Re-signing appends nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.utils import timezone
 
 from hashbank.core.db import chunks
 from hashbank.core.errors import DomainError
-from hashbank.ledger import keys, seal_requests, storage, tiles
+from hashbank.ledger import keys, seal_requests, selectors, storage, tiles
 from hashbank.ledger.errors import LedgerErrorCode
 from hashbank.ledger.events import checkpoint_sealed
 from hashbank.ledger.models import Checkpoint, Entry, Node, RootDocument, TreeState
@@ -28,7 +33,7 @@ from hashbank.signals.models import Signal
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
-from member_portal.feed.setdigest import SetDigest
+from member_portal.feed.lthash import LtHash
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +135,9 @@ def _append(
     """Entries for `pending` after the tree's current end, their tile roots, the signals settled
     in the outbox, the new tree state and its signed checkpoint."""
     compact = merkle.CompactRange.from_bytes(state.size, bytes(state.compact_range))
-    active = SetDigest.from_digest(state.active_count, bytes(state.active_digest))
+    active = _active_lthash(state)
+    added_digests: list[bytes] = []
+    removed_digests: list[bytes] = []
     # A remove leaf names the add entry it undoes: the latest add of its signal.
     targets = _latest_adds([row[3] for row in pending if row[1] == outbox.REMOVE])
     nodes: list[Node] = []
@@ -158,7 +165,7 @@ def _append(
                     encode_payload(bytes(salt), quality, bytes.fromhex(value)) if value else b""
                 )
                 targets[signal_id] = seq
-                active.add(digest)
+                added_digests.append(digest)
                 write_entry((seq, entry_add, signal_id, leaf, payload, now))
                 in_feed[signal_id] = True
             else:
@@ -169,11 +176,17 @@ def _append(
                     digest=digest,
                     target=targets[signal_id],
                 )
-                active.remove(digest)
+                removed_digests.append(digest)
                 write_entry((seq, entry_remove, signal_id, leaf, b"", now))
                 in_feed[signal_id] = False
             append_leaf_hash(leaf_hash(leaf), keep_tile_root)
             seq += 1
+        active.add_many(added_digests)
+        active.remove_many(removed_digests)
+        # The state entry, last: the active set after every entry before it.
+        leaf = leaves.encode_state(timestamp=timestamp, digest=active.digest(), count=active.count)
+        write_entry((seq, Entry.STATE, None, leaf, b"", now))
+        append_leaf_hash(leaf_hash(leaf), keep_tile_root)
     Node.objects.bulk_create(nodes, batch_size=5000)
     outbox.settle(
         pending,
@@ -186,6 +199,7 @@ def _append(
     state.compact_range = compact.to_bytes()
     state.active_count = active.count
     state.active_digest = active.digest()
+    state.lthash = active.to_bytes()
     state.save()
     root = compact.root()
     return Checkpoint.objects.create(
@@ -197,6 +211,22 @@ def _append(
         created_at=now,
         signed_at=now,
     )
+
+
+def _active_lthash(state: TreeState) -> LtHash:
+    """The active set's LtHash before this seal: kept in the tree state from the switch on; at
+    the switch (the first seal with state entries), computed once from the log's leaves."""
+    if state.switched:
+        return LtHash.from_bytes(state.active_count, bytes(state.lthash))
+    active = LtHash.of(
+        leaves.decode(leaf).digest for _seq, leaf, _payload in selectors.active_records(state.size)
+    )
+    if active.count != state.active_count:
+        raise RuntimeError(
+            f"the log has {active.count} active signals, the tree state {state.active_count}"
+        )
+    log.info("ledger switched to state entries", extra={"tree_size": state.size})
+    return active
 
 
 def _latest_adds(signal_ids: list[int]) -> dict[int, int]:
@@ -222,6 +252,7 @@ def _sign_checkpoint(
         time=int(now.timestamp()),
         active_count=state.active_count,
         active_digest=bytes(state.active_digest),
+        scheme=checkpoints.STATE if state.switched else checkpoints.ACTIVE,
     )
     # A grease signature (as Sunlight's): clients that choke on unknown signatures break at once.
     return note.sign(body.text(), signers, grease=True)

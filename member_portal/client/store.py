@@ -1,5 +1,7 @@
 """The client's verified state in one SQLite file: trusted root, checkpoint, compact range,
-active-set digest and the active set itself.
+the active set's LtHash16 state (and, until the bank's log switches to state entries, its
+additive digest) and the active set itself. A state file written before LtHash states were
+kept gets its state computed once from the active set it holds.
 
 Every change (a snapshot, a delta) is one SQLite transaction, so a crash (even `kill -9`) leaves
 either the old state or the new one, never half of a delta: SQLite rolls an interrupted
@@ -20,6 +22,8 @@ from pathlib import Path
 
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc
+from member_portal.feed.activeset import ActiveSet
+from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import FeedState, VerificationError, verify_checkpoint
@@ -32,9 +36,11 @@ CREATE TABLE IF NOT EXISTS state (
     size INTEGER NOT NULL,
     compact_range BLOB NOT NULL,
     active_count INTEGER NOT NULL,
-    active_digest BLOB NOT NULL,
+    active_digest BLOB NOT NULL,   -- the checkpoint's: additive digest, or state commitment
     synced_at INTEGER NOT NULL,
-    policy TEXT                    -- pinned C2SP tlog-policy document, NULL when none is pinned
+    policy TEXT,                   -- pinned C2SP tlog-policy document, NULL when none is pinned
+    lthash BLOB,                   -- LtHash16 state of the active set (2048 bytes)
+    switched INTEGER NOT NULL DEFAULT 0  -- 1 once the log has switched to state entries
 );
 CREATE TABLE IF NOT EXISTS active (
     seq INTEGER PRIMARY KEY,       -- sequence number of the add entry: names the signal
@@ -71,6 +77,9 @@ class Store:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(state)")}
         if "policy" not in columns:  # a state file written before policies existed
             self.db.execute("ALTER TABLE state ADD COLUMN policy TEXT")
+        if "lthash" not in columns:  # ... or before state commitments (load() computes it)
+            self.db.execute("ALTER TABLE state ADD COLUMN lthash BLOB")
+            self.db.execute("ALTER TABLE state ADD COLUMN switched INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.db.close()
@@ -99,11 +108,12 @@ class Store:
     def load(self) -> FeedState | None:
         """The last verified state (re-checking the stored checkpoint's signature), or None."""
         row = self.db.execute(
-            "SELECT root, note, size, compact_range, active_count, active_digest, policy FROM state"
+            "SELECT root, note, size, compact_range, active_count, active_digest, policy, lthash,"
+            " switched FROM state"
         ).fetchone()
         if row is None:
             return None
-        root_text, note_text, size, compact, count, digest, policy_text = row
+        root_text, note_text, size, compact, count, digest, policy_text, lthash, switched = row
         try:
             root = rootdoc.verify_first(root_text)
         except (rootdoc.RootError, ValueError) as exc:
@@ -115,14 +125,36 @@ class Store:
         # The stored checkpoint met the policy pinned when it was synced; a policy pinned since
         # applies from the next checkpoint on, so only the bank's signature is re-checked here.
         checkpoint = verify_checkpoint(note_text, root)
+        state = LtHash.from_bytes(count, lthash) if lthash is not None else self._lthash_of_rows()
+        if state.count != count:
+            raise VerificationError(f"stored state: {state.count} active rows, expected {count}")
+        active = ActiveSet(
+            state, None if switched else SetDigest.from_digest(count, digest), bool(switched)
+        )
         return FeedState(
             root,
             checkpoint,
             note_text,
             merkle.CompactRange.from_bytes(size, compact),
-            SetDigest.from_digest(count, digest),
+            active,
             policy,
         )
+
+    def _lthash_of_rows(self) -> LtHash:
+        """The LtHash of the stored active set, for a state file written before it was kept."""
+
+        def digests():
+            rows = self.db.execute("SELECT type, quality, salt, value FROM active ORDER BY seq")
+            for code, quality, salt, value in rows:
+                if value is None:
+                    raise VerificationError(
+                        "this state file predates state commitments and holds a value the bank "
+                        "has purged, so its state cannot be recomputed: sync into a new state file "
+                        "(it bootstraps from the bank's snapshot)"
+                    )
+                yield leaves.value_digest(salt, leaves.SIGNAL_TYPE_NAMES[code], quality, value)
+
+        return LtHash.of(digests())
 
     def synced_at(self) -> int:
         row = self.db.execute("SELECT synced_at FROM state").fetchone()
@@ -151,11 +183,12 @@ class Store:
     def save(db: sqlite3.Connection, state: FeedState) -> None:
         db.execute(
             "INSERT INTO state (id, root, note, size, compact_range, active_count, active_digest,"
-            " synced_at, policy) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+            " synced_at, policy, lthash, switched) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET"
             " root = excluded.root, note = excluded.note, size = excluded.size,"
             " compact_range = excluded.compact_range, active_count = excluded.active_count,"
             " active_digest = excluded.active_digest, synced_at = excluded.synced_at,"
-            " policy = excluded.policy",
+            " policy = excluded.policy, lthash = excluded.lthash, switched = excluded.switched",
             (
                 state.root.signed,
                 state.note,
@@ -165,6 +198,8 @@ class Store:
                 state.active.digest(),
                 int(time.time()),
                 state.policy.text if state.policy is not None else None,
+                state.active.lthash.to_bytes(),
+                int(state.active.switched),
             ),
         )
 

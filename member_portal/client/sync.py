@@ -203,6 +203,8 @@ def apply_delta(
     for offset, (raw, payload) in enumerate(records):
         seq = state.size + offset
         entry = leaves.decode(raw)
+        if entry.is_state:
+            continue  # verified by apply_entries; it changes no signal
         if entry.is_add:
             p = wire.decode_payload(payload)
             row = (

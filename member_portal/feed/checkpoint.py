@@ -7,7 +7,12 @@ extension lines), as a witness must; `parse` reads hashbank's, whose extension l
 <tree size>
 <base64 root hash>
 time <Unix seconds when signed>
-active <count of active signals> <base64 active-set digest>
+active <count of active signals> <base64 active-set digest>       (before the switch), or
+state <count of active signals> <base64 state commitment digest>  (from the switch on)
+
+The `active` line is the additive digest of member_portal/feed/setdigest.py (scheme "active");
+the `state` line repeats the last entry of the tree, a state entry (member_portal/feed/lthash.py,
+scheme "state"). A checkpoint carries exactly one of the two.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+
+ACTIVE = "active"
+STATE = "state"
 
 
 class CheckpointError(ValueError):
@@ -29,12 +37,18 @@ class Checkpoint:
     time: int
     active_count: int
     active_digest: bytes
+    # "active": the additive digest (logs before their switch); "state": the state commitment.
+    scheme: str = ACTIVE
+
+    @property
+    def has_state(self) -> bool:
+        return self.scheme == STATE
 
     def text(self) -> str:
         return (
             f"{self.origin}\n{self.size}\n{base64.b64encode(self.root).decode()}\n"
             f"time {self.time}\n"
-            f"active {self.active_count} {base64.b64encode(self.active_digest).decode()}\n"
+            f"{self.scheme} {self.active_count} {base64.b64encode(self.active_digest).decode()}\n"
         )
 
 
@@ -89,15 +103,19 @@ def parse(text: str) -> Checkpoint:
     for line in body.extensions:
         key, _, rest = line.partition(" ")
         extensions[key] = rest.split(" ")
+    schemes = [key for key in (ACTIVE, STATE) if key in extensions]
+    if len(schemes) != 1:
+        raise CheckpointError("a checkpoint has exactly one active or state extension line")
+    (scheme,) = schemes
     try:
         (time,) = extensions["time"]
-        count, digest = extensions["active"]
+        count, digest = extensions[scheme]
         digest_bytes = base64.b64decode(digest, validate=True)
         checkpoint = Checkpoint(
-            body.origin, body.size, body.root, int(time), int(count), digest_bytes
+            body.origin, body.size, body.root, int(time), int(count), digest_bytes, scheme
         )
     except (KeyError, ValueError, binascii.Error):
-        raise CheckpointError("missing or malformed time/active extension lines") from None
+        raise CheckpointError(f"missing or malformed time/{scheme} extension lines") from None
     if len(digest_bytes) != 32:
-        raise CheckpointError("active-set digest is not 32 bytes")
+        raise CheckpointError(f"the {scheme} line's digest is not 32 bytes")
     return checkpoint

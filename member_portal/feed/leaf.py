@@ -2,12 +2,18 @@
 
 offset size field
 0      1    version (1)
-1      1    kind: 1 add, 2 remove
-2      1    signal type code (1 pdq, 2 md5, 3 phash)
-3      1    removal reason code (0 for an add)
+1      1    kind: 1 add, 2 remove, 3 state
+2      1    signal type code (1 pdq, 2 md5, 3 phash); 0 for a state entry
+3      1    removal reason code (0 for an add or a state entry)
 4      8    time the entry was sealed, Unix seconds, big-endian
-12     32   value digest: SHA-256 of the salted value (see value_digest)
-44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add
+12     32   value digest: SHA-256 of the salted value (see value_digest); for a state entry the
+            commitment digest of the active set (member_portal/feed/lthash.py)
+44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add; for a
+            state entry the number of active signals
+
+A state entry commits to the active set as of the entry before it (after all earlier entries);
+from a log's first state entry on, every seal ends with one, so every later checkpoint's last
+entry is a state entry.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from member_portal.feed.sha import sha256
 VERSION = 1
 ADD = 1
 REMOVE = 2
+STATE = 3
 LEAF_SIZE = 52
 NO_TARGET = 2**64 - 1
 SALT_SIZE = 16
@@ -61,6 +68,10 @@ class Leaf:
         return self.kind == ADD
 
     @property
+    def is_state(self) -> bool:
+        return self.kind == STATE
+
+    @property
     def signal_type(self) -> str:
         return SIGNAL_TYPE_NAMES[self.type_code]
 
@@ -93,12 +104,21 @@ def encode_remove(
     return _LAYOUT.pack(VERSION, REMOVE, type_code, reason_code, timestamp, digest, target)
 
 
+def encode_state(*, timestamp: int, digest: bytes, count: int) -> bytes:
+    """The state entry a seal appends last: the active set's count and commitment digest."""
+    return _LAYOUT.pack(VERSION, STATE, 0, 0, timestamp, digest, count)
+
+
 def decode(data: bytes) -> Leaf:
     if len(data) != LEAF_SIZE:
         raise LeafError(f"a leaf is {LEAF_SIZE} bytes, not {len(data)}")
     version, kind, type_code, reason, timestamp, digest, target = _LAYOUT.unpack(data)
     if version != VERSION:
         raise LeafError(f"unknown leaf version {version}")
+    if kind == STATE:
+        if type_code != 0 or reason != 0:
+            raise LeafError("a state leaf has no signal type and no reason")
+        return Leaf(kind, type_code, reason, timestamp, digest, target)
     if kind not in (ADD, REMOVE):
         raise LeafError(f"unknown leaf kind {kind}")
     if type_code not in SIGNAL_TYPE_NAMES:

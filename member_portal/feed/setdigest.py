@@ -1,4 +1,8 @@
-"""The active-set digest: a running checksum of the set of active signals.
+"""The active-set digest of logs before their switch to state entries (checkpoints' `active` line).
+
+It is NOT collision resistant when the committer picks the elements (Wagner's k-tree algorithm;
+tests/verify/test_forgery.py): verifiers accept it only for the part of a log before its first
+state entry. The state commitment that replaced it is member_portal/feed/lthash.py.
 
 digest = (sum over active signals of int(SHA-256(0x00 || value digest))) mod 2^256, written as 32
 big-endian bytes. Adding and removing are one addition or subtraction, so the bank and every

@@ -1,8 +1,11 @@
 """Binary encodings of what the pull API serves: an entries page and a snapshot.
 
 Entries page:   "HBE1" | start u64 | count u32 | count x (leaf[52] | payload length u8 | payload)
-Snapshot:       "HBS1" | note length u32 | signed checkpoint note | compact range size u8 |
-                32-byte hashes | active count u64 | count x active record
+Snapshot v1:    "HBS1" | note length u32 | signed checkpoint note | compact range size u8 |
+                32-byte hashes | active count u64 | count x active record  (before the switch)
+Snapshot v2:    "HBS2" | note length u32 | signed checkpoint note | compact range size u8 |
+                32-byte hashes of the range of size n-1 | state leaf[52] (entry n-1) |
+                active count u64 | count x active record              (from the switch on)
 Active record:  add seq u64 | type code u8 | quality u8 | salt[16] | value (32 pdq, 16 md5, 8 phash)
 Payload of an add entry: salt[16] | quality u8 | value; empty for a remove, or once the bank has
 purged a withdrawn value. All integers big-endian. docs/feed-format.md has a worked example.
@@ -19,11 +22,13 @@ from dataclasses import dataclass
 
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle
+from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.setdigest import MODULUS, SetDigest
 from member_portal.feed.sha import sha256
 
 ENTRIES_MAGIC = b"HBE1"
 SNAPSHOT_MAGIC = b"HBS1"
+SNAPSHOT_V2_MAGIC = b"HBS2"
 LEAF_SIZE = leaves.LEAF_SIZE
 _HEADER = struct.Struct(">4sQI")
 _VALUE_SIZE_BY_CODE = {leaves.SIGNAL_TYPE_CODES[t]: n for t, n in leaves.VALUE_SIZES.items()}
@@ -102,36 +107,44 @@ _NO_TARGET = leaves.NO_TARGET.to_bytes(8, "big")
 
 
 def scan_entries(
-    page: bytes, compact: merkle.CompactRange, active: SetDigest
-) -> tuple[merkle.CompactRange, SetDigest]:
-    """Decode an entries page that continues the tree `compact`, checking every leaf and every
-    disclosed value against its leaf's digest; return the tree and the active set after it.
+    page: bytes, compact: merkle.CompactRange, active: ActiveSet
+) -> tuple[merkle.CompactRange, ActiveSet]:
+    """Decode an entries page that continues the tree `compact`, checking every leaf, every
+    disclosed value against its leaf's digest and every state entry against the active set it
+    follows; return the tree and the active set after it.
 
-    One pass, each entry parsed and hashed once (this is what bench/verify_feed.py measures).
-    The inputs are left as they were. Raises WireError naming the first bad entry; whether the
-    result matches a signed checkpoint is for the caller (member_portal.verify) to check.
+    One pass, each entry parsed and hashed once (this is what bench/verify_feed.py measures); the
+    LtHash elements are expanded a run at a time, between state entries. The inputs are left as
+    they were. Raises WireError naming the first bad entry; whether the result matches a signed
+    checkpoint is for the caller (member_portal.verify) to check.
     """
     start, count = entries_header(page)
     if start != compact.size:
         raise WireError(f"entries: start at {start}, but the tree has {compact.size}")
     hashes = list(compact.hashes)
-    total, count_active = _scan(
-        page, _HEADER.size, start, count, hashes, active.total, active.count
-    )
-    return merkle.CompactRange(start + count, hashes), SetDigest(count_active, total % MODULUS)
+    after = active.copy()
+    _scan(page, _HEADER.size, start, count, hashes, after)
+    return merkle.CompactRange(start + count, hashes), after
 
 
 def _scan(
-    page: bytes, pos: int, start: int, count: int, hashes: list[bytes], total: int, active: int
-) -> tuple[int, int]:
-    """The hot loop: extends `hashes` (the compact range) in place and returns the active set's
-    running sum (not yet reduced) and count. Every name it uses is bound to a local first."""
+    page: bytes, pos: int, start: int, count: int, hashes: list[bytes], active: ActiveSet
+) -> None:
+    """The hot loop: extends `hashes` (the compact range) and `active` in place. Every name it
+    uses is bound to a local first."""
     sha = sha256
     from_bytes = int.from_bytes
     read_head = _ENTRY_HEAD.unpack_from
     domain = leaves.DIGEST_DOMAIN
-    version_expected, add, remove = leaves.VERSION, leaves.ADD, leaves.REMOVE
+    version_expected, add, remove, state = leaves.VERSION, leaves.ADD, leaves.REMOVE, leaves.STATE
     type_byte, payload_size, no_target = _TYPE_BYTE, _PAYLOAD_SIZE, _NO_TARGET
+    lthash = active.lthash
+    legacy = active.legacy is not None  # the additive digest is kept until the switch
+    total = active.legacy.total if legacy else 0
+    adds: list[bytes] = []  # digests not yet in `lthash`
+    removes: list[bytes] = []
+    append_add, append_remove = adds.append, removes.append
+    ends_with_state = active.ends_with_state
     end = len(page)
     for seq in range(start, start + count):
         if pos + 53 > end:
@@ -142,34 +155,53 @@ def _scan(
         pos = body + n
         if pos > end:
             raise WireError(f"entries: page truncated at entry {seq}")
-        if version != version_expected or code not in type_byte:
-            raise WireError(f"entry {seq}: unknown leaf version or signal type")
-        if kind == add:
-            if reason or target != no_target:
-                raise WireError(f"entry {seq}: an add leaf has no reason and no target")
-            if (
-                n
-                and (
-                    n != payload_size[code]
-                    # leaf.value_digest, inlined: domain, salt, type, quality, value (the payload
-                    # is salt, quality, value).
-                    or sha(
-                        domain + page[body : body + 16] + type_byte[code] + page[body + 16 : pos]
-                    ).digest()
-                    != digest
+        if kind == state:
+            if version != version_expected or code or reason or n:
+                raise WireError(f"entry {seq}: a state leaf has no type, reason or payload")
+            lthash.add_many(adds)
+            lthash.remove_many(removes)
+            adds.clear()
+            removes.clear()
+            if from_bytes(target, "big") != lthash.count or digest != lthash.digest():
+                raise WireError(
+                    f"entry {seq}: the state entry does not commit to the active set before it"
                 )
-            ):
-                raise WireError(f"entry {seq}: value does not match the leaf's digest")
-            # setdigest.element, inlined.
-            total += from_bytes(sha(b"\x00" + digest).digest(), "big")
-            active += 1
-        elif kind == remove:
-            if from_bytes(target, "big") >= seq:
-                raise WireError(f"entry {seq}: removes an entry that is not earlier")
-            total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
-            active -= 1
+            legacy = False
+            ends_with_state = True
         else:
-            raise WireError(f"entry {seq}: unknown leaf kind {kind}")
+            if version != version_expected or code not in type_byte:
+                raise WireError(f"entry {seq}: unknown leaf version or signal type")
+            if kind == add:
+                if reason or target != no_target:
+                    raise WireError(f"entry {seq}: an add leaf has no reason and no target")
+                if (
+                    n
+                    and (
+                        n != payload_size[code]
+                        # leaf.value_digest, inlined: domain, salt, type, quality, value (the
+                        # payload is salt, quality, value).
+                        or sha(
+                            domain
+                            + page[body : body + 16]
+                            + type_byte[code]
+                            + page[body + 16 : pos]
+                        ).digest()
+                        != digest
+                    )
+                ):
+                    raise WireError(f"entry {seq}: value does not match the leaf's digest")
+                append_add(digest)
+                if legacy:  # setdigest.element, inlined.
+                    total += from_bytes(sha(b"\x00" + digest).digest(), "big")
+            elif kind == remove:
+                if from_bytes(target, "big") >= seq:
+                    raise WireError(f"entry {seq}: removes an entry that is not earlier")
+                append_remove(digest)
+                if legacy:
+                    total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
+            else:
+                raise WireError(f"entry {seq}: unknown leaf kind {kind}")
+            ends_with_state = False
         # merkle.CompactRange.append_leaf_hash, inlined: the leaf hash, then one node hash per
         # perfect subtree this leaf completes.
         node = sha(b"\x00" + raw).digest()
@@ -180,7 +212,10 @@ def _scan(
         hashes.append(node)
     if pos != end:
         raise WireError("entries: trailing bytes after the last entry")
-    return total, active
+    lthash.add_many(adds)
+    lthash.remove_many(removes)
+    active.legacy = SetDigest(lthash.count, total % MODULUS) if legacy else None
+    active.ends_with_state = ends_with_state
 
 
 def decode_entries(data: bytes) -> tuple[int, list[tuple[bytes, bytes]]]:
@@ -207,14 +242,21 @@ def decode_entries(data: bytes) -> tuple[int, list[tuple[bytes, bytes]]]:
     return start, records
 
 
-def encode_snapshot_header(note: str, compact_range: bytes, active_count: int) -> bytes:
+def encode_snapshot_header(
+    note: str, compact_range: bytes, active_count: int, state_leaf: bytes | None = None
+) -> bytes:
+    """A snapshot's head: v1 ("HBS1", `compact_range` of the whole tree) without `state_leaf`;
+    v2 ("HBS2", `compact_range` of all but the last entry, then that entry's state leaf) with it."""
     raw = note.encode()
+    if state_leaf is not None and len(state_leaf) != LEAF_SIZE:
+        raise WireError(f"a state leaf is {LEAF_SIZE} bytes")
     return (
-        SNAPSHOT_MAGIC
+        (SNAPSHOT_MAGIC if state_leaf is None else SNAPSHOT_V2_MAGIC)
         + struct.pack(">I", len(raw))
         + raw
         + bytes((len(compact_range) // 32,))
         + compact_range
+        + (state_leaf or b"")
         + struct.pack(">Q", active_count)
     )
 
@@ -239,12 +281,19 @@ class SnapshotReader:
 
     def __init__(self, stream) -> None:
         self.stream = stream
-        if self._read(4) != SNAPSHOT_MAGIC:
+        magic = self._read(4)
+        if magic not in (SNAPSHOT_MAGIC, SNAPSHOT_V2_MAGIC):
             raise WireError("not a snapshot")
+        self.version = 1 if magic == SNAPSHOT_MAGIC else 2
         (length,) = struct.unpack(">I", self._read(4))
-        self.note = self._read(length).decode()
+        try:
+            self.note = self._read(length).decode()
+        except UnicodeDecodeError:
+            raise WireError("the snapshot's checkpoint is not UTF-8") from None
         (n,) = self._read(1)
+        # v1: the compact range of the whole tree; v2: of all but its last entry, the state leaf.
         self.compact_range = self._read(32 * n)
+        self.state_leaf = self._read(LEAF_SIZE) if self.version == 2 else None
         (self.active_count,) = struct.unpack(">Q", self._read(8))
 
     def _read(self, n: int) -> bytes:

@@ -60,7 +60,8 @@ def checkpoint_times() -> list[tuple[int, int]]:
 
 def entry_signals(start: int, end: int):
     """(seq, Signal) for the entries [start, end), for the StopNCII facade."""
-    for entry in _ledger.entries(start, end).select_related("signal"):
+    # State entries (docs/feed-format.md 3.1) name no signal.
+    for entry in _ledger.entries(start, end).filter(signal__isnull=False).select_related("signal"):
         yield entry.seq, entry.signal
 
 

@@ -33,6 +33,8 @@ from member_portal.client.bank import Bank, BankError
 from member_portal.client.sync import follow_roots
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc, wire
+from member_portal.feed.activeset import ActiveSet
+from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import (
@@ -107,9 +109,14 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
     active_digest: str  # base64
     time: int
     complete: bool = True
+    # The active set's LtHash16 state (base64 of 2048 bytes) and whether the log has switched to
+    # state entries. Empty in a checkpoint stored before state commitments: that one is stale, and
+    # the next fetch bootstraps again (the records to recompute the state are not ours to read).
+    lthash: str = ""
+    switched: bool = False
 
     def is_stale(self) -> bool:
-        return not self.complete
+        return not self.complete or not self.lthash
 
     def get_progress_timestamp(self) -> int | None:
         return self.time
@@ -125,6 +132,8 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
             base64.b64encode(feed.active.digest()).decode(),
             feed.checkpoint.time,
             complete,
+            base64.b64encode(feed.active.lthash.to_bytes()).decode(),
+            feed.active.switched,
         )
 
     def feed_state(self, policy: Policy | None = None) -> FeedState:
@@ -133,7 +142,13 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
         root = rootdoc.verify_first(self.root)
         checkpoint = verify_checkpoint(self.note, root)
         compact = merkle.CompactRange.from_bytes(self.size, base64.b64decode(self.compact_range))
-        active = SetDigest.from_digest(self.active_count, base64.b64decode(self.active_digest))
+        lthash = LtHash.from_bytes(self.active_count, base64.b64decode(self.lthash))
+        legacy = (
+            None
+            if self.switched
+            else SetDigest.from_digest(self.active_count, base64.b64decode(self.active_digest))
+        )
+        active = ActiveSet(lthash, legacy, self.switched)
         return FeedState(root, checkpoint, self.note, compact, active, policy)
 
 
@@ -218,7 +233,7 @@ class HashbankSignalExchangeAPI(
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
         policy = self.collab.policy()
-        if checkpoint is None or not checkpoint.complete:
+        if checkpoint is None or checkpoint.is_stale():
             feed = yield from self._bootstrap(policy)
         else:
             feed = checkpoint.feed_state(policy)
@@ -288,6 +303,8 @@ class HashbankSignalExchangeAPI(
         updates: Updates = {}
         for offset, (raw, payload) in enumerate(records):
             entry = leaves.decode(raw)
+            if entry.is_state:
+                continue  # verified by apply_entries; it changes no signal
             if entry.is_add:
                 p = wire.decode_payload(payload)
                 row = p and _metadata(feed.size + offset, entry.signal_type, p.quality, p.value)

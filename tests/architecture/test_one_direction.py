@@ -155,7 +155,7 @@ case, pin = cases.submit_case(
 )
 cases.withdraw(case=case)
 checkpoint = selectors.latest_checkpoint()
-assert checkpoint is not None and checkpoint.size == 2, checkpoint
+assert checkpoint is not None and checkpoint.size == 4, checkpoint  # 2 seals, 2 state entries
 assert audit.verify_ledger() == []
 import sys
 loaded = sorted(m for m in sys.modules if m.startswith("member_portal.") and
@@ -175,7 +175,7 @@ def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
     )
     result = _run_alone(code, without="hashbank.disputes,hashbank.staff,hashbank.submissions")
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "sealed 2" in result.stdout
+    assert "sealed 4" in result.stdout
 
 
 # Imports a function may make: Django's AppConfig.ready() (models are not loaded before it) and

@@ -85,7 +85,7 @@ def test_rolled_back_checkpoint_is_refused(bank, client, proxy, state):
     assert _state(state) == kept
 
 
-def test_snapshot_missing_a_signal_fails_the_set_digest(bank, client, proxy, state):
+def test_snapshot_missing_a_signal_fails_the_state_commitment(bank, client, proxy, state):
     bank.publish()
     bank.snapshot()
 
@@ -94,7 +94,9 @@ def test_snapshot_missing_a_signal_fails_the_set_digest(bank, client, proxy, sta
 
         reader = wire.SnapshotReader(io.BytesIO(raw))
         records = list(reader.records())
-        head = wire.encode_snapshot_header(reader.note, reader.compact_range, len(records) - 1)
+        head = wire.encode_snapshot_header(
+            reader.note, reader.compact_range, len(records) - 1, reader.state_leaf
+        )
         return head + b"".join(
             wire.encode_active_record(r.seq, r.type_code, r.quality, r.salt, r.value)
             for r in records[:-1]
@@ -106,7 +108,7 @@ def test_snapshot_missing_a_signal_fails_the_set_digest(bank, client, proxy, sta
     code, result = client("sync", url=proxy.url)
 
     assert code == 3
-    assert "active set" in result["error"]["message"]
+    assert "do not produce the state" in result["error"]["message"]
     with Store(state) as store:
         assert store.load() is None
         assert store.counts() == {}
@@ -124,7 +126,7 @@ def test_removal_naming_another_signal_is_refused(bank, client, proxy, state):
             out = []
             for leaf, payload in records:
                 entry = leaves.decode(leaf)
-                if not entry.is_add:
+                if entry.kind == leaves.REMOVE:
                     leaf = leaves.encode_remove(
                         type_code=entry.type_code,
                         reason_code=entry.reason_code,

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def ledger(publish_signals):
-    """Checkpoints at sizes 4, 6 and 7 (the last one a removal)."""
+    """Checkpoints at sizes 5, 8 and 10 (every seal ends with a state entry; the last seal is a
+    removal)."""
     held = publish_signals(4)
     publish_signals(2)
     signals.release(signal=held[1], reason="withdrawn")
@@ -45,7 +46,7 @@ def leaf_of(seq: int) -> bytes:
 def test_an_untouched_ledger_verifies_with_exit_status_0(ledger):
     out, err = io.StringIO(), io.StringIO()
     call_command("ledger", "verify", stdout=out, stderr=err)
-    assert "ledger verified" in out.getvalue() and "checked 7 entries" in out.getvalue()
+    assert "ledger verified" in out.getvalue() and "checked 10 entries" in out.getvalue()
     assert err.getvalue() == ""
 
 
@@ -54,8 +55,9 @@ def test_a_flipped_byte_in_a_stored_leaf_is_reported_at_the_first_checkpoint_cov
     leaf[20] ^= 0x01
     sql("UPDATE ledger_entry SET leaf = %s WHERE seq = %s", [bytes(leaf), 2])
     err = failing_verify()
-    assert "checkpoint 4: stored root differs" in err
-    assert "checkpoint 4: active-set count or digest differs" in err
+    assert "entry 4: state entry differs from the active set before it" in err
+    assert "checkpoint 5: stored root differs" in err
+    assert "checkpoint 5: active-set count or digest differs" in err
 
 
 def test_a_leaf_that_no_longer_decodes_is_reported_by_its_seq(ledger):
@@ -67,18 +69,18 @@ def test_a_leaf_that_no_longer_decodes_is_reported_by_its_seq(ledger):
 
 def test_an_edited_checkpoint_note_is_reported_by_its_size(ledger):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT note FROM ledger_checkpoint WHERE size = 6")
+        cursor.execute("SELECT note FROM ledger_checkpoint WHERE size = 8")
         (text,) = cursor.fetchone()
     lines = text.split("\n")
     lines[3] = "time 1"
-    sql("UPDATE ledger_checkpoint SET note = %s WHERE size = 6", ["\n".join(lines)])
+    sql("UPDATE ledger_checkpoint SET note = %s WHERE size = 8", ["\n".join(lines)])
     err = failing_verify()
-    assert "checkpoint 6: signature or format" in err and "invalid signature" in err
+    assert "checkpoint 8: signature or format" in err and "invalid signature" in err
 
 
 def test_a_replaced_stored_root_is_reported_by_its_size(ledger):
-    sql("UPDATE ledger_checkpoint SET root = %s WHERE size = 7", [bytes(32)])
-    assert "checkpoint 7: stored root differs" in failing_verify()
+    sql("UPDATE ledger_checkpoint SET root = %s WHERE size = 10", [bytes(32)])
+    assert "checkpoint 10: stored root differs" in failing_verify()
 
 
 def test_a_deleted_entry_row_is_reported_as_missing(ledger):
@@ -90,7 +92,7 @@ def test_two_swapped_leaves_are_reported(ledger):
     first, second = leaf_of(0), leaf_of(1)
     sql("UPDATE ledger_entry SET leaf = %s WHERE seq = 0", [second])
     sql("UPDATE ledger_entry SET leaf = %s WHERE seq = 1", [first])
-    assert "checkpoint 4: stored root differs" in failing_verify()
+    assert "checkpoint 5: stored root differs" in failing_verify()
 
 
 def test_a_tampered_root_document_is_reported(ledger):

@@ -32,7 +32,7 @@ def test_flipped_bit_in_a_stored_leaf_is_reported_with_its_place(sealed, capsys)
     Entry.objects.filter(seq=2).update(leaf=bytes(leaf))
     with pytest.raises(CommandError):
         call_command("ledger", "verify")
-    assert "checkpoint 4" in capsys.readouterr().err
+    assert "checkpoint 5" in capsys.readouterr().err
 
 
 def test_missing_entry_is_reported(sealed, capsys) -> None:
@@ -43,13 +43,13 @@ def test_missing_entry_is_reported(sealed, capsys) -> None:
 
 
 def test_forged_checkpoint_signature_is_reported(sealed, capsys) -> None:
-    cp = Checkpoint.objects.get(size=7)
+    cp = Checkpoint.objects.get(size=9)
     text, sig = cp.note.rsplit(" ", 1)
     forged = text + " " + sig[:10] + ("A" if sig[10] != "A" else "B") + sig[11:]
     Checkpoint.objects.filter(pk=cp.pk).update(note=forged)
     with pytest.raises(CommandError):
         call_command("ledger", "verify")
-    assert "checkpoint 7" in capsys.readouterr().err
+    assert "checkpoint 9" in capsys.readouterr().err
 
 
 def test_an_entry_naming_a_missing_signal_is_reported(sealed, capsys) -> None:

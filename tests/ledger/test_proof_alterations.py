@@ -31,10 +31,11 @@ PAIRS = [
 
 @pytest.fixture
 def leaves(signing_key) -> list[bytes]:
-    """300 entries sealed in three batches, so tile roots at level 8 exist and are used."""
-    pending_signals(300)
+    """300 entries sealed in three batches (99 signals and a state entry each), so tile roots at
+    level 8 exist and are used."""
+    pending_signals(297)
     for _ in range(3):
-        services.seal(max_batch=100)
+        services.seal(max_batch=99)
     return [bytes(x) for x in Entry.objects.order_by("seq").values_list("leaf", flat=True)]
 
 

@@ -13,7 +13,7 @@ from hashbank.ledger import selectors, services
 from hashbank.ledger.events import checkpoint_sealed
 from hashbank.ledger.models import Checkpoint, Entry, TreeState
 from hashbank.signals import services as signals
-from hashbank.signals.models import Change
+from hashbank.signals.models import Change, Signal
 from hashbank.signals.types import RemovalReason
 from member_portal.feed import leaf as leaves
 from tests.fixtures.ledger import hold_many
@@ -32,8 +32,25 @@ def test_seal_appends_gapless_entries_from_zero(signing_key) -> None:
     services.seal()
     hold_many(3)
     services.seal()
-    assert list(Entry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(8))
+    assert list(Entry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(10))
     assert not Change.objects.exists()
+
+
+def test_every_seal_ends_with_one_state_entry_committing_to_the_active_set_before_it(
+    signing_key,
+) -> None:
+    first = hold_many(5)
+    services.seal()
+    signals.release(signal=first[0], reason=RemovalReason.WITHDRAWN)
+    hold_many(2)
+    services.seal()
+    kinds = list(Entry.objects.order_by("seq").values_list("kind", flat=True))
+    assert [seq for seq, kind in enumerate(kinds) if kind == Entry.STATE] == [5, 9]
+    live = [bytes(x.digest) for x in Signal.objects.filter(state="active").order_by("add_seq")]
+    state = independent.leaf_fields(bytes(Entry.objects.get(seq=9).leaf))
+    assert (state["kind"], state["type"], state["reason"], state["target"]) == (3, 0, 0, 6)
+    assert state["digest"] == independent.state_commitment(6, independent.lthash16(live))
+    assert Entry.objects.get(seq=9).signal_id is None
 
 
 def test_checkpoint_verifies_with_the_independent_implementation(signing_key, settings) -> None:
@@ -45,12 +62,14 @@ def test_checkpoint_verifies_with_the_independent_implementation(signing_key, se
     body = independent.parse_checkpoint(text)
     leaves_ = all_leaves()
     assert body["origin"] == settings.HASHBANK_ORIGIN
-    assert body["size"] == len(leaves_) == 7
+    assert body["size"] == len(leaves_) == 8  # 6 adds, a remove, the state entry
     assert body["root"] == independent.mth(leaves_)
-    count, digest = body["active"].split(" ")
-    live = [s for i, s in enumerate(held) if i != 2]
+    assert "active" not in body
+    count, digest = body["state"].split(" ")
+    live = [bytes(s.digest) for i, s in enumerate(held) if i != 2]
     assert int(count) == 5
-    assert base64.b64decode(digest) == independent.set_digest([bytes(s.digest) for s in live])
+    assert base64.b64decode(digest) == independent.state_commitment(5, independent.lthash16(live))
+    assert leaves_[-1] == independent.state_leaf(int(body["time"]), live)
     assert abs(int(body["time"]) - timezone.now().timestamp()) < 60
 
 
@@ -71,11 +90,11 @@ def test_remove_is_a_new_entry_naming_the_add_it_removes(signing_key) -> None:
     services.seal()
     signals.release(signal=second, reason=RemovalReason.DISPUTE_UPHELD)
     services.seal()
-    leaf = independent.leaf_fields(bytes(Entry.objects.get(seq=2).leaf))
+    leaf = independent.leaf_fields(bytes(Entry.objects.get(seq=3).leaf))  # after a state entry
     assert leaf["kind"] == 2 and leaf["target"] == 1
     assert leaf["reason"] == leaves.REASON_CODES["dispute_upheld"]
     assert leaf["digest"] == bytes(second.digest)
-    assert Entry.objects.count() == 3  # nothing updated or deleted
+    assert Entry.objects.count() == 5  # nothing updated or deleted
     second.refresh_from_db()
     assert second.state == "removed" and second.removal_reason == "dispute_upheld"
 
@@ -84,7 +103,7 @@ def test_hold_and_release_before_a_seal_still_log_both(signing_key) -> None:
     (signal,) = hold_many(1)
     signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
     checkpoint = services.seal()
-    assert checkpoint.size == 2 and checkpoint.active_count == 0
+    assert checkpoint.size == 3 and checkpoint.active_count == 0
 
 
 def test_nothing_pending_and_fresh_checkpoint_means_no_new_signature(signing_key) -> None:
@@ -114,8 +133,9 @@ def test_tree_state_keeps_only_the_compact_range(signing_key) -> None:
     hold_many(13)
     services.seal()
     state = TreeState.objects.get(id=1)
-    assert state.size == 13
-    assert len(bytes(state.compact_range)) == 32 * bin(13).count("1")
+    assert state.size == 14  # and the state entry
+    assert len(bytes(state.compact_range)) == 32 * bin(14).count("1")
+    assert len(bytes(state.lthash)) == 2048
 
 
 def test_seal_without_a_key_fails_with_a_domain_error(key_dir) -> None:
@@ -126,11 +146,11 @@ def test_seal_without_a_key_fails_with_a_domain_error(key_dir) -> None:
 def test_large_backlog_is_sealed_in_several_batches(signing_key) -> None:
     hold_many(7)
     services.seal(max_batch=3)
-    assert TreeState.objects.get(id=1).size == 3
+    assert TreeState.objects.get(id=1).size == 4  # 3 entries and the state entry
     services.seal(max_batch=3)
     services.seal(max_batch=3)
-    assert TreeState.objects.get(id=1).size == 7
-    assert selectors.latest_checkpoint().size == 7
+    assert TreeState.objects.get(id=1).size == 10
+    assert selectors.latest_checkpoint().size == 10
 
 
 def test_purged_value_keeps_the_tree_verifiable(signing_key) -> None:

@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seal(signing_key, django_capture_on_commit_callbacks):
-    """seal(n): queue n new signals and seal them, running what the seal's commit runs."""
+    """seal(n): grow the log by n entries (n - 1 new signals and the seal's state entry), running
+    what the seal's commit runs."""
 
     def seal(n: int):
-        pending_signals(n)
+        pending_signals(n - 1)
         with django_capture_on_commit_callbacks(execute=True):
             return services.seal()
 
@@ -68,11 +69,11 @@ def verified_checkpoint(root: Path) -> checkpoints.Checkpoint:
 
 
 def test_after_every_seal_a_member_verifies_the_tiles_against_the_signed_checkpoint(seal) -> None:
-    for n in (3, 300, 1):
+    for n in (3, 300, 2):
         checkpoint = seal(n)
         assert (directory() / "checkpoint").read_text() == checkpoint.note
         assert verified_checkpoint(directory()).size == checkpoint.size
-    assert checkpoint.size == 304
+    assert checkpoint.size == 305
 
 
 def test_the_tiles_are_those_of_the_independent_layout(seal) -> None:
@@ -110,7 +111,7 @@ def test_full_tiles_are_never_rewritten(seal) -> None:
     ]
     assert len(full) == 4  # entries 000 and 001, level-0 tiles 000 and 001
     before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in full}
-    for n in (1, 500, 3):
+    for n in (2, 500, 3):
         seal(n)
     assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in full} == before
     assert tiles.publish().written == ["checkpoint"]
@@ -149,7 +150,7 @@ def test_a_crash_mid_write_leaves_a_directory_that_agrees_with_its_checkpoint(
     seal, monkeypatch, crash
 ) -> None:
     first = seal(300)
-    pending_signals(400)
+    pending_signals(399)  # and a state entry: 400
     services.seal()  # committed; its tiles are written below, and crash
     crash_on(monkeypatch, **crash)
     with pytest.raises(Crash):
@@ -217,9 +218,9 @@ def test_every_checkpoint_sealed_before_one_publish_gets_its_partial_tiles(
 ) -> None:
     tiles_at = settings.HASHBANK_TILES_DIR
     settings.HASHBANK_TILES_DIR = ""  # two seals, tiles not yet written (as when a publish waits)
-    pending_signals(3)
+    pending_signals(2)  # and a state entry: 3
     first = services.seal()
-    pending_signals(4)
+    pending_signals(3)
     second = services.seal()
     settings.HASHBANK_TILES_DIR = tiles_at
     tiles.publish()

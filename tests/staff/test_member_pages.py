@@ -27,8 +27,8 @@ def test_members_page_shows_how_far_each_member_has_pulled(world, make_staff):
     body = manager.get("/staff/members/").content.decode()
     assert "Acme Video" in body and "never" in body
     api = Client(HTTP_AUTHORIZATION=f"Bearer {world.token}")
-    assert api.get("/api/v1/entries?from=0&size=2").status_code == 200
-    # The bank moves on: another case is sealed, and the member has not pulled it yet.
+    assert api.get("/api/v1/entries?from=0&size=3").status_code == 200
+    # The bank moves on: another case is sealed (its signal and a state entry), unpulled yet.
     from hashbank.cases import services as cases
     from hashbank.ledger import services as ledger
     from tests.fixtures.values import ATTESTED, md5
@@ -36,5 +36,5 @@ def test_members_page_shows_how_far_each_member_has_pulled(world, make_staff):
     cases.submit_case(hashes=[md5()], attestations=ATTESTED)
     ledger.seal()
     body = manager.get(f"/staff/members/{world.member.slug}/").content.decode()
-    assert "Latest checkpoint</dt><dd>3" in body
-    assert "Pulled up to</dt><dd>2" in body and "(1 behind)" in body
+    assert "Latest checkpoint</dt><dd>5" in body
+    assert "Pulled up to</dt><dd>3" in body and "(2 behind)" in body

@@ -6,11 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
+from hashbank.cases import services as cases
 from hashbank.ledger import selectors
 from member_portal.feed import cosignature, note
 from tests.client.witnessed import own_witness, write_policy
-from tests.fixtures.values import MD5_VALUE, PDQ_VALUES
+from tests.fixtures.legacy import drop_last_state_entry, seal_before_the_switch
+from tests.fixtures.values import ATTESTED, MD5_VALUE, PDQ_VALUES
 
 ROOT = Path(__file__).resolve().parents[2]
 TX = Path(sys.executable).with_name("threatexchange")
@@ -167,3 +170,33 @@ def test_fetch_with_a_two_of_two_policy_stores_nothing_and_names_the_missing_wit
     assert failed.returncode != 0
     assert "missing other (cosigned by: bank)" in failed.stderr
     assert "No stored state" in tx("dataset", "-P", "-S", check=False).stderr
+
+
+def test_fetch_follows_a_bank_across_its_switch_to_state_entries(bank, tx):
+    with transaction.atomic():  # the seal requested on commit then finds nothing to seal
+        cases.submit_case(
+            hashes=[{"type": "pdq", "value": v, "quality": 90} for v in PDQ_VALUES],
+            attestations=ATTESTED,
+        )
+        seal_before_the_switch()
+    bank.snapshot()  # v1
+    tx("fetch")
+    bank.publish([("md5", MD5_VALUE)])  # the switch
+
+    tx("fetch")
+
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES} | {("video_md5", MD5_VALUE)}
+
+
+def test_fetch_refuses_a_bank_that_drops_its_state_entry_after_the_switch(bank, tx):
+    bank.publish()
+    bank.snapshot()
+    tx("fetch")
+    bank.publish([("md5", MD5_VALUE)])
+    dropped = drop_last_state_entry()
+
+    failed = tx("-v", "fetch", check=False)
+
+    assert failed.returncode != 0
+    assert f"entry {dropped.size - 1} is not a state entry" in failed.stderr
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import struct
 
+from blake3 import blake3
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -146,6 +148,71 @@ def value_digest(salt: bytes, type_code: int, quality: int, value: bytes) -> byt
 def set_digest(value_digests: list[bytes]) -> bytes:
     total = sum(int.from_bytes(sha256(b"\x00" + d), "big") for d in value_digests)
     return (total % 2**256).to_bytes(32, "big")
+
+
+# --- the state commitment (docs/feed-format.md, 3.1): LtHash16, lane by lane, no numpy ------------
+
+STATE_DOMAIN = b"hashbank/state/v1\x00"
+
+
+def lthash16(value_digests: list[bytes], removed: list[bytes] = ()) -> list[int]:
+    """1024 lanes mod 2^16: the sum of BLAKE3-XOF(domain || d)[2048 bytes] read as little-endian
+    u16 lanes, over the added digests, minus those of the removed ones."""
+    lanes = [0] * 1024
+    for sign, digests in ((1, value_digests), (-1, removed)):
+        for d in digests:
+            expanded = blake3(STATE_DOMAIN + d).digest(length=2048)
+            for i, lane in enumerate(struct.unpack("<1024H", expanded)):
+                lanes[i] = (lanes[i] + sign * lane) % 65536
+    return lanes
+
+
+def state_commitment(count: int, lanes: list[int]) -> bytes:
+    """SHA-256(domain || count u64 big-endian || the 1024 lanes as little-endian u16)."""
+    return sha256(STATE_DOMAIN + count.to_bytes(8, "big") + struct.pack("<1024H", *lanes))
+
+
+def state_leaf(time: int, value_digests: list[bytes]) -> bytes:
+    """A state entry's 52 bytes: version 1, kind 3, type 0, reason 0, time, commitment, count."""
+    digest = state_commitment(len(value_digests), lthash16(value_digests))
+    return (
+        bytes([1, 3, 0, 0])
+        + time.to_bytes(8, "big")
+        + digest
+        + len(value_digests).to_bytes(8, "big")
+    )
+
+
+def verify_snapshot_v2(data: bytes, root: bytes, size: int) -> list[bytes]:
+    """6.2 v2: "HBS2" | note length u32 | note | n u8 | n hashes (the range of size-1) |
+    state leaf[52] | count u64 | records. Checks the range plus the state leaf fold to `root`
+    and the records' LtHash16 equals the leaf; returns the records' value digests."""
+    assert data[:4] == b"HBS2"
+    pos = 8 + int.from_bytes(data[4:8], "big")
+    n = data[pos]
+    hashes = [data[pos + 1 + 32 * i : pos + 33 + 32 * i] for i in range(n)]
+    pos += 1 + 32 * n
+    leaf = data[pos : pos + 52]
+    count = int.from_bytes(data[pos + 52 : pos + 60], "big")
+    pos += 60
+    # Fold: the compact range's hashes are the perfect subtrees of size-1, largest first; the
+    # root of size leaves is MTH over them and the new leaf hash, folded right to left.
+    node = sha256(b"\x00" + leaf)
+    for h in reversed(hashes):
+        node = sha256(b"\x01" + h + node)
+    assert node == root, "compact range and state leaf do not fold to the root"
+    digests = []
+    for _ in range(count):
+        code, quality = data[pos + 8], data[pos + 9]
+        salt = data[pos + 10 : pos + 26]
+        value = data[pos + 26 : pos + 26 + {1: 32, 2: 16, 3: 8}[code]]
+        digests.append(value_digest(salt, code, quality, value))
+        pos += 26 + len(value)
+    assert pos == len(data)
+    fields = leaf_fields(leaf)
+    assert fields["kind"] == 3 and fields["target"] == count
+    assert fields["digest"] == state_commitment(count, lthash16(digests))
+    return digests
 
 
 # --- wire formats (docs/feed-format.md, 6) ------------------------------------------------------

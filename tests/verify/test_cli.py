@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 @pytest.fixture
 def feed(publish_signals, tmp_path) -> dict[str, Path]:
-    """Root documents, a snapshot at size 5 and an entries page [5, 9) with its checkpoint."""
+    """Root documents, a snapshot at size 6 and an entries page [6, 12) with its checkpoint (every
+    seal ends with a state entry)."""
     held = publish_signals(5)
     snapshot_checkpoint = selectors.latest_checkpoint()
     ledger_roots.rotate_keys()
@@ -29,7 +30,7 @@ def feed(publish_signals, tmp_path) -> dict[str, Path]:
     signals.release(signal=held[0], reason="withdrawn")
     services.seal()
     latest = selectors.latest_checkpoint()
-    assert latest.size == 9
+    assert latest.size == 12
     files = {}
     for i, text in enumerate(selectors.root_documents(), start=1):
         files[f"root{i}"] = tmp_path / f"root-{i}.note"
@@ -40,7 +41,7 @@ def feed(publish_signals, tmp_path) -> dict[str, Path]:
     with open(files["snapshot"], "wb") as out:
         selectors.write_snapshot(out, snapshot_checkpoint)
     files["page"] = tmp_path / "page.bin"
-    files["page"].write_bytes(selectors.entries_page(5, 9))
+    files["page"].write_bytes(selectors.entries_page(6, 12))
     return files
 
 
@@ -66,19 +67,19 @@ def test_root_command_follows_the_chain_and_exits_0(feed):
 
 def test_checkpoint_command_exits_0_for_a_checkpoint_the_bank_signed(feed):
     code, out, _ = run("checkpoint", *roots(feed), feed["checkpoint"])
-    assert code == 0 and "size 9, 7 active" in out
+    assert code == 0 and "size 12, 7 active" in out
 
 
 def test_snapshot_command_exits_0_for_the_bank_snapshot(feed):
     code, out, _ = run("snapshot", *roots(feed), feed["snapshot"])
-    assert code == 0 and "ok: snapshot at size 5, 5 active" in out
+    assert code == 0 and "ok: snapshot at size 6, 5 active" in out
 
 
 def test_entries_command_verifies_a_page_on_top_of_a_snapshot(feed):
     code, out, _ = run(
         "entries", *roots(feed), "--snapshot", feed["snapshot"], feed["page"], feed["checkpoint"]
     )
-    assert code == 0 and "up to size 9, 7 active" in out
+    assert code == 0 and "up to size 12, 7 active" in out
 
 
 def test_a_flipped_bit_in_the_page_exits_1_with_the_reason(feed):
@@ -88,7 +89,7 @@ def test_a_flipped_bit_in_the_page_exits_1_with_the_reason(feed):
     code, _, err = run(
         "entries", *roots(feed), "--snapshot", feed["snapshot"], feed["page"], feed["checkpoint"]
     )
-    assert code == 1 and err.startswith("FAILED: entry 5: value does not match")
+    assert code == 1 and err.startswith("FAILED: entry 6: value does not match")
 
 
 def test_a_truncated_page_exits_1(feed):

@@ -246,14 +246,16 @@ def test_verify_checkpoint_accepts_the_quorum_and_refuses_a_missing_witness(bank
     one = Policy.parse(witness_lines(1) + "quorum w1\n")
     both = Policy.parse(witness_lines(1, 2) + "group pair all w1 w2\nquorum pair\n")
 
-    assert verify.verify_checkpoint(cosigned, root, policy=one).size == 3
+    assert (
+        verify.verify_checkpoint(cosigned, root, policy=one).size == 4
+    )  # 3 signals and the state entry
     with pytest.raises(verify.VerificationError) as refused:
         verify.verify_checkpoint(cosigned, root, policy=both)
     assert str(refused.value) == (
         "checkpoint: witness quorum pair is not met: group pair needs 2 of 2 (w1, w2), has 1, "
         "missing w2 (cosigned by: w1)"
     )
-    assert verify.verify_checkpoint(signed_note, root).size == 3  # no policy: as before
+    assert verify.verify_checkpoint(signed_note, root).size == 4  # no policy: as before
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, wire
-from member_portal.feed.setdigest import SetDigest
+from member_portal.feed.activeset import ActiveSet
 from tests.verify import independent
 from tests.verify.builder import Bank, pdq
 
@@ -80,7 +80,7 @@ def test_entries_header_refuses_what_is_not_an_entries_page(page: bytes) -> None
 
 def test_scanned_page_gives_the_specified_root_and_active_set(memory_bank: Bank) -> None:
     page = independent.entries_page(0, memory_bank.records)
-    compact, active = wire.scan_entries(page, merkle.CompactRange(), SetDigest())
+    compact, active = wire.scan_entries(page, merkle.CompactRange(), ActiveSet())
     assert compact.size == len(memory_bank.records)
     assert compact.root() == independent.mth([raw for raw, _ in memory_bank.records])
     assert active.count == len(memory_bank.active)
@@ -89,10 +89,10 @@ def test_scanned_page_gives_the_specified_root_and_active_set(memory_bank: Bank)
 
 def test_scanning_in_two_pages_gives_what_scanning_in_one_gives(memory_bank: Bank) -> None:
     whole = wire.scan_entries(
-        independent.entries_page(0, memory_bank.records), merkle.CompactRange(), SetDigest()
+        independent.entries_page(0, memory_bank.records), merkle.CompactRange(), ActiveSet()
     )
     half = wire.scan_entries(
-        independent.entries_page(0, memory_bank.records[:7]), merkle.CompactRange(), SetDigest()
+        independent.entries_page(0, memory_bank.records[:7]), merkle.CompactRange(), ActiveSet()
     )
     rest = wire.scan_entries(independent.entries_page(7, memory_bank.records[7:]), *half)
     assert rest[0].hashes == whole[0].hashes and rest[0].size == whole[0].size
@@ -101,7 +101,7 @@ def test_scanning_in_two_pages_gives_what_scanning_in_one_gives(memory_bank: Ban
 
 def test_scanning_leaves_the_tree_and_active_set_it_continues_unchanged(memory_bank: Bank) -> None:
     compact, active = wire.scan_entries(
-        independent.entries_page(0, memory_bank.records[:7]), merkle.CompactRange(), SetDigest()
+        independent.entries_page(0, memory_bank.records[:7]), merkle.CompactRange(), ActiveSet()
     )
     hashes, count, digest = list(compact.hashes), active.count, active.digest()
     wire.scan_entries(independent.entries_page(7, memory_bank.records[7:]), compact, active)
@@ -112,7 +112,7 @@ def test_scanning_leaves_the_tree_and_active_set_it_continues_unchanged(memory_b
 def test_scanning_a_page_that_does_not_continue_the_tree_is_refused(memory_bank: Bank) -> None:
     page = independent.entries_page(3, memory_bank.records[3:])
     with pytest.raises(wire.WireError, match="start at 3, but the tree has 0"):
-        wire.scan_entries(page, merkle.CompactRange(), SetDigest())
+        wire.scan_entries(page, merkle.CompactRange(), ActiveSet())
 
 
 def test_scanning_names_the_entry_whose_value_does_not_match_its_leaf(memory_bank: Bank) -> None:
@@ -120,4 +120,4 @@ def test_scanning_names_the_entry_whose_value_does_not_match_its_leaf(memory_ban
     raw, payload = records[4]
     records[4] = (raw, payload[:-1] + bytes([payload[-1] ^ 1]))
     with pytest.raises(wire.WireError, match="entry 4: value does not match"):
-        wire.scan_entries(independent.entries_page(0, records), merkle.CompactRange(), SetDigest())
+        wire.scan_entries(independent.entries_page(0, records), merkle.CompactRange(), ActiveSet())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,15 @@ import pytest
 from member_portal import verify
 from member_portal.feed import wire
 from tests.verify import independent
-from tests.verify.worked_example import MD5, MD5_SALT, PDQ, PDQ_SALT, build
+from tests.verify.worked_example import (
+    MD5,
+    MD5_SALT,
+    PDQ,
+    PDQ_SALT,
+    PHASH,
+    PHASH_SALT,
+    build,
+)
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "feed-format.md").read_text()
 EXAMPLE = DOC[DOC.index("## 8. Worked example") :]
@@ -34,6 +43,10 @@ def test_document_shows_what_the_code_produces(name: str) -> None:
     value = build()[name]
     if name == "page":
         assert value == "".join(fenced("The entries page").split())
+    elif name == "page5":
+        assert value == "".join(fenced("The entries page `[3, 5)`").split())
+    elif name == "snapshot5_head":
+        assert value == "".join(fenced("The head of the version 2 snapshot").split())
     else:
         assert value in EXAMPLE
 
@@ -71,3 +84,47 @@ def test_member_verifier_accepts_the_example_page() -> None:
     assert state.size == 3 and state.active.count == 1
     start, records = wire.decode_entries(page)
     assert start == 0 and [r[0].hex() for r in records] == [shown(f"leaf {i}") for i in range(3)]
+
+
+def test_independent_implementation_reproduces_the_switch_from_the_document() -> None:
+    digests = [
+        independent.value_digest(PDQ_SALT, 1, 100, PDQ),
+        independent.value_digest(PHASH_SALT, 3, 255, PHASH),
+    ]
+    assert digests[1].hex() == shown("phash digest")
+    lanes = independent.lthash16(digests)
+    assert struct.pack("<8H", *lanes[:8]).hex() == shown("lthash state (sum)")
+    element = independent.lthash16(digests[:1])
+    assert struct.pack("<8H", *element[:8]).hex() == shown("lthash element(pdq)")
+    commitment = independent.state_commitment(2, lanes)
+    assert commitment.hex() == shown("state commitment")
+    assert independent.state_leaf(1_700_000_120, digests).hex() == shown("leaf 4")
+    leaves = [bytes.fromhex(shown(f"leaf {i}")) for i in range(5)]
+    root = independent.mth(leaves)
+    assert root.hex() == shown("root (size 5)")
+    text, _ = independent.open_note(
+        fenced("The signed checkpoint at size 5"), [shown("verifier key")]
+    )
+    body = independent.parse_checkpoint(text)
+    assert body["size"] == 5 and body["root"] == root and "active" not in body
+    assert body["state"] == f"2 {base64.b64encode(commitment).decode()}"
+    head = bytes.fromhex("".join(fenced("The head of the version 2 snapshot").split()))
+    records = b"".join(
+        [
+            independent.snapshot_record(0, 1, 100, PDQ_SALT, PDQ),
+            independent.snapshot_record(3, 3, 255, PHASH_SALT, PHASH),
+        ]
+    )
+    assert independent.verify_snapshot_v2(head + records, root, 5) == digests
+
+
+def test_member_verifier_follows_the_example_across_its_switch() -> None:
+    root = verify.trust_root(fenced("Root document version 1"), now=1_700_000_000)
+    first = bytes.fromhex("".join(fenced("The entries page").split()))
+    state = verify.apply_entries_page(
+        verify.FeedState(root=root), fenced("The signed checkpoint"), first
+    )
+    assert not state.active.switched
+    second = bytes.fromhex("".join(fenced("The entries page `[3, 5)`").split()))
+    state = verify.apply_entries_page(state, fenced("The signed checkpoint at size 5"), second)
+    assert state.size == 5 and state.active.switched and state.active.count == 2

@@ -12,6 +12,7 @@ import hashlib
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed.lthash import LtHash, element
 from member_portal.feed.setdigest import SetDigest
 
 ORIGIN = "example.org/hashbank"
@@ -22,6 +23,8 @@ PDQ_QUALITY = 100
 PDQ_SALT = bytes(range(16))
 MD5 = bytes.fromhex("d41d8cd98f00b204e9800998ecf8427e")
 MD5_SALT = bytes(range(16, 32))
+PHASH = bytes.fromhex("d1d1b9b3a3830303")
+PHASH_SALT = bytes(range(32, 48))
 
 
 def build() -> dict:
@@ -44,6 +47,21 @@ def build() -> dict:
     )
     signed = note.sign(body.text(), [signer])
     root_text = rootdoc.render(ORIGIN, 1, TIME + 365 * 86400, [signer.verifier])
+
+    # The switch: the next seal (a minute later) adds a phash and ends with the state entry.
+    d_phash = leaves.value_digest(PHASH_SALT, "phash", None, PHASH)
+    leaf3 = leaves.encode_add(type_code=3, timestamp=TIME + 120, digest=d_phash)
+    payload3 = wire.encode_payload(PHASH_SALT, None, PHASH)
+    state = LtHash.of([d_pdq, d_phash])
+    leaf4 = leaves.encode_state(timestamp=TIME + 120, digest=state.digest(), count=state.count)
+    compact4 = merkle.CompactRange()
+    compact4.extend([leaf0, leaf1, leaf2, leaf3])
+    compact5 = merkle.CompactRange()
+    compact5.extend([leaf0, leaf1, leaf2, leaf3, leaf4])
+    body5 = checkpoints.Checkpoint(
+        ORIGIN, 5, compact5.root(), TIME + 120, 2, state.digest(), checkpoints.STATE
+    )
+    signed5 = note.sign(body5.text(), [signer])
     return {
         "signer": str(signer),
         "verifier": str(signer.verifier),
@@ -66,6 +84,19 @@ def build() -> dict:
         "root_document": note.sign(root_text, [signer]),
         "page": wire.encode_entries(0, [(leaf0, payload0), (leaf1, payload1), (leaf2, b"")]).hex(),
         "snapshot_record": wire.encode_active_record(0, 1, PDQ_QUALITY, PDQ_SALT, PDQ).hex(),
+        "digest_phash": d_phash.hex(),
+        "leaf3": leaf3.hex(),
+        "lthash_element_pdq_head": element(d_pdq)[:16].hex(),
+        "lthash_element_phash_head": element(d_phash)[:16].hex(),
+        "lthash_state_head": state.to_bytes()[:16].hex(),
+        "state_commitment": state.digest().hex(),
+        "leaf4": leaf4.hex(),
+        "leaf_hash3": merkle.leaf_hash(leaf3).hex(),
+        "leaf_hash4": merkle.leaf_hash(leaf4).hex(),
+        "root5": compact5.root().hex(),
+        "checkpoint5": signed5,
+        "page5": wire.encode_entries(3, [(leaf3, payload3), (leaf4, b"")]).hex(),
+        "snapshot5_head": wire.encode_snapshot_header(signed5, compact4.to_bytes(), 2, leaf4).hex(),
     }
 
 
