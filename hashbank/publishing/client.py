@@ -91,7 +91,9 @@ def _refused(status: int, content_type: str, body: bytes) -> Answer:
     if status == 409:
         if content_type.split(";")[0].strip() == wire.SIZE_CONTENT_TYPE:
             try:
-                return Answer(f"409 it has size {wire.parse_size(body)}", size=wire.parse_size(body))
+                return Answer(
+                    f"409 it has size {wire.parse_size(body)}", size=wire.parse_size(body)
+                )
             except wire.WitnessRequestError:
                 pass
         return Answer("409 fork (without its size)", fork=True)

@@ -13,6 +13,7 @@ from hashbank.cases.models import Case
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes.models import review_target
 from hashbank.ledger import selectors as ledger
+from hashbank.publishing import selectors as publishing
 from member_portal.members import selectors as members
 from member_portal.reports.models import MatchReport
 
@@ -49,6 +50,10 @@ class Dashboard:
     sync: list = field(default_factory=list)
     checkpoint_size: int | None = None
     checkpoint_age: dt.timedelta | None = None
+    # The witnesses of the bank's policy: last cosigned size, lag, last error (publishing).
+    witnesses: list[dict] = field(default_factory=list)
+    publishing: str = ""
+    quorum_problem: str | None = None
 
     @property
     def day_labels(self) -> list[str]:
@@ -85,6 +90,9 @@ def build() -> Dashboard:
         oldest_dispute_at=min(raised) if raised else None,
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
+        witnesses=publishing.witness_states(now),
+        publishing=publishing.summary(),
+        quorum_problem=publishing.quorum_problem(now),
     )
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is not None:

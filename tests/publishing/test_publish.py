@@ -21,6 +21,7 @@ from hashbank.publishing.models import Witness
 from member_portal.feed import cosignature, note
 from member_portal.feed import witness as wire
 from tests.fixtures.ledger import hold_many
+from tests.fixtures.staff import signed_in
 from tests.publishing.banks import free_port
 from tests.verify import independent
 
@@ -264,3 +265,23 @@ def test_a_policy_witness_without_a_url_is_refused_by_name(own_witness, policy):
     path.write_text(f"witness w {own_witness.vkey}\nquorum w\n")
     response = Client().get("/readyz")
     assert "gives no URL for w" in response.json()["checks"]["witness_quorum"]["detail"]
+
+
+def test_the_dashboard_shows_each_witness_last_cosigned_size_lag_and_last_error(
+    own_witness, policy, scripted, make_staff
+):
+    down = scripted("down.example/witness")
+    down.answer = lambda request: (503, "text/plain", b"no key yet\n")
+    policy(
+        [("own", own_witness.vkey, own_witness.url), ("down", down.vkey, down.url)],
+        "any-one",
+        groups=["group any-one any own down"],
+    )
+    sealed = seal(3)
+    body = signed_in(make_staff("auditor")).get("/staff/").content.decode()
+    assert "What each witness of the policy last cosigned" in body
+    own_row = body.split("<td>own</td>")[1].split("</tr>")[0]
+    assert f"<td>{sealed.size}</td><td>0</td>" in own_row
+    down_row = body.split("<td>down</td>")[1].split("</tr>")[0]
+    assert f"<td>nothing yet</td><td>{sealed.size}</td>" in down_row
+    assert "503 error (" in down_row

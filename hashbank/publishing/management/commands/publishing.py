@@ -36,7 +36,9 @@ class Command(BaseCommand):
                 f"lag {lag}; last answer: {w['last_outcome'] or 'none'}"
             )
             if w["last_error"]:
-                self.stdout.write(f"    last error: {w['last_error']} at {_when(w['last_error_at'])}")
+                self.stdout.write(
+                    f"    last error: {w['last_error']} at {_when(w['last_error_at'])}"
+                )
             if w["forked_at"]:
                 self.stdout.write(f"    FORK seen at {_when(w['forked_at'])}")
 
@@ -47,7 +49,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
         result = services.publish_latest()
         if result is None:
-            self.stdout.write("Nothing to publish (no policy, or the latest checkpoint is published).")
+            self.stdout.write(
+                "Nothing to publish (no policy, or the latest checkpoint is published)."
+            )
             return
         for name, answer in result.answers.items():
             self.stdout.write(f"  {name}: {answer.outcome}")
