@@ -13,7 +13,13 @@ def test_healthz_says_the_process_is_alive(client):
 def test_readyz_reports_each_check_by_name(client):
     response = client.get("/readyz")
     body = response.json()
-    assert set(body["checks"]) == {"database", "redis", "signing_key", "celery_worker"}
+    assert set(body["checks"]) == {
+        "database",
+        "redis",
+        "signing_key",
+        "witness_quorum",
+        "celery_worker",
+    }
     assert body["checks"]["database"]["ok"] is True
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from hashbank.ledger import audit
 from hashbank.ledger import selectors as ledger_selectors
 from hashbank.ledger import services as ledger
 from hashbank.ledger.models import Checkpoint, Entry
@@ -285,3 +286,17 @@ def test_the_dashboard_shows_each_witness_last_cosigned_size_lag_and_last_error(
     down_row = body.split("<td>down</td>")[1].split("</tr>")[0]
     assert f"<td>nothing yet</td><td>{sealed.size}</td>" in down_row
     assert "503 error (" in down_row
+
+
+def test_manage_py_ledger_verify_accepts_cosigned_and_pending_checkpoints(
+    own_witness, policy, scripted
+):
+    policy([("own", own_witness.vkey, own_witness.url)], "own")
+    seal(3)
+    ledger.seal(force_sign=True)
+    refuser = scripted("refuser.example/witness")
+    refuser.answer = lambda request: (403, "text/plain", b"no\n")
+    policy([("r", refuser.vkey, refuser.url)], "r")
+    pending = seal(2)
+    assert ledger_selectors.latest_checkpoint().size < pending.size
+    assert audit.verify_ledger() == []
