@@ -56,6 +56,14 @@ def env_float(environ: dict[str, str], name: str, default: float) -> float:
     return value
 
 
+def env_file(environ: dict[str, str], name: str) -> str:
+    """A path to a file that must exist when set (read later, at each use); "" when unset."""
+    raw = environ.get(name, "").strip()
+    if raw and not Path(raw).is_file():
+        raise ConfigError(f"{name}={raw!r} names no file: give the path of an existing file.")
+    return raw
+
+
 def env_list(environ: dict[str, str], name: str, default: list[str]) -> list[str]:
     raw = environ.get(name)
     if raw is None:

@@ -46,7 +46,7 @@ HASHBANK_TILES_DIR = ENV.get("HASHBANK_TILES_DIR", str(VAR_DIR / "tiles"))
 # Publishing only what witnesses saw (docs/publishing.md): a C2SP tlog-policy file naming the
 # witnesses (with their add-checkpoint URL prefixes) and the quorum a checkpoint needs before
 # members are shown it. Empty: every seal is published at once, cosigned by nobody.
-HASHBANK_WITNESS_POLICY = ENV.get("HASHBANK_WITNESS_POLICY", "").strip()
+HASHBANK_WITNESS_POLICY = config.env_file(ENV, "HASHBANK_WITNESS_POLICY")
 # Bootstrap only: publish a checkpoint without the quorum once the publish timeout has passed
 # (marked as such). Off (the default) is fail-closed: members keep the last cosigned checkpoint.
 HASHBANK_WITNESS_FAIL_OPEN = config.env_bool(ENV, "HASHBANK_WITNESS_FAIL_OPEN", False)

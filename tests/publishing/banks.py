@@ -76,7 +76,6 @@ class Bank:
             HASHBANK_SNAPSHOT_DIR=str(directory / "snapshots"),
             HASHBANK_ORIGIN=self.origin,
             HASHBANK_PUBLIC_URL=self.url,
-            HASHBANK_WITNESS_POLICY=str(self.policy),
             PYTHONPATH=str(ROOT),
             **settings,
         )
@@ -113,6 +112,8 @@ class Bank:
         self.witness_vkey = self.manage("witness", "show").strip().splitlines()[-1]
 
     def start(self) -> None:
+        """Serve, with the witness policy written by now (a missing file stops start-up)."""
+        self.env["HASHBANK_WITNESS_POLICY"] = str(self.policy)
         self._log = open(self.directory / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
