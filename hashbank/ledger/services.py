@@ -92,19 +92,24 @@ def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint 
 
 
 def publish(
-    *, checkpoint_id: int, cosignatures: list[str], without_quorum: bool = False
+    *,
+    checkpoint_id: int,
+    signed_note: str,
+    cosignatures: list[str],
+    without_quorum: bool = False,
 ) -> Checkpoint | None:
-    """Publish a checkpoint's pending note with these cosignature lines (`— name base64\n`, checked
-    by the caller against the witnesses' keys) appended: members are shown it from now on.
+    """Publish a checkpoint's pending note `signed_note` with these cosignature lines
+    (`— name base64\n`, checked by the caller against the witnesses' keys over that note)
+    appended: members are shown it from now on.
 
     Writes the tiles' `checkpoint` file and sends `checkpoint_published` after commit. Idempotent:
-    a checkpoint with nothing pending (published already, or superseded by a re-sign that is
-    itself pending) returns None.
+    returns None when that note is no longer pending (published already, or replaced by a re-sign
+    while the witnesses were asked: the re-signed note has its own round).
     """
     with transaction.atomic():
         _lock_tree()  # one writer of checkpoints at a time, as the seal
         checkpoint = Checkpoint.objects.filter(pk=checkpoint_id).first()
-        if checkpoint is None or not checkpoint.pending_note:
+        if checkpoint is None or checkpoint.pending_note != signed_note:
             return None
         resigned = checkpoint.published_at is not None  # members were told of its size already
         _mark_published(

@@ -139,7 +139,10 @@ def publish_latest() -> Round | None:
     result.quorum = policy.explain(cosigned)
     if policy.satisfied_by(cosigned):
         result.published = (
-            ledger_services.publish(checkpoint_id=checkpoint.pk, cosignatures=lines) is not None
+            ledger_services.publish(
+                checkpoint_id=checkpoint.pk, signed_note=signed, cosignatures=lines
+            )
+            is not None
         )
     elif settings.HASHBANK_WITNESS_FAIL_OPEN:
         # Bootstrap: once the publish timeout has passed, publish what there is, marked as such.
@@ -147,7 +150,10 @@ def publish_latest() -> Round | None:
         if remaining > 0:
             time.sleep(remaining)
         published = ledger_services.publish(
-            checkpoint_id=checkpoint.pk, cosignatures=lines, without_quorum=True
+            checkpoint_id=checkpoint.pk,
+            signed_note=signed,
+            cosignatures=lines,
+            without_quorum=True,
         )
         result.published = result.without_quorum = published is not None
         log.warning(

@@ -300,3 +300,20 @@ def test_manage_py_ledger_verify_accepts_cosigned_and_pending_checkpoints(
     pending = seal(2)
     assert ledger_selectors.latest_checkpoint().size < pending.size
     assert audit.verify_ledger() == []
+
+
+def test_cosignatures_of_a_note_replaced_by_a_re_sign_meanwhile_are_not_published(
+    own_witness, policy, scripted
+):
+    refuser = scripted("refuser.example/witness")
+    refuser.answer = lambda request: (403, "text/plain", b"no\n")
+    policy([("r", refuser.vkey, refuser.url)], "r")
+    sealed = seal(2)
+    asked = sealed.pending_note
+    line = refuser.cosign(wire.parse_add_checkpoint(b"old 0\n\n" + asked.encode()))[2].decode()
+    ledger.seal(force_sign=True)  # a re-sign while the witnesses were being asked
+    resigned = ledger_selectors.latest_sealed()
+    assert resigned.pending_note != asked
+    assert ledger.publish(checkpoint_id=sealed.pk, signed_note=asked, cosignatures=[line]) is None
+    assert ledger_selectors.latest_checkpoint() is None
+    assert ledger_selectors.latest_sealed().pending_note == resigned.pending_note
