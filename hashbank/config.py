@@ -43,6 +43,27 @@ def env_int(environ: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_float(environ: dict[str, str], name: str, default: float) -> float:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number (seconds, e.g. 1 or 0.5).") from None
+    if not value > 0:
+        raise ConfigError(f"{name}={raw!r} must be more than 0 seconds.")
+    return value
+
+
+def env_file(environ: dict[str, str], name: str) -> str:
+    """A path to a file that must exist when set (read later, at each use); "" when unset."""
+    raw = environ.get(name, "").strip()
+    if raw and not Path(raw).is_file():
+        raise ConfigError(f"{name}={raw!r} names no file: give the path of an existing file.")
+    return raw
+
+
 def env_list(environ: dict[str, str], name: str, default: list[str]) -> list[str]:
     raw = environ.get(name)
     if raw is None:

@@ -43,6 +43,19 @@ HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rs
 # The log as C2SP tlog-tiles files, rewritten after every seal and served at /log/ (by nginx in
 # production). Empty switches writing them off.
 HASHBANK_TILES_DIR = ENV.get("HASHBANK_TILES_DIR", str(VAR_DIR / "tiles"))
+# Publishing only what witnesses saw (docs/publishing.md): a C2SP tlog-policy file naming the
+# witnesses (with their add-checkpoint URL prefixes) and the quorum a checkpoint needs before
+# members are shown it. Empty: every seal is published at once, cosigned by nobody.
+HASHBANK_WITNESS_POLICY = config.env_file(ENV, "HASHBANK_WITNESS_POLICY")
+# Bootstrap only: publish a checkpoint without the quorum once the publish timeout has passed
+# (marked as such). Off (the default) is fail-closed: members keep the last cosigned checkpoint.
+HASHBANK_WITNESS_FAIL_OPEN = config.env_bool(ENV, "HASHBANK_WITNESS_FAIL_OPEN", False)
+# Tessera's defaults: each witness gets 1 s to answer, the whole round 5 s to publish or skip.
+HASHBANK_WITNESS_TIMEOUT = config.env_float(ENV, "HASHBANK_WITNESS_TIMEOUT", 1.0)
+HASHBANK_PUBLISH_TIMEOUT = config.env_float(ENV, "HASHBANK_PUBLISH_TIMEOUT", 5.0)
+# An idle log's checkpoint is re-signed (and re-witnessed) once it is this old, so its freshness
+# is attested by the witnesses, not only by the bank.
+HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
 
 DATABASES = {
     "default": config.parse_database_url(
@@ -80,6 +93,7 @@ INSTALLED_APPS = [
     "hashbank.disputes",
     "hashbank.audit",
     "hashbank.witness",
+    "hashbank.publishing",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -261,8 +275,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The worker keeps LOGGING's handlers (with the redaction filter) instead of installing its own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict = {
-    # Seal stragglers and re-sign a checkpoint older than 30 minutes: never more than an hour old.
-    "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 300.0},
+    # Seal stragglers and re-sign a checkpoint older than HASHBANK_RESIGN_SECONDS (10 minutes):
+    # checked every minute, so the latest checkpoint is never more than 11 minutes old.
+    "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 60.0},
+    # A checkpoint the witnesses did not cosign in time (fail-closed) is offered to them again.
+    "publishing-retry": {"task": "hashbank.publishing.publish_latest", "schedule": 60.0},
     # A lost seal task (broker restarted, Redis down when the submission committed) is replaced
     # within this many seconds: the sweep reads one row when nothing waits, and seals otherwise.
     "ledger-seal-sweep": {
@@ -347,6 +364,7 @@ HASHBANK_READINESS_CHECKS = [
     "hashbank.core.health.check_disk_space",
     "hashbank.core.health.check_redis",
     "hashbank.ledger.health.check_signing_key",
+    "hashbank.publishing.health.check_witness_quorum",
     "hashbank.core.health.check_celery_worker",
 ]
 

@@ -36,10 +36,18 @@ class Entry(models.Model):
 
 
 class Checkpoint(models.Model):
-    """A signed checkpoint (C2SP signed note) of the tree at `size`; re-signed while nothing changes."""
+    """A signed checkpoint (C2SP signed note) of the tree at `size`; re-signed while nothing changes.
+
+    Members are shown only published checkpoints (`published_at` set): with a witness policy
+    (settings.HASHBANK_WITNESS_POLICY) a seal or re-sign leaves its signed note in `pending_note`
+    until hashbank.publishing gathers the witnesses' cosignatures and services.publish stores the
+    cosigned note in `note`. Without a policy a seal is published at once.
+    """
 
     size = models.BigIntegerField(unique=True)
     root = models.BinaryField(max_length=32)
+    # What members are served: the published note (with its cosignatures), or, before the first
+    # publication, the bank's own signed note (never served then).
     note = models.TextField()
     active_count = models.BigIntegerField()
     # The digest of the checkpoint's active line (the additive digest) before the switch, of its
@@ -47,6 +55,11 @@ class Checkpoint(models.Model):
     active_digest = models.BinaryField(max_length=32)
     created_at = models.DateTimeField()
     signed_at = models.DateTimeField()
+    # A signed note waiting for the witnesses' quorum (a seal or a re-sign); empty when none.
+    pending_note = models.TextField(blank=True, default="")
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Published after the publish timeout without the quorum (HASHBANK_WITNESS_FAIL_OPEN).
+    without_quorum = models.BooleanField(default=False)
 
     class Meta:
         get_latest_by = "size"

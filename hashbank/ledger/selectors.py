@@ -1,4 +1,9 @@
-"""Reads of the ledger: checkpoints, entries, proofs, root documents, snapshots."""
+"""Reads of the ledger: checkpoints, entries, proofs, root documents, snapshots.
+
+`latest_checkpoint` and `checkpoint_for_size` see only PUBLISHED checkpoints (models.Checkpoint):
+everything members are shown goes through them. `latest_sealed` and `unpublished_since` are the
+bank's own view, for hashbank.publishing.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,39 @@ from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
 
 
+def published() -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(published_at__isnull=False)
+
+
 def latest_checkpoint() -> Checkpoint | None:
-    return Checkpoint.objects.order_by("-size").first()
+    """The latest published checkpoint: what members are shown."""
+    return published().order_by("-size").first()
 
 
 def checkpoint_for_size(size: int) -> Checkpoint | None:
-    return Checkpoint.objects.filter(size=size).first()
+    """The published checkpoint of this size (None when there is none, or it is not published)."""
+    return published().filter(size=size).first()
+
+
+def latest_sealed() -> Checkpoint | None:
+    """The latest checkpoint sealed, published or not."""
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def checkpoint_by_id(pk: int) -> Checkpoint | None:
+    return Checkpoint.objects.filter(pk=pk).first()
+
+
+def unpublished_since() -> Checkpoint | None:
+    """The oldest signed note still waiting to be published after the latest published one: the
+    first checkpoint sealed past it, or the latest one's pending re-sign; None when none waits."""
+    latest = latest_checkpoint()
+    newer = Checkpoint.objects.order_by("size")
+    if latest is not None:
+        if latest.pending_note and latest.size == getattr(latest_sealed(), "size", None):
+            return latest
+        newer = newer.filter(size__gt=latest.size)
+    return newer.exclude(pending_note="").first()
 
 
 def entries(start: int, end: int) -> QuerySet[Entry]:

@@ -1,5 +1,10 @@
-"""Writes to the ledger: sealing the signals' outbox into entries and signed checkpoints, and
-purging withdrawn values.
+"""Writes to the ledger: sealing the signals' outbox into entries and signed checkpoints,
+publishing them, and purging withdrawn values.
+
+Publishing: members are shown a checkpoint only once `publish` stored it. Without a witness
+policy (settings.HASHBANK_WITNESS_POLICY empty) every seal and re-sign publishes itself. With one,
+the seal leaves its note pending and sends `checkpoint_sealed`; hashbank.publishing gathers the
+witnesses' cosignatures and calls `publish` with them (the ledger never imports it).
 
 Exactly one sealer runs at a time: it locks the TreeState row (and on SQLite the database), so
 sequence numbers are gapless whatever the number of concurrent submissions. A seal is one
@@ -25,7 +30,7 @@ from hashbank.core.db import chunks
 from hashbank.core.errors import DomainError
 from hashbank.ledger import keys, seal_requests, selectors, storage, tiles
 from hashbank.ledger.errors import LedgerErrorCode
-from hashbank.ledger.events import checkpoint_sealed
+from hashbank.ledger.events import checkpoint_published, checkpoint_sealed
 from hashbank.ledger.models import Checkpoint, Entry, Node, RootDocument, TreeState
 from hashbank.signals import outbox
 from hashbank.signals import services as signal_services
@@ -38,7 +43,16 @@ from member_portal.feed.lthash import LtHash
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 250_000
-RESIGN_AFTER = timedelta(minutes=30)
+
+
+def resign_after() -> timedelta:
+    """An idle checkpoint is re-signed (and re-witnessed) once this old."""
+    return timedelta(seconds=settings.HASHBANK_RESIGN_SECONDS)
+
+
+def witnessed() -> bool:
+    """Whether checkpoints wait for the witnesses' quorum before they are published."""
+    return bool(settings.HASHBANK_WITNESS_POLICY)
 
 
 class NoSigningKey(DomainError):
@@ -49,9 +63,12 @@ class NoSigningKey(DomainError):
 def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint | None:
     """Turn pending changes into the next batch of entries and sign a checkpoint.
 
-    With nothing pending, re-signs the latest checkpoint when it is older than RESIGN_AFTER (or
+    With nothing pending, re-signs the latest checkpoint when it is older than resign_after() (or
     `force_sign`), so members can tell a fresh feed from a frozen one. Returns the checkpoint it
     wrote, or None when there was nothing to do. Safe to call any number of times.
+
+    Without a witness policy the checkpoint is published in the same transaction; with one it is
+    pending until `publish`. Either way `checkpoint_sealed` is sent once the seal committed.
     """
     signers = _signers()
     TreeState.objects.get_or_create(id=1)
@@ -59,18 +76,94 @@ def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint 
         state = _lock_tree()
         now = timezone.now()
         pending = outbox.pending(max_batch)
-        if not pending:
-            resigned = _resign_latest(state, now, signers, force=force_sign)
-            if resigned is not None:
-                transaction.on_commit(tiles.publish_after_seal, robust=True)
-            return resigned
-        checkpoint = _append(state, pending, now, signers)
-    log.info("ledger sealed", extra={"entries": len(pending), "tree_size": checkpoint.size})
-    # Tiles first, so members told of the checkpoint find its tiles. Robust: the seal committed;
-    # a failure to write files (disk full) is logged, and the next seal writes what is missing.
-    transaction.on_commit(tiles.publish_after_seal, robust=True)
-    transaction.on_commit(lambda: checkpoint_sealed.send(sender=Checkpoint, checkpoint=checkpoint))
+        resigned = not pending
+        if resigned:
+            checkpoint = _resign_latest(state, now, signers, force=force_sign)
+            if checkpoint is None:
+                return None
+        else:
+            checkpoint = _append(state, pending, now, signers)
+            log.info("ledger sealed", extra={"entries": len(pending), "tree_size": checkpoint.size})
+        if not witnessed():
+            _mark_published(checkpoint, checkpoint.pending_note, [], now, without_quorum=False)
+            _after_publish(checkpoint, resigned=resigned)
+    # Robust: the seal committed; a receiver's failure (the witnesses' task cannot be queued) is
+    # logged, and beat's publishing round picks the checkpoint up.
+    transaction.on_commit(
+        lambda: checkpoint_sealed.send(sender=Checkpoint, checkpoint=checkpoint, resigned=resigned),
+        robust=True,
+    )
     return checkpoint
+
+
+def publish(
+    *,
+    checkpoint_id: int,
+    signed_note: str,
+    cosignatures: list[str],
+    without_quorum: bool = False,
+) -> Checkpoint | None:
+    """Publish a checkpoint's pending note `signed_note` with these cosignature lines
+    (`— name base64\n`, checked by the caller against the witnesses' keys over that note)
+    appended: members are shown it from now on.
+
+    Writes the tiles' `checkpoint` file and sends `checkpoint_published` after commit. Idempotent:
+    returns None when that note is no longer pending (published already, or replaced by a re-sign
+    while the witnesses were asked: the re-signed note has its own round).
+    """
+    with transaction.atomic():
+        _lock_tree()  # one writer of checkpoints at a time, as the seal
+        checkpoint = Checkpoint.objects.filter(pk=checkpoint_id).first()
+        if checkpoint is None or checkpoint.pending_note != signed_note:
+            return None
+        resigned = checkpoint.published_at is not None  # members were told of its size already
+        _mark_published(
+            checkpoint,
+            checkpoint.pending_note,
+            cosignatures,
+            timezone.now(),
+            without_quorum=without_quorum,
+        )
+        _after_publish(checkpoint, resigned=resigned)
+    log.info(
+        "checkpoint published",
+        extra={
+            "tree_size": checkpoint.size,
+            "cosignatures": len(cosignatures),
+            "without_quorum": without_quorum,
+        },
+    )
+    return checkpoint
+
+
+def _mark_published(
+    checkpoint: Checkpoint,
+    signed: str,
+    cosignatures: list[str],
+    now: datetime,
+    *,
+    without_quorum: bool,
+) -> None:
+    for line in cosignatures:
+        if not line.endswith("\n") or "\n" in line[:-1] or not line.startswith(note.SIG_PREFIX):
+            raise ValueError("a cosignature is one signature line ending in a newline")
+    checkpoint.note = signed + "".join(cosignatures)
+    note.split(checkpoint.note)  # still one signed note
+    checkpoint.pending_note = ""
+    checkpoint.published_at = now
+    checkpoint.without_quorum = without_quorum
+    checkpoint.save(update_fields=["note", "pending_note", "published_at", "without_quorum"])
+
+
+def _after_publish(checkpoint: Checkpoint, *, resigned: bool) -> None:
+    # Tiles first, so members told of the checkpoint find its tiles. Robust: the checkpoint is
+    # committed; a failure to write files (disk full) is logged, and the next seal writes them.
+    transaction.on_commit(tiles.publish_after_seal, robust=True)
+    transaction.on_commit(
+        lambda: checkpoint_published.send(
+            sender=Checkpoint, checkpoint=checkpoint, resigned=resigned
+        )
+    )
 
 
 def seal_backlog() -> int | None:
@@ -120,11 +213,12 @@ def _resign_latest(
     latest = Checkpoint.objects.order_by("-size").first()
     if latest is None or latest.size != state.size:
         return None
-    if not force and now - latest.signed_at < RESIGN_AFTER:
+    if not force and now - latest.signed_at < resign_after():
         return None
-    latest.note = _sign_checkpoint(state, bytes(latest.root), now, signers)
+    # The published note stays what members are served until the new one is published.
+    latest.pending_note = _sign_checkpoint(state, bytes(latest.root), now, signers)
     latest.signed_at = now
-    latest.save(update_fields=["note", "signed_at"])
+    latest.save(update_fields=["pending_note", "signed_at"])
     log.info("checkpoint re-signed", extra={"tree_size": state.size})
     return latest
 
@@ -202,10 +296,12 @@ def _append(
     state.lthash = active.to_bytes()
     state.save()
     root = compact.root()
+    signed = _sign_checkpoint(state, root, now, signers)
     return Checkpoint.objects.create(
         size=state.size,
         root=root,
-        note=_sign_checkpoint(state, root, now, signers),
+        note=signed,
+        pending_note=signed,
         active_count=state.active_count,
         active_digest=bytes(state.active_digest),
         created_at=now,

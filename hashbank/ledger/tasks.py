@@ -20,6 +20,7 @@ def seal_if_pending() -> int | None:
 
 @shared_task(name="hashbank.ledger.resign_checkpoint", ignore_result=True)
 def resign_checkpoint() -> None:
-    """Beat runs this every few minutes: seals stragglers and re-signs a checkpoint older than
-    30 minutes, so the latest checkpoint is never more than an hour old."""
+    """Beat runs this every minute: seals stragglers and re-signs a checkpoint older than
+    HASHBANK_RESIGN_SECONDS (10 minutes), which with a witness policy the witnesses cosign again,
+    so an idle log's freshness is attested by them. Idempotent."""
     services.seal()

@@ -2,7 +2,8 @@
 settings.HASHBANK_TILES_DIR, served at /log/ (by nginx in production, hashbank.ledger.views in the
 embedded default).
 
-`publish()` brings the directory up to the latest checkpoint in the database. It runs after every
+`publish()` brings the directory up to the latest PUBLISHED checkpoint in the database (a sealed
+checkpoint waiting for its witnesses is not written: members must not be shown it). It runs after every
 seal and re-sign commits (services.seal), and from `manage.py ledger tiles` (`rebuild=True`).
 Its promises:
 
@@ -38,7 +39,7 @@ from django.conf import settings
 from django.db import connection
 
 from hashbank.ledger import selectors
-from hashbank.ledger.models import Checkpoint, Entry, Node
+from hashbank.ledger.models import Entry, Node
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import merkle, note
 from member_portal.feed import tiles as fmt
@@ -89,7 +90,7 @@ def publish(
             return None
         start, root = (0, b"") if rebuild else _published(directory)
         if start > latest.size or (
-            start and not Checkpoint.objects.filter(size=start, root=root).exists()
+            start and not selectors.published().filter(size=start, root=root).exists()
         ):
             # A restored old database, sealed past the old size or not: the directory holds
             # another history, whose full tiles must not be mixed with this one's.
@@ -105,9 +106,11 @@ def publish(
         # is full by now are skipped: their partials would go at once, and a reader rebuilds
         # any level's partial from the full tiles below it, but not level 0's.
         current_tile = latest.size // fmt.WIDTH * fmt.WIDTH
-        sizes = Checkpoint.objects.filter(
-            size__gt=start, size__gte=current_tile, size__lt=latest.size
-        ).order_by("size")
+        sizes = (
+            selectors.published()
+            .filter(size__gt=start, size__gte=current_tile, size__lt=latest.size)
+            .order_by("size")
+        )
         previous = start
         for size in [*sizes.values_list("size", flat=True), latest.size]:
             _write_tiles(writer, previous, size)

@@ -14,6 +14,7 @@ from hashbank.core import admission
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes.models import review_target
 from hashbank.ledger import selectors as ledger
+from hashbank.publishing import selectors as publishing
 from member_portal.members import selectors as members
 from member_portal.reports.models import MatchReport
 
@@ -52,6 +53,10 @@ class Dashboard:
     checkpoint_age: dt.timedelta | None = None
     # Submissions refused by the bank-wide cap this hour or the last (core.admission), or None.
     admission_alarm: admission.Alarm | None = None
+    # The witnesses of the bank's policy: last cosigned size, lag, last error (publishing).
+    witnesses: list[dict] = field(default_factory=list)
+    publishing: str = ""
+    quorum_problem: str | None = None
 
     @property
     def day_labels(self) -> list[str]:
@@ -89,6 +94,9 @@ def build() -> Dashboard:
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
         admission_alarm=admission.alarm(),
+        witnesses=publishing.witness_states(now),
+        publishing=publishing.summary(),
+        quorum_problem=publishing.quorum_problem(now),
     )
     checkpoint = ledger.latest_checkpoint()
     if checkpoint is not None:

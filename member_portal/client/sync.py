@@ -8,7 +8,8 @@ state untouched.
 
 A witness policy (member_portal/feed/policy.py) passed once is stored with the state, and every
 later sync holds the bank's checkpoints to its quorum; passing another one replaces it. On a first
-sync the latest checkpoint must meet the quorum before a snapshot is even downloaded.
+sync the latest checkpoint must meet the quorum before a snapshot is even downloaded, and the
+snapshot's own checkpoint must meet it too.
 """
 
 from __future__ import annotations
@@ -138,9 +139,9 @@ def bootstrap(
     progress: Progress | None = None,
     policy: Policy | None = None,
 ) -> tuple[FeedState, int]:
-    """Download, verify and store the latest snapshot, all in one transaction. The snapshot's own
-    checkpoint need not carry the quorum (it may predate its cosignatures): sync checks the latest
-    checkpoint before and after, and the entries in between bind the snapshot to it."""
+    """Download, verify and store the latest snapshot, all in one transaction. With a policy the
+    snapshot's own checkpoint must carry its quorum too, like every checkpoint after it: a bank
+    that publishes only witnessed checkpoints builds its snapshots from those."""
     response, _length = bank.snapshot()
     with response, store.transaction() as db:
         try:
@@ -165,9 +166,11 @@ def bootstrap(
                     progress(done, total)
 
         try:
-            state = verify_snapshot(root, reader, on_record, policy=policy, require_quorum=False)
+            state = verify_snapshot(root, reader, on_record, policy=policy)
         except (OSError, EOFError) as exc:  # a broken gzip stream
             raise VerificationError(f"snapshot: {exc}") from None
+        except VerificationError as exc:
+            raise VerificationError(f"snapshot's checkpoint: {exc}") from None
         store.insert_active(db, batch)
         if progress:
             progress(total, total)

@@ -1,6 +1,7 @@
 """The port: the one module through which the member apps (members, api, reports, webhooks,
 stopncii, portal) reach the bank's ledger (hashbank.ledger.selectors), so that dependency is
-visible in one place and the views stay thin. The wire encodings are the feed's
+visible in one place and the views stay thin. Every checkpoint it gives is a PUBLISHED one (the
+witnesses' quorum met, when the bank has a witness policy). The wire encodings are the feed's
 (member_portal.feed); entries pages and snapshots are the hot paths bench/member_feed.py measures."""
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from collections.abc import Iterable
 from typing import Any, BinaryIO
 
 from hashbank.ledger import selectors as _ledger
-from hashbank.ledger.events import checkpoint_sealed  # noqa: F401  (for the member apps)
-from hashbank.ledger.models import Checkpoint
+from hashbank.ledger.events import checkpoint_published  # noqa: F401  (for the member apps)
 
 
 def latest_checkpoint():
@@ -53,8 +53,9 @@ def write_snapshot(out: BinaryIO, checkpoint=None) -> int:
 
 
 def checkpoint_times() -> list[tuple[int, int]]:
-    """(size, unix seconds) of every checkpoint, oldest first (the StopNCII facade's clock)."""
-    rows = Checkpoint.objects.order_by("size").values_list("size", "created_at")
+    """(size, unix seconds) of every published checkpoint, oldest first (the StopNCII facade's
+    clock)."""
+    rows = _ledger.published().order_by("size").values_list("size", "created_at")
     return [(size, int(created.timestamp())) for size, created in rows]
 
 

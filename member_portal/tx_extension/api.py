@@ -264,11 +264,9 @@ class HashbankSignalExchangeAPI(
             shutil.copyfileobj(response, raw, 1 << 20)
             raw.seek(0)
             try:
-                # The snapshot's checkpoint may predate its cosignatures: the quorum was checked
-                # on the latest checkpoint above, and is again by the delta that follows.
-                feed = verify_snapshot(
-                    root, wire.SnapshotReader(_unzip(raw)), policy=policy, require_quorum=False
-                )
+                # The snapshot's checkpoint is held to the quorum too (a bank with a witness
+                # policy builds snapshots only from checkpoints its witnesses cosigned).
+                feed = verify_snapshot(root, wire.SnapshotReader(_unzip(raw)), policy=policy)
                 raw.seek(0)
                 reader = wire.SnapshotReader(_unzip(raw))
             except (OSError, EOFError, wire.WireError) as exc:

@@ -1,16 +1,19 @@
-"""Connected in WebhooksConfig.ready(): every new checkpoint is announced to members' endpoints."""
+"""Connected in WebhooksConfig.ready(): every newly published checkpoint is announced to members'
+endpoints (a re-signed one of the same size is not news)."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.dispatch import receiver
 
-from member_portal.ports.ledger import checkpoint_sealed
+from member_portal.ports.ledger import checkpoint_published
 from member_portal.webhooks import services, tasks
 
 
-@receiver(checkpoint_sealed, dispatch_uid="webhooks.deliver_after_seal")
-def deliver_after_seal(*, checkpoint, **_kwargs) -> None:
+@receiver(checkpoint_published, dispatch_uid="webhooks.deliver_after_publish")
+def deliver_after_publish(*, checkpoint, resigned: bool = False, **_kwargs) -> None:
+    if resigned:
+        return
     with transaction.atomic():
         queued = services.notify_new_checkpoint(checkpoint)
         for pk in queued:

@@ -1,7 +1,7 @@
 """Webhooks: register an endpoint, announce each new checkpoint, deliver with retries.
 
 `notify_new_checkpoint(checkpoint)` runs after every seal (receivers.py connects it to the
-ledger's `checkpoint_sealed`); it records one delivery per active endpoint, and the receiver
+ledger's `checkpoint_published`); it records one delivery per active endpoint, and the receiver
 queues `tasks.deliver_webhook` for each once they are committed.
 """
 
@@ -88,7 +88,7 @@ def _body(checkpoint) -> str:
 def notify_new_checkpoint(checkpoint) -> list[int]:
     """Record a delivery per active endpoint of an active member and queue them (idempotent:
     calling twice for one checkpoint sends once). Returns the ids of the new deliveries, which
-    the caller queues (receivers.deliver_after_seal) once they are committed."""
+    the caller queues (receivers.deliver_after_publish) once they are committed."""
     body = _body(checkpoint)
     queued = []
     endpoints = WebhookEndpoint.objects.filter(is_active=True, member__status=Member.Status.ACTIVE)

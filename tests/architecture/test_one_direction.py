@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness"]
+DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness", "publishing"]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
     "hashbank.config",
@@ -184,6 +184,7 @@ DEFERRED_ALLOWED = {
     "hashbank/core/apps.py",
     "hashbank/audit/apps.py",
     "hashbank/ledger/apps.py",
+    "hashbank/publishing/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }

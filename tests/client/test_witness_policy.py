@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from member_portal.feed import cosignature
-from tests.client.witnessed import own_witness, write_policy
+from tests.client.witnessed import bank_witnessed_by_itself, own_witness, write_policy
 from tests.fixtures.values import MD5_VALUE
 
 UNVERIFIED, NOT_SYNCED = 3, 6
@@ -102,3 +102,38 @@ def test_a_policy_file_that_does_not_parse_is_a_usage_error(bank, client, tmp_pa
     code, result = client("sync", "--policy", str(policy))
     assert code == 2
     assert "policy line 2: witness w: malformed verifier key" in result["error"]["message"]
+
+
+def test_a_first_sync_refuses_a_snapshot_whose_checkpoint_lacks_the_quorum(
+    bank, client, proxy, tmp_path
+):
+    # The snapshot is built from a checkpoint nobody cosigned; the latest checkpoint is cosigned.
+    bank.publish()
+    bank.snapshot()
+    bank.publish([("md5", MD5_VALUE)])
+    ours = own_witness(bank, proxy)
+    policy = write_policy(tmp_path / "policy", f"witness bank {ours.verifier}", "quorum bank")
+
+    code, result = client("sync", "--policy", str(policy), url=proxy.url)
+
+    assert code == UNVERIFIED
+    message = result["error"]["message"]
+    assert message.startswith("snapshot's checkpoint: ")
+    assert "witness bank did not cosign" in message
+    assert client("status")[0] == NOT_SYNCED  # nothing was stored
+
+
+def test_a_first_sync_bootstraps_from_a_snapshot_of_a_checkpoint_the_bank_published_witnessed(
+    bank, client, tmp_path, settings
+):
+    ours = bank_witnessed_by_itself(bank, settings, tmp_path)
+    bank.publish()
+    snapshot = bank.snapshot()
+    assert snapshot is not None
+    policy = write_policy(tmp_path / "policy", f"witness bank {ours.verifier}", "quorum bank")
+
+    code, result = client("sync", "--policy", str(policy))  # straight from the bank
+
+    assert code == 0, result
+    assert result["bootstrapped"] and result["active"] > 0
+    assert result["size"] == snapshot.size

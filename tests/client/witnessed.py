@@ -40,6 +40,23 @@ def own_witness(bank, proxy) -> cosignature.Cosigner:
     return cosigner
 
 
+def bank_witnessed_by_itself(bank, settings, directory: Path) -> cosignature.Cosigner:
+    """The bank's witness approves the bank's own log and the bank's witness policy names it (at
+    the live server): from now on the bank publishes only checkpoints it cosigned, snapshots
+    included (hashbank.publishing)."""
+    cosigner, _ = witness.init_key()
+    root = ledger_selectors.current_root()
+    witness.add_log(origin=root.origin, vkeys=[str(k) for k in root.keys])
+    settings.HASHBANK_WITNESS_POLICY = str(
+        write_policy(
+            directory / "bank-policy",
+            f"witness bank {cosigner.verifier} {bank.url}/witness",
+            "quorum bank",
+        )
+    )
+    return cosigner
+
+
 def write_policy(path: Path, *lines: str) -> Path:
     path.write_text("# pinned by the test\n" + "".join(f"{line}\n" for line in lines))
     return path

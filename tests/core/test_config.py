@@ -113,3 +113,20 @@ def test_production_settings_pass_djangos_deployment_checks(tmp_path):
         text=True,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_witness_policy_path_must_name_an_existing_file(tmp_path):
+    policy = tmp_path / "policy.txt"
+    with pytest.raises(config.ConfigError, match="HASHBANK_WITNESS_POLICY=.* names no file"):
+        config.env_file({"HASHBANK_WITNESS_POLICY": str(policy)}, "HASHBANK_WITNESS_POLICY")
+    policy.write_text("quorum none\n")
+    assert config.env_file({"HASHBANK_WITNESS_POLICY": str(policy)}, "HASHBANK_WITNESS_POLICY")
+    assert config.env_file({}, "HASHBANK_WITNESS_POLICY") == ""
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1"])
+def test_a_timeout_in_seconds_is_a_positive_number(raw):
+    with pytest.raises(config.ConfigError, match="HASHBANK_PUBLISH_TIMEOUT"):
+        config.env_float({"HASHBANK_PUBLISH_TIMEOUT": raw}, "HASHBANK_PUBLISH_TIMEOUT", 5.0)
+    env = {"HASHBANK_PUBLISH_TIMEOUT": "0.5"}
+    assert config.env_float(env, "HASHBANK_PUBLISH_TIMEOUT", 5.0) == 0.5

@@ -19,6 +19,7 @@ def test_readyz_reports_each_check_by_name(client):
         "disk_space",
         "redis",
         "signing_key",
+        "witness_quorum",
         "celery_worker",
     }
     assert body["checks"]["database"]["ok"] is True

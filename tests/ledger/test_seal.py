@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hashbank.ledger import selectors, services
-from hashbank.ledger.events import checkpoint_sealed
+from hashbank.ledger.events import checkpoint_published
 from hashbank.ledger.models import Checkpoint, Entry, TreeState
 from hashbank.signals import services as signals
 from hashbank.signals.models import Change, Signal
@@ -206,22 +206,25 @@ def test_one_batch_leaves_each_signal_as_its_last_change_says(signing_key) -> No
     assert checkpoint.active_count == 2
 
 
-def test_a_seal_announces_its_checkpoint_once_committed_and_a_re_sign_does_not(
+def test_without_a_witness_policy_a_seal_publishes_its_checkpoint_once_committed_and_a_re_sign_says_so(
     signing_key, django_capture_on_commit_callbacks
 ) -> None:
     announced = []
 
-    def receiver(*, checkpoint, **_kwargs):
-        announced.append(checkpoint.size)
+    def receiver(*, checkpoint, resigned, **_kwargs):
+        announced.append((checkpoint.size, resigned))
 
-    checkpoint_sealed.connect(receiver, dispatch_uid="test-announce")
+    checkpoint_published.connect(receiver, dispatch_uid="test-announce")
     try:
         hold_many(2)
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
             checkpoint = services.seal()
-        assert announced == [checkpoint.size]
+        assert announced == []
+        for callback in callbacks:
+            callback()
+        assert announced == [(checkpoint.size, False)]
         with django_capture_on_commit_callbacks(execute=True):
             assert services.seal(force_sign=True) == checkpoint
-        assert announced == [checkpoint.size]
+        assert announced == [(checkpoint.size, False), (checkpoint.size, True)]
     finally:
-        checkpoint_sealed.disconnect(dispatch_uid="test-announce")
+        checkpoint_published.disconnect(dispatch_uid="test-announce")

@@ -11,7 +11,7 @@ from django.db import transaction
 from hashbank.cases import services as cases
 from hashbank.ledger import selectors
 from member_portal.feed import cosignature, note
-from tests.client.witnessed import own_witness, write_policy
+from tests.client.witnessed import bank_witnessed_by_itself, own_witness, write_policy
 from tests.fixtures.legacy import drop_last_state_entry, seal_before_the_switch
 from tests.fixtures.values import ATTESTED, MD5_VALUE, PDQ_VALUES
 
@@ -127,21 +127,21 @@ def test_tampered_delta_fails_the_fetch_and_stores_nothing(bank, tx, proxy, tmp_
 
 
 def test_fetch_with_a_policy_needs_the_witness_quorum_and_then_keeps_requiring_it(
-    bank, tx, proxy, tmp_path
+    bank, tx, tmp_path, settings
 ):
+    # The bank publishes only what its own witness cosigned: its snapshot's checkpoint too.
+    ours = bank_witnessed_by_itself(bank, settings, tmp_path)
     bank.publish()
     bank.snapshot()
-    ours = own_witness(bank, proxy)
     policy = write_policy(tmp_path / "policy", f"witness bank {ours.verifier}", "quorum bank")
-    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", proxy.url)
     tx("config", "collab", "edit", "hashbank", "nii_bank", "--policy-file", str(policy))
 
-    tx("fetch")  # cosigned by the bank's witness through the proxy
+    tx("fetch")
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
 
+    settings.HASHBANK_WITNESS_POLICY = ""  # now the bank publishes what nobody cosigned
     bank.publish([("md5", MD5_VALUE)])
-    tx("config", "collab", "edit", "hashbank", "nii_bank", "--base-url", bank.url)
-    failed = tx("-v", "fetch", check=False)  # straight from the bank: its own signature only
+    failed = tx("-v", "fetch", check=False)  # its own signature only
 
     assert failed.returncode != 0
     assert "quorum bank is not met: witness bank did not cosign" in failed.stderr

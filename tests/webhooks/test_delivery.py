@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from hashbank.ledger.events import checkpoint_sealed
+from hashbank.ledger.events import checkpoint_published
 from member_portal.members import services as members
 from member_portal.webhooks import services, signing, tasks
 from member_portal.webhooks.models import WebhookDelivery
@@ -36,14 +36,21 @@ def test_notifying_twice_for_one_checkpoint_sends_once(member, receiver):
     assert len(receiver.requests) == 1
 
 
-def test_a_sealed_checkpoint_queues_its_delivery_after_commit(
+def test_a_published_checkpoint_queues_its_delivery_after_commit(
     member, receiver, django_capture_on_commit_callbacks
 ):
     services.add_endpoint(member=member, url=receiver.url)
     with django_capture_on_commit_callbacks() as callbacks:
-        checkpoint_sealed.send(sender=None, checkpoint=CHECKPOINT)  # what every seal announces
+        # what every publication announces
+        checkpoint_published.send(sender=None, checkpoint=CHECKPOINT, resigned=False)
     assert len(callbacks) == 1
     assert WebhookDelivery.objects.get().checkpoint_size == CHECKPOINT.size
+
+
+def test_a_re_signed_checkpoint_of_a_size_already_announced_queues_no_delivery(member, receiver):
+    services.add_endpoint(member=member, url=receiver.url)
+    checkpoint_published.send(sender=None, checkpoint=CHECKPOINT, resigned=True)
+    assert not WebhookDelivery.objects.exists()
 
 
 def test_failed_attempt_is_logged_with_its_status(member, receiver):

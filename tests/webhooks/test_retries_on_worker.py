@@ -21,7 +21,7 @@ def test_worker_retries_failed_delivery_with_backoff(celery_worker_redis, receiv
     member = members.create_member(slug="acme", name="Acme")
     services.add_endpoint(member=member, url=receiver.url)
     receiver.statuses = [503, 500]
-    receivers.deliver_after_seal(checkpoint=SimpleNamespace(size=7, note="n\n7\nx\n\n— k s\n"))
+    receivers.deliver_after_publish(checkpoint=SimpleNamespace(size=7, note="n\n7\nx\n\n— k s\n"))
     assert receiver.event.wait(30), "the delivery never succeeded"
     (result,) = queued
     result.get(timeout=30)
