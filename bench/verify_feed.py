@@ -90,7 +90,7 @@ def main() -> None:
     )
     for with_values in (False, True):
         what = "leaves + disclosed values" if with_values else "leaves only (values purged)"
-        for label, seal in (("old: additive digest", None), ("new: LtHash16 state", args.seal)):
+        for label, seal in (("before switch: active", None), ("after switch: state", args.seal)):
             page, checkpoint_note, root_doc = build_page(args.entries, with_values, seal)
             root = verify.trust_root(root_doc)
             best = float("inf")
