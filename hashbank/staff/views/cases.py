@@ -17,7 +17,7 @@ from hashbank.core import json_body
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.disputes.models import Dispute
-from hashbank.staff import selectors
+from hashbank.staff import selectors, timeline
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
 from hashbank.staff.errors import StaffErrorCode
@@ -66,7 +66,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "case": case,
         "display_number": format_case_number(case.number),
         "rows": rows,
-        "timeline": selectors.case_timeline(case, rows),
+        "timeline": timeline.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
         "dispute_reasons": Dispute.Reason.choices,
         "dispute_note_max": Dispute.NOTE_MAX_LENGTH,
