@@ -317,3 +317,25 @@ def add_note(*, case: Case, actor: Any, text: str) -> CaseNote:
     note.save()
     _audit(actor=actor, action="case.note_added", case=case, after={"note": note.pk})
     return note
+
+
+def assign(*, case: Case, assignee: Any, actor: Any) -> Case:
+    """A caseworker takes a case (or gives it to a colleague, or, with None, leaves it
+    unassigned); audited with both names. `assignee` must be an active staff account."""
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise DomainError(
+            "Cases are assigned to active staff accounts only.",
+            code=CaseErrorCode.INVALID_ASSIGNEE,
+        )
+    before = case.assignee.get_username() if case.assignee_id else ""
+    Case.objects.filter(pk=case.pk).update(assignee=assignee)
+    case.assignee = assignee
+    after = assignee.get_username() if assignee is not None else ""
+    _audit(
+        actor=actor,
+        action="case.assigned",
+        case=case,
+        before={"assignee": before},
+        after={"assignee": after},
+    )
+    return case

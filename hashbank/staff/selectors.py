@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from hashbank.cases import selectors as cases
@@ -65,3 +66,9 @@ def case_signal_rows(case: Any) -> list[SignalRow]:
         )
         for row in rows
     ]
+
+
+def assignable_staff() -> list[Any]:
+    """Active staff accounts that work on cases, by username (a helpline has a handful)."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+    return [user for user in users if user.has_perm("staff.view_cases")]

@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from hashbank.staff.views import accounts, audit, auth, cases, dashboard, disputes, keys, members
+from hashbank.staff.views import (
+    accounts,
+    audit,
+    auth,
+    case_list,
+    cases,
+    dashboard,
+    disputes,
+    keys,
+    members,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -14,12 +24,15 @@ urlpatterns = [
     path("logout/", auth.sign_out, name="logout"),
     path("password/", auth.change_password, name="password"),
     path("recovery-codes/", auth.recovery_codes, name="recovery_codes"),
-    # Cases and assisted submission.
-    path("cases/", cases.find, name="cases"),
+    # Cases: the search and the list, "my cases", its CSV; one case; assisted submission.
+    path("cases/", case_list.index, name="cases"),
+    path("cases/mine/", case_list.mine, name="my_cases"),
+    path("cases/export.csv", case_list.export_csv, name="cases_export"),
     path("cases/new/", cases.assisted, name="assisted"),
     path("cases/<str:number>/", cases.detail, name="case"),
     path("cases/<str:number>/unlock/", cases.unlock, name="case_unlock"),
     path("cases/<str:number>/notes/", cases.add_note, name="case_note"),
+    path("cases/<str:number>/assign/", case_list.assign, name="case_assign"),
     path("cases/<str:number>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<str:number>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
     path("cases/<str:number>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),

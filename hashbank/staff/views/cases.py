@@ -1,4 +1,5 @@
-"""Cases: find one by number, read its signals, timeline and notes, and act on it. Every change
+"""Cases: read one case's signals, timeline and notes, and act on it (finding cases:
+case_list.py). Every change
 goes through hashbank.cases.services (which go through signals.services to the ledger)."""
 
 from __future__ import annotations
@@ -32,31 +33,13 @@ def _case_or_404(number: str):
 
 @require_GET
 @staff_required("staff.view_cases")
-def find(request: HttpRequest) -> HttpResponse:
-    number = request.GET.get("number", "").strip()
-    error = ""
-    if number:
-        case = case_selectors.case_by_number(number)
-        if case is not None:
-            return redirect("staff:case", number=case.number)
-        error = "No case has that number. Check it with the person and try again."
-    return render(
-        request,
-        "staff/cases_find.html",
-        {"nav": "cases", "number": number, "error": error},
-        status=404 if error else 200,
-    )
-
-
-@require_GET
-@staff_required("staff.view_cases")
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     try:
         case = _case_or_404(number)
     except NotFound:
         return render(
             request,
-            "staff/cases_find.html",
+            "staff/cases_list.html",
             {"nav": "cases", "number": number, "error": "No case has that number."},
             status=404,
         )
@@ -70,6 +53,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "notes": case.notes.select_related("author").order_by("created_at"),
         "dispute_reasons": Dispute.Reason.choices,
         "dispute_note_max": Dispute.NOTE_MAX_LENGTH,
+        "assignable": selectors.assignable_staff()
+        if request.user.has_perm("staff.assign_case")
+        else [],
     }
     return render(request, "staff/case_detail.html", context)
 
