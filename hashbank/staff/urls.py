@@ -52,6 +52,16 @@ urlpatterns = [
         name="credential_revoke",
     ),
     path("members/<slug:slug>/invite/", members.invite, name="member_invite"),
+    path(
+        "members/<slug:slug>/users/<int:pk>/reinvite/",
+        members.reinvite,
+        name="member_user_reinvite",
+    ),
+    path(
+        "members/<slug:slug>/users/<int:pk>/reset/",
+        members.reset_portal_user,
+        name="member_user_reset",
+    ),
     path("members/<slug:slug>/suspend/", members.suspend, name="member_suspend"),
     path("members/<slug:slug>/reactivate/", members.reactivate, name="member_reactivate"),
     # Keys and staff accounts.
