@@ -104,7 +104,10 @@ def test_staff_actions_read_in_words_with_who_did_them(world, caseworker, make_s
     assert "case.signal_" not in body
 
 
-def test_disputes_on_the_case_hashes_are_listed_with_their_outcome(world, caseworker, make_staff):
+def test_disputes_on_the_case_hashes_are_listed_with_their_outcome(
+    world, caseworker, make_staff, settings
+):
+    settings.HASHBANK_DISPUTE_REVIEWERS = 1  # a small helpline: one reviewer decides
     row = world.case_signal("pdq")
     disputes.uphold(
         dispute=world.dispute,
