@@ -261,6 +261,32 @@ def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSig
 
 
 @transaction.atomic
+def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]:
+    """A caseworker takes every active hash of a case out of the feed at once (one decision,
+    one audit entry per hash). Refused when none is active."""
+    # Signals released in (type, value) order, the order in which every writer locks them.
+    rows = list(
+        CaseSignal.objects.select_for_update()
+        .filter(case=case, status=CaseSignal.Status.ACTIVE)
+        .select_related("signal")
+        .order_by("signal__signal_type", "signal__value")
+    )
+    if not rows:
+        raise InvalidTransition("No hash of this case is active.")
+    for row in rows:
+        signal_services.release(signal=row.signal, reason=RemovalReason.SUSPENDED)
+        row.status = CaseSignal.Status.SUSPENDED
+        row.save(update_fields=["status", "changed_at"])
+        _audit(
+            actor=actor,
+            action="case.signal_suspended",
+            case=case,
+            after={"reason": reason, "case_signal": row.pk},
+        )
+    return rows
+
+
+@transaction.atomic
 def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
     """A caseworker puts a suspended hash back in the feed."""
     row = (

@@ -57,6 +57,8 @@ ACTIONS = [
     ("my cases", "get", "/staff/cases/mine/", "staff.view_cases"),
     ("export case list", "get", "/staff/cases/export.csv", "staff.export_cases"),
     ("assign case", "post", "/staff/cases/HB00000000/assign/", "staff.assign_case"),
+    ("withdraw all", "post", "/staff/cases/HB00000000/withdraw-all/", "staff.withdraw_signal"),
+    ("suspend all", "post", "/staff/cases/HB00000000/suspend-all/", "staff.suspend_signal"),
     ("add note", "post", "/staff/cases/HB00000000/notes/", "staff.add_case_note"),
     (
         "suspend signal",
@@ -141,6 +143,8 @@ ALLOWED_STATUS = {
     "my cases": 200,
     "export case list": 200,
     "assign case": 404,
+    "withdraw all": 404,
+    "suspend all": 404,
     "add note": 404,
     "suspend signal": 404,
     "restore signal": 404,

@@ -121,6 +121,32 @@ def withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+@staff_required("staff.withdraw_signal")
+def withdraw_all(request: HttpRequest, number: str) -> HttpResponse:
+    """Every hash of the case withdrawn for the person, after one confirmation."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        number,
+        lambda case: case_services.withdraw(case=case, actor=request.user, reason=reason),
+        "Every hash is withdrawn; they leave the feed at the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.suspend_signal")
+def suspend_all(request: HttpRequest, number: str) -> HttpResponse:
+    """Every active hash of the case suspended while it is reviewed, after one confirmation."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        number,
+        lambda case: case_services.suspend_all(case=case, actor=request.user, reason=reason),
+        "Every active hash is suspended from the feed while the case is reviewed.",
+    )
+
+
+@require_POST
 @staff_required("staff.raise_dispute")
 def raise_dispute(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """Staff question a hash: a dispute joins members' disputes in the review queue."""
