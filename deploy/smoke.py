@@ -21,7 +21,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from member_portal.feed import tiles  # noqa: E402  (standard library only, like this script)
 
-
 # The addresses the smoke test's person comes from, as a trusted proxy reports them
 # (local-production.sh trusts 127.0.0.1): what a leaked client address looks like in the logs
 # (deploy/log_scan.py). Documentation ranges: TEST-NET-3 and 2001:db8::/32.

@@ -324,6 +324,13 @@ HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
 HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
 HASHBANK_WEBHOOK_BACKOFF_SECONDS = config.env_int(ENV, "HASHBANK_WEBHOOK_BACKOFF_SECONDS", 30)
 HASHBANK_DISPUTE_TARGET_HOURS = config.env_int(ENV, "HASHBANK_DISPUTE_TARGET_HOURS", 72)
+# Four eyes on removals: how many different reviewers uphold a dispute before its signal leaves
+# the feed (1 for a helpline of one or two reviewers). Never the person who raised it.
+HASHBANK_DISPUTE_REVIEWERS = config.env_int(ENV, "HASHBANK_DISPUTE_REVIEWERS", 2)
+if HASHBANK_DISPUTE_REVIEWERS < 1:
+    raise config.ConfigError(
+        f"HASHBANK_DISPUTE_REVIEWERS={HASHBANK_DISPUTE_REVIEWERS} must be 1 or more."
+    )
 # Snapshots for bootstrap are rebuilt by beat (a build for an unchanged checkpoint is a no-op).
 CELERY_BEAT_SCHEDULE["member_portal.build_snapshot"] = {
     "task": "member_portal.api.build_snapshot",

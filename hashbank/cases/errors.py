@@ -28,6 +28,7 @@ class CaseErrorCode(ErrorCode):
     # Suspending and restoring are staff actions.
     INVALID_TRANSITION = "invalid_transition", INTERNAL
     INVALID_NOTE = "invalid_note", INTERNAL
+    INVALID_ASSIGNEE = "invalid_assignee", INTERNAL
 
 
 class InvalidSubmission(DomainError):

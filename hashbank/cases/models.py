@@ -22,11 +22,41 @@ class Case(models.Model):
     failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
     next_pin_attempt_at = models.DateTimeField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
+    # The caseworker working the case ("my cases"); a removed account leaves it unassigned. Not
+    # indexed alone: the partial index below serves "my cases" in the list's order.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         ordering = ["-created_at"]
-        # The staff dashboard counts submissions per day over the last two weeks.
-        indexes = [models.Index(fields=["created_at"], name="case_created_at")]
+        indexes = [
+            # The staff dashboard counts submissions per day over the last two weeks, and the
+            # case list pages through cases newest first by (created_at, id) with no OFFSET.
+            models.Index(fields=["created_at"], name="case_created_at"),
+            # The list's filters on a few cases among millions, each in the list's order; partial,
+            # so the person's submission (never locked, never assigned) writes none of them.
+            models.Index(
+                fields=["created_at", "id"],
+                name="case_locked_by_date",
+                condition=models.Q(locked_at__isnull=False),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="case_assisted_by_date",
+                condition=models.Q(staff_assisted=True),
+            ),
+            models.Index(
+                fields=["assignee", "created_at", "id"],
+                name="case_assignee_by_date",
+                condition=models.Q(assignee__isnull=False),
+            ),
+        ]
         # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index
         # that nothing uses.
         constraints = [models.UniqueConstraint(fields=["number"], name="one_case_per_number")]
@@ -63,7 +93,15 @@ class CaseSignal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "signal"], name="case_signal_once_per_case")
         ]
-        indexes = [models.Index(fields=["signal", "status"], name="case_signal_by_signal")]
+        indexes = [
+            models.Index(fields=["signal", "status"], name="case_signal_by_signal"),
+            # The case list's "suspended" filter: the few holds under review, by case.
+            models.Index(
+                fields=["case"],
+                name="case_signal_suspended",
+                condition=models.Q(status="suspended"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.signal_id}:{self.status}"

@@ -293,6 +293,32 @@ def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSig
 
 
 @transaction.atomic
+def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]:
+    """A caseworker takes every active hash of a case out of the feed at once (one decision,
+    one audit entry per hash). Refused when none is active."""
+    # Signals released in (type, value) order, the order in which every writer locks them.
+    rows = list(
+        CaseSignal.objects.select_for_update()
+        .filter(case=case, status=CaseSignal.Status.ACTIVE)
+        .select_related("signal")
+        .order_by("signal__signal_type", "signal__value")
+    )
+    if not rows:
+        raise InvalidTransition("No hash of this case is active.")
+    for row in rows:
+        signal_services.release(signal=row.signal, reason=RemovalReason.SUSPENDED)
+        row.status = CaseSignal.Status.SUSPENDED
+        row.save(update_fields=["status", "changed_at"])
+        _audit(
+            actor=actor,
+            action="case.signal_suspended",
+            case=case,
+            after={"reason": reason, "case_signal": row.pk},
+        )
+    return rows
+
+
+@transaction.atomic
 def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
     """A caseworker puts a suspended hash back in the feed."""
     row = (
@@ -349,3 +375,25 @@ def add_note(*, case: Case, actor: Any, text: str) -> CaseNote:
     note.save()
     _audit(actor=actor, action="case.note_added", case=case, after={"note": note.pk})
     return note
+
+
+def assign(*, case: Case, assignee: Any, actor: Any) -> Case:
+    """A caseworker takes a case (or gives it to a colleague, or, with None, leaves it
+    unassigned); audited with both names. `assignee` must be an active staff account."""
+    if assignee is not None and not (assignee.is_active and assignee.is_staff):
+        raise DomainError(
+            "Cases are assigned to active staff accounts only.",
+            code=CaseErrorCode.INVALID_ASSIGNEE,
+        )
+    before = case.assignee.get_username() if case.assignee_id else ""
+    Case.objects.filter(pk=case.pk).update(assignee=assignee)
+    case.assignee = assignee
+    after = assignee.get_username() if assignee is not None else ""
+    _audit(
+        actor=actor,
+        action="case.assigned",
+        case=case,
+        before={"assignee": before},
+        after={"assignee": after},
+    )
+    return case

@@ -15,3 +15,6 @@ class DisputeErrorCode(ErrorCode):
     DISPUTE_OPEN = "dispute_open", INTERNAL
     DISPUTE_DECIDED = "dispute_decided", INTERNAL
     INVALID_REASON_CODE = "invalid_reason_code", INTERNAL
+    # Four eyes: who raised a dispute never decides it; one reviewer approves an uphold once.
+    OWN_DISPUTE = "own_dispute", INTERNAL
+    ALREADY_APPROVED = "already_approved", INTERNAL

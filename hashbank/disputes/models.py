@@ -77,3 +77,29 @@ class Dispute(models.Model):
     @property
     def overdue(self) -> bool:
         return self.is_open and timezone.now() > self.due_at
+
+
+def reviewers_needed() -> int:
+    """How many different reviewers uphold a dispute before it removes anything
+    (HASHBANK_DISPUTE_REVIEWERS: 2, four eyes; 1 for a small helpline)."""
+    return max(1, int(getattr(settings, "HASHBANK_DISPUTE_REVIEWERS", 2)))
+
+
+class DisputeApproval(models.Model):
+    """One reviewer's "uphold" on an open dispute; the last of `reviewers_needed()` decides it."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="approvals")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason_code = models.CharField(max_length=32)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispute", "reviewer"], name="one_approval_per_reviewer"
+            )
+        ]

@@ -33,3 +33,8 @@ def dispute_for_member(member, dispute_id: int) -> Dispute:
     if dispute is None:
         raise NotFound("No such dispute.", code=DisputeErrorCode.UNKNOWN_DISPUTE)
     return dispute
+
+
+def open_disputed_signals() -> QuerySet:
+    """The ids of signals with an open dispute, as a subquery (the case list's "under review")."""
+    return Dispute.objects.filter(status=Dispute.Status.OPEN).values("signal_id")

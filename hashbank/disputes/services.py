@@ -9,9 +9,9 @@ from django.utils import timezone
 from hashbank.audit import services as audit
 from hashbank.cases import services as cases
 from hashbank.core import idempotency
-from hashbank.core.errors import Conflict, DomainError
+from hashbank.core.errors import Conflict, DomainError, PermissionDenied
 from hashbank.disputes.errors import DisputeErrorCode
-from hashbank.disputes.models import Dispute
+from hashbank.disputes.models import Dispute, DisputeApproval, reviewers_needed
 from hashbank.signals.models import Signal
 from hashbank.signals.selectors import published_signal
 
@@ -110,15 +110,46 @@ def _lock_open(dispute: Dispute) -> Dispute:
     return dispute
 
 
+def _refuse_own(dispute: Dispute, reviewer) -> None:
+    if dispute.raised_by_id is not None and dispute.raised_by_id == getattr(reviewer, "pk", None):
+        raise PermissionDenied(
+            "You raised this dispute, so another reviewer decides it.",
+            code=DisputeErrorCode.OWN_DISPUTE,
+        )
+
+
 @transaction.atomic
 def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Dispute:
-    """The signal is wrong: it leaves the feed (a `remove` entry in the next checkpoint)."""
+    """The signal is wrong. With four eyes (`reviewers_needed()` > 1) each reviewer's uphold is
+    an approval, audited; the last one needed decides the dispute and the signal leaves the feed
+    (a `remove` entry in the next checkpoint). Never by whoever raised it, and once per reviewer.
+    Returns the dispute: still open while approvals are missing."""
     if reason_code not in Dispute.UpholdCode.values:
         raise DomainError(
             f"reason_code must be one of {', '.join(Dispute.UpholdCode.values)}.",
             code=DisputeErrorCode.INVALID_REASON_CODE,
         )
     dispute = _lock_open(dispute)
+    _refuse_own(dispute, reviewer)
+    earlier = list(dispute.approvals.select_related("reviewer"))
+    if any(approval.reviewer_id == reviewer.pk for approval in earlier):
+        raise Conflict(
+            "You already approved upholding this dispute; a different reviewer decides it.",
+            code=DisputeErrorCode.ALREADY_APPROVED,
+        )
+    DisputeApproval.objects.create(
+        dispute=dispute, reviewer=reviewer, reason_code=reason_code, reason=reason
+    )
+    needed = reviewers_needed()
+    approvals = len(earlier) + 1
+    if approvals < needed:
+        _audit(
+            reviewer,
+            "dispute.uphold_approved",
+            dispute,
+            after={"approvals": approvals, "needed": needed, "reason_code": reason_code},
+        )
+        return dispute
     dispute.status = Dispute.Status.UPHELD
     dispute.reviewer = reviewer
     dispute.decision_code = reason_code
@@ -131,15 +162,22 @@ def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Disp
         "dispute.upheld",
         dispute,
         before={"status": "open"},
-        after={"status": "upheld", "reason_code": reason_code},
+        after={
+            "status": "upheld",
+            "reason_code": reason_code,
+            "reviewers": [a.reviewer.get_username() for a in earlier] + [reviewer.get_username()],
+            "needed": needed,
+        },
     )
     return dispute
 
 
 @transaction.atomic
 def reject(*, dispute: Dispute, reviewer, reason: str) -> Dispute:
-    """The signal stays in the feed; the member sees why."""
+    """The signal stays in the feed; the member sees why. One reviewer (nothing is removed),
+    never whoever raised it."""
     dispute = _lock_open(dispute)
+    _refuse_own(dispute, reviewer)
     dispute.status = Dispute.Status.REJECTED
     dispute.reviewer = reviewer
     dispute.decision_code = "rejected"

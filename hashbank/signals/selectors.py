@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from hashbank.core.errors import DomainError, NotFound
-from hashbank.signals.errors import SignalErrorCode
+from hashbank.signals import storage, types
+from hashbank.signals.errors import INVALID_VALUE, SignalErrorCode
 from hashbank.signals.models import Signal
 
 MAX_VALUE_LENGTH = 256
@@ -28,3 +29,36 @@ def published_signal(*, signal_type: str, value: str) -> Signal:
             "No such signal has been published in the feed.", code=SignalErrorCode.UNKNOWN_SIGNAL
         )
     return signal
+
+
+MAX_PDQ_DISTANCE = 64  # of 256 bits; 31 is the usual match threshold
+
+
+def signals_by_value(
+    *, signal_type: str, value: str, distance: int | None = None, limit: int = 200
+) -> list[tuple[int, int]]:
+    """(signal id, distance) for the staff search: the signal of exactly this value (distance 0),
+    or, for PDQ with `distance`, every PDQ signal within that many bits, nearest first.
+
+    `value` is validated by its type's rules; a bad value or distance is a DomainError."""
+    kind = types.get(signal_type)
+    value = (value or "").strip().lower()
+    if len(value) != kind.hex_length or not all(c in "0123456789abcdef" for c in value):
+        raise DomainError(
+            f"A {kind.name} hash is {kind.hex_length} hexadecimal characters.",
+            code=INVALID_VALUE[kind.name],
+        )
+    if distance is not None:
+        if kind.name != "pdq":
+            raise DomainError(
+                "Only PDQ hashes are matched within a distance.",
+                code=SignalErrorCode.INVALID_DISTANCE,
+            )
+        if not 0 <= distance <= MAX_PDQ_DISTANCE:
+            raise DomainError(
+                f"A PDQ distance is a whole number from 0 to {MAX_PDQ_DISTANCE}.",
+                code=SignalErrorCode.INVALID_DISTANCE,
+            )
+        return storage.pdq_within(value, distance, limit)
+    pk = Signal.objects.filter(signal_type=kind.name, value=value).values_list("pk", flat=True)
+    return [(pk, 0) for pk in pk[:1]]

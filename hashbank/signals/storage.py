@@ -106,3 +106,34 @@ def delete_changes(ids: list[int]) -> None:
         return
     for chunk in chunks(ids):
         Change.objects.filter(pk__in=chunk).delete()
+
+
+# PDQ values are 64 hex digits (256 bits); 'x' || value casts them to a bit string, whose XOR's
+# population count is the Hamming distance (bit_count: PostgreSQL 14 and later). One pass over the
+# PDQ signals: there is no index for "near", and this is the staff search, not a member's path.
+_PDQ_WITHIN_SQL = f"""
+SELECT id, distance FROM (
+    SELECT id, bit_count(('x' || value)::bit(256) # ('x' || %(value)s)::bit(256)) AS distance
+    FROM {Signal._meta.db_table}
+    WHERE signal_type = 'pdq' AND value IS NOT NULL
+) near WHERE distance <= %(distance)s ORDER BY distance, id LIMIT %(limit)s
+"""
+
+
+def pdq_within(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
+    """(signal id, Hamming distance) of the PDQ signals within `distance` bits of `value` (64
+    hex digits, already validated), nearest first, at most `limit`. Purged values are not found."""
+    if _is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(_PDQ_WITHIN_SQL, {"value": value, "distance": distance, "limit": limit})
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+    # Elsewhere (SQLite: tests, a laptop) the same pass in Python, streamed.
+    target = int(value, 16)
+    found = []
+    rows = Signal.objects.filter(signal_type="pdq", value__isnull=False).values_list("id", "value")
+    for pk, other in rows.iterator(chunk_size=5000):
+        bits = (int(other, 16) ^ target).bit_count()
+        if bits <= distance:
+            found.append((pk, bits))
+    found.sort(key=lambda item: (item[1], item[0]))
+    return found[:limit]

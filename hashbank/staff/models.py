@@ -20,6 +20,9 @@ class ConsolePermission(models.Model):
         permissions = [
             ("view_dashboard", "Can see the staff dashboard"),
             ("view_cases", "Can find and read cases"),
+            ("assign_case", "Can assign cases to caseworkers"),
+            ("export_cases", "Can export the case list as CSV"),
+            ("export_case_hashes", "Can include hash values in a case list export"),
             ("add_case_note", "Can add notes to cases"),
             ("suspend_signal", "Can suspend a case's signal from the feed"),
             ("restore_signal", "Can restore a suspended signal to the feed"),
@@ -32,6 +35,7 @@ class ConsolePermission(models.Model):
             ("view_members", "Can see members, credentials and sync lag"),
             ("manage_members", "Can onboard, invite users to, suspend and reactivate members"),
             ("manage_credentials", "Can issue and revoke member credentials"),
+            ("reset_portal_user", "Can reset a member portal user's sign-in and second factor"),
             ("view_keys", "Can see signing keys and root documents"),
             ("manage_staff", "Can create staff accounts and reset their second factor"),
         ]

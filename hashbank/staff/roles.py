@@ -1,7 +1,8 @@
 """The staff roles and the permissions each holds (as `app_label.codename`).
 
 Migration 0002 creates one Django group per role from a frozen copy of this table, and later
-migrations (0003: `staff.raise_dispute`) add permissions to it; a change here needs a new migration.
+migrations (0003: `staff.raise_dispute`; 0004: assigning and exporting cases, resetting portal
+users) add permissions to it; a change here needs a new migration.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ AUDITOR = "auditor"
 _CASEWORK = {
     "staff.view_dashboard",
     "staff.view_cases",
+    "staff.assign_case",
+    "staff.export_cases",
     "staff.add_case_note",
     "staff.suspend_signal",
     "staff.restore_signal",
@@ -27,6 +30,7 @@ _CASEWORK = {
 _REVIEW = {
     "staff.view_dashboard",
     "staff.view_cases",
+    "staff.assign_case",
     "staff.add_case_note",
     "staff.suspend_signal",
     "staff.restore_signal",
@@ -39,12 +43,14 @@ _MEMBERS = {
     "staff.view_members",
     "staff.manage_members",
     "staff.manage_credentials",
+    "staff.reset_portal_user",
     "staff.view_keys",
 }
 # Auditors read everything and change nothing.
 _AUDIT = {
     "staff.view_dashboard",
     "staff.view_cases",
+    "staff.export_cases",
     "staff.view_disputes",
     "staff.view_members",
     "staff.view_keys",
@@ -57,7 +63,9 @@ ROLES: dict[str, frozenset[str]] = {
     DISPUTE_REVIEWER: frozenset(_REVIEW),
     MEMBER_MANAGER: frozenset(_MEMBERS),
     AUDITOR: frozenset(_AUDIT),
-    ADMINISTRATOR: frozenset(_CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff"}),
+    ADMINISTRATOR: frozenset(
+        _CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff", "staff.export_case_hashes"}
+    ),
 }
 
 

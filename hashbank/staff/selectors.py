@@ -1,16 +1,16 @@
-"""Reads for console pages that span apps: a case's full picture and its timeline."""
+"""Reads for console pages that span apps: a case's full picture (its timeline: timeline.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
-from hashbank.audit.models import AuditEntry
 from hashbank.cases import selectors as cases
 from hashbank.disputes.models import Dispute
+from hashbank.staff import timeline
 from member_portal.reports.models import MatchReport
 
 
@@ -40,6 +40,11 @@ class SignalRow:
     signal: Any
     match_reports: int
     open_disputes: int = 0
+    other_holds: int = 0  # other cases holding the same value now (only counted, never named)
+
+    @property
+    def also_held(self) -> str:
+        return timeline.also_held_text(self.other_holds)
 
     @property
     def status(self) -> str:
@@ -50,44 +55,20 @@ def case_signal_rows(case: Any) -> list[SignalRow]:
     rows = list(cases.case_signals(case))
     ids = [row.signal_id for row in rows]
     reports, disputes = match_report_counts(ids), open_dispute_counts(ids)
+    others = timeline.other_holds(case, ids)
     return [
-        SignalRow(row, row.signal, reports.get(row.signal_id, 0), disputes.get(row.signal_id, 0))
+        SignalRow(
+            row,
+            row.signal,
+            reports.get(row.signal_id, 0),
+            disputes.get(row.signal_id, 0),
+            others.get(row.signal_id, 0),
+        )
         for row in rows
     ]
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    at: dt.datetime
-    what: str
-    who: str = ""
-
-
-def case_timeline(case: Any, signal_rows: list[SignalRow]) -> list[TimelineEvent]:
-    """What happened to a case, oldest first: submission, publication, staff actions."""
-    events = [
-        TimelineEvent(
-            case.created_at,
-            "Case submitted" + (" with a caseworker's help" if case.staff_assisted else ""),
-        )
-    ]
-    for row in signal_rows:
-        published = getattr(row.signal, "published_at", None)
-        if published:
-            events.append(
-                TimelineEvent(
-                    published, f"{row.signal.signal_type} hash #{row.case_signal.pk} published"
-                )
-            )
-        if row.status != "active" and row.case_signal.changed_at:
-            events.append(
-                TimelineEvent(
-                    row.case_signal.changed_at,
-                    f"{row.signal.signal_type} hash #{row.case_signal.pk} {row.status}",
-                )
-            )
-    if case.locked_at:
-        events.append(TimelineEvent(case.locked_at, "Locked after too many wrong PINs"))
-    for entry in AuditEntry.objects.filter(target=f"case:{case.number}").order_by("seq")[:200]:
-        events.append(TimelineEvent(entry.created_at, entry.action, entry.actor_name))
-    return sorted(events, key=lambda e: e.at)
+def assignable_staff() -> list[Any]:
+    """Active staff accounts that work on cases, by username (a helpline has a handful)."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).order_by("username")
+    return [user for user in users if user.has_perm("staff.view_cases")]

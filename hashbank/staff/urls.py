@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from hashbank.staff.views import accounts, audit, auth, cases, dashboard, disputes, keys, members
+from hashbank.staff.views import (
+    accounts,
+    audit,
+    auth,
+    case_list,
+    cases,
+    dashboard,
+    disputes,
+    keys,
+    members,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -14,12 +24,17 @@ urlpatterns = [
     path("logout/", auth.sign_out, name="logout"),
     path("password/", auth.change_password, name="password"),
     path("recovery-codes/", auth.recovery_codes, name="recovery_codes"),
-    # Cases and assisted submission.
-    path("cases/", cases.find, name="cases"),
+    # Cases: the search and the list, "my cases", its CSV; one case; assisted submission.
+    path("cases/", case_list.index, name="cases"),
+    path("cases/mine/", case_list.mine, name="my_cases"),
+    path("cases/export.csv", case_list.export_csv, name="cases_export"),
     path("cases/new/", cases.assisted, name="assisted"),
     path("cases/<int:case_id>/", cases.detail, name="case"),
     path("cases/<int:case_id>/unlock/", cases.unlock, name="case_unlock"),
     path("cases/<int:case_id>/notes/", cases.add_note, name="case_note"),
+    path("cases/<int:case_id>/assign/", case_list.assign, name="case_assign"),
+    path("cases/<int:case_id>/withdraw-all/", cases.withdraw_all, name="case_withdraw_all"),
+    path("cases/<int:case_id>/suspend-all/", cases.suspend_all, name="case_suspend_all"),
     path("cases/<int:case_id>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<int:case_id>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
     path("cases/<int:case_id>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
@@ -39,6 +54,16 @@ urlpatterns = [
         name="credential_revoke",
     ),
     path("members/<slug:slug>/invite/", members.invite, name="member_invite"),
+    path(
+        "members/<slug:slug>/users/<int:pk>/reinvite/",
+        members.reinvite,
+        name="member_user_reinvite",
+    ),
+    path(
+        "members/<slug:slug>/users/<int:pk>/reset/",
+        members.reset_portal_user,
+        name="member_user_reset",
+    ),
     path("members/<slug:slug>/suspend/", members.suspend, name="member_suspend"),
     path("members/<slug:slug>/reactivate/", members.reactivate, name="member_reactivate"),
     # Keys and staff accounts.

@@ -33,6 +33,7 @@ class MemberErrorCode(ErrorCode):
     USERNAME_TAKEN = "username_taken", INTERNAL
     INVALID_INVITATION = "invalid_invitation", INTERNAL
     WEAK_PASSWORD = "weak_password", INTERNAL
+    ALREADY_JOINED = "already_joined", INTERNAL
 
 
 class InvalidCredential(DomainError):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from hashbank.core.errors import NotFound
 from member_portal.members.errors import MemberErrorCode
@@ -25,6 +26,26 @@ def member_for_user(user) -> Member | None:
         return None
     member_user = MemberUser.objects.select_related("member").filter(user=user).first()
     return member_user.member if member_user else None
+
+
+INVITATION_DAYS = 7  # an invitation is open this long (services.invite_user)
+
+
+def invitation_pending(member_user: MemberUser) -> bool:
+    """Whether the user's invitation is still open: not yet completed by a confirmed second
+    factor (services.complete_enrolment), and not expired."""
+    return bool(member_user.invitation_hash) and member_user.invited_at >= timezone.now() - (
+        timedelta(days=INVITATION_DAYS)
+    )
+
+
+def enrolment_pending(user) -> MemberUser | None:
+    """The portal user who signed in with the password an open invitation set, but left before
+    confirming an authenticator: enrolment resumes. None for everyone else."""
+    member_user = MemberUser.objects.filter(user=user).first()
+    if member_user is None or not user.has_usable_password():
+        return None
+    return member_user if invitation_pending(member_user) else None
 
 
 def credentials_for_member(member: Member) -> QuerySet[Credential]:

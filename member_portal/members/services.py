@@ -17,12 +17,13 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.audit.services import record_event
 from hashbank.core import ratelimit
 from hashbank.core.addresses import client_keys
 from hashbank.core.errors import Conflict, DomainError, NotFound
-from member_portal.members import tokens
+from member_portal.members import selectors, tokens
 from member_portal.members.errors import (
     CredentialRefused,
     InvalidCredential,
@@ -35,7 +36,7 @@ from member_portal.ports import ledger as ledger_port
 
 MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-INVITATION_DAYS = 7
+INVITATION_DAYS = selectors.INVITATION_DAYS
 
 
 def _audit(actor, action: str, *, target: str = "", member: Member | None = None, **kw) -> None:
@@ -178,17 +179,28 @@ def invite_user(
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    code = secrets.token_urlsafe(24)
-    member_user = MemberUser.objects.create(
-        user=user, member=member, invitation_hash=make_password(code)
-    )
+    member_user = MemberUser.objects.create(user=user, member=member)
+    code = _new_invitation(member_user)
     _audit(actor, "member.user_invited", target=username, member=member)
-    return member_user, f"{member_user.pk}.{code}"
+    return member_user, code
+
+
+def _new_invitation(member_user: MemberUser) -> str:
+    code = secrets.token_urlsafe(24)
+    member_user.invitation_hash = make_password(code)
+    member_user.invited_at = timezone.now()
+    member_user.accepted_at = None
+    member_user.save(update_fields=["invitation_hash", "invited_at", "accepted_at"])
+    return f"{member_user.pk}.{code}"
 
 
 @transaction.atomic
 def accept_invitation(*, invitation: str, password: str):
-    """Set the invited user's password; returns the user (who must then enrol a TOTP device)."""
+    """Set the invited user's password; returns the user, who must then enrol a TOTP device.
+
+    The invitation is not consumed here but by `complete_enrolment`, once the second factor is
+    confirmed: someone who leaves on the QR page opens the invitation again, or signs in with the
+    new password and is taken back to enrolment, until the invitation expires."""
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
@@ -198,8 +210,7 @@ def accept_invitation(*, invitation: str, password: str):
     )
     if (
         member_user is None
-        or not member_user.invitation_hash
-        or member_user.invited_at < timezone.now() - timedelta(days=INVITATION_DAYS)
+        or not selectors.invitation_pending(member_user)
         or not check_password(code, member_user.invitation_hash)
     ):
         raise NotFound(
@@ -211,10 +222,64 @@ def accept_invitation(*, invitation: str, password: str):
         raise DomainError(" ".join(exc.messages), code=MemberErrorCode.WEAK_PASSWORD) from None
     member_user.user.set_password(password)
     member_user.user.save(update_fields=["password"])
+    return member_user.user
+
+
+@transaction.atomic
+def complete_enrolment(*, member_user: MemberUser) -> MemberUser:
+    """The second factor is confirmed: the invitation is used up and the user has joined."""
+    member_user = MemberUser.objects.select_for_update().get(pk=member_user.pk)
     member_user.invitation_hash = ""
     member_user.accepted_at = timezone.now()
     member_user.save(update_fields=["invitation_hash", "accepted_at"])
-    return member_user.user
+    return member_user
+
+
+@transaction.atomic
+def reinvite_user(*, member_user: MemberUser, actor=None) -> str:
+    """A fresh invitation (the old code stops working) for a user who has not joined yet, e.g.
+    whose invitation expired; returns the new code, shown once."""
+    member_user = (
+        MemberUser.objects.select_for_update().select_related("user").get(pk=member_user.pk)
+    )
+    if member_user.accepted_at is not None:
+        raise Conflict(
+            f"{member_user.user.get_username()} has already joined; reset their sign-in instead.",
+            code=MemberErrorCode.ALREADY_JOINED,
+        )
+    member_user.user.set_unusable_password()
+    member_user.user.save(update_fields=["password"])
+    code = _new_invitation(member_user)
+    _audit(
+        actor,
+        "member.user_reinvited",
+        target=member_user.user.get_username(),
+        member=member_user.member,
+    )
+    return code
+
+
+@transaction.atomic
+def reset_portal_user(*, member_user: MemberUser, actor=None) -> str:
+    """Start a portal user over (a lost phone, a departed colleague's handover): their password
+    and every authenticator are removed, which also ends their sessions, and a new invitation
+    (shown once) lets them set both again. Returns the invitation code."""
+    member_user = (
+        MemberUser.objects.select_for_update().select_related("user").get(pk=member_user.pk)
+    )
+    user = member_user.user
+    devices = TOTPDevice.objects.filter(user=user).delete()[0]
+    user.set_unusable_password()  # changes the session hash: signed-in sessions end
+    user.save(update_fields=["password"])
+    code = _new_invitation(member_user)
+    _audit(
+        actor,
+        "member.user_reset",
+        target=user.get_username(),
+        member=member_user.member,
+        after={"authenticators_removed": devices},
+    )
+    return code
 
 
 def authenticate(*, token: str, ip: str | None) -> Credential:

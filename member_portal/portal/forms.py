@@ -8,9 +8,13 @@ from member_portal.members.models import SCOPES
 class SignInForm(forms.Form):
     username = forms.CharField(max_length=150)
     password = forms.CharField(widget=forms.PasswordInput)
+    # Not required: someone who left while setting up their authenticator has no code yet, and
+    # their password alone takes them back to the set-up (views.sign_in).
     otp_token = forms.CharField(
         label="Code from your authenticator app",
         max_length=8,
+        required=False,
+        help_text="Still setting up your authenticator? Leave this empty.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.core.errors import DomainError
+from member_portal.members import services as member_services
 from member_portal.portal.errors import PortalErrorCode
 
 
@@ -37,6 +38,15 @@ def confirm_totp(*, device: TOTPDevice, token: str) -> TOTPDevice:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+    return device
+
+
+@transaction.atomic
+def finish_enrolment(*, member_user, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm the authenticator and, in the same transaction, use up the invitation: until
+    this commits, the invitation (or a sign-in with the new password) brings the user back."""
+    device = confirm_totp(device=device, token=token)
+    member_services.complete_enrolment(member_user=member_user)
     return device
 
 

@@ -30,6 +30,12 @@ def sign_in(request):
         data = form.cleaned_data
         user = authenticate(request, username=data["username"], password=data["password"])
         device = portal_services.totp_device(user) if user else None
+        pending = selectors.enrolment_pending(user) if user is not None and device is None else None
+        if pending is not None:
+            # Left on the QR page: the password is right and the invitation still open, so
+            # enrolment resumes (the same key, if it was already scanned).
+            request.session[ENROL_SESSION_KEY] = pending.user_id
+            return redirect("/portal/enrol/")
         if (
             user is not None
             and selectors.member_for_user(user) is not None
@@ -53,7 +59,8 @@ def sign_out(request):
 
 
 def invitation(request):
-    """Accept an invitation: set a password, then enrol the authenticator app."""
+    """Accept an invitation: set a password, then enrol the authenticator app (the invitation
+    is used up only when the authenticator is confirmed)."""
     form = forms.InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,13 +78,16 @@ def invitation(request):
 def enrol(request):
     user_pk = request.session.get(ENROL_SESSION_KEY)
     member_user = MemberUser.objects.select_related("user").filter(user_id=user_pk).first()
-    if member_user is None:
+    if member_user is None or not selectors.invitation_pending(member_user):
+        request.session.pop(ENROL_SESSION_KEY, None)
         return redirect("/portal/login/")
     device = portal_services.start_totp_enrolment(user=member_user.user)
     form = forms.TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            portal_services.confirm_totp(device=device, token=form.cleaned_data["otp_token"])
+            portal_services.finish_enrolment(
+                member_user=member_user, device=device, token=form.cleaned_data["otp_token"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

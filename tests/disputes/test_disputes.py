@@ -42,8 +42,9 @@ def test_review_queue_is_oldest_first(published, member, other_member):
 
 
 def test_upheld_dispute_removes_the_signal_and_the_member_sees_the_outcome(
-    published, api, reviewer
+    published, api, reviewer, settings
 ):
+    settings.HASHBANK_DISPUTE_REVIEWERS = 1  # a small helpline: one reviewer decides
     dispute_id = api.post("/api/v1/disputes", DISPUTE, content_type="application/json").json()["id"]
     dispute = Dispute.objects.get(pk=dispute_id)
     services.uphold(

@@ -28,7 +28,7 @@ def portal_user(member):
     )
     user = services.accept_invitation(invitation=invitation, password=PASSWORD)
     device = portal.start_totp_enrolment(user=user)
-    portal.confirm_totp(device=device, token=totp_now(device))
+    portal.finish_enrolment(member_user=member_user, device=device, token=totp_now(device))
     return user, device
 
 

@@ -21,9 +21,13 @@ def test_invited_user_sets_password_enrols_totp_and_signs_in(client, member):
     assert client.get("/portal/").status_code == 200
 
 
-def test_invitation_works_only_once(client, member):
-    _, invitation = services.invite_user(member=member, username="bob")
-    services.accept_invitation(invitation=invitation, password=PASSWORD)
+def test_invitation_works_only_once_the_authenticator_is_confirmed(client, member):
+    from member_portal.portal import services as portal
+
+    member_user, invitation = services.invite_user(member=member, username="bob")
+    user = services.accept_invitation(invitation=invitation, password=PASSWORD)
+    device = portal.start_totp_enrolment(user=user)
+    portal.finish_enrolment(member_user=member_user, device=device, token=totp_now(device))
     response = client.post("/portal/invitation/", {"invitation": invitation, "password": PASSWORD})
     assert response.status_code == 200
     assert b"unknown, used or expired" in response.content

@@ -61,6 +61,9 @@ def test_console_pages_have_no_serious_accessibility_violations(
     pages = {
         "dashboard": "/staff/",
         "find case": "/staff/cases/",
+        "filtered case list": "/staff/cases/?locked=1&assisted=1",
+        "case search": f"/staff/cases/?q={world.case.number[2:5]}",
+        "my cases": "/staff/cases/mine/",
         "case": f"/staff/cases/{world.case.pk}/",
         "assisted": "/staff/cases/new/",
         "review queue": "/staff/review/",

@@ -29,8 +29,9 @@ def _removal_leaf(signal) -> tuple[int, bytes]:
 
 
 def test_reviewer_upholds_a_dispute_and_the_member_pulls_the_removal(
-    page, live_server, world, make_staff
+    page, live_server, world, make_staff, settings
 ):
+    settings.HASHBANK_DISPUTE_REVIEWERS = 1  # a small helpline: one reviewer decides
     from hashbank.ledger import selectors as ledger
 
     signal = world.dispute.signal

@@ -46,10 +46,10 @@ def test_case_page_shows_hashes_reports_timeline_and_notes(world, caseworker, ma
     assert pdq_row.signal.value in body and world.case_signal("md5").signal.value in body
     assert "<td>92</td>" in body  # PDQ quality
     assert "<td>1</td>" in body  # one match report for the PDQ hash
-    assert "published" in body  # sealed: the timeline shows publication
+    assert "entered the feed" in body  # sealed: the timeline shows publication
     assert "Spoke to the person on the phone." in body
     assert "Case submitted" in body
-    assert "case.note_added" in body and "nora" in body  # the timeline carries staff actions
+    assert "Note added" in body and "nora" in body  # the timeline carries staff actions, in words
 
 
 def test_suspend_releases_the_hold_through_the_signals_service(world, caseworker):

@@ -1,4 +1,5 @@
-"""Cases: find one by number, read its signals, timeline and notes, and act on it. Every change
+"""Cases: read one case's signals, timeline and notes, and act on it (finding cases:
+case_list.py). Every change
 goes through hashbank.cases.services (which go through signals.services to the ledger)."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from hashbank.core import json_body
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.disputes.models import Dispute
-from hashbank.staff import selectors
+from hashbank.staff import selectors, timeline
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
 from hashbank.staff.errors import StaffErrorCode
@@ -32,25 +33,6 @@ def _case_or_404(case_id: int):
     return case
 
 
-@require_http_methods(["GET", "POST"])
-@staff_required("staff.view_cases")
-def find(request: HttpRequest) -> HttpResponse:
-    """The number is POSTed (never in a query string) and the case page's URL has its id."""
-    number = request.POST.get("number", "").strip() if request.method == "POST" else ""
-    error = ""
-    if number:
-        case = case_selectors.case_by_number(number)
-        if case is not None:
-            return redirect("staff:case", case_id=case.pk)
-        error = "No case has that number. Check it with the person and try again."
-    return render(
-        request,
-        "staff/cases_find.html",
-        {"nav": "cases", "number": number, "error": error},
-        status=404 if error else 200,
-    )
-
-
 @require_GET
 @staff_required("staff.view_cases")
 def detail(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -59,8 +41,8 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
     except NotFound:
         return render(
             request,
-            "staff/cases_find.html",
-            {"nav": "cases", "number": "", "error": "No such case."},
+            "staff/cases_list.html",
+            {"nav": "cases", "error": "No such case."},
             status=404,
         )
     rows = selectors.case_signal_rows(case)
@@ -69,10 +51,13 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case,
         "display_number": format_case_number(case.number),
         "rows": rows,
-        "timeline": selectors.case_timeline(case, rows),
+        "timeline": timeline.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
         "dispute_reasons": Dispute.Reason.choices,
         "dispute_note_max": Dispute.NOTE_MAX_LENGTH,
+        "assignable": selectors.assignable_staff()
+        if request.user.has_perm("staff.assign_case")
+        else [],
     }
     return render(request, "staff/case_detail.html", context)
 
@@ -134,6 +119,32 @@ def withdraw(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
             reason=reason,
         ),
         "The hash is withdrawn; it leaves the feed at the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.withdraw_signal")
+def withdraw_all(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Every hash of the case withdrawn for the person, after one confirmation."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        case_id,
+        lambda case: case_services.withdraw(case=case, actor=request.user, reason=reason),
+        "Every hash is withdrawn; they leave the feed at the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.suspend_signal")
+def suspend_all(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Every active hash of the case suspended while it is reviewed, after one confirmation."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        case_id,
+        lambda case: case_services.suspend_all(case=case, actor=request.user, reason=reason),
+        "Every active hash is suspended from the feed while the case is reviewed.",
     )
 
 

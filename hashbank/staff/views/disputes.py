@@ -13,7 +13,7 @@ from hashbank.cases.models import CaseSignal
 from hashbank.core.errors import DomainError
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes import services as dispute_services
-from hashbank.disputes.models import Dispute, review_target
+from hashbank.disputes.models import Dispute, review_target, reviewers_needed
 from hashbank.staff.access import staff_required
 
 
@@ -52,6 +52,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "dispute": dispute,
             "holders": holders,
             "uphold_codes": Dispute.UpholdCode.values,
+            "approvals": list(dispute.approvals.select_related("reviewer")),
+            "needed": reviewers_needed(),
+            "own": dispute.raised_by_id == request.user.pk,
+            "approved_by_me": dispute.approvals.filter(reviewer=request.user).exists(),
         },
     )
 
@@ -74,12 +78,19 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
 @staff_required("staff.decide_dispute")
 def uphold(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(dispute, reason: str) -> None:
-        dispute_services.uphold(
+        dispute = dispute_services.uphold(
             dispute=dispute,
             reviewer=request.user,
             reason_code=request.POST.get("reason_code", ""),
             reason=reason,
         )
+        if dispute.is_open:
+            messages.success(
+                request,
+                f"Your approval of dispute {dispute.pk} is recorded. A second reviewer must "
+                "uphold it too before the signal leaves the feed.",
+            )
+            return
         messages.success(
             request,
             f"Dispute {dispute.pk} upheld: the signal leaves the feed at the next checkpoint.",

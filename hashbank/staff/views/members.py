@@ -184,3 +184,40 @@ def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
         services.reactivate_member(member=member, actor=request.user)
 
     return _run(request, slug, run, "Member reactivated.")
+
+
+def _member_user(member, pk: int):
+    return get_object_or_404(member.users.select_related("user"), pk=pk)
+
+
+@require_POST
+@staff_required("staff.manage_members")
+def reinvite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A new invitation for a portal user who never joined (say, theirs expired)."""
+    return _run(
+        request,
+        slug,
+        lambda member: services.reinvite_user(
+            member_user=_member_user(member, pk), actor=request.user
+        ),
+        "New invitation created",
+        hint="The earlier invitation no longer works. The person enters this one at "
+        "/portal/invitation/ within 7 days to set a password and an authenticator.",
+    )
+
+
+@require_POST
+@staff_required("staff.reset_portal_user")
+def reset_portal_user(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Start a portal user over: password and authenticators removed, sessions ended, and a new
+    invitation to set them again (only after checking who is asking)."""
+    return _run(
+        request,
+        slug,
+        lambda member: services.reset_portal_user(
+            member_user=_member_user(member, pk), actor=request.user
+        ),
+        "Portal user reset",
+        hint="Their password and authenticator are removed and they are signed out. They enter "
+        "this invitation at /portal/invitation/ within 7 days to set both again.",
+    )
