@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "hashbank.disputes",
     "hashbank.audit",
     "hashbank.witness",
+    "hashbank.helpline",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -126,6 +127,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The helpline's contact and the quick exit's destination (lazy: no query unless
+                # a page shows them).
+                "hashbank.submissions.context_processors.victim_pages",
             ],
         },
     },
@@ -195,6 +199,27 @@ HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR
 # (0 turns the /48 tier off). See docs/submissions.md.
 HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR", 10)
 
+# The helpline every victim page names, until an administrator saves it in the console
+# (/staff/helpline/, then the saved values win). docs/operations.md.
+HASHBANK_HELPLINE = {
+    "organisation": ENV.get("HASHBANK_HELPLINE_NAME", "").strip() or "The hashbank helpline",
+    "phone": ENV.get("HASHBANK_HELPLINE_PHONE", "").strip(),
+    "email": ENV.get("HASHBANK_HELPLINE_EMAIL", "").strip(),
+    "hours": ENV.get("HASHBANK_HELPLINE_HOURS", "").strip(),
+    "website": ENV.get("HASHBANK_HELPLINE_WEBSITE", "").strip(),
+}
+# Where "Leave this site quickly" goes, per language (a neutral weather or news site); a language
+# not listed goes to the first one.
+HASHBANK_QUICK_EXIT_URLS = config.language_urls(
+    ENV,
+    "HASHBANK_QUICK_EXIT_URLS",
+    {"en": "https://www.bbc.com/weather", "es": "https://www.eltiempo.es/"},
+)
+# Values withdrawn (or removed after review) this many days ago are erased by
+# beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
+# salted digest.
+HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "hashbank" / "locale"]
@@ -248,6 +273,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Seal stragglers and re-sign a checkpoint older than 30 minutes: never more than an hour old.
     "ledger-reseal": {"task": "hashbank.ledger.resign_checkpoint", "schedule": 300.0},
+    # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
+    "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {

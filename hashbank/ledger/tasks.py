@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from hashbank.ledger import services
 
@@ -16,3 +20,11 @@ def resign_checkpoint() -> None:
     """Beat runs this every few minutes: seals stragglers and re-signs a checkpoint older than
     30 minutes, so the latest checkpoint is never more than an hour old."""
     services.seal()
+
+
+@shared_task(name="hashbank.ledger.purge_removed", ignore_result=True)
+def purge_removed() -> int:
+    """Beat runs this daily: erase the values removed from the feed more than
+    HASHBANK_PURGE_REMOVED_DAYS ago (what the FAQ promises people). Idempotent."""
+    cutoff = timezone.now() - timedelta(days=settings.HASHBANK_PURGE_REMOVED_DAYS)
+    return services.purge_removed(removed_before=cutoff)

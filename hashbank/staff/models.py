@@ -34,6 +34,7 @@ class ConsolePermission(models.Model):
             ("manage_credentials", "Can issue and revoke member credentials"),
             ("view_keys", "Can see signing keys and root documents"),
             ("manage_staff", "Can create staff accounts and reset their second factor"),
+            ("manage_helpline", "Can change the helpline contact shown on the public pages"),
         ]
 
 

@@ -1,7 +1,7 @@
 """The staff roles and the permissions each holds (as `app_label.codename`).
 
 Migration 0002 creates one Django group per role from a frozen copy of this table, and later
-migrations (0003: `staff.raise_dispute`) add permissions to it; a change here needs a new migration.
+migrations (0003: `staff.raise_dispute`, 0004: `staff.manage_helpline`) add permissions to it; a change here needs a new migration.
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ ROLES: dict[str, frozenset[str]] = {
     DISPUTE_REVIEWER: frozenset(_REVIEW),
     MEMBER_MANAGER: frozenset(_MEMBERS),
     AUDITOR: frozenset(_AUDIT),
-    ADMINISTRATOR: frozenset(_CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff"}),
+    ADMINISTRATOR: frozenset(
+        _CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff", "staff.manage_helpline"}
+    ),
 }
 
 

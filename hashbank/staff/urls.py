@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from hashbank.staff.views import accounts, audit, auth, cases, dashboard, disputes, keys, members
+from hashbank.staff.views import (
+    accounts,
+    audit,
+    auth,
+    cases,
+    dashboard,
+    disputes,
+    helpline,
+    keys,
+    members,
+)
 
 app_name = "staff"
 urlpatterns = [
@@ -50,6 +60,8 @@ urlpatterns = [
         name="account_reset_2fa",
     ),
     path("accounts/<int:pk>/active/", accounts.set_active, name="account_active"),
+    # The helpline contact every public page shows.
+    path("helpline/", helpline.contact, name="helpline"),
     # The audit log (the chain itself is hashbank/audit's).
     path("audit/", audit.log, name="audit"),
     path("audit/export.csv", audit.export_csv, name="audit_export"),
