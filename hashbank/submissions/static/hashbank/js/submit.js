@@ -34,12 +34,16 @@ $("eligibility-form").addEventListener("submit", (event) => {
   const depicted = form.elements.depicted.value;
   $("under-18").hidden = adult !== "no";
   $("not-depicted").hidden = !(adult === "yes" && depicted === "no");
+  // Under 18 in any of the images: Take It Down, whatever the other answer.
+  if (adult === "no") {
+    showError($("eligibility-error"), "");
+    return $("under-18").focus();
+  }
   if (!adult || !depicted) {
     showError($("eligibility-error"), t("eligibility.answer"));
     return;
   }
   showError($("eligibility-error"), "");
-  if (adult === "no") return $("under-18").focus();
   if (depicted === "no") return $("not-depicted").focus();
   $("consent-adult").checked = true;
   $("consent-depicted").checked = true;
