@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -29,7 +30,12 @@ from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.helpline import selectors as helpline
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
-from hashbank.submissions.messages import error_message, page_messages
+from hashbank.submissions.messages import (
+    error_message,
+    page_messages,
+    saved_file_name,
+    saved_file_text,
+)
 from member_portal.members import selectors as members
 
 
@@ -86,7 +92,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 @require_GET
 def submit_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "submissions/submit.html", {"messages_json": page_messages()})
+    return render(
+        request,
+        "submissions/submit.html",
+        {"messages_json": page_messages(), "status_address": _status_address(request)},
+    )
+
+
+def _status_address(request: HttpRequest) -> str:
+    """The status page's full address, for the saved file and the printout."""
+    return request.build_absolute_uri(reverse("status"))
 
 
 def _offline_hashes(text: str) -> list[dict[str, Any]]:
@@ -103,14 +118,18 @@ def _offline_hashes(text: str) -> list[dict[str, Any]]:
 
 def _render_result(request: HttpRequest, case, pin: str) -> HttpResponse:
     number, pin_text = pins.format_case_number(case.number), pins.format_pin(pin)
-    saved = _("hashbank case number: %(number)s\nPIN: %(pin)s\n") % {
-        "number": number,
-        "pin": pin_text,
-    }
+    address = _status_address(request)
+    saved = saved_file_text() % {"number": number, "pin": pin_text, "address": address}
     return render(
         request,
         "submissions/result.html",
-        {"case_number": number, "pin": pin_text, "saved_text": saved},
+        {
+            "case_number": number,
+            "pin": pin_text,
+            "status_address": address,
+            "saved_text": saved,
+            "saved_name": saved_file_name(),
+        },
         status=201,
     )
 

@@ -12,6 +12,8 @@ function leave() {
   // A popup blocker may refuse the new tab (keys do not always count as a user gesture); this
   // tab is replaced either way.
   window.open(destination, "_blank", "noopener,noreferrer");
+  // Pages that ask before being left (the result step) do not ask the quick exit.
+  document.documentElement.dataset.quickExit = "leaving";
   document.title = "";
   document.body.replaceChildren();
   window.location.replace(destination);
