@@ -163,3 +163,22 @@ def test_on_a_phone_the_quick_exit_covers_no_control_with_files_picked_or_on_the
         found[path] = page.evaluate(COVERED_CONTROLS)["covered"]
     assert {where: c for where, c in found.items() if c} == {}
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_skip_link_shows_above_the_quick_exit_bar_when_tabbed_to(
+    neutral_sites, live_server, language
+):
+    context = neutral_sites(language, viewport=MOBILE)
+    page = _open(context, live_server, language)
+    page.keyboard.press("Tab")
+    on_top = page.evaluate(
+        """() => {
+          const link = document.activeElement;
+          const box = link.getBoundingClientRect();
+          const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+          return [link.className, link === hit || link.contains(hit)];
+        }"""
+    )
+    assert on_top == ["skip-link", True]
+    context.close()
