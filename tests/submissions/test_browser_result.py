@@ -22,6 +22,10 @@ SAVED = {
         "Número de caso: {number}\nPIN: {pin}\nConsúltelo o retírelo en: {address}\n",
     ),
 }
+COPIED = {
+    "en": "Copied. Paste them somewhere private.",
+    "es": "Copiado. Péguelos en un lugar privado.",
+}
 
 
 def _result(chromium, live_server, tmp_path, language, **options):
@@ -49,8 +53,11 @@ def test_copy_and_save_give_the_number_pin_and_status_address_under_a_neutral_na
 ):
     context, page, expected = _result(chromium, live_server, tmp_path, language)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    # The clipboard takes writes only from the focused page; the session's browser has had others.
+    page.bring_to_front()
     page.click("#copy")
     page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
+    assert page.inner_text("#copy-status") == COPIED[language]
     assert page.evaluate("navigator.clipboard.readText()") == expected
     with page.expect_download() as saved:
         page.click("#save-file")
