@@ -160,3 +160,21 @@ def origin(environ: dict[str, str], production: bool) -> str:
             "e.g. hashbank.example.org/log."
         )
     return value
+
+
+def language_urls(environ: dict[str, str], name: str, default: dict[str, str]) -> dict[str, str]:
+    """`en=https://a.example/,es=https://b.example/` -> {"en": ..., "es": ...}; every address
+    must be https (a quick exit must never land on a page that warns about its certificate)."""
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return dict(default)
+    urls = {}
+    for item in raw.split(","):
+        language, sep, url = item.strip().partition("=")
+        if not sep or not language.strip() or not url.strip().startswith("https://"):
+            raise ConfigError(
+                f"{name}: {item.strip()!r} is not language=https://address; "
+                "e.g. en=https://www.bbc.com/weather,es=https://www.eltiempo.es/"
+            )
+        urls[language.strip().lower()] = url.strip()
+    return urls

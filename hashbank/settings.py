@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "hashbank.audit",
     "hashbank.witness",
     "hashbank.publishing",
+    "hashbank.helpline",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -140,6 +141,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The helpline's contact and the quick exit's destination (lazy: no query unless
+                # a page shows them).
+                "hashbank.submissions.context_processors.victim_pages",
             ],
         },
     },
@@ -222,6 +226,27 @@ HASHBANK_SUBMISSION_CAP_FLOOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FLO
 HASHBANK_SUBMISSION_CAP_CEILING = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_CEILING", 3000)
 HASHBANK_SUBMISSION_CAP_FACTOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FACTOR", 4)
 
+# The helpline every victim page names, until an administrator saves it in the console
+# (/staff/helpline/, then the saved values win). docs/operations.md.
+HASHBANK_HELPLINE = {
+    "organisation": ENV.get("HASHBANK_HELPLINE_NAME", "").strip() or "The hashbank helpline",
+    "phone": ENV.get("HASHBANK_HELPLINE_PHONE", "").strip(),
+    "email": ENV.get("HASHBANK_HELPLINE_EMAIL", "").strip(),
+    "hours": ENV.get("HASHBANK_HELPLINE_HOURS", "").strip(),
+    "website": ENV.get("HASHBANK_HELPLINE_WEBSITE", "").strip(),
+}
+# Where "Leave this site quickly" goes, per language (a neutral weather or news site); a language
+# not listed goes to the first one.
+HASHBANK_QUICK_EXIT_URLS = config.language_urls(
+    ENV,
+    "HASHBANK_QUICK_EXIT_URLS",
+    {"en": "https://www.bbc.com/weather", "es": "https://www.eltiempo.es/"},
+)
+# Values withdrawn (or removed after review) this many days ago are erased by
+# beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
+# salted digest.
+HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "hashbank" / "locale"]
@@ -286,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "hashbank.ledger.seal_if_pending",
         "schedule": float(config.env_int(ENV, "HASHBANK_SEAL_SWEEP_SECONDS", 10)),
     },
+    # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
+    "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
 }
 
 REST_FRAMEWORK = {

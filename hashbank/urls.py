@@ -9,7 +9,8 @@ from hashbank.ledger import views as ledger_views
 from hashbank.witness import views as witness_views
 
 handler404 = "hashbank.core.views.not_found"
-handler500 = "hashbank.core.views.server_error"
+# The 500 page is the victim pages' (branded, with the quick exit); under /api/ it is core's JSON.
+handler500 = "hashbank.submissions.views.server_error"
 
 urlpatterns = [
     # The victim-facing pages and their JSON API first: the submission is the busiest request, and

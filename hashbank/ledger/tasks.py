@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from hashbank.ledger import services
 
@@ -24,3 +28,11 @@ def resign_checkpoint() -> None:
     HASHBANK_RESIGN_SECONDS (10 minutes), which with a witness policy the witnesses cosign again,
     so an idle log's freshness is attested by them. Idempotent."""
     services.seal()
+
+
+@shared_task(name="hashbank.ledger.purge_removed", ignore_result=True)
+def purge_removed() -> int:
+    """Beat runs this daily: erase the values removed from the feed more than
+    HASHBANK_PURGE_REMOVED_DAYS ago (what the FAQ promises people). Idempotent."""
+    cutoff = timezone.now() - timedelta(days=settings.HASHBANK_PURGE_REMOVED_DAYS)
+    return services.purge_removed(removed_before=cutoff)

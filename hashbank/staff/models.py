@@ -38,6 +38,7 @@ class ConsolePermission(models.Model):
             ("reset_portal_user", "Can reset a member portal user's sign-in and second factor"),
             ("view_keys", "Can see signing keys and root documents"),
             ("manage_staff", "Can create staff accounts and reset their second factor"),
+            ("manage_helpline", "Can change the helpline contact shown on the public pages"),
         ]
 
 

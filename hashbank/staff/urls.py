@@ -10,6 +10,7 @@ from hashbank.staff.views import (
     cases,
     dashboard,
     disputes,
+    helpline,
     keys,
     members,
 )
@@ -75,6 +76,8 @@ urlpatterns = [
         name="account_reset_2fa",
     ),
     path("accounts/<int:pk>/active/", accounts.set_active, name="account_active"),
+    # The helpline contact every public page shows.
+    path("helpline/", helpline.contact, name="helpline"),
     # The audit log (the chain itself is hashbank/audit's).
     path("audit/", audit.log, name="audit"),
     path("audit/export.csv", audit.export_csv, name="audit_export"),

@@ -99,8 +99,24 @@ def page_messages() -> dict[str, str]:
         "review.pdq": _("Similarity fingerprint (PDQ)"),
         "review.pdqOriented": _("Similarity fingerprint of the rotated view (PDQ)"),
         "review.total": _("%(count)s fingerprint(s) will be sent. No image, no file name."),
-        "result.file": _("hashbank case number: %(number)s\nPIN: %(pin)s\n"),
-        "result.filename": _("hashbank-case.txt"),
+        "result.file": saved_file_text(),
+        "result.filename": saved_file_name(),
+        "result.copied": _("Copied. Paste them somewhere private."),
+        "result.copy_failed": _(
+            "Copying did not work here: please save the file or write them down."
+        ),
+        "result.confirm": _("Please tick the box once you have saved your case number and PIN."),
         "sending": _("Sending fingerprints…"),
         "eligibility.answer": _("Please answer both questions."),
     }
+
+
+def saved_file_text() -> str:
+    """What the saved file says (the page's script and the no-JavaScript result page alike):
+    the case number, the PIN and where to use them, with no word about what the case is for."""
+    return _("Case number: %(number)s\nPIN: %(pin)s\nCheck or withdraw it at: %(address)s\n")
+
+
+def saved_file_name() -> str:
+    """A neutral name for the saved file: nothing in a downloads folder gives the case away."""
+    return _("notes.txt")

@@ -1,4 +1,5 @@
-"""The victim-facing pages: home, the submission form (and its no-JavaScript path), status.
+"""The victim-facing pages: home, the submission form (and its no-JavaScript path), status, the
+information pages (FAQ, privacy, about, participating platforms, cover your tracks), the 500 page.
 
 Pages read top to bottom; rules live in cases.services. Nothing here sets a cookie except the
 CSRF token the forms need (and the language switcher's choice, set by Django's set_language).
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,12 +24,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
+from hashbank.core import views as core_views
 from hashbank.core.errors import DomainError, RateLimited
 from hashbank.core.numbers import parse_whole
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
+from hashbank.helpline import selectors as helpline
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
-from hashbank.submissions.messages import error_message, page_messages
+from hashbank.submissions.messages import (
+    error_message,
+    page_messages,
+    saved_file_name,
+    saved_file_text,
+)
+from member_portal.members import selectors as members
 
 
 @require_GET
@@ -33,11 +45,64 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/home.html")
 
 
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "submissions/faq.html",
+        {"purge_days": settings.HASHBANK_PURGE_REMOVED_DAYS},
+    )
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "submissions/privacy.html")
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "submissions/about.html")
+
+
+@require_GET
+def platforms(request: HttpRequest) -> HttpResponse:
+    """The participating platforms that agreed to be named (read live)."""
+    return render(
+        request, "submissions/platforms.html", {"platforms": members.publicly_named_members()}
+    )
+
+
+@require_GET
+def cover_tracks(request: HttpRequest) -> HttpResponse:
+    return render(request, "submissions/cover_tracks.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The branded 500 page, rendered from settings alone: no database read and no context
+    processor, since either may be what failed. Under /api/ it is core's JSON error."""
+    if request.path.startswith("/api/"):
+        return core_views.server_error(request)
+    context = {
+        "helpline": helpline.contact_from_settings(),
+        "quick_exit_url": helpline.quick_exit_url(get_language()),
+    }
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)
+
+
 @never_cache
 @ensure_csrf_cookie
 @require_GET
 def submit_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "submissions/submit.html", {"messages_json": page_messages()})
+    return render(
+        request,
+        "submissions/submit.html",
+        {"messages_json": page_messages(), "status_address": _status_address(request)},
+    )
+
+
+def _status_address(request: HttpRequest) -> str:
+    """The status page's full address, for the saved file and the printout."""
+    return request.build_absolute_uri(reverse("status"))
 
 
 def _offline_hashes(text: str) -> list[dict[str, Any]]:
@@ -54,14 +119,18 @@ def _offline_hashes(text: str) -> list[dict[str, Any]]:
 
 def _render_result(request: HttpRequest, case, pin: str) -> HttpResponse:
     number, pin_text = pins.format_case_number(case.number), pins.format_pin(pin)
-    saved = _("hashbank case number: %(number)s\nPIN: %(pin)s\n") % {
-        "number": number,
-        "pin": pin_text,
-    }
+    address = _status_address(request)
+    saved = saved_file_text() % {"number": number, "pin": pin_text, "address": address}
     return render(
         request,
         "submissions/result.html",
-        {"case_number": number, "pin": pin_text, "saved_text": saved},
+        {
+            "case_number": number,
+            "pin": pin_text,
+            "status_address": address,
+            "saved_text": saved,
+            "saved_name": saved_file_name(),
+        },
         status=201,
     )
 

@@ -20,6 +20,8 @@ class Member(models.Model):
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
+    # The member agreed to be named on the public "participating platforms" page; not by default.
+    named_publicly = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.slug

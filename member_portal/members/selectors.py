@@ -21,6 +21,13 @@ def member_by_slug(slug: str) -> Member:
     return member
 
 
+def publicly_named_members() -> list[str]:
+    """The names of the active members that agreed to be named publicly, alphabetically: the
+    victim pages' list of participating platforms (nothing else about them)."""
+    rows = Member.objects.filter(status=Member.Status.ACTIVE, named_publicly=True)
+    return sorted(rows.values_list("name", flat=True), key=str.casefold)
+
+
 def member_for_user(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None

@@ -151,6 +151,24 @@ def suspend_member(*, member: Member, actor=None, reason: str = "") -> Member:
 
 
 @transaction.atomic
+def set_named_publicly(*, member: Member, named: bool, actor=None) -> Member:
+    """Record the member's consent (or its withdrawal) to be named on the public list of
+    participating platforms."""
+    before = member.named_publicly
+    member.named_publicly = named
+    member.save(update_fields=["named_publicly"])
+    _audit(
+        actor,
+        "member.named_publicly",
+        target=member.slug,
+        member=member,
+        before={"named_publicly": before},
+        after={"named_publicly": named},
+    )
+    return member
+
+
+@transaction.atomic
 def reactivate_member(*, member: Member, actor=None) -> Member:
     before = member.status
     member.status = Member.Status.ACTIVE

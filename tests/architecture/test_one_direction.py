@@ -1,6 +1,6 @@
 """The bank's domain never depends on the member side: imports point one way only.
 
-Domain apps (hashbank/core, audit, signals, ledger, cases, disputes) may import each other, the
+Domain apps (hashbank/core, audit, signals, ledger, cases, disputes, witness, helpline) may import each other, the
 project's Django-free config and Celery app, and the member side's pure format package
 (member_portal/feed), never the member apps, the console or the victim pages. Imports made inside
 functions count: the walk reads every import statement of every module.
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness", "publishing"]
+DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness", "publishing", "helpline"]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
     "hashbank.config",

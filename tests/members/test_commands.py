@@ -29,3 +29,27 @@ def test_createmember_twice_fails_with_a_message():
 def test_issuecredential_for_unknown_member_fails():
     with pytest.raises(CommandError):
         call_command("issuecredential", "nobody", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_namemember_puts_a_member_on_the_public_list_and_takes_it_off_audited():
+    from hashbank.audit.models import AuditEntry
+    from member_portal.members.selectors import publicly_named_members
+
+    call_command("createmember", "acme", "--name", "Acme Video", stdout=io.StringIO())
+    assert publicly_named_members() == []
+    call_command("namemember", "acme", "--yes", stdout=io.StringIO())
+    assert publicly_named_members() == ["Acme Video"]
+    call_command("namemember", "acme", "--no", stdout=io.StringIO())
+    assert publicly_named_members() == []
+    entries = AuditEntry.objects.filter(action="member.named_publicly").order_by("seq")
+    assert [(e.actor_name, e.after["named_publicly"]) for e in entries] == [
+        ("manage.py", True),
+        ("manage.py", False),
+    ]
+
+
+@pytest.mark.django_db
+def test_namemember_for_an_unknown_member_fails_with_a_message():
+    with pytest.raises(CommandError, match="nobody"):
+        call_command("namemember", "nobody", "--yes", stdout=io.StringIO())

@@ -130,6 +130,8 @@ ACTIONS = [
         "staff.manage_staff",
     ),
     ("deactivate staff", "post", "/staff/accounts/999/active/", "staff.manage_staff"),
+    ("helpline contact", "get", "/staff/helpline/", "staff.manage_helpline"),
+    ("save helpline contact", "post", "/staff/helpline/", "staff.manage_helpline"),
     ("new recovery codes", "post", "/staff/recovery-codes/", None),
 ]
 # What an allowed request gets: the page (200); a form error, since the form is empty (400); or
@@ -177,6 +179,8 @@ ALLOWED_STATUS = {
     "create staff account": 400,
     "reset second factor": 404,
     "deactivate staff": 404,
+    "helpline contact": 200,
+    "save helpline contact": 400,
     "new recovery codes": 200,
 }
 CASES = [

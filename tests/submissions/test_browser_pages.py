@@ -44,7 +44,7 @@ def test_files_dropped_on_the_drop_zone_are_previewed_locally_and_hashed(page, l
 
 
 def test_the_quick_exit_leaves_at_once_and_replaces_the_page_in_history(page, live_server):
-    page.route(
+    page.context.route(  # the new tab the quick exit opens is answered here too
         "https://www.bbc.com/**",
         lambda route: route.fulfill(body="<p>Weather</p>", content_type="text/html"),
     )

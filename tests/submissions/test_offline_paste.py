@@ -1,7 +1,9 @@
 """The no-JavaScript path: the offline hasher's text, pasted into a plain form (never a file)."""
 
+import html
 import json
-from urllib.parse import urlencode
+import re
+from urllib.parse import unquote, urlencode
 
 import numpy as np
 import pytest
@@ -39,7 +41,14 @@ def test_the_pasted_text_creates_a_case_and_shows_its_number_and_pin(db, hashed)
     page = response.content.decode()
     case = Case.objects.get()
     assert f"{case.number[:2]}-{case.number[2:6]}-{case.number[6:]}" in page
-    assert 'download="hashbank-case.txt"' in page
+    # The saved file has a neutral name and says where to use the number and PIN.
+    assert 'download="notes.txt"' in page
+    saved = unquote(
+        html.unescape(re.search(r'href="data:text/plain;charset=utf-8,([^"]*)"', page)[1])
+    )
+    number = f"{case.number[:2]}-{case.number[2:6]}-{case.number[6:]}"
+    assert saved.startswith(f"Case number: {number}\nPIN: ")
+    assert saved.endswith("\nCheck or withdraw it at: http://testserver/status/\n")
     # MD5 of both files and the photo's PDQ (pHash travels in the text but is not published).
     assert sorted(case.case_signals.values_list("signal__signal_type", flat=True)) == [
         "md5",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         )
         sub.add_parser("seal", help="seal pending changes now")
         purge = sub.add_parser("purge", help="forget the values of signals removed long ago")
-        purge.add_argument("--removed-days", type=int, default=90)
+        purge.add_argument("--removed-days", type=int, default=settings.HASHBANK_PURGE_REMOVED_DAYS)
         sub.add_parser(
             "tiles", help="(re)write every tlog-tiles file and the checkpoint from the database"
         )

@@ -34,12 +34,16 @@ $("eligibility-form").addEventListener("submit", (event) => {
   const depicted = form.elements.depicted.value;
   $("under-18").hidden = adult !== "no";
   $("not-depicted").hidden = !(adult === "yes" && depicted === "no");
+  // Under 18 in any of the images: Take It Down, whatever the other answer.
+  if (adult === "no") {
+    showError($("eligibility-error"), "");
+    return $("under-18").focus();
+  }
   if (!adult || !depicted) {
     showError($("eligibility-error"), t("eligibility.answer"));
     return;
   }
   showError($("eligibility-error"), "");
-  if (adult === "no") return $("under-18").focus();
   if (depicted === "no") return $("not-depicted").focus();
   $("consent-adult").checked = true;
   $("consent-depicted").checked = true;
@@ -288,7 +292,14 @@ $("consent-form").addEventListener("submit", async (event) => {
   showResult(body);
 });
 
-// Step 4: the case number and PIN, shown once.
+// Step 4: the case number and PIN, shown once. Until the person says they saved them, leaving
+// (reload, close, a link) asks first; the quick exit never asks (it marks the page as leaving).
+function warnBeforeLeaving(event) {
+  if (document.documentElement.dataset.quickExit) return;
+  event.preventDefault();
+  event.returnValue = "";
+}
+
 function showResult({ case_number: number, pin }) {
   for (const entry of files.splice(0)) if (entry.url) URL.revokeObjectURL(entry.url);
   $("file-list").replaceChildren();
@@ -296,7 +307,25 @@ function showResult({ case_number: number, pin }) {
   stopHashing();
   $("result-number").textContent = number;
   $("result-pin").textContent = pin;
-  const text = t("result.file", { number, pin });
+  const text = t("result.file", { number, pin, address: $("result-address").textContent.trim() });
+  window.addEventListener("beforeunload", warnBeforeLeaving);
+  $("copy").onclick = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      $("copy-status").textContent = t("result.copied");
+    } catch (error) {
+      $("copy-status").textContent = t("result.copy_failed");
+    }
+  };
+  $("saved-form").onsubmit = (event) => {
+    event.preventDefault();
+    if (!$("saved-confirm").checked) return showError($("saved-error"), t("result.confirm"));
+    showError($("saved-error"), "");
+    window.removeEventListener("beforeunload", warnBeforeLeaving);
+    $("saved-form").hidden = true;
+    $("saved-done").hidden = false;
+    $("saved-done").focus();
+  };
   $("save-file").onclick = () => {
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const link = el("a", { href: url, download: t("result.filename") });

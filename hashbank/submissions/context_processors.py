@@ -1,0 +1,17 @@
+"""What every page's base template shows: the helpline's contact (read only if the page shows
+it) and the quick exit's destination in the page's language."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from hashbank.helpline import selectors as helpline
+
+
+def victim_pages(request: HttpRequest) -> dict:
+    return {
+        "helpline": SimpleLazyObject(helpline.contact),
+        "quick_exit_url": helpline.quick_exit_url(get_language()),
+    }
