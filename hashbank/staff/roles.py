@@ -64,7 +64,11 @@ ROLES: dict[str, frozenset[str]] = {
     MEMBER_MANAGER: frozenset(_MEMBERS),
     AUDITOR: frozenset(_AUDIT),
     ADMINISTRATOR: frozenset(
-        _CASEWORK | _REVIEW | _MEMBERS | _AUDIT | {"staff.manage_staff", "staff.export_case_hashes", "staff.manage_helpline"}
+        _CASEWORK
+        | _REVIEW
+        | _MEMBERS
+        | _AUDIT
+        | {"staff.manage_staff", "staff.export_case_hashes", "staff.manage_helpline"}
     ),
 }
 

@@ -17,7 +17,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ["core", "audit", "signals", "ledger", "cases", "disputes", "witness", "publishing", "helpline"]
+DOMAIN_APPS = [
+    "core",
+    "audit",
+    "signals",
+    "ledger",
+    "cases",
+    "disputes",
+    "witness",
+    "publishing",
+    "helpline",
+]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
     "hashbank.config",

@@ -19,7 +19,7 @@ from hashbank.core import numbers, strict_json
 from hashbank.core.errors import DomainError
 from hashbank.hasher import document
 from member_portal.feed import checkpoint, merkle, note, rootdoc, tiles, wire, witness
-from member_portal.feed.setdigest import SetDigest
+from member_portal.feed.activeset import ActiveSet
 
 EXAMPLES = 5000 if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 200
 bounded = settings(
@@ -145,7 +145,7 @@ def test_entries_pages_raise_only_wire_errors(data, count):
     magic = wire.encode_entries(0, [])[:4]
     for page in (data, magic + struct.pack(">QI", 0, count) + data):
         try:
-            wire.scan_entries(page, merkle.CompactRange(), SetDigest())
+            wire.scan_entries(page, merkle.CompactRange(), ActiveSet())
         except wire.WireError:
             pass
         try:
