@@ -6,6 +6,7 @@ exit's way), and values that never wrap on a phone."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.submissions import browser
 
@@ -56,8 +57,8 @@ def test_copy_and_save_give_the_number_pin_and_status_address_under_a_neutral_na
     # The clipboard takes writes only from the focused page; the session's browser has had others.
     page.bring_to_front()
     page.click("#copy")
-    page.wait_for_function("document.getElementById('copy-status').textContent !== ''")
-    assert page.inner_text("#copy-status") == COPIED[language]
+    # Playwright's own polling (wait_for_function compiles its predicate, which the CSP refuses).
+    expect(page.locator("#copy-status")).to_have_text(COPIED[language])
     assert page.evaluate("navigator.clipboard.readText()") == expected
     with page.expect_download() as saved:
         page.click("#save-file")
