@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from member_portal.feed import cosignature
 from tests.client.witnessed import bank_witnessed_by_itself, own_witness, write_policy
 from tests.fixtures.values import MD5_VALUE
@@ -123,6 +125,7 @@ def test_a_first_sync_refuses_a_snapshot_whose_checkpoint_lacks_the_quorum(
     assert client("status")[0] == NOT_SYNCED  # nothing was stored
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_a_first_sync_bootstraps_from_a_snapshot_of_a_checkpoint_the_bank_published_witnessed(
     bank, client, tmp_path, settings
 ):

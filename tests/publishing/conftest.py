@@ -61,6 +61,11 @@ class ScriptedWitness:
         self.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process(tasks_in_process):
+    """The witness policy is this process's setting: its tasks run here."""
+
+
 @pytest.fixture
 def scripted():
     made: list[ScriptedWitness] = []

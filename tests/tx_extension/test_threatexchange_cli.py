@@ -126,6 +126,7 @@ def test_tampered_delta_fails_the_fetch_and_stores_nothing(bank, tx, proxy, tmp_
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_fetch_with_a_policy_needs_the_witness_quorum_and_then_keeps_requiring_it(
     bank, tx, tmp_path, settings
 ):
