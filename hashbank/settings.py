@@ -246,6 +246,15 @@ HASHBANK_QUICK_EXIT_URLS = config.language_urls(
 # beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
 # salted digest.
 HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
+# A person's withdrawal takes effect this many seconds after they ask (the one asking may be an
+# abuser holding the victim's phone or printout): until then the PIN holder can cancel it and a
+# caseworker can expedite it. 0: at once. Beat applies due withdrawals every minute.
+HASHBANK_WITHDRAWAL_COOLING_OFF = config.env_int(ENV, "HASHBANK_WITHDRAWAL_COOLING_OFF", 86400)
+if HASHBANK_WITHDRAWAL_COOLING_OFF < 0:
+    raise config.ConfigError(
+        f"HASHBANK_WITHDRAWAL_COOLING_OFF={HASHBANK_WITHDRAWAL_COOLING_OFF} must be 0 or more "
+        "seconds (0: withdrawals take effect at once)."
+    )
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -313,6 +322,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
     "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
+    # Withdrawals whose cooling-off period (HASHBANK_WITHDRAWAL_COOLING_OFF) has ended.
+    "cases-apply-withdrawals": {"task": "hashbank.cases.apply_due_withdrawals", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

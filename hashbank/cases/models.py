@@ -87,6 +87,9 @@ class CaseSignal(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
+    # The person asked to withdraw it: it stays in the feed until then (the cooling-off period,
+    # HASHBANK_WITHDRAWAL_COOLING_OFF), and they can cancel; None when nothing is scheduled.
+    withdrawal_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -100,6 +103,13 @@ class CaseSignal(models.Model):
                 fields=["case"],
                 name="case_signal_suspended",
                 condition=models.Q(status="suspended"),
+            ),
+            # Beat's sweep for withdrawals whose cooling-off has ended: the few scheduled ones,
+            # by due time; partial, so a submission writes nothing to it.
+            models.Index(
+                fields=["withdrawal_due_at"],
+                name="case_signal_withdrawal_due",
+                condition=models.Q(withdrawal_due_at__isnull=False),
             ),
         ]
 

@@ -35,10 +35,16 @@ class HashStatus:
     signal_type: str
     value: str
     status: str  # pending, active, under_review, withdrawn, removed
+    # When the person's withdrawal takes effect (the cooling-off period); None: none scheduled.
+    withdraws_at: dt.datetime | None = None
 
     @property
     def withdrawable(self) -> bool:
-        return self.status in ("pending", "active", "under_review")
+        return self.withdraws_at is None and self.status in ("pending", "active", "under_review")
+
+    @property
+    def withdrawal_scheduled(self) -> bool:
+        return self.withdraws_at is not None
 
 
 def public_status(row: CaseSignal) -> str:
@@ -58,6 +64,7 @@ def case_status(case: Case) -> list[HashStatus]:
             signal_type=row.signal.signal_type,
             value=row.signal.value or "",  # empty once a removed value is purged
             status=public_status(row),
+            withdraws_at=row.withdrawal_due_at,
         )
         for row in case_signals(case)
     ]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -217,23 +218,9 @@ def _record_pin_failure(case: Case, now: dt.datetime) -> None:
         )
 
 
-@transaction.atomic
-def withdraw(
-    *,
-    case: Case,
-    case_signal_ids: Iterable[int] | None = None,
-    actor: Any = None,
-    reason: str = "",
-) -> list[CaseSignal]:
-    """Withdraw some (or, with None, all) of a case's hashes; final. Returns the rows it changed.
-
-    The person withdraws their own (no actor): idempotent, a withdrawn hash stays withdrawn. A
-    caseworker withdraws on their behalf (`actor`, with `reason`): audited, one entry per hash,
-    and naming only hashes that are already out of the feed is an error they see.
-    An active hash is released (a `remove` reaches the ledger when no other case holds it); one
-    under review already had its hold released, so it only changes status.
-    """
-    # Signals released in (type, value) order, the order in which every writer locks them.
+def _locked_rows(case: Case, case_signal_ids: Iterable[int] | None):
+    """The case's holds (or those named, all of which must be the case's), locked, in
+    (type, value) order: the order in which every writer locks signals."""
     rows = (
         CaseSignal.objects.select_for_update()
         .filter(case=case)
@@ -247,27 +234,148 @@ def withdraw(
             raise NotFound(
                 "One of those hashes is not in this case.", code=CaseErrorCode.UNKNOWN_HASH
             )
+    return rows
+
+
+def _withdraw_rows(
+    rows: Iterable[CaseSignal], *, case: Case, actor: Any, reason: str, action: str
+) -> list[CaseSignal]:
+    """Withdraw the locked `rows` that are not final yet; a scheduled withdrawal is done."""
     changed = []
     release = signal_services.release
     for row in rows:
         if row.status in (CaseSignal.Status.WITHDRAWN, CaseSignal.Status.REMOVED):
+            if row.withdrawal_due_at is not None:
+                row.withdrawal_due_at = None
+                row.save(update_fields=["withdrawal_due_at"])
             continue
         before = row.status
         if row.status == CaseSignal.Status.ACTIVE:
             release(signal=row.signal, reason=RemovalReason.WITHDRAWN)
         row.status = CaseSignal.Status.WITHDRAWN
-        row.save(update_fields=["status", "changed_at"])
+        row.withdrawal_due_at = None
+        row.save(update_fields=["status", "withdrawal_due_at", "changed_at"])
         changed.append(row)
         _audit(
             actor=actor,
-            action="case.signal_withdrawn",
+            action=action,
             case=case,
             before={"case_signal": row.pk, "status": before},
             after={"case_signal": row.pk, "status": row.status, "reason": reason},
         )
+    return changed
+
+
+@transaction.atomic
+def withdraw(
+    *,
+    case: Case,
+    case_signal_ids: Iterable[int] | None = None,
+    actor: Any = None,
+    reason: str = "",
+) -> list[CaseSignal]:
+    """Withdraw some (or, with None, all) of a case's hashes now; final. Returns the rows it
+    changed. The person's own requests go through `request_withdrawal` (the cooling-off period).
+
+    Without an actor: idempotent, a withdrawn hash stays withdrawn. A caseworker withdraws on
+    the person's behalf (`actor`, with `reason`): audited, one entry per hash, and naming only
+    hashes that are already out of the feed is an error they see.
+    An active hash is released (a `remove` reaches the ledger when no other case holds it); one
+    under review already had its hold released, so it only changes status.
+    """
+    rows = _locked_rows(case, case_signal_ids)
+    changed = _withdraw_rows(
+        rows, case=case, actor=actor, reason=reason, action="case.signal_withdrawn"
+    )
     if actor is not None and not changed:
         raise InvalidTransition("This hash is already withdrawn or removed.")
     return changed
+
+
+def cooling_off() -> dt.timedelta:
+    """How long after the person asks a withdrawal takes effect (HASHBANK_WITHDRAWAL_COOLING_OFF)."""
+    return dt.timedelta(seconds=settings.HASHBANK_WITHDRAWAL_COOLING_OFF)
+
+
+@transaction.atomic
+def request_withdrawal(
+    *, case: Case, case_signal_ids: Iterable[int] | None = None, now: dt.datetime | None = None
+) -> list[CaseSignal]:
+    """The person (the PIN holder) asks to withdraw some (None: all) of their hashes.
+
+    With a cooling-off period each hash still in the feed or under review is scheduled to be
+    withdrawn at now + the period, and stays where it is until then: the one asking may be an
+    abuser holding the victim's phone, and the victim can cancel (`cancel_withdrawal`). Asking
+    again keeps the first due time. With none (0), they are withdrawn at once, as `withdraw`.
+    Returns the rows withdrawn or scheduled (scheduled ones carry `withdrawal_due_at`).
+    """
+    if not cooling_off():
+        return withdraw(case=case, case_signal_ids=case_signal_ids)
+    now = now or timezone.now()
+    due = now + cooling_off()
+    scheduled = []
+    for row in _locked_rows(case, case_signal_ids):
+        if row.status not in (CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED):
+            continue
+        if row.withdrawal_due_at is None:
+            row.withdrawal_due_at = due
+            row.save(update_fields=["withdrawal_due_at"])
+        scheduled.append(row)
+    return scheduled
+
+
+@transaction.atomic
+def cancel_withdrawal(*, case: Case, case_signal_ids: Iterable[int] | None = None) -> int:
+    """The PIN holder cancels a scheduled withdrawal of some (None: all) of their hashes; they
+    stay in the feed. Returns how many were still scheduled (0 once the withdrawal took effect:
+    cancelling is idempotent, and never undoes a withdrawal)."""
+    rows = _locked_rows(case, case_signal_ids)
+    return rows.filter(withdrawal_due_at__isnull=False).update(withdrawal_due_at=None)
+
+
+def _apply_scheduled(
+    *, case: Case, due_by: dt.datetime | None, actor: Any = None, reason: str = ""
+):
+    """Withdraw the case's scheduled hashes due by `due_by` (None: all of them), re-read under
+    the row locks, so that a cancellation committed first wins."""
+    rows = [
+        row
+        for row in _locked_rows(case, None)
+        if row.withdrawal_due_at is not None and (due_by is None or row.withdrawal_due_at <= due_by)
+    ]
+    return _withdraw_rows(
+        rows, case=case, actor=actor, reason=reason, action="case.withdrawal_expedited"
+    )
+
+
+@transaction.atomic
+def expedite_withdrawal(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]:
+    """A caseworker applies the person's scheduled withdrawals now, after checking who is asking
+    (audited, one entry per hash). Refused when nothing is scheduled."""
+    changed = _apply_scheduled(case=case, due_by=None, actor=actor, reason=reason)
+    if not changed:
+        raise InvalidTransition("No withdrawal of this case is waiting.")
+    return changed
+
+
+def apply_due_withdrawals(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Withdraw every hash whose cooling-off period has ended (beat, every minute); one
+    transaction per case. Idempotent: a withdrawn hash is no longer scheduled. Returns how many
+    were withdrawn."""
+    now = now or timezone.now()
+    done = 0
+    while True:
+        case_ids = list(
+            CaseSignal.objects.filter(withdrawal_due_at__lte=now)
+            .order_by()
+            .values_list("case_id", flat=True)
+            .distinct()[:batch]
+        )
+        for case in Case.objects.filter(pk__in=case_ids):
+            with transaction.atomic():
+                done += len(_apply_scheduled(case=case, due_by=now))
+        if len(case_ids) < batch:
+            return done
 
 
 @transaction.atomic
@@ -351,7 +459,8 @@ def remove_signal_after_review(*, signal: Any, reason: Any) -> list[CaseSignal]:
         if row.status == CaseSignal.Status.ACTIVE:
             release(signal=row.signal, reason=reason)
         row.status = CaseSignal.Status.REMOVED
-        row.save(update_fields=["status", "changed_at"])
+        row.withdrawal_due_at = None  # a scheduled withdrawal has nothing left to do
+        row.save(update_fields=["status", "withdrawal_due_at", "changed_at"])
     return rows
 
 

@@ -155,6 +155,11 @@ def _audit_text(entry: AuditEntry, rows_by_pk: dict[int, Any]) -> str | None:
         return None
     if action == "case.signal_withdrawn":
         return _("%(hash)s withdrawn on the person's behalf") % {"hash": hash_label} + because
+    if action == "case.withdrawal_expedited":
+        return (
+            _("%(hash)s: the person's withdrawal made to take effect now") % {"hash": hash_label}
+            + because
+        )
     if action == "case.signal_suspended":
         return (
             _("%(hash)s suspended from the feed while it is reviewed") % {"hash": hash_label}
@@ -222,7 +227,9 @@ def case_timeline(case: Any, signal_rows: list[Any]) -> list[TimelineEvent]:
         if text is None:
             continue
         after = entry.after if isinstance(entry.after, dict) else {}
-        if entry.action in ("case.signal_withdrawn",) and after.get("case_signal"):
+        if entry.action in ("case.signal_withdrawn", "case.withdrawal_expedited") and after.get(
+            "case_signal"
+        ):
             audited_changes.add(after["case_signal"])
         events.append(TimelineEvent(entry.created_at, text, entry.actor_name))
     removed_by_dispute = _dispute_events(signal_rows)

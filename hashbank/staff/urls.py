@@ -35,6 +35,11 @@ urlpatterns = [
     path("cases/<int:case_id>/notes/", cases.add_note, name="case_note"),
     path("cases/<int:case_id>/assign/", case_list.assign, name="case_assign"),
     path("cases/<int:case_id>/withdraw-all/", cases.withdraw_all, name="case_withdraw_all"),
+    path(
+        "cases/<int:case_id>/expedite-withdrawal/",
+        cases.expedite_withdrawal,
+        name="case_expedite_withdrawal",
+    ),
     path("cases/<int:case_id>/suspend-all/", cases.suspend_all, name="case_suspend_all"),
     path("cases/<int:case_id>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<int:case_id>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),

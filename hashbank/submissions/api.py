@@ -6,6 +6,7 @@ in X-CSRFToken. Case number and PIN travel in POST bodies, never in URLs (which 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -51,14 +52,43 @@ def _authenticate(request: HttpRequest, body: dict[str, Any]):
     return services.authenticate_case(number=number, pin=pin)
 
 
+def _instant(when) -> str | None:
+    """An instant as the API writes it: ISO 8601 in UTC, to the second, `Z`."""
+    if when is None:
+        return None
+    return when.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def status_payload(case) -> dict[str, Any]:
     return {
         "case_number": pins.format_case_number(case.number),
+        "withdrawal_cooling_off_seconds": int(services.cooling_off().total_seconds()),
         "hashes": [
-            {"id": item.id, "type": item.signal_type, "status": item.status}
+            {
+                "id": item.id,
+                "type": item.signal_type,
+                "status": item.status,
+                "withdraws_at": _instant(item.withdraws_at),
+            }
             for item in selectors.case_status(case)
         ],
     }
+
+
+def _hash_ids(body: dict[str, Any]) -> list[int] | None:
+    """`hashes`: a list of ids (None for "all"), or invalid_hash_ids."""
+    wanted = body.get("hashes")
+    if wanted == "all":
+        return None
+    if not (
+        isinstance(wanted, list)
+        and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
+        and all(type(item) is int for item in wanted)
+    ):
+        raise InvalidSubmission(
+            'Send hashes as a list of ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
+    return wanted
 
 
 @_json_view
@@ -92,18 +122,22 @@ def case_status(request: HttpRequest) -> JsonResponse:
 
 @_json_view
 def withdraw(request: HttpRequest) -> JsonResponse:
-    """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}."""
+    """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}: scheduled
+    after the cooling-off period (each hash's `withdraws_at`), or at once without one."""
     throttle.check_pin(request)
     body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
-    wanted = body.get("hashes")
-    if wanted != "all" and not (
-        isinstance(wanted, list)
-        and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
-        and all(type(item) is int for item in wanted)
-    ):
-        raise InvalidSubmission(
-            'Send hashes as a list of ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
-        )
+    wanted = _hash_ids(body)
     case = _authenticate(request, body)
-    services.withdraw(case=case, case_signal_ids=None if wanted == "all" else wanted)
+    services.request_withdrawal(case=case, case_signal_ids=wanted)
+    return JsonResponse(status_payload(case))
+
+
+@_json_view
+def cancel_withdrawal(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/cases/cancel-withdrawal {case_number, pin, hashes: [id, ...] | "all"}."""
+    throttle.check_pin(request)
+    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
+    wanted = _hash_ids(body)
+    case = _authenticate(request, body)
+    services.cancel_withdrawal(case=case, case_signal_ids=wanted)
     return JsonResponse(status_payload(case))

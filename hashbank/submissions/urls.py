@@ -10,6 +10,7 @@ urlpatterns = [
     path("submit/offline/", views.offline_submit, name="submit-offline"),
     path("status/", views.status_page, name="status"),
     path("status/withdraw/", views.status_withdraw, name="status-withdraw"),
+    path("status/cancel-withdrawal/", views.status_cancel, name="status-cancel-withdrawal"),
     path("help/", views.faq, name="faq"),
     path("privacy/", views.privacy, name="privacy"),
     path("about/", views.about, name="about"),
@@ -18,4 +19,7 @@ urlpatterns = [
     path("api/v1/submissions", api.submit, name="api-submissions"),
     path("api/v1/cases/status", api.case_status, name="api-case-status"),
     path("api/v1/cases/withdraw", api.withdraw, name="api-case-withdraw"),
+    path(
+        "api/v1/cases/cancel-withdrawal", api.cancel_withdrawal, name="api-case-cancel-withdrawal"
+    ),
 ]

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -169,12 +169,25 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
     return _render_result(request, case, pin)
 
 
+def _cooling_off_text() -> str:
+    """The cooling-off period in words ("24 hours"), empty when withdrawals are immediate."""
+    seconds = int(services.cooling_off().total_seconds())
+    if seconds >= 3600 and seconds % 3600 == 0:
+        hours = seconds // 3600
+        return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    minutes = max(1, round(seconds / 60)) if seconds else 0
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes} if seconds else ""
+
+
 def _status_context(case, notice: str = "") -> dict[str, Any]:
+    hashes = selectors.case_status(case)
     return {
         "case": case,
         "case_number": pins.format_case_number(case.number),
-        "hashes": selectors.case_status(case),
+        "hashes": hashes,
         "notice": notice,
+        "scheduled": [item for item in hashes if item.withdrawal_scheduled],
+        "cooling_off": _cooling_off_text(),
     }
 
 
@@ -197,10 +210,7 @@ def status_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "submissions/status_form.html")
     try:
-        throttle.check_pin(request)
-        case = services.authenticate_case(
-            number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
-        )
+        case = _authenticated(request)
     except DomainError as error:
         return _form_error(request, error)
     context = _status_context(case)
@@ -208,30 +218,64 @@ def status_page(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/status.html", context)
 
 
+def _chosen_hashes(request: HttpRequest) -> list[int] | None:
+    """The form's `hash`: one id, or "all" (None)."""
+    target = request.POST.get("hash", "")
+    hash_id = parse_whole(target)
+    if target != "all" and hash_id is None:
+        raise InvalidSubmission(
+            "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
+    return None if target == "all" else [hash_id]
+
+
+def _authenticated(request: HttpRequest):
+    throttle.check_pin(request)
+    return services.authenticate_case(
+        number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
+    )
+
+
 @never_cache
 @require_POST
 def status_withdraw(request: HttpRequest) -> HttpResponse:
-    """Withdraw one hash (`hash` = its id) or all of them (`hash` = "all")."""
-    target = request.POST.get("hash", "")
+    """Withdraw one hash (`hash` = its id) or all of them (`hash` = "all"): scheduled after the
+    cooling-off period (HASHBANK_WITHDRAWAL_COOLING_OFF), or at once without one."""
     try:
-        hash_id = parse_whole(target)
-        if target != "all" and hash_id is None:
-            raise InvalidSubmission(
-                "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
-            )
-        throttle.check_pin(request)
-        case = services.authenticate_case(
-            number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
-        )
-        changed = services.withdraw(
-            case=case, case_signal_ids=None if target == "all" else [hash_id]
-        )
+        wanted = _chosen_hashes(request)
+        case = _authenticated(request)
+        changed = services.request_withdrawal(case=case, case_signal_ids=wanted)
+    except DomainError as error:
+        return _form_error(request, error)
+    scheduled_at = max(
+        (row.withdrawal_due_at for row in changed if row.withdrawal_due_at), default=None
+    )
+    if scheduled_at is not None:
+        notice = ""
+    elif changed:
+        notice = _("Withdrawn. Platforms will stop matching it after their next update.")
+    else:
+        notice = _("Nothing to withdraw: that was already withdrawn.")
+    context = _status_context(case, notice)
+    context["scheduled_at"] = scheduled_at
+    context["pin"] = request.POST.get("pin", "")
+    return render(request, "submissions/status.html", context)
+
+
+@never_cache
+@require_POST
+def status_cancel(request: HttpRequest) -> HttpResponse:
+    """Cancel the scheduled withdrawal of one hash (`hash` = its id) or all (`hash` = "all")."""
+    try:
+        wanted = _chosen_hashes(request)
+        case = _authenticated(request)
+        cancelled = services.cancel_withdrawal(case=case, case_signal_ids=wanted)
     except DomainError as error:
         return _form_error(request, error)
     notice = (
-        _("Withdrawn. Platforms will stop matching it after their next update.")
-        if changed
-        else _("Nothing to withdraw: that was already withdrawn.")
+        _("Withdrawal cancelled. Platforms keep using these fingerprints.")
+        if cancelled
+        else _("Nothing to cancel: that withdrawal has already taken effect.")
     )
     context = _status_context(case, notice)
     context["pin"] = request.POST.get("pin", "")

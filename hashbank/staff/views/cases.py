@@ -51,6 +51,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case,
         "display_number": format_case_number(case.number),
         "rows": rows,
+        "waiting_withdrawals": sum(1 for row in rows if row.case_signal.withdrawal_due_at),
         "timeline": timeline.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
         "dispute_reasons": Dispute.Reason.choices,
@@ -132,6 +133,21 @@ def withdraw_all(request: HttpRequest, case_id: int) -> HttpResponse:
         case_id,
         lambda case: case_services.withdraw(case=case, actor=request.user, reason=reason),
         "Every hash is withdrawn; they leave the feed at the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.withdraw_signal")
+def expedite_withdrawal(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The person's waiting withdrawals take effect now, after checking who is asking."""
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _act(
+        request,
+        case_id,
+        lambda case: case_services.expedite_withdrawal(
+            case=case, actor=request.user, reason=reason
+        ),
+        "The waiting withdrawals took effect; they leave the feed at the next checkpoint.",
     )
 
 
