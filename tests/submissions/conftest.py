@@ -6,6 +6,13 @@ from django.test import Client
 
 
 @pytest.fixture
+def no_cooling_off(settings):
+    """Withdrawals take effect at once (HASHBANK_WITHDRAWAL_COOLING_OFF = 0), as before the
+    cooling-off period existed."""
+    settings.HASHBANK_WITHDRAWAL_COOLING_OFF = 0
+
+
+@pytest.fixture
 def browser_client(db):
     """A client that enforces CSRF as a browser meets it: token from the page, sent as a header."""
     client = Client(enforce_csrf_checks=True)

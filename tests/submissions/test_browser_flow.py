@@ -16,6 +16,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.usefixtures("no_cooling_off")
 def test_the_whole_flow_from_picking_files_to_a_withdrawal_reaching_the_ledger(
     page, live_server, tmp_path
 ):

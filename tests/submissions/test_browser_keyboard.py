@@ -24,6 +24,7 @@ def tab_to(page, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"{selector} is not reachable with Tab")
 
 
+@pytest.mark.usefixtures("no_cooling_off")
 def test_a_person_can_submit_and_withdraw_with_the_keyboard_only(page, live_server, tmp_path):
     files = browser.make_files(tmp_path)
     page.goto(f"{live_server.url}/")

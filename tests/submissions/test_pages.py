@@ -69,6 +69,7 @@ def test_the_language_switcher_turns_the_pages_into_spanish(db):
     assert set(client.cookies) <= {"csrftoken", "django_language"}
 
 
+@pytest.mark.usefixtures("no_cooling_off")
 def test_the_status_page_shows_each_hash_and_withdraws_one_without_javascript(db):
     case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
     client = Client()

@@ -39,6 +39,7 @@ def test_a_wrong_pin_is_refused_without_saying_whether_the_case_exists(
     assert wrong.json()["error"]["code"] == "wrong_case_or_pin"
 
 
+@pytest.mark.usefixtures("no_cooling_off")
 def test_withdrawing_one_hash_through_the_api(browser_client, case_and_pin):
     case, _ = case_and_pin
     target = CaseSignal.objects.filter(case=case).first()
@@ -53,6 +54,7 @@ def test_withdrawing_one_hash_through_the_api(browser_client, case_and_pin):
     assert list(statuses.values()).count("withdrawn") == 1
 
 
+@pytest.mark.usefixtures("no_cooling_off")
 def test_withdrawing_everything_through_the_api(browser_client, case_and_pin):
     response = post_json(
         browser_client, "/api/v1/cases/withdraw", {**credentials(case_and_pin), "hashes": "all"}
