@@ -18,6 +18,7 @@ class CaseErrorCode(ErrorCode):
     NO_HASHES = "no_hashes", SUBMISSION_API
     TOO_MANY_HASHES = "too_many_hashes", SUBMISSION_API
     INVALID_HASH = "invalid_hash", SUBMISSION_API
+    INVALID_FILE = "invalid_file", SUBMISSION_API
     LOW_QUALITY_PDQ = "low_quality_pdq", SUBMISSION_API
     ATTESTATION_REQUIRED = "attestation_required", SUBMISSION_API
     TRY_AGAIN = "try_again", SUBMISSION_API

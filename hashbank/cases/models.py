@@ -90,6 +90,10 @@ class CaseSignal(models.Model):
     # The person asked to withdraw it: it stays in the feed until then (the cooling-off period,
     # HASHBANK_WITHDRAWAL_COOLING_OFF), and they can cancel; None when nothing is scheduled.
     withdrawal_due_at = models.DateTimeField(null=True, blank=True)
+    # The photo or video this hash was made from, as an opaque id unique within the case (the MD5,
+    # PDQ and rotated PDQs of one file share it; never derived from the file's name). Empty for
+    # holds made before files were grouped: each is then an item of its own.
+    item = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["id"]

@@ -37,6 +37,7 @@ class HashStatus:
     status: str  # pending, active, under_review, withdrawn, removed
     # When the person's withdrawal takes effect (the cooling-off period); None: none scheduled.
     withdraws_at: dt.datetime | None = None
+    item: str = ""  # the photo or video it was made from (opaque; CaseSignal.item)
 
     @property
     def withdrawable(self) -> bool:
@@ -65,8 +66,61 @@ def case_status(case: Case) -> list[HashStatus]:
             value=row.signal.value or "",  # empty once a removed value is purged
             status=public_status(row),
             withdraws_at=row.withdrawal_due_at,
+            item=row.item or f"h{row.pk}",
         )
         for row in case_signals(case)
+    ]
+
+
+# One word for a photo whose hashes differ, the first that any of them has: while one of its
+# fingerprints is in use (or on its way), the photo is.
+ITEM_STATUS_ORDER = ("active", "pending", "under_review", "withdrawn", "removed")
+
+
+@dataclass(frozen=True)
+class ItemStatus:
+    """One photo or video of the case: its hashes (MD5, PDQ, rotated PDQs) and their status."""
+
+    id: str  # opaque, unique within the case; never the file's name
+    number: int  # 1, 2, ... in the order the person submitted them
+    hashes: tuple[HashStatus, ...]
+
+    @property
+    def status(self) -> str:
+        present = {item.status for item in self.hashes}
+        return next(status for status in ITEM_STATUS_ORDER if status in present)
+
+    @property
+    def withdraws_at(self) -> dt.datetime | None:
+        return max((h.withdraws_at for h in self.hashes if h.withdraws_at), default=None)
+
+    @property
+    def withdrawal_scheduled(self) -> bool:
+        return self.withdraws_at is not None
+
+    @property
+    def withdrawable(self) -> bool:
+        return any(h.withdrawable for h in self.hashes)
+
+    @property
+    def hash_ids(self) -> list[int]:
+        return [h.id for h in self.hashes]
+
+    @property
+    def md5s(self) -> list[str]:
+        """What the page compares a photo picked again with (hashed on the device)."""
+        return [h.value for h in self.hashes if h.signal_type == "md5" and h.value]
+
+
+def case_items(case: Case, hashes: list[HashStatus] | None = None) -> list[ItemStatus]:
+    """The case's hashes grouped per photo or video, in the order they were submitted. Holds
+    from before files were grouped are each an item of their own."""
+    groups: dict[str, list[HashStatus]] = {}
+    for item in hashes if hashes is not None else case_status(case):
+        groups.setdefault(item.item, []).append(item)
+    return [
+        ItemStatus(id=key, number=n, hashes=tuple(group))
+        for n, (key, group) in enumerate(groups.items(), start=1)
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
@@ -51,8 +52,14 @@ def _audit(*, actor: Any, action: str, case: Case, before: Any = None, after: An
     )
 
 
-def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
-    """Every hash checked (by signals.types) before anything is written; duplicates dropped."""
+def _clean_hashes(
+    hashes: Any,
+) -> tuple[list[tuple[str, str, int | None]], dict[tuple[str, str], str]]:
+    """Every hash checked (by signals.types) before anything is written; duplicates dropped.
+
+    Returns the hashes and, per (type, value), the opaque id of the item (photo or video) it
+    belongs to: hashes sent with the same `file` number share one; a hash without one is an item
+    of its own. A value sent for two files belongs to the first."""
     if not isinstance(hashes, list) or not hashes:
         raise InvalidSubmission("Send at least one hash.", code=CaseErrorCode.NO_HASHES)
     if len(hashes) > MAX_HASHES_PER_CASE:
@@ -63,11 +70,19 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
         )
     cleaned: list[tuple[str, str, int | None]] = []
     seen: set[tuple[str, str]] = set()
+    files: list[Any] = []
     for index, item in enumerate(hashes):
-        if not isinstance(item, dict) or set(item) - {"type", "value", "quality"}:
+        if not isinstance(item, dict) or set(item) - {"type", "value", "quality", "file"}:
             raise InvalidSubmission(
-                "Each hash is an object with type, value and (for pdq) quality.",
+                "Each hash is an object with type, value, (for pdq) quality and optionally file.",
                 code=CaseErrorCode.INVALID_HASH,
+                detail={"index": index},
+            )
+        file = item.get("file", ("alone", index))
+        if "file" in item and not (type(file) is int and 0 <= file < MAX_HASHES_PER_CASE):
+            raise InvalidSubmission(
+                f"A hash's file is a whole number from 0 to {MAX_HASHES_PER_CASE - 1}.",
+                code=CaseErrorCode.INVALID_FILE,
                 detail={"index": index},
             )
         try:
@@ -86,7 +101,24 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
         if (signal_type, value) not in seen:  # the same file picked twice is held once
             seen.add((signal_type, value))
             cleaned.append((signal_type, value, quality))
-    return cleaned
+            files.append(file)
+    return cleaned, _item_ids(cleaned, files)
+
+
+def _item_ids(
+    cleaned: list[tuple[str, str, int | None]], files: list[Any]
+) -> dict[tuple[str, str], str]:
+    """A fresh random id per distinct file, distinct within the case."""
+    ids: dict[Any, str] = {}
+    taken: set[str] = set()
+    for file in files:
+        if file not in ids:
+            new = secrets.token_hex(4)
+            while new in taken:
+                new = secrets.token_hex(4)
+            taken.add(new)
+            ids[file] = new
+    return {(t, v): ids[file] for (t, v, _q), file in zip(cleaned, files, strict=True)}
 
 
 def _clean_attestations(attestations: Any) -> dict[str, bool]:
@@ -115,7 +147,7 @@ def submit_case(
     committed the PIN is returned even if an after-commit step (queueing the seal) fails: the
     person could never see it again, and the pending ledger changes are sealed by the next seal.
     """
-    cleaned = _clean_hashes(hashes)
+    cleaned, item_ids = _clean_hashes(hashes)
     recorded = _clean_attestations(attestations)
     if language:
         recorded["language"] = language[:8]
@@ -125,14 +157,14 @@ def submit_case(
     if connection.vendor == "postgresql" and actor is None:
         # The person's own submission writes nothing else, and one statement is a transaction
         # of its own: no BEGIN and COMMIT round trips on the busiest write of the service.
-        return _create_case(fields=fields, items=cleaned), pin
+        return _create_case(fields=fields, items=cleaned, item_ids=item_ids), pin
     committed: list[bool] = []
     result: tuple[Case, str] | None = None
     try:
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
-            case = _create_case(fields=fields, items=cleaned)
+            case = _create_case(fields=fields, items=cleaned, item_ids=item_ids)
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(cleaned)})
             result = case, pin
     except Exception:
@@ -142,11 +174,18 @@ def submit_case(
     return result
 
 
-def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> Case:
-    """The case under a fresh number, holding `items`; the caller runs it in a transaction
-    (PostgreSQL needs none: it is one statement)."""
+def _create_case(
+    *,
+    fields: dict,
+    items: list[tuple[str, str, int | None]],
+    item_ids: dict[tuple[str, str], str],
+) -> Case:
+    """The case under a fresh number, holding `items` (grouped into photos by `item_ids`); the
+    caller runs it in a transaction (PostgreSQL needs none: it is one statement)."""
     for _ in range(5):
-        case = storage.insert_case(number=pins.new_case_number(), fields=fields, items=items)
+        case = storage.insert_case(
+            number=pins.new_case_number(), fields=fields, items=items, item_ids=item_ids
+        )
         if case is not None:
             return case
         # a 40-bit number collided; draw again

@@ -20,17 +20,28 @@ from hashbank.signals import services as signal_services
 Items = list[tuple[str, str, int | None]]
 
 
-def insert_case(*, number: str, fields: dict, items: Items) -> Case | None:
-    """The case under `number` holding `items`, or None when the number is taken (nothing is
-    written then, and a caller's transaction stays usable)."""
+def insert_case(
+    *, number: str, fields: dict, items: Items, item_ids: dict[tuple[str, str], str]
+) -> Case | None:
+    """The case under `number` holding `items`, each in its item (photo) of `item_ids`, or None
+    when the number is taken (nothing is written then, and a caller's transaction stays usable)."""
     if connection.vendor == "postgresql":
-        return _insert_in_one_statement(number=number, fields=fields, items=items)
+        return _insert_in_one_statement(
+            number=number, fields=fields, items=items, item_ids=item_ids
+        )
     try:
         with transaction.atomic():
             signals = signal_services.hold_many(items=items)
             case = Case.objects.create(number=number, **fields)
             CaseSignal.objects.bulk_create(
-                [CaseSignal(case=case, signal=signal) for signal in signals]
+                [
+                    CaseSignal(
+                        case=case,
+                        signal=signal,
+                        item=item_ids.get((signal.signal_type, signal.value), ""),
+                    )
+                    for signal in signals
+                ]
             )
             return case
     except IntegrityError:
@@ -46,14 +57,19 @@ WITH new_case AS (
     ON CONFLICT (number) DO NOTHING
     RETURNING id
 ), {holding}, holds AS (
-    INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at)
-    SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s FROM new_case, held
+    INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at, item)
+    SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s, COALESCE(items.item, '')
+    FROM new_case, held
+    LEFT JOIN jsonb_to_recordset(%(item_ids)s::jsonb) AS items(t text, v text, item text)
+        ON items.t = held.signal_type AND items.v = held.value
 )
 SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
 """
 
 
-def _insert_in_one_statement(*, number: str, fields: dict, items: Items) -> Case | None:
+def _insert_in_one_statement(
+    *, number: str, fields: dict, items: Items, item_ids: dict[tuple[str, str], str]
+) -> Case | None:
     now = timezone.now()
     holding, params = signal_services.holding_ctes(items, now=now, only_after="new_case")
     sql = _CREATE_CASE_SQL.format(
@@ -65,6 +81,7 @@ def _insert_in_one_statement(*, number: str, fields: dict, items: Items) -> Case
         staff_assisted=fields["staff_assisted"],
         attestations=json.dumps(fields["attestations"]),
         active=CaseSignal.Status.ACTIVE.value,
+        item_ids=json.dumps([{"t": t, "v": v, "item": item} for (t, v), item in item_ids.items()]),
     )
     rows = fetch_prepared(sql, params)
     if not rows:

@@ -14,9 +14,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from hashbank.cases import pins, selectors, services
-from hashbank.cases.errors import InvalidSubmission
+from hashbank.cases.errors import CaseErrorCode, InvalidSubmission
 from hashbank.core import json_body
-from hashbank.core.errors import CoreErrorCode, DomainError
+from hashbank.core.errors import CoreErrorCode, DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
 from hashbank.submissions.errors import SubmissionErrorCode
@@ -69,14 +69,18 @@ def status_payload(case) -> dict[str, Any]:
                 "type": item.signal_type,
                 "status": item.status,
                 "withdraws_at": _instant(item.withdraws_at),
+                "item": item.item,
             }
             for item in selectors.case_status(case)
         ],
     }
 
 
-def _hash_ids(body: dict[str, Any]) -> list[int] | None:
-    """`hashes`: a list of ids (None for "all"), or invalid_hash_ids."""
+def _hash_ids(body: dict[str, Any], case) -> list[int] | None:
+    """`hashes`: a list of ids, or `items`: a list of item ids (the photos'; all their hashes);
+    None for "all"; else invalid_hash_ids."""
+    if "items" in body and "hashes" not in body:
+        return _item_hash_ids(body["items"], case)
     wanted = body.get("hashes")
     if wanted == "all":
         return None
@@ -89,6 +93,42 @@ def _hash_ids(body: dict[str, Any]) -> list[int] | None:
             'Send hashes as a list of ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
         )
     return wanted
+
+
+def _check_choice(body: dict[str, Any]) -> None:
+    """Before the PIN is checked: exactly one of `hashes` and `items`, well formed."""
+    if ("hashes" in body) == ("items" in body):
+        raise InvalidSubmission(
+            'Send hashes (ids) or items (item ids), or "all".',
+            code=SubmissionErrorCode.INVALID_HASH_IDS,
+        )
+    if "hashes" in body:
+        _hash_ids(body, None)
+    elif body["items"] != "all" and not (
+        isinstance(body["items"], list)
+        and 0 < len(body["items"]) <= services.MAX_HASHES_PER_CASE
+        and all(isinstance(item, str) for item in body["items"])
+    ):
+        raise InvalidSubmission(
+            'Send items as a list of item ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
+
+
+def _item_hash_ids(wanted: Any, case) -> list[int] | None:
+    if wanted == "all":
+        return None
+    if not (
+        isinstance(wanted, list)
+        and 0 < len(wanted) <= services.MAX_HASHES_PER_CASE
+        and all(isinstance(item, str) for item in wanted)
+    ):
+        raise InvalidSubmission(
+            'Send items as a list of item ids or "all".', code=SubmissionErrorCode.INVALID_HASH_IDS
+        )
+    by_id = {item.id: item for item in selectors.case_items(case)}
+    if any(item not in by_id for item in wanted):
+        raise NotFound("One of those items is not in this case.", code=CaseErrorCode.UNKNOWN_HASH)
+    return [pk for item in wanted for pk in by_id[item].hash_ids]
 
 
 @_json_view
@@ -125,9 +165,10 @@ def withdraw(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/withdraw {case_number, pin, hashes: [id, ...] | "all"}: scheduled
     after the cooling-off period (each hash's `withdraws_at`), or at once without one."""
     throttle.check_pin(request)
-    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
-    wanted = _hash_ids(body)
+    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes", "items"})
+    _check_choice(body)
     case = _authenticate(request, body)
+    wanted = _hash_ids(body, case)
     services.request_withdrawal(case=case, case_signal_ids=wanted)
     return JsonResponse(status_payload(case))
 
@@ -136,8 +177,9 @@ def withdraw(request: HttpRequest) -> JsonResponse:
 def cancel_withdrawal(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/cases/cancel-withdrawal {case_number, pin, hashes: [id, ...] | "all"}."""
     throttle.check_pin(request)
-    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes"})
-    wanted = _hash_ids(body)
+    body = json_body.read_object(request, allowed={"case_number", "pin", "hashes", "items"})
+    _check_choice(body)
     case = _authenticate(request, body)
+    wanted = _hash_ids(body, case)
     services.cancel_withdrawal(case=case, case_signal_ids=wanted)
     return JsonResponse(status_payload(case))

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -107,13 +108,15 @@ def _status_address(request: HttpRequest) -> str:
 
 def _offline_hashes(text: str) -> list[dict[str, Any]]:
     """The offline hasher's text (its JSON document) -> the hashes submit_case takes (MD5s,
-    reliable PDQs)."""
+    reliable PDQs), each with its file's position in the document, so that the case groups the
+    hashes of one photo into one item."""
     hashes = []
-    for signal in signals_from_entries(parse_hash_file(text.encode("utf-8"))):
-        item = {"type": signal["signal_type"], "value": signal["value"]}
-        if signal["quality"] is not None:
-            item["quality"] = signal["quality"]
-        hashes.append(item)
+    for file, entry in enumerate(parse_hash_file(text.encode("utf-8"))):
+        for signal in signals_from_entries([entry]):
+            item = {"type": signal["signal_type"], "value": signal["value"], "file": file}
+            if signal["quality"] is not None:
+                item["quality"] = signal["quality"]
+            hashes.append(item)
     return hashes
 
 
@@ -181,12 +184,13 @@ def _cooling_off_text() -> str:
 
 def _status_context(case, notice: str = "") -> dict[str, Any]:
     hashes = selectors.case_status(case)
+    items = selectors.case_items(case, hashes)
     return {
         "case": case,
         "case_number": pins.format_case_number(case.number),
-        "hashes": hashes,
+        "items": items,
         "notice": notice,
-        "scheduled": [item for item in hashes if item.withdrawal_scheduled],
+        "scheduled": [item for item in items if item.withdrawal_scheduled],
         "cooling_off": _cooling_off_text(),
     }
 
@@ -218,15 +222,26 @@ def status_page(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/status.html", context)
 
 
-def _chosen_hashes(request: HttpRequest) -> list[int] | None:
-    """The form's `hash`: one id, or "all" (None)."""
-    target = request.POST.get("hash", "")
-    hash_id = parse_whole(target)
-    if target != "all" and hash_id is None:
+def _chosen_hashes(request: HttpRequest, case) -> tuple[list[int] | None, list[Any]]:
+    """The form's choice: `item` (a photo's id, or "all"), or `hash` (one hash's id).
+    Returns (hash ids, or None for all; the items chosen)."""
+    items = selectors.case_items(case)
+    item = request.POST.get("item")
+    if item == "all" or (item is None and request.POST.get("hash") == "all"):
+        return None, items
+    if item is not None:
+        chosen = [found for found in items if found.id == item]
+        if not chosen:
+            raise InvalidSubmission(
+                "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
+            )
+        return chosen[0].hash_ids, chosen
+    hash_id = parse_whole(request.POST.get("hash", ""))
+    if hash_id is None:
         raise InvalidSubmission(
             "Choose what to withdraw.", code=SubmissionErrorCode.INVALID_HASH_IDS
         )
-    return None if target == "all" else [hash_id]
+    return [hash_id], [found for found in items if hash_id in found.hash_ids]
 
 
 def _authenticated(request: HttpRequest):
@@ -236,14 +251,36 @@ def _authenticated(request: HttpRequest):
     )
 
 
+def _confirm_withdrawal(
+    request: HttpRequest, case, chosen: list, *, everything: bool
+) -> HttpResponse:
+    """Before a withdrawal: what stops working, and when (the confirmation posts `confirm`)."""
+    chosen = [item for item in chosen if item.withdrawable]
+    return render(
+        request,
+        "submissions/withdraw_confirm.html",
+        {
+            "case_number": pins.format_case_number(case.number),
+            "pin": request.POST.get("pin", ""),
+            "chosen": chosen,
+            "everything": everything,
+            "choice": "all" if everything else (chosen[0].id if chosen else ""),
+            "cooling_off": _cooling_off_text(),
+            "takes_effect_at": timezone.now() + services.cooling_off(),
+        },
+    )
+
+
 @never_cache
 @require_POST
 def status_withdraw(request: HttpRequest) -> HttpResponse:
     """Withdraw one hash (`hash` = its id) or all of them (`hash` = "all"): scheduled after the
     cooling-off period (HASHBANK_WITHDRAWAL_COOLING_OFF), or at once without one."""
     try:
-        wanted = _chosen_hashes(request)
         case = _authenticated(request)
+        wanted, chosen = _chosen_hashes(request, case)
+        if request.POST.get("confirm") != "yes":
+            return _confirm_withdrawal(request, case, chosen, everything=wanted is None)
         changed = services.request_withdrawal(case=case, case_signal_ids=wanted)
     except DomainError as error:
         return _form_error(request, error)
@@ -267,8 +304,8 @@ def status_withdraw(request: HttpRequest) -> HttpResponse:
 def status_cancel(request: HttpRequest) -> HttpResponse:
     """Cancel the scheduled withdrawal of one hash (`hash` = its id) or all (`hash` = "all")."""
     try:
-        wanted = _chosen_hashes(request)
         case = _authenticated(request)
+        wanted, _chosen = _chosen_hashes(request, case)
         cancelled = services.cancel_withdrawal(case=case, case_signal_ids=wanted)
     except DomainError as error:
         return _form_error(request, error)

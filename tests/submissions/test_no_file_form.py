@@ -73,8 +73,9 @@ def test_no_file_input_on_a_victim_page_sits_in_a_form(pages):
         for input_id, form in parsed.file_inputs:
             assert form is None, (name, input_id, form)
             pickers.append((name, input_id))
-    # The JavaScript hasher's picker, which reads the files in the browser.
-    assert pickers == [("/submit/", "file-input")]
+    # The JavaScript hasher's picker, which reads the files in the browser, and the status
+    # page's "find a photo in this case", which fingerprints it in the browser too.
+    assert pickers == [("/submit/", "file-input"), ("status (signed in)", "find-photo-input")]
 
 
 def test_the_parser_sees_a_file_input_inside_a_multipart_form():

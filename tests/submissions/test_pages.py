@@ -70,21 +70,27 @@ def test_the_language_switcher_turns_the_pages_into_spanish(db):
 
 
 @pytest.mark.usefixtures("no_cooling_off")
-def test_the_status_page_shows_each_hash_and_withdraws_one_without_javascript(db):
-    case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
+def test_the_status_page_shows_each_photo_and_withdraws_one_without_javascript(db):
+    first, second = [md5(), pdq()], [md5()]
+    hashes = [{**h, "file": 0} for h in first] + [{**h, "file": 1} for h in second]
+    case, pin = services.submit_case(hashes=hashes, attestations=ATTESTED)
     client = Client()
     page = post_form(client, "/status/", {"case_number": case.number, "pin": pin}).content.decode()
-    assert page.count("data-hash-id=") == 2
+    assert page.count("data-item-id=") == 2
+    assert page.count("data-hash-id=") == 3
     target = CaseSignal.objects.filter(case=case).first()
-    response = post_form(
-        client,
-        "/status/withdraw/",
-        {"case_number": case.number, "pin": pin, "hash": str(target.pk)},
-    )
+    credentials = {"case_number": case.number, "pin": pin, "item": target.item}
+    asked = post_form(client, "/status/withdraw/", credentials)
+    assert asked.status_code == 200
+    assert "What stops working" in asked.content.decode()
+    assert CaseSignal.objects.filter(case=case, status="withdrawn").count() == 0
+    response = post_form(client, "/status/withdraw/", {**credentials, "confirm": "yes"})
     assert response.status_code == 200
-    assert f'data-hash-id="{target.pk}" data-status="withdrawn"' in response.content.decode()
-    target.refresh_from_db()
-    assert target.status == "withdrawn"
+    page = response.content.decode()
+    assert f'data-item-id="{target.item}" data-item-number="1" data-status="withdrawn"' in page
+    rows = CaseSignal.objects.filter(case=case)
+    assert {row.status for row in rows if row.item == target.item} == {"withdrawn"}
+    assert {row.status for row in rows if row.item != target.item} == {"active"}
 
 
 def test_the_status_page_refuses_a_wrong_pin_with_a_plain_message(db):

@@ -34,7 +34,9 @@ def test_the_page_says_when_the_withdrawal_takes_effect_and_the_hash_stays_in_us
     case, _ = case_and_pin
     target = CaseSignal.objects.filter(case=case).first()
     before = timezone.now()
-    response = post_form(Client(), "/status/withdraw/", form(case_and_pin, hash=str(target.pk)))
+    response = post_form(
+        Client(), "/status/withdraw/", form(case_and_pin, item=target.item, confirm="yes")
+    )
     assert response.status_code == 200
     page = response.content.decode()
     target.refresh_from_db()
@@ -51,7 +53,7 @@ def test_the_page_says_when_the_withdrawal_takes_effect_and_the_hash_stays_in_us
 def test_the_page_says_it_in_spanish(case_and_pin):
     client = Client()
     client.cookies["django_language"] = "es"
-    response = post_form(client, "/status/withdraw/", form(case_and_pin, hash="all"))
+    response = post_form(client, "/status/withdraw/", form(case_and_pin, item="all", confirm="yes"))
     page = response.content.decode()
     assert "Hemos programado la retirada. Se hará efectiva el" in page
     assert page.count("Cancelar la retirada") == 2
@@ -61,11 +63,9 @@ def test_the_page_says_it_in_spanish(case_and_pin):
 def test_cancelling_on_the_page_keeps_the_hash_in_use(case_and_pin):
     case, _ = case_and_pin
     client = Client()
-    post_form(client, "/status/withdraw/", form(case_and_pin, hash="all"))
+    post_form(client, "/status/withdraw/", form(case_and_pin, item="all", confirm="yes"))
     target = CaseSignal.objects.filter(case=case).first()
-    response = post_form(
-        client, "/status/cancel-withdrawal/", form(case_and_pin, hash=str(target.pk))
-    )
+    response = post_form(client, "/status/cancel-withdrawal/", form(case_and_pin, item=target.item))
     assert response.status_code == 200
     assert "Withdrawal cancelled" in response.content.decode()
     waiting = CaseSignal.objects.filter(case=case, withdrawal_due_at__isnull=False)
@@ -74,7 +74,7 @@ def test_cancelling_on_the_page_keeps_the_hash_in_use(case_and_pin):
         for pk in CaseSignal.objects.filter(case=case).values_list("pk", flat=True)
         if pk != target.pk
     ]
-    post_form(client, "/status/cancel-withdrawal/", form(case_and_pin, hash="all"))
+    post_form(client, "/status/cancel-withdrawal/", form(case_and_pin, item="all", confirm="yes"))
     assert not waiting.exists()
 
 
@@ -136,7 +136,9 @@ def test_with_no_cooling_off_the_api_withdraws_at_once(browser_client, case_and_
 
 def test_with_no_cooling_off_the_page_says_withdrawn(case_and_pin, settings):
     settings.HASHBANK_WITHDRAWAL_COOLING_OFF = 0
-    page = post_form(Client(), "/status/withdraw/", form(case_and_pin, hash="all")).content.decode()
+    page = post_form(
+        Client(), "/status/withdraw/", form(case_and_pin, item="all", confirm="yes")
+    ).content.decode()
     assert "Withdrawn. Platforms will stop matching it" in page
     assert 'id="withdrawal-scheduled"' not in page
     assert "Withdrawing is final" in page

@@ -224,16 +224,20 @@ $("files-next").addEventListener("click", () => {
 });
 
 // Step 3: review and consent.
+// Each hash carries its file's position (`file`), never its name: the case groups the MD5 and
+// PDQs of one photo into one item.
 function collect() {
   const seen = new Set();
   const all = [];
+  let position = 0;
   for (const entry of files) {
     if (entry.state !== "done") continue;
+    const file = position++;
     for (const hash of hashesOf(entry.result)) {
       const key = `${hash.type}:${hash.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      all.push({ ...hash, name: entry.file.name });
+      all.push({ ...hash, file, name: entry.file.name });
     }
   }
   return all;
@@ -261,7 +265,7 @@ $("consent-form").addEventListener("submit", async (event) => {
   if (!attestations.adult || !attestations.depicted || !attestations.consent) {
     return showError($("submit-error"), t("error.attestation_required"));
   }
-  const hashes = collect().map(({ type, value, quality }) => (quality === undefined ? { type, value } : { type, value, quality }));
+  const hashes = collect().map(({ type, value, quality, file }) => (quality === undefined ? { type, value, file } : { type, value, quality, file }));
   if (!hashes.length) return showError($("submit-error"), t("error.no_hashes"));
   const send = $("send");
   send.disabled = true;
