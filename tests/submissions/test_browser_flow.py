@@ -40,17 +40,29 @@ def test_the_whole_flow_from_picking_files_to_a_withdrawal_reaching_the_ledger(
     page.fill("#pin", pin)
     with page.expect_navigation():
         page.click("form.narrow button[type=submit]")
-    rows = page.locator("tr[data-hash-id]")
-    assert rows.count() == len(held)
-    first_id = rows.first.get_attribute("data-hash-id")
+    # One row per file (its MD5 and PDQs together), each with an opaque id, never the name.
+    rows = page.locator("tr[data-item-id]")
+    assert rows.count() == len(files)
+    assert page.locator("li[data-hash-id]").count() == len(held)
+    assert not any(path.name in page.content() for path in files)
+    first_item = rows.first.get_attribute("data-item-id")
+    first_ids = [
+        int(pk)
+        for pk in rows.first.locator("li[data-hash-id]").evaluate_all(
+            "items => items.map(li => li.dataset.hashId)"
+        )
+    ]
     with page.expect_navigation():
         rows.first.locator("button").click()
-    assert page.get_attribute(f'tr[data-hash-id="{first_id}"]', "data-status") == "withdrawn"
+    assert page.locator("#what-stops").is_visible()
+    with page.expect_navigation():
+        page.click(".confirm-withdrawal button")
+    assert page.get_attribute(f'tr[data-item-id="{first_item}"]', "data-status") == "withdrawn"
     assert page.locator('tr[data-status="withdrawn"]').count() == 1
 
-    withdrawn = CaseSignal.objects.select_related("signal").get(pk=first_id)
-    assert withdrawn.status == "withdrawn"
-    assert ledger_events_for(withdrawn.signal) == [("add", ""), ("remove", "withdrawn")]
+    for withdrawn in CaseSignal.objects.select_related("signal").filter(pk__in=first_ids):
+        assert withdrawn.status == "withdrawn"
+        assert ledger_events_for(withdrawn.signal) == [("add", ""), ("remove", "withdrawn")]
 
 
 def test_no_image_byte_leaves_the_page(page, live_server, tmp_path):

@@ -69,8 +69,11 @@ def test_a_person_can_submit_and_withdraw_with_the_keyboard_only(page, live_serv
     tab_to(page, ".withdraw-all button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    tab_to(page, ".confirm-withdrawal button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert (
         page.locator('tr[data-status="withdrawn"]').count()
-        == page.locator("tr[data-hash-id]").count()
+        == page.locator("tr[data-item-id]").count()
         > 0
     )

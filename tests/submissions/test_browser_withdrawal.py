@@ -39,6 +39,9 @@ def test_a_scheduled_withdrawal_says_when_and_can_be_cancelled(
         page.click("form.narrow button[type=submit]")
     with page.expect_navigation():
         page.click(".withdraw-all button")
+    assert serious_violations(page) == []  # the confirmation: what stops working, and when
+    with page.expect_navigation():
+        page.click(".confirm-withdrawal button")
     scheduled, cancelled = WORDS[language]
     assert scheduled in page.inner_text("#withdrawal-scheduled")
     assert page.locator("tr[data-withdraws-at]").count() == 2
