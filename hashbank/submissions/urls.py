@@ -2,15 +2,16 @@
 
 from django.urls import path
 
-from hashbank.submissions import api, views
+from hashbank.submissions import api, status, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("submit/", views.submit_page, name="submit"),
     path("submit/offline/", views.offline_submit, name="submit-offline"),
-    path("status/", views.status_page, name="status"),
-    path("status/withdraw/", views.status_withdraw, name="status-withdraw"),
-    path("status/cancel-withdrawal/", views.status_cancel, name="status-cancel-withdrawal"),
+    path("status/", status.status_page, name="status"),
+    path("status/withdraw/", status.status_withdraw, name="status-withdraw"),
+    path("status/cancel-withdrawal/", status.status_cancel, name="status-cancel-withdrawal"),
+    path("status/close/", status.status_close, name="status-close"),
     path("help/", views.faq, name="faq"),
     path("privacy/", views.privacy, name="privacy"),
     path("about/", views.about, name="about"),

@@ -35,3 +35,9 @@ def post_form(client: Client, path: str, data: dict, **extra):
     return client.post(
         path, urlencode(data), content_type="application/x-www-form-urlencoded", **extra
     )
+
+
+def open_case(client: Client, case, pin: str):
+    """Case number + PIN on the status form, then the redirect to the case's page (the view
+    lives in the `hb_case` cookie)."""
+    return post_form(client, "/status/", {"case_number": case.number, "pin": pin}, follow=True)

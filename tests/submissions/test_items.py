@@ -15,7 +15,7 @@ from hashbank.cases import services
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.hasher.cli import main as offline_hasher
 from tests.fixtures.values import ATTESTED, md5, pdq
-from tests.submissions.conftest import post_form, post_json
+from tests.submissions.conftest import open_case, post_form, post_json
 
 
 @pytest.fixture
@@ -90,9 +90,8 @@ def test_the_page_asks_before_withdrawing_everything_and_says_what_stops_working
     case, pin = two_photos
     client = Client()
     client.cookies["django_language"] = language
-    page = post_form(
-        client, "/status/withdraw/", {**credentials(case, pin), "item": "all"}
-    ).content.decode()
+    open_case(client, case, pin)
+    page = client.get("/status/withdraw/", {"item": "all"}).content.decode()
     words = {
         "en": (
             "Withdraw everything in this case?",

@@ -42,7 +42,9 @@ def victim_pages(client: Client) -> dict[str, str]:
     case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
     pages = {path: client.get(path).content.decode() for path in ["/", "/submit/", "/status/"]}
     credentials = {"case_number": case.number, "pin": pin}
-    pages["status (signed in)"] = post_form(client, "/status/", credentials).content.decode()
+    pages["status (signed in)"] = post_form(
+        client, "/status/", credentials, follow=True
+    ).content.decode()
     pages["offline error"] = post_form(client, "/submit/offline/", {"hashes": "x"}).content.decode()
     pages["refused upload"] = client.post(
         "/submit/offline/",

@@ -75,22 +75,56 @@ def test_the_status_page_shows_each_photo_and_withdraws_one_without_javascript(d
     hashes = [{**h, "file": 0} for h in first] + [{**h, "file": 1} for h in second]
     case, pin = services.submit_case(hashes=hashes, attestations=ATTESTED)
     client = Client()
-    page = post_form(client, "/status/", {"case_number": case.number, "pin": pin}).content.decode()
+    opened = post_form(client, "/status/", {"case_number": case.number, "pin": pin})
+    assert (opened.status_code, opened["Location"]) == (303, "/status/")
+    page = client.get("/status/").content.decode()
     assert page.count("data-item-id=") == 2
     assert page.count("data-hash-id=") == 3
+    assert pin not in page  # the view is in the cookie, not the PIN in the page
     target = CaseSignal.objects.filter(case=case).first()
-    credentials = {"case_number": case.number, "pin": pin, "item": target.item}
-    asked = post_form(client, "/status/withdraw/", credentials)
+    asked = client.get("/status/withdraw/", {"item": target.item})
     assert asked.status_code == 200
     assert "What stops working" in asked.content.decode()
     assert CaseSignal.objects.filter(case=case, status="withdrawn").count() == 0
-    response = post_form(client, "/status/withdraw/", {**credentials, "confirm": "yes"})
-    assert response.status_code == 200
-    page = response.content.decode()
+    done = post_form(client, "/status/withdraw/", {"item": target.item, "confirm": "yes"})
+    assert (done.status_code, done["Location"]) == (303, "/status/?done=withdrawn")
+    page = client.get(done["Location"]).content.decode()
+    assert "Withdrawn. Platforms will stop matching it" in page
     assert f'data-item-id="{target.item}" data-item-number="1" data-status="withdrawn"' in page
     rows = CaseSignal.objects.filter(case=case)
     assert {row.status for row in rows if row.item == target.item} == {"withdrawn"}
     assert {row.status for row in rows if row.item != target.item} == {"active"}
+
+
+def test_the_case_view_is_a_short_lived_cookie_for_the_status_pages_only(db):
+    case, pin = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    client = Client()
+    opened = post_form(client, "/status/", {"case_number": case.number, "pin": pin})
+    cookie = opened.cookies["hb_case"]
+    assert cookie["path"] == "/status/" and cookie["max-age"] == 900
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert case.number not in cookie.value and pin not in cookie.value
+    closed = post_form(client, "/status/close/", {})
+    assert closed.status_code == 303
+    assert "data-item-id" not in client.get("/status/").content.decode()
+
+
+def test_a_tampered_or_foreign_case_view_shows_the_form(db):
+    case, pin = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    client = Client()
+    post_form(client, "/status/", {"case_number": case.number, "pin": pin})
+    value = client.cookies["hb_case"].value
+    client.cookies["hb_case"] = value.replace(f"{case.pk}:", f"{case.pk + 1}:", 1)
+    assert 'id="case-number"' in client.get("/status/").content.decode()
+    response = client.get("/status/withdraw/", {"item": "all"})
+    assert (response.status_code, response["Location"]) == (303, "/status/?ended=1")
+
+
+def test_withdrawing_without_an_open_case_changes_nothing(db):
+    case, _ = services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    response = post_form(Client(), "/status/withdraw/", {"item": "all", "confirm": "yes"})
+    assert response.status_code == 303
+    assert set(CaseSignal.objects.filter(case=case).values_list("status", flat=True)) == {"active"}
 
 
 def test_the_status_page_refuses_a_wrong_pin_with_a_plain_message(db):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from hashbank.cases import services
 from hashbank.cases.models import CaseSignal
 from tests.fixtures.values import ATTESTED, md5, pdq
-from tests.submissions.conftest import post_form, post_json
+from tests.submissions.conftest import open_case, post_form, post_json
 
 
 @pytest.fixture(autouse=True)
@@ -30,14 +30,23 @@ def form(case_and_pin, **extra) -> dict:
     return {"case_number": case.number, "pin": pin, **extra}
 
 
+def opened(case_and_pin, language: str = "en") -> Client:
+    client = Client()
+    client.cookies["django_language"] = language
+    open_case(client, *case_and_pin)
+    return client
+
+
+def withdraw(client: Client, item: str):
+    return post_form(client, "/status/withdraw/", {"item": item, "confirm": "yes"}, follow=True)
+
+
 def test_the_page_says_when_the_withdrawal_takes_effect_and_the_hash_stays_in_use(case_and_pin):
     case, _ = case_and_pin
     target = CaseSignal.objects.filter(case=case).first()
     before = timezone.now()
-    response = post_form(
-        Client(), "/status/withdraw/", form(case_and_pin, item=target.item, confirm="yes")
-    )
-    assert response.status_code == 200
+    response = withdraw(opened(case_and_pin), target.item)
+    assert response.redirect_chain == [("/status/?done=scheduled", 303)]
     page = response.content.decode()
     target.refresh_from_db()
     due = target.withdrawal_due_at
@@ -51,10 +60,7 @@ def test_the_page_says_when_the_withdrawal_takes_effect_and_the_hash_stays_in_us
 
 
 def test_the_page_says_it_in_spanish(case_and_pin):
-    client = Client()
-    client.cookies["django_language"] = "es"
-    response = post_form(client, "/status/withdraw/", form(case_and_pin, item="all", confirm="yes"))
-    page = response.content.decode()
+    page = withdraw(opened(case_and_pin, "es"), "all").content.decode()
     assert "Hemos programado la retirada. Se hará efectiva el" in page
     assert page.count("Cancelar la retirada") == 2
     assert "Cancelar todas las retiradas pendientes" in page
@@ -62,29 +68,26 @@ def test_the_page_says_it_in_spanish(case_and_pin):
 
 def test_cancelling_on_the_page_keeps_the_hash_in_use(case_and_pin):
     case, _ = case_and_pin
-    client = Client()
-    post_form(client, "/status/withdraw/", form(case_and_pin, item="all", confirm="yes"))
+    client = opened(case_and_pin)
+    withdraw(client, "all")
     target = CaseSignal.objects.filter(case=case).first()
-    response = post_form(client, "/status/cancel-withdrawal/", form(case_and_pin, item=target.item))
-    assert response.status_code == 200
+    response = post_form(client, "/status/cancel-withdrawal/", {"item": target.item}, follow=True)
+    assert response.redirect_chain == [("/status/?done=cancelled", 303)]
     assert "Withdrawal cancelled" in response.content.decode()
     waiting = CaseSignal.objects.filter(case=case, withdrawal_due_at__isnull=False)
-    assert list(waiting.values_list("pk", flat=True)) == [
-        pk
-        for pk in CaseSignal.objects.filter(case=case).values_list("pk", flat=True)
-        if pk != target.pk
-    ]
-    post_form(client, "/status/cancel-withdrawal/", form(case_and_pin, item="all", confirm="yes"))
+    assert target.pk not in set(waiting.values_list("pk", flat=True))
+    assert waiting.count() == 1
+    post_form(client, "/status/cancel-withdrawal/", {"item": "all"})
     assert not waiting.exists()
+    again = post_form(client, "/status/cancel-withdrawal/", {"item": "all"}, follow=True)
+    assert "Nothing to cancel" in again.content.decode()
 
 
-def test_cancelling_needs_the_pin(case_and_pin):
+def test_cancelling_needs_an_open_case(case_and_pin):
     case, _ = case_and_pin
     services.request_withdrawal(case=case)
-    response = post_form(
-        Client(), "/status/cancel-withdrawal/", form(case_and_pin, pin="000000000000", hash="all")
-    )
-    assert response.status_code == 403
+    response = post_form(Client(), "/status/cancel-withdrawal/", {"item": "all"})
+    assert (response.status_code, response["Location"]) == (303, "/status/?ended=1")
     assert CaseSignal.objects.filter(case=case, withdrawal_due_at__isnull=True).count() == 0
 
 
@@ -136,9 +139,7 @@ def test_with_no_cooling_off_the_api_withdraws_at_once(browser_client, case_and_
 
 def test_with_no_cooling_off_the_page_says_withdrawn(case_and_pin, settings):
     settings.HASHBANK_WITHDRAWAL_COOLING_OFF = 0
-    page = post_form(
-        Client(), "/status/withdraw/", form(case_and_pin, item="all", confirm="yes")
-    ).content.decode()
+    page = withdraw(opened(case_and_pin), "all").content.decode()
     assert "Withdrawn. Platforms will stop matching it" in page
     assert 'id="withdrawal-scheduled"' not in page
     assert "Withdrawing is final" in page
