@@ -48,6 +48,12 @@ def test_a_scheduled_withdrawal_says_when_and_can_be_cancelled(
     assert page.locator('tr[data-status="withdrawn"]').count() == 0
     assert serious_violations(page) == []
     assert CaseSignal.objects.filter(case=case, withdrawal_due_at__isnull=False).count() == 2
+    # Post/redirect/get: Back GETs the confirmation page again, never a resubmitted POST.
+    back = page.go_back()
+    assert back is not None and back.request.method == "GET" and back.status == 200
+    assert "/status/withdraw/?item=all" in page.url
+    page.go_forward()
+    assert page.locator("tr[data-withdraws-at]").count() == 2
 
     with page.expect_navigation():
         page.locator("tr[data-withdraws-at] button").first.click()
