@@ -214,6 +214,12 @@ HASHBANK_SUBMISSIONS_PER_HOUR = config.env_int(ENV, "HASHBANK_SUBMISSIONS_PER_HO
 # credential allow-lists then see the client's address rather than the proxy's.
 HASHBANK_TRUSTED_PROXIES = config.env_list(ENV, "HASHBANK_TRUSTED_PROXIES", [])
 HASHBANK_PIN_CHECKS_PER_HOUR = config.env_int(ENV, "HASHBANK_PIN_CHECKS_PER_HOUR", 60)
+# Wrong PINs per client per hour, across all case numbers; past it the client is refused (429).
+# A client with a wrong PIN in the last hour or two is "guessing": only guessing clients are
+# held back by a case's delay and lock (docs/submissions.md).
+HASHBANK_PIN_FAILURES_PER_CLIENT_PER_HOUR = config.env_int(
+    ENV, "HASHBANK_PIN_FAILURES_PER_CLIENT_PER_HOUR", 20
+)
 # IPv6 clients are counted per /64; each /48 has a second limit of this many times a client's
 # (0 turns the /48 tier off). See docs/submissions.md.
 HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR", 10)

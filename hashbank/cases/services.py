@@ -192,8 +192,13 @@ def _create_case(
     raise DomainError("Could not allocate a case number.", code=CaseErrorCode.TRY_AGAIN, status=503)
 
 
-def authenticate_case(*, number: str, pin: str) -> Case:
+def authenticate_case(*, number: str, pin: str, guessing: bool = True) -> Case:
     """The case for (number, PIN), or an error; wrong PINs count towards the case's lock.
+
+    The case's delay and lock stop only clients that have been `guessing` (the caller knows:
+    a wrong PIN from this client recently, hashbank/submissions/throttle.py). A client that has
+    not is always heard, so that whoever guesses at a case number cannot lock its owner out:
+    their right PIN still opens it, and a wrong one makes them a guessing client too.
 
     A well-formed number with no case behind it gets the same answers in the same order: its
     wrong PINs are counted too (in `unknown_numbers`, by a keyed hash of the number), so that it
@@ -209,10 +214,10 @@ def authenticate_case(*, number: str, pin: str) -> Case:
         locked, next_attempt_at = unknown_numbers.state(normalized)
     else:
         locked, next_attempt_at = False, None
-    if locked:
+    if locked and guessing:
         pins.verify_pin(None, None)
         raise CaseLocked("This case is locked after too many wrong PINs; contact the helpline.")
-    if next_attempt_at and next_attempt_at > now:
+    if guessing and next_attempt_at and next_attempt_at > now:
         wait = int((next_attempt_at - now).total_seconds()) + 1
         raise PinRetryLater(f"Too many wrong PINs; try again in {wait} seconds.", retry_after=wait)
     if pins.verify_pin(pins.normalize_pin(pin), case.pin_hash if case else None):

@@ -49,7 +49,7 @@ def _authenticate(request: HttpRequest, body: dict[str, Any]):
         raise InvalidSubmission(
             "Send case_number and pin as strings.", code=SubmissionErrorCode.MISSING_CREDENTIALS
         )
-    return services.authenticate_case(number=number, pin=pin)
+    return throttle.authenticate(request, number=number, pin=pin)
 
 
 def _instant(when) -> str | None:

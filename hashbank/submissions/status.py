@@ -142,8 +142,10 @@ def status_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             throttle.check_pin(request)
-            case = services.authenticate_case(
-                number=request.POST.get("case_number", ""), pin=request.POST.get("pin", "")
+            case = throttle.authenticate(
+                request,
+                number=request.POST.get("case_number", ""),
+                pin=request.POST.get("pin", ""),
             )
         except DomainError as error:
             return _form_error(request, error)

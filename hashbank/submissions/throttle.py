@@ -16,6 +16,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
+from hashbank.cases import services
+from hashbank.cases.errors import PinRetryLater, WrongCredentials
 from hashbank.core import admission, ratelimit
 from hashbank.core.addresses import client_address, client_keys
 from hashbank.core.errors import RateLimited
@@ -94,3 +96,45 @@ def check_hashes(request: HttpRequest, hashes: object) -> None:
 
 def check_pin(request: HttpRequest) -> None:
     check(request, scope="pin", limit=settings.HASHBANK_PIN_CHECKS_PER_HOUR)
+
+
+# Wrong PINs per client: whoever sends them is "guessing" for an hour or two (this window and
+# the next), and past HASHBANK_PIN_FAILURES_PER_CLIENT_PER_HOUR is refused outright. The cases'
+# own delay and lock stop only guessing clients (cases.services.authenticate_case), so a case
+# number known to an attacker never locks its owner out.
+FAILURES = "pin/wrong"
+
+
+def has_guessed(request: HttpRequest) -> bool:
+    """Whether this client sent a wrong PIN in this hour's window or the last one."""
+    client = client_key(request)
+    return bool(
+        ratelimit.current(scope=FAILURES, subject=client, window=HOUR)
+        or ratelimit.history(scope=FAILURES, subject=client, window=HOUR, windows=1)[0]
+    )
+
+
+def check_pin_failures(request: HttpRequest) -> None:
+    """Refuse a client that sent too many wrong PINs this hour, before its PIN is checked."""
+    wait = ratelimit.retry_after_if_reached(
+        scope=FAILURES,
+        subject=client_key(request),
+        limit=settings.HASHBANK_PIN_FAILURES_PER_CLIENT_PER_HOUR,
+        window=HOUR,
+    )
+    if wait is not None:
+        raise PinRetryLater(
+            f"Too many wrong PINs from this device; try again in {wait} seconds.",
+            retry_after=wait,
+        )
+
+
+def authenticate(request: HttpRequest, *, number: str, pin: str):
+    """The case for (number, PIN) asked by this client: its hourly PIN checks and wrong PINs
+    counted, the cases' delay and lock applied only if it has been guessing."""
+    check_pin_failures(request)
+    try:
+        return services.authenticate_case(number=number, pin=pin, guessing=has_guessed(request))
+    except WrongCredentials:
+        ratelimit.record(scope=FAILURES, subject=client_key(request), window=HOUR, keep=2)
+        raise
