@@ -156,3 +156,25 @@ class UnknownCaseNumber(models.Model):
         constraints = [models.UniqueConstraint(fields=["key"], name="one_row_per_unknown_number")]
         # The clean-up deletes by age.
         indexes = [models.Index(fields=["last_failed_at"], name="unknown_number_last_failed")]
+
+
+class PossessionCheck(models.Model):
+    """A caseworker's check that the caller holds one of the case's images, before an unlock.
+
+    The caseworker starts it and reads a one-time code to the caller, who opens the check page
+    in their own browser, types the code and picks one of the images: only its MD5, computed in
+    the browser, is sent. The console says whether it matched this case; the caller is told
+    nothing either way. The code is kept only as an HMAC; a check lasts 30 minutes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="possession_checks")
+    code_hash = models.CharField(max_length=64)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    matched = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code_hash"], name="one_check_per_code")]

@@ -12,9 +12,10 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from hashbank.audit import services as audit
 from hashbank.cases import pins, storage, unknown_numbers
@@ -26,7 +27,7 @@ from hashbank.cases.errors import (
     PinRetryLater,
     WrongCredentials,
 )
-from hashbank.cases.models import Case, CaseNote, CaseSignal
+from hashbank.cases.models import Case, CaseNote, CaseSignal, PossessionCheck
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import services as signal_services
 from hashbank.signals import types as signal_types
@@ -508,8 +509,73 @@ def remove_signal_after_review(*, signal: Any, reason: Any) -> list[CaseSignal]:
     return rows
 
 
+POSSESSION_CHECK_MINUTES = 30
+
+
+def _code_hash(code: str) -> str:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return salted_hmac("hashbank.cases.possession", digits).hexdigest()
+
+
+def start_possession_check(*, case: Case, actor: Any) -> tuple[PossessionCheck, str]:
+    """A caseworker starts a check that the caller holds one of the case's images; returns the
+    check and its one-time code (8 digits, shown once, to read to the caller). Audited."""
+    for _ in range(5):
+        code = f"{secrets.randbelow(10**8):08d}"
+        check = PossessionCheck(
+            case=case,
+            code_hash=_code_hash(code),
+            started_by=actor,
+            expires_at=timezone.now() + dt.timedelta(minutes=POSSESSION_CHECK_MINUTES),
+        )
+        try:
+            with transaction.atomic():
+                check.save()
+        except IntegrityError:
+            continue  # that code is in use; draw another
+        _audit(
+            actor=actor,
+            action="case.possession_check_started",
+            case=case,
+            after={"check": check.pk},
+        )
+        return check, f"{code[:4]}-{code[4:]}"
+    raise DomainError("Could not draw a code.", code=CaseErrorCode.TRY_AGAIN, status=503)
+
+
+def answer_possession_check(*, code: str, md5s: Sequence[str]) -> None:
+    """The caller's answer: the MD5 of the image(s) they picked, computed in their browser. A
+    check is answered once; an unknown or expired code is ignored (the caller is told the same
+    either way, so the page is no oracle for whether an image is in some case)."""
+    now = timezone.now()
+    with transaction.atomic():
+        check = (
+            PossessionCheck.objects.select_for_update()
+            .filter(code_hash=_code_hash(code), expires_at__gt=now, answered_at__isnull=True)
+            .first()
+        )
+        if check is None:
+            return
+        values = {value.lower() for value in md5s if isinstance(value, str)}
+        check.matched = CaseSignal.objects.filter(
+            case_id=check.case_id, signal__signal_type="md5", signal__value__in=values
+        ).exists()
+        check.answered_at = now
+        check.save(update_fields=["matched", "answered_at"])
+
+
 def unlock_case(*, case: Case, actor: Any) -> Case:
-    """A caseworker unlocks a case that wrong PINs locked (after checking who is asking)."""
+    """A caseworker unlocks a case that wrong PINs locked, once the caller proved they hold one
+    of its images (a possession check of this case that matched in the last 30 minutes)."""
+    proved = PossessionCheck.objects.filter(
+        case=case,
+        matched=True,
+        answered_at__gte=timezone.now() - dt.timedelta(minutes=POSSESSION_CHECK_MINUTES),
+    ).exists()
+    if not proved:
+        raise InvalidTransition(
+            "First check that the caller holds one of the case's images (possession check)."
+        )
     before = {"failed_pin_attempts": case.failed_pin_attempts, "locked": case.is_locked}
     Case.objects.filter(pk=case.pk).update(
         failed_pin_attempts=0, next_pin_attempt_at=None, locked_at=None

@@ -32,6 +32,11 @@ urlpatterns = [
     path("cases/new/", cases.assisted, name="assisted"),
     path("cases/<int:case_id>/", cases.detail, name="case"),
     path("cases/<int:case_id>/unlock/", cases.unlock, name="case_unlock"),
+    path(
+        "cases/<int:case_id>/possession-check/",
+        cases.start_possession_check,
+        name="case_possession_check",
+    ),
     path("cases/<int:case_id>/notes/", cases.add_note, name="case_note"),
     path("cases/<int:case_id>/assign/", case_list.assign, name="case_assign"),
     path("cases/<int:case_id>/withdraw-all/", cases.withdraw_all, name="case_withdraw_all"),

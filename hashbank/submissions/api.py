@@ -183,3 +183,26 @@ def cancel_withdrawal(request: HttpRequest) -> JsonResponse:
     wanted = _hash_ids(body, case)
     services.cancel_withdrawal(case=case, case_signal_ids=wanted)
     return JsonResponse(status_payload(case))
+
+
+@_json_view
+def possession_check(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/possession-checks {code, md5s: [32 hex, ...]}: the caller's answer to a
+    caseworker's possession check, the MD5s computed in their browser. Always the same answer:
+    whether it matched is for the caseworker's console only."""
+    throttle.check_pin(request)
+    body = json_body.read_object(request, allowed={"code", "md5s"})
+    code, md5s = body.get("code"), body.get("md5s")
+    if not (
+        isinstance(code, str)
+        and len(code) <= 20
+        and isinstance(md5s, list)
+        and 0 < len(md5s) <= 10
+        and all(isinstance(v, str) and len(v) == 32 for v in md5s)
+    ):
+        raise InvalidSubmission(
+            "Send the code and the MD5s of at most 10 files.",
+            code=SubmissionErrorCode.INVALID_CHECK_ANSWER,
+        )
+    services.answer_possession_check(code=code, md5s=md5s)
+    return JsonResponse({"received": True})

@@ -10,6 +10,8 @@ class SubmissionErrorCode(ErrorCode):
     MISSING_CREDENTIALS = "missing_credentials", SUBMISSION_API
     INVALID_HASH_IDS = "invalid_hash_ids", SUBMISSION_API
     CSRF_FAILED = "csrf_failed", SUBMISSION_API
+    # /api/v1/possession-checks: the caller's answer to a caseworker's possession check.
+    INVALID_CHECK_ANSWER = "invalid_check_answer", SUBMISSION_API
     # throttle.check_hashes: the client's hashes per day (HASHBANK_HASHES_PER_CLIENT_PER_DAY).
     TOO_MANY_HASHES_TODAY = "too_many_hashes_today", SUBMISSION_API
     # The no-JavaScript form (/submit/offline/), a page: the pasted text is empty.

@@ -17,9 +17,11 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("platforms/", views.platforms, name="platforms"),
     path("cover-your-tracks/", views.cover_tracks, name="cover-tracks"),
+    path("check/", views.possession_check, name="possession-check"),
     path("api/v1/submissions", api.submit, name="api-submissions"),
     path("api/v1/cases/status", api.case_status, name="api-case-status"),
     path("api/v1/cases/withdraw", api.withdraw, name="api-case-withdraw"),
+    path("api/v1/possession-checks", api.possession_check, name="api-possession-check"),
     path(
         "api/v1/cases/cancel-withdrawal", api.cancel_withdrawal, name="api-case-cancel-withdrawal"
     ),

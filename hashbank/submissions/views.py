@@ -90,6 +90,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @never_cache
 @ensure_csrf_cookie
 @require_GET
+def possession_check(request: HttpRequest) -> HttpResponse:
+    """The page a caseworker sends a caller to: the code they were given and one of the case's
+    images, fingerprinted here (possession.js); only the fingerprint is sent."""
+    return render(request, "submissions/possession_check.html")
+
+
+@never_cache
+@ensure_csrf_cookie
+@require_GET
 def submit_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -4,6 +4,7 @@ from django.utils import timezone
 from hashbank.cases import pins, services
 from hashbank.cases.errors import CaseLocked, PinRetryLater, WrongCredentials
 from hashbank.cases.models import Case
+from tests.fixtures.possession import prove_possession
 
 
 def _wrong(case, times: int) -> None:
@@ -50,6 +51,7 @@ def test_ten_wrong_pins_lock_the_case_until_a_caseworker_unlocks_it(submitted, d
     with pytest.raises(CaseLocked):
         services.authenticate_case(number=case.number, pin=pin)
     caseworker = django_user_model.objects.create_user("caseworker")
+    prove_possession(case, caseworker)
     services.unlock_case(case=case, actor=caseworker)
     assert services.authenticate_case(number=case.number, pin=pin).pk == case.pk
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from hashbank.audit.models import AuditEntry
 from hashbank.audit.services import verify_chain
+from tests.fixtures.possession import prove_possession
 from tests.fixtures.staff import signed_in
 from tests.fixtures.values import md5, pdq
 
@@ -76,7 +77,8 @@ def test_unlock_case(world, client_for):
     from hashbank.cases.models import Case
 
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now(), failed_pin_attempts=10)
-    client, _ = client_for("caseworker")
+    client, user = client_for("caseworker")
+    prove_possession(world.case, user)
     entry = one_entry(lambda: client.post(f"/staff/cases/{world.case.pk}/unlock/"))
     assert entry.action == "case.unlocked" and entry.before["locked"] is True
     world.case.refresh_from_db()

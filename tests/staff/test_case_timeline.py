@@ -11,6 +11,7 @@ import pytest
 from hashbank.cases import services as cases
 from hashbank.disputes import services as disputes
 from hashbank.ledger import services as ledger
+from tests.fixtures.possession import prove_possession
 from tests.fixtures.staff import signed_in
 from tests.fixtures.values import ATTESTED, md5, pdq
 
@@ -90,6 +91,7 @@ def test_staff_actions_read_in_words_with_who_did_them(world, caseworker, make_s
     cases.add_note(case=world.case, actor=nora, text="Called back.")
     cases.suspend(case_signal=row, actor=nora, reason="checking with the person")
     cases.restore(case_signal=row, actor=nora)
+    prove_possession(world.case, nora)
     cases.unlock_case(case=world.case, actor=nora)
     body = caseworker.get(f"/staff/cases/{world.case.pk}/").content.decode()
     events = timeline_of(caseworker, world.case)

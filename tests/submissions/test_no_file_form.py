@@ -40,7 +40,9 @@ class FormsAndFileInputs(HTMLParser):
 
 def victim_pages(client: Client) -> dict[str, str]:
     case, pin = services.submit_case(hashes=[pdq(), md5()], attestations=ATTESTED)
-    pages = {path: client.get(path).content.decode() for path in ["/", "/submit/", "/status/"]}
+    pages = {
+        path: client.get(path).content.decode() for path in ["/", "/submit/", "/status/", "/check/"]
+    }
     credentials = {"case_number": case.number, "pin": pin}
     pages["status (signed in)"] = post_form(
         client, "/status/", credentials, follow=True
@@ -75,9 +77,15 @@ def test_no_file_input_on_a_victim_page_sits_in_a_form(pages):
         for input_id, form in parsed.file_inputs:
             assert form is None, (name, input_id, form)
             pickers.append((name, input_id))
-    # The JavaScript hasher's picker, which reads the files in the browser, and the status
-    # page's "find a photo in this case", which fingerprints it in the browser too.
-    assert pickers == [("/submit/", "file-input"), ("status (signed in)", "find-photo-input")]
+    # The JavaScript hasher's picker, which reads the files in the browser, the status page's
+    # "find a photo in this case" and the possession check, which fingerprint it there too.
+    assert sorted(pickers) == sorted(
+        [
+            ("/submit/", "file-input"),
+            ("/check/", "possession-file"),
+            ("status (signed in)", "find-photo-input"),
+        ]
+    )
 
 
 def test_the_parser_sees_a_file_input_inside_a_multipart_form():

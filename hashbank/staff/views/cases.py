@@ -51,6 +51,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case,
         "display_number": format_case_number(case.number),
         "rows": rows,
+        "possession_check": case.possession_checks.order_by("-created_at").first(),
         "waiting_withdrawals": sum(1 for row in rows if row.case_signal.withdrawal_due_at),
         "timeline": timeline.case_timeline(case, rows),
         "notes": case.notes.select_related("author").order_by("created_at"),
@@ -197,6 +198,30 @@ def unlock(request: HttpRequest, case_id: int) -> HttpResponse:
         case_id,
         lambda case: case_services.unlock_case(case=case, actor=request.user),
         "The case is unlocked; the person can use their PIN again.",
+    )
+
+
+@require_POST
+@staff_required("staff.unlock_case")
+def start_possession_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A one-time code for the caller, who proves on the check page, in their own browser, that
+    they hold one of the case's images; shown once."""
+    try:
+        case = _case_or_404(case_id)
+    except NotFound:
+        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+    check, code = case_services.start_possession_check(case=case, actor=request.user)
+    return render(
+        request,
+        "staff/possession_check.html",
+        {
+            "nav": "cases",
+            "case": case,
+            "display_number": format_case_number(case.number),
+            "code": code,
+            "check": check,
+            "check_url": request.build_absolute_uri(reverse("possession-check")),
+        },
     )
 
 
