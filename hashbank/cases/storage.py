@@ -60,8 +60,11 @@ WITH new_case AS (
     INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at, item)
     SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s, COALESCE(items.item, '')
     FROM new_case, held
-    LEFT JOIN jsonb_to_recordset(%(item_ids)s::jsonb) AS items(t text, v text, item text)
+    LEFT JOIN jsonb_to_recordset(%(item_ids)s::jsonb) AS items(t text, v text, item text, pos int)
         ON items.t = held.signal_type AND items.v = held.value
+    -- The holds' ids in the order the person sent the hashes (the status page numbers the
+    -- photos by them), not in the (type, value) order in which the signals were locked.
+    ORDER BY items.pos
 )
 SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
 """
@@ -81,7 +84,12 @@ def _insert_in_one_statement(
         staff_assisted=fields["staff_assisted"],
         attestations=json.dumps(fields["attestations"]),
         active=CaseSignal.Status.ACTIVE.value,
-        item_ids=json.dumps([{"t": t, "v": v, "item": item} for (t, v), item in item_ids.items()]),
+        item_ids=json.dumps(
+            [
+                {"t": t, "v": v, "item": item, "pos": pos}
+                for pos, ((t, v), item) in enumerate(item_ids.items())
+            ]
+        ),
     )
     rows = fetch_prepared(sql, params)
     if not rows:
