@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 AXE_PREFIX := tests/submissions/node
 AXE := $(AXE_PREFIX)/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format bench migrate firststart clean deps-test browser-deps
+.PHONY: run test lint format bench migrate firststart clean deps-test browser-deps screenshots
 
 $(VENV)/.run-installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ deps-test: $(VENV)/.test-installed browser-deps
 
 test: deps-test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every victim page in both languages at 1280 px and 390 px, into var/screenshots/ (not committed).
+screenshots: deps-test
+	$(PY) -m pytest -q -p no:cacheprovider tests/screenshots/shoot_pages.py -o python_functions=shoot_*
+	@echo "screenshots in $${HASHBANK_SCREENSHOT_DIR:-var/screenshots}/"
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check hashbank member_portal tests bench
