@@ -27,6 +27,7 @@ DOMAIN_APPS = [
     "witness",
     "publishing",
     "helpline",
+    "peers",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
