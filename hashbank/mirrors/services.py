@@ -66,6 +66,10 @@ ENTRIES = "/api/v1/entries"
 CONSISTENCY = "/api/v1/proofs/consistency"
 TILES = "/log/"  # the peer's tlog-tiles prefix (its /.well-known/hashbank "tiles")
 MAX_BACKOFF = 900.0
+# A checkpoint note (with its cosignatures), a proof or a tile is a few KiB: 64 KiB caps them;
+# an entries page is at most the peer's page size of 101-byte entries.
+MAX_NOTE = 64 * 1024
+MAX_PAGE = 64 * 1024 * 1024
 _REMOVE = leaves.REMOVE
 
 
@@ -173,9 +177,11 @@ def _freeze(mirror: MirroredLog, exc: Equivocation) -> None:
 # --- one sync ---------------------------------------------------------------------------------
 
 
-def _get(client: PeerClient, path: str, params: dict | None = None) -> bytes:
+def _get(
+    client: PeerClient, path: str, params: dict | None = None, limit: int | None = None
+) -> bytes:
     try:
-        status, _, body = client.get(path, params)
+        status, _, body = client.get(path, params, limit=limit or MAX_PAGE)
     except PeerUnreachable as exc:
         raise PeerFailed(f"{path}: {exc}") from None
     if status != 200:
@@ -208,7 +214,7 @@ def _verified_checkpoint(peer: Peer, client: PeerClient, signed: str) -> checkpo
 def _sync(peer: Peer, mirror: MirroredLog) -> str:
     client = PeerClient(peer)
     try:
-        signed = _get(client, CHECKPOINT).decode()
+        signed = _get(client, CHECKPOINT, limit=MAX_NOTE).decode()
     except UnicodeDecodeError:
         raise PeerFailed("the checkpoint is not UTF-8") from None
     latest = _verified_checkpoint(peer, client, signed)
@@ -270,7 +276,9 @@ def _target(
                 signed,
             )
         return signed, latest
-    answer = _json(_get(client, CONSISTENCY, {"old": pending.size, "new": latest.size}))
+    answer = _json(
+        _get(client, CONSISTENCY, {"old": pending.size, "new": latest.size}, limit=MAX_NOTE)
+    )
     try:
         proof = [_b64(h) for h in answer["hashes"]]
         merkle.verify_consistency(pending.size, latest.size, pending.root, latest.root, proof)
@@ -302,7 +310,7 @@ def _b64(text: str) -> bytes:
 def _tile_reader(client: PeerClient, target: checkpoints.Checkpoint) -> fmt.TileReader:
     def fetch(path: str) -> bytes | None:
         try:
-            status, _, body = client.get(TILES + path)
+            status, _, body = client.get(TILES + path, limit=MAX_NOTE)
         except PeerUnreachable as exc:
             raise PeerFailed(f"tile {path}: {exc}") from None
         if status == 404:

@@ -90,6 +90,18 @@ class Bank:
 
     # --- set-up, with the real commands -------------------------------------------------------
 
+    def run_manage(self, *args: str) -> subprocess.CompletedProcess:
+        """manage.py with this bank's environment, whatever its exit status."""
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
