@@ -40,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hashbank.audit import services as audit
-from hashbank.mirrors import keys, state, tree
+from hashbank.mirrors import keys, state, storage, tree
 from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry, MirrorTile
 from hashbank.peers import selectors as peer_selectors
 from hashbank.peers import services as peer_services
@@ -422,19 +422,14 @@ def _store(
             target = int.from_bytes(leaf[44:52], "big")
             (removed_here.add if target >= start else removed_before.append)(target)
     rows = [
-        MirrorEntry(
-            log_id=mirror.pk,
-            seq=seq,
-            leaf=leaf,
-            value=payload if payload and seq not in removed_here else None,
-        )
+        (seq, leaf, payload if payload and seq not in removed_here else None)
         for seq, (leaf, payload) in enumerate(records, start)
     ]
     with transaction.atomic():
         locked = MirroredLog.objects.select_for_update().get(pk=mirror.pk)
         if locked.verified_size != start or locked.frozen:
             raise Superseded()
-        MirrorEntry.objects.bulk_create(rows, batch_size=2000)
+        storage.insert_entries(locked.pk, rows)
         if removed_before:
             MirrorEntry.objects.filter(log=locked, seq__in=removed_before).update(value=None)
         tree.extend(locked, start, hashes)
