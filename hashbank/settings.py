@@ -56,6 +56,14 @@ HASHBANK_PUBLISH_TIMEOUT = config.env_float(ENV, "HASHBANK_PUBLISH_TIMEOUT", 5.0
 # An idle log's checkpoint is re-signed (and re-witnessed) once it is this old, so its freshness
 # is attested by the witnesses, not only by the bank.
 HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
+# Federation (docs/federation.md): each HTTP call to a peer bank gets this long; the mirror syncs
+# every active peer this often (beat in production, a thread of the server in embedded mode), so
+# that a removal at a peer reaches this bank's members well within a minute.
+HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
+HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
+# The mirror's cosigning key's name (its own key in HASHBANK_KEY_DIR/mirror/, never the log's or
+# the witness's: one key, one kind of statement).
+HASHBANK_MIRROR_NAME = ENV.get("HASHBANK_MIRROR_NAME", "").strip() or f"{HASHBANK_ORIGIN}/mirror"
 
 DATABASES = {
     "default": config.parse_database_url(
@@ -94,6 +102,8 @@ INSTALLED_APPS = [
     "hashbank.audit",
     "hashbank.witness",
     "hashbank.publishing",
+    "hashbank.peers",
+    "hashbank.mirrors",
     "hashbank.helpline",
     "hashbank.staff",
     # What member platforms use.
@@ -326,6 +336,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "hashbank.ledger.seal_if_pending",
         "schedule": float(config.env_int(ENV, "HASHBANK_SEAL_SWEEP_SECONDS", 10)),
     },
+    # Sync every active peer's log into its mirror (a sync of an up-to-date mirror is one request).
+    "mirrors-sync": {"task": "hashbank.mirrors.sync_mirrors", "schedule": HASHBANK_MIRROR_INTERVAL},
     # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
     "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
     # Withdrawals whose cooling-off period (HASHBANK_WITHDRAWAL_COOLING_OFF) has ended.
@@ -365,6 +377,8 @@ HASHBANK_AUTH_FAILURES_PER_CLIENT = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_
 HASHBANK_AUTH_FAILURES_PER_KEY = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_KEY", 30)
 HASHBANK_AUTH_FAILURE_WINDOW = config.env_int(ENV, "HASHBANK_AUTH_FAILURE_WINDOW", 600)
 HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
+# Entries per page of GET /api/v1/entries (a peer's mirror reads pages of this size too).
+HASHBANK_ENTRIES_PAGE_MAX = config.env_int(ENV, "HASHBANK_ENTRIES_PAGE_MAX", 50_000)
 HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
 HASHBANK_WEBHOOK_BACKOFF_SECONDS = config.env_int(ENV, "HASHBANK_WEBHOOK_BACKOFF_SECONDS", 30)
 HASHBANK_DISPUTE_TARGET_HOURS = config.env_int(ENV, "HASHBANK_DISPUTE_TARGET_HOURS", 72)

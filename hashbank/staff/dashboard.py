@@ -14,6 +14,7 @@ from hashbank.core import admission
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes.models import review_target
 from hashbank.ledger import selectors as ledger
+from hashbank.mirrors import selectors as mirrors
 from hashbank.publishing import selectors as publishing
 from member_portal.members import selectors as members
 from member_portal.reports.models import MatchReport
@@ -49,6 +50,8 @@ class Dashboard:
     oldest_dispute_at: dt.datetime | None
     dispute_age_buckets: list[tuple[str, int]]
     sync: list = field(default_factory=list)
+    # Origins whose mirrors froze on equivocation (hashbank.mirrors): an alarm.
+    frozen_mirrors: list = field(default_factory=list)
     checkpoint_size: int | None = None
     checkpoint_age: dt.timedelta | None = None
     # Submissions refused by the bank-wide cap this hour or the last (core.admission), or None.
@@ -94,6 +97,7 @@ def build() -> Dashboard:
         dispute_age_buckets=buckets,
         sync=members.sync_statuses(),
         admission_alarm=admission.alarm(),
+        frozen_mirrors=[m.origin for m in mirrors.frozen_logs()],
         witnesses=publishing.witness_states(now),
         publishing=publishing.summary(),
         quorum_problem=publishing.quorum_problem(now),

@@ -39,6 +39,7 @@ class ConsolePermission(models.Model):
             ("view_keys", "Can see signing keys and root documents"),
             ("manage_staff", "Can create staff accounts and reset their second factor"),
             ("manage_helpline", "Can change the helpline contact shown on the public pages"),
+            ("manage_federation", "Can see and suspend or remove peer banks and their mirrors"),
         ]
 
 

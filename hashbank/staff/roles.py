@@ -2,7 +2,7 @@
 
 Migration 0002 creates one Django group per role from a frozen copy of this table, and later
 migrations (0003: `staff.raise_dispute`; 0004: assigning and exporting cases, resetting portal
-users; 0005: `staff.manage_helpline`) add permissions to it; a change here needs a new migration.
+users; 0005: `staff.manage_helpline`; 0006: `staff.manage_federation`) add permissions to it; a change here needs a new migration.
 """
 
 from __future__ import annotations
@@ -68,7 +68,12 @@ ROLES: dict[str, frozenset[str]] = {
         | _REVIEW
         | _MEMBERS
         | _AUDIT
-        | {"staff.manage_staff", "staff.export_case_hashes", "staff.manage_helpline"}
+        | {
+            "staff.manage_staff",
+            "staff.export_case_hashes",
+            "staff.manage_helpline",
+            "staff.manage_federation",
+        }
     ),
 }
 

@@ -10,6 +10,7 @@ from hashbank.staff.views import (
     cases,
     dashboard,
     disputes,
+    federation,
     helpline,
     keys,
     members,
@@ -88,6 +89,13 @@ urlpatterns = [
     path("accounts/<int:pk>/active/", accounts.set_active, name="account_active"),
     # The helpline contact every public page shows.
     path("helpline/", helpline.contact, name="helpline"),
+    # Peer banks and the mirrors of their logs (docs/federation.md).
+    path("federation/", federation.federation, name="federation"),
+    path(
+        "federation/peers/<slug:name>/<str:action>",
+        federation.peer_action,
+        name="federation_peer",
+    ),
     # The audit log (the chain itself is hashbank/audit's).
     path("audit/", audit.log, name="audit"),
     path("audit/export.csv", audit.export_csv, name="audit_export"),

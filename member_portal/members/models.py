@@ -23,6 +23,14 @@ class Member(models.Model):
     # The member agreed to be named on the public "participating platforms" page; not by default.
     named_publicly = models.BooleanField(default=False)
 
+    class Kind(models.TextChoices):
+        PLATFORM = "platform"
+        # A peer bank (docs/federation.md): reads the whole feed with payloads to mirror it and
+        # calls the peer API; not a platform (not counted as one, never on the public list).
+        PEER = "peer"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLATFORM)
+
     def __str__(self) -> str:
         return self.slug
 

@@ -24,7 +24,9 @@ def member_by_slug(slug: str) -> Member:
 def publicly_named_members() -> list[str]:
     """The names of the active members that agreed to be named publicly, alphabetically: the
     victim pages' list of participating platforms (nothing else about them)."""
-    rows = Member.objects.filter(status=Member.Status.ACTIVE, named_publicly=True)
+    rows = Member.objects.filter(
+        status=Member.Status.ACTIVE, named_publicly=True, kind=Member.Kind.PLATFORM
+    )
     return sorted(rows.values_list("name", flat=True), key=str.casefold)
 
 
@@ -102,7 +104,8 @@ def sync_statuses() -> list[SyncStatus]:
 
 
 def members_behind(size: int) -> QuerySet[Member]:
-    """Active members that have not acknowledged a checkpoint of at least `size`."""
-    return Member.objects.filter(status=Member.Status.ACTIVE).filter(
+    """Active member platforms (not peer banks) that have not acknowledged a checkpoint of at
+    least `size`."""
+    return Member.objects.filter(status=Member.Status.ACTIVE, kind=Member.Kind.PLATFORM).filter(
         Q(sync_position__last_acked_size__isnull=True) | Q(sync_position__last_acked_size__lt=size)
     )

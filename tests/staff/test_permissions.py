@@ -132,6 +132,13 @@ ACTIONS = [
     ("deactivate staff", "post", "/staff/accounts/999/active/", "staff.manage_staff"),
     ("helpline contact", "get", "/staff/helpline/", "staff.manage_helpline"),
     ("save helpline contact", "post", "/staff/helpline/", "staff.manage_helpline"),
+    ("federation", "get", "/staff/federation/", "staff.manage_federation"),
+    (
+        "suspend peer",
+        "post",
+        "/staff/federation/peers/nobody/suspend",
+        "staff.manage_federation",
+    ),
     ("new recovery codes", "post", "/staff/recovery-codes/", None),
 ]
 # What an allowed request gets: the page (200); a form error, since the form is empty (400); or
@@ -181,6 +188,8 @@ ALLOWED_STATUS = {
     "deactivate staff": 404,
     "helpline contact": 200,
     "save helpline contact": 400,
+    "federation": 200,
+    "suspend peer": 404,
     "new recovery codes": 200,
 }
 CASES = [
