@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from hashbank.core import views as core_views
 from hashbank.ledger import views as ledger_views
+from hashbank.mirrors import views as mirror_views
 from hashbank.witness import views as witness_views
 
 handler404 = "hashbank.core.views.not_found"
@@ -30,6 +31,10 @@ urlpatterns = [
     # Peers: the witness the bank runs for them, and what to find where (docs/witness.md).
     path("witness/", include("hashbank.witness.urls")),
     path(".well-known/hashbank", witness_views.discovery, name="discovery"),
+    # Federation: peers' logs as this bank mirrors them, and equivocation evidence
+    # (docs/federation.md).
+    path("mirror/", include("hashbank.mirrors.urls")),
+    path("federation/evidence", mirror_views.evidence, name="federation-evidence"),
     # Helpline staff.
     path("staff/", include("hashbank.staff.urls")),
 ]

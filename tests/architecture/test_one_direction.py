@@ -28,6 +28,7 @@ DOMAIN_APPS = [
     "publishing",
     "helpline",
     "peers",
+    "mirrors",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
@@ -196,6 +197,7 @@ DEFERRED_ALLOWED = {
     "hashbank/audit/apps.py",
     "hashbank/ledger/apps.py",
     "hashbank/publishing/apps.py",
+    "hashbank/mirrors/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }

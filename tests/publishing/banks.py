@@ -185,6 +185,18 @@ class Bank:
             **{"Content-Type": "application/json", "X-CSRFToken": token},
         )
 
+    def withdraw(self, case_number: str, pin: str) -> Response:
+        """The person withdraws every hash of their case (as the status page sends it)."""
+        self.get("/submit/")
+        token = next(c.value for c in self._cookies if c.name == "csrftoken")
+        body = json.dumps({"case_number": case_number, "pin": pin, "hashes": "all"}).encode()
+        return self.request(
+            "POST",
+            "/api/v1/cases/withdraw",
+            body,
+            **{"Content-Type": "application/json", "X-CSRFToken": token},
+        )
+
     def member_checkpoint(self) -> Response:
         return self.get("/api/v1/checkpoint", Authorization=f"Bearer {self.token}")
 
