@@ -23,10 +23,10 @@ from pathlib import Path
 from member_portal.client import origins
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import StateLocked, Store
-from member_portal.client.sync import ClientError, sync
+from member_portal.client.sync import ClientError, follow_roots, sync
 from member_portal.feed import rootdoc
 from member_portal.feed.policy import Policy, PolicyError
-from member_portal.verify import VerificationError
+from member_portal.verify import VerificationError, trust_root
 
 OK, NO_MATCH, USAGE, UNVERIFIED, LOCKED, UNREACHABLE, NOT_SYNCED = range(7)
 
@@ -174,23 +174,36 @@ def _sync(args, store: Store) -> int:
     policies = _origin_policies(args.origin_policy)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.json)
     bank = Bank(args.server, token)
-    result = sync(
-        store,
-        bank,
-        root_text=root,
-        policy=policy,
-        progress=_progress_bar if show else None,
-        acknowledge=not args.no_ack,
-    )
-    carrier = store.load().checkpoint.origin
+    try:
+        result = sync(
+            store,
+            bank,
+            root_text=root,
+            policy=policy,
+            progress=_progress_bar if show else None,
+            acknowledge=not args.no_ack,
+        )
+        carrier_root = store.load().root
+    except BankError as exc:
+        # A carrier whose own log is still empty may carry other origins: its root chain is
+        # enough to check its signed origins list (and is kept for no longer than this run).
+        if exc.code != "no_checkpoint" or store.load() is not None or root is None:
+            raise
+        carrier_root, result, empty = follow_roots(trust_root(root), bank.roots()), None, exc
+    carrier = carrier_root.origin
     outcomes = [
-        origins.OriginOutcome(carrier, origins.origin_id(carrier), True, result),
+        origins.OriginOutcome(
+            carrier, origins.origin_id(carrier), True, result, "" if result else "no checkpoint"
+        ),
         *origins.sync_carried(
-            Path(args.state), store, bank, only=only, pins=pins, policies=policies
+            Path(args.state), carrier_root, bank, only=only, pins=pins, policies=policies
         ),
     ]
+    if result is None and not any(o.result for o in outcomes):
+        raise empty
     if args.json:
-        print(json.dumps({**result.as_dict(), "origins": [o.as_dict() for o in outcomes]}))
+        summary = result.as_dict() if result else {}
+        print(json.dumps({**summary, "origins": [o.as_dict() for o in outcomes]}))
     else:
         for outcome in outcomes:
             _print_outcome(outcome)
@@ -283,7 +296,7 @@ def _origins(args, store: Store, stack: ExitStack, state) -> list[OriginView]:
     only = origins.OriginFilter.parse(args.origins)
     now = origins.now()
     views = []
-    candidates = [(store, state, True)]
+    candidates = [(store, state, True)] if state is not None else []
     for path in origins.other_origin_paths(Path(args.state)):
         other = stack.enter_context(Store(path))
         other_state = _synced_state(other)
@@ -310,9 +323,9 @@ def _origins(args, store: Store, stack: ExitStack, state) -> list[OriginView]:
 
 def _status(args, store: Store) -> int:
     state = _synced_state(store)
-    if state is None:
+    if state is None and not origins.other_origin_paths(Path(args.state)):
         return _fail(args, "not_synced", f"{args.state} has not been synced yet", NOT_SYNCED)
-    info = _state_info(store, state)
+    info = _state_info(store, state) if state is not None else {}
     now = origins.now()
     with ExitStack() as stack:
         listed = []
@@ -369,7 +382,7 @@ def _match(args, store: Store) -> int:
     from member_portal.client.matcher import Matcher
 
     state = _synced_state(store)
-    if state is None:
+    if state is None and not origins.other_origin_paths(Path(args.state)):
         return _fail(args, "not_synced", f"{args.state} has not been synced yet", NOT_SYNCED)
     if not (args.files or args.pdq or args.md5):
         raise ClientError("nothing to match: give files, --pdq or --md5")
@@ -387,11 +400,11 @@ def _match(args, store: Store) -> int:
         hashes = hash_file(path)
         queries.append((str(path), hashes.md5, hashes.pdq))
 
-    checkpoint = {
-        "origin": state.checkpoint.origin,
-        "size": state.size,
-        "time": state.checkpoint.time,
-    }
+    checkpoint = (
+        {"origin": state.checkpoint.origin, "size": state.size, "time": state.checkpoint.time}
+        if state is not None
+        else None  # the carrier's own log is empty; its carried origins are matched
+    )
     with ExitStack() as stack:
         views = _origins(args, store, stack, state)
         matchers = [

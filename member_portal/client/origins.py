@@ -29,7 +29,7 @@ from member_portal.client.sync import ClientError, SyncResult, sync
 from member_portal.feed import origins as origins_list
 from member_portal.feed import rootdoc
 from member_portal.feed.policy import Policy
-from member_portal.verify import FeedState, VerificationError
+from member_portal.verify import VerificationError
 
 REVIEW_AFTER = 72 * 3600
 OFF_AFTER = 30 * 86400
@@ -73,11 +73,11 @@ class OriginFilter:
         for item in (text or "").split(","):
             item = item.strip()
             if item.startswith("!"):
+                if not item[1:].strip():
+                    raise ClientError("--origins: `!` must be followed by an origin")
                 deny.add(as_origin_id(item[1:].strip()))
             elif item:
                 allow.add(as_origin_id(item))
-        if "" in deny:
-            raise ClientError("--origins: `!` must be followed by an origin")
         return cls(frozenset(allow), frozenset(deny))
 
     def allows(self, origin: str) -> bool:
@@ -132,7 +132,9 @@ class OriginOutcome:
         }
 
 
-def carried_origins(bank: Bank, carrier: FeedState) -> tuple[list[dict], origins_list.OriginsList]:
+def carried_origins(
+    bank: Bank, carrier: rootdoc.RootDocument
+) -> tuple[list[dict], origins_list.OriginsList | None]:
     """The carrier's origins and its signed list, checked with the carrier's trusted keys. A bank
     from before origins existed (no /api/v1/origins) carries only itself: ([], None)."""
     try:
@@ -142,10 +144,10 @@ def carried_origins(bank: Bank, carrier: FeedState) -> tuple[list[dict], origins
             return [], None
         raise
     try:
-        listed = origins_list.verify(body["signed_list"], list(carrier.root.keys))
+        listed = origins_list.verify(body["signed_list"], list(carrier.keys))
     except (origins_list.OriginsError, KeyError, TypeError) as exc:
         raise VerificationError(f"the carrier's origins list: {exc}") from None
-    if listed.carrier != carrier.root.origin:
+    if listed.carrier != carrier.origin:
         raise VerificationError("the origins list names another carrier")
     return list(body.get("origins") or []), listed
 
@@ -214,15 +216,15 @@ def sync_origin(
 
 def sync_carried(
     state_path: Path,
-    carrier_store: Store,
+    carrier: rootdoc.RootDocument,
     bank: Bank,
     *,
     only: OriginFilter,
     pins: dict[str, str],
     policies: dict[str, Policy],
 ) -> list[OriginOutcome]:
-    """After the carrier's own sync: every other origin it carries that `only` allows."""
-    carrier = carrier_store.load()
+    """After the carrier's own sync: every other origin it carries that `only` allows, trusted
+    through the carrier's verified root document `carrier`."""
     infos, listed = carried_origins(bank, carrier)
     outcomes = []
     for info in infos:

@@ -18,6 +18,8 @@ from typing import BinaryIO
 
 from django.conf import settings
 
+from hashbank.mirrors import selectors as _mirrors
+from hashbank.peers import selectors as _peers
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import note
 from member_portal.feed import origins as origins_list
@@ -149,16 +151,68 @@ def _local() -> Origin | None:
 
 
 # -- mirrored origins (hashbank.mirrors, hashbank.peers) ---------------------------------------
-# Until hashbank.mirrors is on this branch these two functions are the whole contract the views
-# rely on: the mirrored origins (none yet) and the source of one of them.
+
+
+class MirroredSource(Source):
+    """A peer's log as this bank mirrors it: the peer's leaves, values and signed checkpoint
+    (with the witnesses' and our cosignatures), so a member verifies it with the peer's keys.
+    The mirror keeps its latest checkpoint only, and builds no snapshot (members replay the
+    entries from 0, verifying as they go)."""
+
+    local = False
+
+    def __init__(self, log) -> None:
+        self.log = log
+        self.origin = log.origin
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        note_text = _mirrors.checkpoint_note(self.log)
+        return Checkpoint(self.log.size, note_text) if note_text else None
+
+    def checkpoint_for_size(self, size: int) -> Checkpoint | None:
+        note_text = _mirrors.checkpoint_for_size(self.log, size)
+        return Checkpoint(size, note_text) if note_text else None
+
+    def entries_page(self, start: int, end: int) -> bytes:
+        return _mirrors.entries_page(self.log, start, end)
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        return list(_mirrors.inclusion_proof(self.log, index, size))
+
+    def consistency_proof(self, old: int, new: int) -> list[bytes]:
+        return list(_mirrors.consistency_proof(self.log, old, new))
+
+    def root_documents(self) -> list[str]:
+        return _mirrors.root_documents(self.log)
+
+    def write_snapshot(self, out: BinaryIO) -> int | None:
+        return _mirrors.write_snapshot(self.log, out)
+
+
+def _mirrored_origin(log) -> Origin:
+    peer = log.peer
+    return Origin(
+        id=log.origin_id,
+        origin=log.origin,
+        local=False,
+        root_document=peer.anchor_root,
+        root_documents=_mirrors.root_documents(log),
+        keys=[str(key) for key in _peers.log_verifiers(peer)],
+        size=log.size,
+        checkpoint_time=log.checkpoint_time,
+        witnessed_at=int(log.witnessed_at.timestamp()) if log.witnessed_at else None,
+        frozen=log.frozen,
+        frozen_reason=log.frozen_reason,
+    )
 
 
 def _mirrored() -> list[Origin]:
-    return []
+    return [_mirrored_origin(log) for log in _mirrors.mirrored_logs()]
 
 
 def _mirrored_source(origin_id: str) -> Source | None:
-    return None
+    log = _mirrors.mirrored_log(origin_id)
+    return MirroredSource(log) if log is not None else None
 
 
 # -- what the views call ---------------------------------------------------------------------
