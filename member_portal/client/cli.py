@@ -199,8 +199,8 @@ def _sync(args, store: Store) -> int:
             Path(args.state), carrier_root, bank, only=only, pins=pins, policies=policies
         ),
     ]
-    if result is None and not any(o.result for o in outcomes):
-        raise empty
+    if result is None and len(outcomes) == 1:
+        raise empty  # a bank that carries nothing but its own, empty, log: as before
     if args.json:
         summary = result.as_dict() if result else {}
         print(json.dumps({**summary, "origins": [o.as_dict() for o in outcomes]}))
