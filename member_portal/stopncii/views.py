@@ -6,15 +6,36 @@ Point the StopNCII exchange's credential string (TX_STOPNCII_KEYS) at us:
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 
+from hashbank.core.errors import NotFound
 from member_portal.api.base import MemberAPIView, int_param
+from member_portal.api.errors import ApiErrorCode
 from member_portal.api.schema import ERRORS
 from member_portal.members.models import SCOPE_FEED_READ, SCOPE_REPORTS_WRITE
+from member_portal.ports import origins as origins_port
 from member_portal.stopncii import selectors, services
 from member_portal.stopncii import serializers as s
 from member_portal.stopncii.authentication import FunctionKeyAuthentication
+from member_portal.stopncii.errors import StopnciiErrorCode
+
+
+def check_origin(origin_id: str | None) -> None:
+    """One facade endpoint per origin (/api/stopncii/v1/origins/<id>/), so that HMA, which maps
+    one exchange to one bank, can switch one origin off. The un-prefixed facade is the bank's own
+    origin."""
+    if origin_id is None:
+        return
+    source = origins_port.source(origin_id)
+    if source is None:
+        raise NotFound("This bank carries no origin of that id.", code=ApiErrorCode.UNKNOWN_ORIGIN)
+    if not source.local:
+        raise NotFound(
+            "A mirrored origin is served by the signed feed only (/api/v1/origins/<id>/): the "
+            "mirror blanks removed values, so this facade could not tell you which hash to drop.",
+            code=StopnciiErrorCode.ORIGIN_NOT_ON_FACADE,
+        )
 
 
 class FetchHashesView(MemberAPIView):
@@ -31,7 +52,8 @@ class FetchHashesView(MemberAPIView):
         ],
         responses={200: s.FetchHashesResponse, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request, origin_id: str | None = None):
+        check_origin(origin_id)
         start = int_param(request, "startTimestamp", required=False, default=0)
         page_size = int_param(request, "pageSize", required=False, default=800, minimum=1)
         page = selectors.fetch_page(
@@ -53,7 +75,8 @@ class SubmitFeedbackView(MemberAPIView):
         request=s.SubmitFeedbackInput,
         responses={200: s.SubmitFeedbackResponse, **ERRORS},
     )
-    def post(self, request):
+    def post(self, request, origin_id: str | None = None):
+        check_origin(origin_id)
         data = s.SubmitFeedbackInput(data=request.data)
         data.is_valid(raise_exception=True)
         feedbacks = data.validated_data["hashFeedbacks"]
@@ -61,3 +84,22 @@ class SubmitFeedbackView(MemberAPIView):
             member=request.user.member, feedbacks=feedbacks
         )
         return Response({"count": len(feedbacks), "accepted": accepted, "unknown": unknown})
+
+
+_ORIGIN = OpenApiParameter(
+    "origin_id", str, OpenApiParameter.PATH, description="hex SHA-256 of the origin line"
+)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="stopncii_origin_fetch_hashes", parameters=[_ORIGIN])
+)
+class OriginFetchHashesView(FetchHashesView):
+    """FetchHashes of one origin."""
+
+
+@extend_schema_view(
+    post=extend_schema(operation_id="stopncii_origin_submit_feedback", parameters=[_ORIGIN])
+)
+class OriginSubmitFeedbackView(SubmitFeedbackView):
+    """SubmitFeedback about one origin's hashes."""

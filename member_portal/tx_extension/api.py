@@ -30,6 +30,7 @@ from threatexchange.signal_type.pdq.signal import PdqSignal
 from threatexchange.signal_type.signal_base import SignalType
 
 from member_portal.client.bank import Bank, BankError
+from member_portal.client.origins import OriginFilter
 from member_portal.client.sync import follow_roots
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, rootdoc, wire
@@ -68,7 +69,18 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
         default="",
         metadata={"help": "a C2SP tlog-policy file: refuse checkpoints without its witness quorum"},
     )
+    origins: str = field(
+        default="",
+        metadata={
+            "help": "comma-separated origins (or origin ids) this exchange may fetch, `!ORIGIN` "
+            "to deny one; empty: every origin. Today the extension fetches the bank's own origin "
+            "only, so an allow-list without it makes the exchange fetch nothing"
+        },
+    )
     api: str = field(init=False, default=API_NAME)
+
+    def allows(self, origin: str) -> bool:
+        return OriginFilter.parse(self.origins).allows(origin)
 
     def policy(self) -> Policy | None:
         """The pinned witness policy, read at every fetch (None when no file is set)."""
@@ -158,6 +170,7 @@ class HashbankSignalMetadata(state.FetchedSignalMetadata):
     signal_value: str
     seq: int  # the add entry in the bank's ledger
     quality: int | None = None
+    origin: str = ""  # the origin log that holds the add entry (empty in records stored before)
 
     def get_as_opinions(self) -> t.Sequence[state.SignalOpinion]:
         # Every signal in the feed is a victim's (or a helpline's) report of their own image.
@@ -233,6 +246,9 @@ class HashbankSignalExchangeAPI(
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
         policy = self.collab.policy()
+        trusted = checkpoint.root if checkpoint is not None else self._root_text()
+        if not self.collab.allows(rootdoc.parse(trusted).origin):
+            return  # the origin is switched off for this exchange: nothing is fetched
         if checkpoint is None or checkpoint.is_stale():
             feed = yield from self._bootstrap(policy)
         else:
@@ -247,8 +263,11 @@ class HashbankSignalExchangeAPI(
         )
         yield self._delta(feed)
 
+    def _root_text(self) -> str:
+        return Path(self.collab.root_file).expanduser().read_text()
+
     def _bootstrap(self, policy: Policy | None):
-        root_text = Path(self.collab.root_file).expanduser().read_text()
+        root_text = self._root_text()
         root = follow_roots(trust_root(root_text), self.bank.roots())
         if policy is not None:
             # Refuse an unwitnessed bank before a snapshot is downloaded or a record yielded.
@@ -274,7 +293,9 @@ class HashbankSignalExchangeAPI(
             partial = HashbankCheckpoint.of(feed, complete=False)
             updates: Updates = {}
             for record in reader.records():
-                row = _metadata(record.seq, record.signal_type, record.quality, record.value)
+                row = _metadata(
+                    record.seq, record.signal_type, record.quality, record.value, root.origin
+                )
                 if row is not None:
                     updates[str(record.seq)] = row
                 if len(updates) >= CHUNK:
@@ -305,7 +326,9 @@ class HashbankSignalExchangeAPI(
                 continue  # verified by apply_entries; it changes no signal
             if entry.is_add:
                 p = wire.decode_payload(payload)
-                row = p and _metadata(feed.size + offset, entry.signal_type, p.quality, p.value)
+                row = p and _metadata(
+                    feed.size + offset, entry.signal_type, p.quality, p.value, feed.root.origin
+                )
                 if row is not None:
                     updates[str(feed.size + offset)] = row
             else:
@@ -319,9 +342,9 @@ def _unzip(raw: t.BinaryIO) -> t.BinaryIO:
 
 
 def _metadata(
-    seq: int, signal_type: str, quality: int | None, value: bytes
+    seq: int, signal_type: str, quality: int | None, value: bytes, origin: str
 ) -> HashbankSignalMetadata | None:
     tx_type = TX_TYPES.get(signal_type)
     if tx_type is None or not value:
         return None
-    return HashbankSignalMetadata(tx_type.get_name(), value.hex(), seq, quality)
+    return HashbankSignalMetadata(tx_type.get_name(), value.hex(), seq, quality, origin)
