@@ -16,12 +16,20 @@ class Member(models.Model):
         ACTIVE = "active"
         SUSPENDED = "suspended"
 
+    class Kind(models.TextChoices):
+        # A platform pulls the feed to match its uploads; a peer is another bank: its credential
+        # reads payloads of the whole feed and calls the peer API (/peer/v1/), but it is not a
+        # platform (never counted or named as one).
+        PLATFORM = "platform"
+        PEER = "peer"
+
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     # The member agreed to be named on the public "participating platforms" page; not by default.
     named_publicly = models.BooleanField(default=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLATFORM)
 
     def __str__(self) -> str:
         return self.slug
@@ -29,6 +37,10 @@ class Member(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_peer(self) -> bool:
+        return self.kind == self.Kind.PEER
 
 
 class MemberUser(models.Model):

@@ -24,7 +24,9 @@ def member_by_slug(slug: str) -> Member:
 def publicly_named_members() -> list[str]:
     """The names of the active members that agreed to be named publicly, alphabetically: the
     victim pages' list of participating platforms (nothing else about them)."""
-    rows = Member.objects.filter(status=Member.Status.ACTIVE, named_publicly=True)
+    rows = Member.objects.filter(
+        status=Member.Status.ACTIVE, named_publicly=True, kind=Member.Kind.PLATFORM
+    )
     return sorted(rows.values_list("name", flat=True), key=str.casefold)
 
 
