@@ -56,6 +56,13 @@ HASHBANK_PUBLISH_TIMEOUT = config.env_float(ENV, "HASHBANK_PUBLISH_TIMEOUT", 5.0
 # An idle log's checkpoint is re-signed (and re-witnessed) once it is this old, so its freshness
 # is attested by the witnesses, not only by the bank.
 HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
+# Federation (docs/federation.md): each HTTP call to a peer bank gets this long; the mirror syncs
+# every active peer this often (beat in production, a thread of the server in embedded mode), so
+# that a removal at a peer reaches this bank's members well within a minute.
+HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
+HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
+# Entries verified and stored per transaction while catching up (resumable between batches).
+HASHBANK_MIRROR_BATCH = config.env_int(ENV, "HASHBANK_MIRROR_BATCH", 50_000)
 
 DATABASES = {
     "default": config.parse_database_url(
@@ -94,6 +101,7 @@ INSTALLED_APPS = [
     "hashbank.audit",
     "hashbank.witness",
     "hashbank.publishing",
+    "hashbank.peers",
     "hashbank.helpline",
     "hashbank.forwarding",
     "hashbank.staff",
@@ -312,6 +320,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "hashbank.ledger.seal_if_pending",
         "schedule": float(config.env_int(ENV, "HASHBANK_SEAL_SWEEP_SECONDS", 10)),
     },
+    # Sync every active peer's log into its mirror (a sync of an up-to-date mirror is one request).
+    "mirrors-sync": {"task": "hashbank.mirrors.sync_mirrors", "schedule": HASHBANK_MIRROR_INTERVAL},
     # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
     "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
 }

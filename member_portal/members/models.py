@@ -16,19 +16,19 @@ class Member(models.Model):
         ACTIVE = "active"
         SUSPENDED = "suspended"
 
-    class Kind(models.TextChoices):
-        # A platform pulls the feed to match its uploads; a peer is another bank: its credential
-        # reads payloads of the whole feed and calls the peer API (/peer/v1/), but it is not a
-        # platform (never counted or named as one).
-        PLATFORM = "platform"
-        PEER = "peer"
-
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     # The member agreed to be named on the public "participating platforms" page; not by default.
     named_publicly = models.BooleanField(default=False)
+
+    class Kind(models.TextChoices):
+        PLATFORM = "platform"
+        # A peer bank (docs/federation.md): reads the whole feed with payloads to mirror it and
+        # calls the peer API; not a platform (not counted as one, never on the public list).
+        PEER = "peer"
+
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PLATFORM)
 
     def __str__(self) -> str:

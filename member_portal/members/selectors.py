@@ -104,7 +104,8 @@ def sync_statuses() -> list[SyncStatus]:
 
 
 def members_behind(size: int) -> QuerySet[Member]:
-    """Active members that have not acknowledged a checkpoint of at least `size`."""
-    return Member.objects.filter(status=Member.Status.ACTIVE).filter(
+    """Active member platforms (not peer banks) that have not acknowledged a checkpoint of at
+    least `size`."""
+    return Member.objects.filter(status=Member.Status.ACTIVE, kind=Member.Kind.PLATFORM).filter(
         Q(sync_position__last_acked_size__isnull=True) | Q(sync_position__last_acked_size__lt=size)
     )

@@ -48,16 +48,14 @@ def _audit(actor, action: str, *, target: str = "", member: Member | None = None
 
 @transaction.atomic
 def create_member(*, slug: str, name: str, kind: str = Member.Kind.PLATFORM, actor=None) -> Member:
-    """A member platform, or with `kind="peer"` another bank that mirrors our log and forwards
-    its members' reports and disputes to us (docs/peer-api.md)."""
+    """A member platform, or (kind "peer") a peer bank that mirrors this bank's log."""
     if Member.objects.filter(slug=slug).exists():
         raise Conflict(f"A member with slug {slug!r} exists.", code=MemberErrorCode.MEMBER_EXISTS)
     member = Member(slug=slug, name=name, kind=kind)
     member.full_clean()
     member.save()
     SyncPosition.objects.create(member=member)
-    after = {"name": name} if kind == Member.Kind.PLATFORM else {"name": name, "kind": kind}
-    _audit(actor, "member.created", target=slug, member=member, after=after)
+    _audit(actor, "member.created", target=slug, member=member, after={"name": name, "kind": kind})
     return member
 
 

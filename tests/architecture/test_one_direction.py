@@ -27,6 +27,7 @@ DOMAIN_APPS = [
     "witness",
     "publishing",
     "helpline",
+    "peers",
     "forwarding",
 ]
 ALLOWED = (

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from member_portal.feed import note
 from tests.fixtures.values import ATTESTED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,8 +113,10 @@ class Bank:
         self.witness_vkey = self.manage("witness", "show").strip().splitlines()[-1]
 
     def start(self) -> None:
-        """Serve, with the witness policy written by now (a missing file stops start-up)."""
-        self.env["HASHBANK_WITNESS_POLICY"] = str(self.policy)
+        """Serve, with the witness policy if one was written (a bank without one publishes every
+        seal at once)."""
+        if self.policy.exists():
+            self.env["HASHBANK_WITNESS_POLICY"] = str(self.policy)
         self._log = open(self.directory / "server.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
@@ -192,3 +195,39 @@ class Bank:
 
     def discovery(self) -> dict:
         return self.get("/.well-known/hashbank").json()
+
+    # --- federation (docs/federation.md) ------------------------------------------------------
+
+    def log_key(self) -> str:
+        """The bank's (first) log verifier key, as its operator would give it out of band."""
+        return self.discovery()["log_keys"][0]
+
+    def peer_credential(self, slug: str) -> str:
+        """On this bank (A): a peer member for the bank `slug` and its credential (the token)."""
+        self.manage("createmember", slug, "--name", f"Bank {slug}", "--peer")
+        return self.manage("issuecredential", slug).strip().splitlines()[-1]
+
+    def peer_with(self, origin_bank: Bank, name: str | None = None) -> str:
+        """On this bank (B): `peers add` the bank `origin_bank` (A), with a peer credential A
+        issued and A's log key pinned; returns the peer's name."""
+        name = name or origin_bank.name
+        token = origin_bank.peer_credential(f"peer-{self.name}")
+        self.manage(
+            "peers",
+            "add",
+            origin_bank.url,
+            "--name",
+            name,
+            "--credential",
+            token,
+            "--expect-key",
+            origin_bank.log_key(),
+        )
+        return name
+
+    def log_signers(self):
+        """The bank's log signing keys, read from its key directory (tests forge with them)."""
+        return [
+            note.Signer.parse(path.read_text())
+            for path in sorted((self.directory / "keys").glob("*.key"))
+        ]

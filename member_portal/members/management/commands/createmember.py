@@ -1,7 +1,5 @@
-"""`manage.py createmember SLUG --name NAME [--peer] [--actor USERNAME]`: onboard a member platform
-(for scripting), or with `--peer` a peer bank (`kind="peer"`: reads the whole feed and calls the
-peer API, docs/peer-api.md). The audit log records it, as done by USERNAME or, without it, by
-"manage.py"."""
+"""`manage.py createmember SLUG --name NAME [--peer] [--actor USERNAME]`: onboard a member
+platform, or with --peer a peer bank (for scripting). The audit log records it, as done by USERNAME or, without it, by "manage.py"."""
 
 from __future__ import annotations
 
@@ -20,16 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("--name", required=True)
         parser.add_argument(
-            "--peer", action="store_true", help="a peer bank, not a platform (docs/peer-api.md)"
+            "--peer",
+            action="store_true",
+            help="a peer bank that mirrors this bank's log (docs/federation.md), not a platform",
         )
         add_actor_argument(parser)
 
-    def handle(self, *args, slug: str, name: str, peer: bool, actor: str, **options) -> None:
+    def handle(self, *args, slug: str, name: str, actor: str, peer: bool, **options) -> None:
         acting = resolve_actor(actor)
         kind = Member.Kind.PEER if peer else Member.Kind.PLATFORM
         try:
             member = services.create_member(slug=slug, name=name, kind=kind, actor=acting)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        what = "peer bank" if member.is_peer else "member"
-        self.stdout.write(f"Created {what} {member.slug} ({member.name}).")
+        self.stdout.write(f"Created member {member.slug} ({member.name}).")
