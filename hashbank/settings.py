@@ -63,6 +63,14 @@ HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
 HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
 # Entries verified and stored per transaction while catching up (resumable between batches).
 HASHBANK_MIRROR_BATCH = config.env_int(ENV, "HASHBANK_MIRROR_BATCH", 50_000)
+# Reports and disputes about a mirrored origin's signals are forwarded to its bank
+# (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
+# apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for
+# what is due every HASHBANK_FORWARD_SWEEP_SECONDS.
+HASHBANK_FORWARD_RETRY_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_SECONDS", 10)
+HASHBANK_FORWARD_RETRY_MAX_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_MAX_SECONDS", 3600)
+HASHBANK_FORWARD_POLL_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_POLL_SECONDS", 60)
+HASHBANK_FORWARD_SWEEP_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_SWEEP_SECONDS", 10)
 
 DATABASES = {
     "default": config.parse_database_url(
@@ -322,6 +330,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Sync every active peer's log into its mirror (a sync of an up-to-date mirror is one request).
     "mirrors-sync": {"task": "hashbank.mirrors.sync_mirrors", "schedule": HASHBANK_MIRROR_INTERVAL},
+    # Forwards to origin banks: retries whose backoff is over, outcomes of undecided disputes.
+    "forwarding-run-due": {
+        "task": "hashbank.forwarding.run_due",
+        "schedule": float(HASHBANK_FORWARD_SWEEP_SECONDS),
+    },
     # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
     "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
 }

@@ -201,6 +201,7 @@ DEFERRED_ALLOWED = {
     "hashbank/audit/apps.py",
     "hashbank/ledger/apps.py",
     "hashbank/publishing/apps.py",
+    "hashbank/forwarding/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }
