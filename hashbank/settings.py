@@ -61,8 +61,6 @@ HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
 # that a removal at a peer reaches this bank's members well within a minute.
 HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
 HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
-# Entries verified and stored per transaction while catching up (resumable between batches).
-HASHBANK_MIRROR_BATCH = config.env_int(ENV, "HASHBANK_MIRROR_BATCH", 50_000)
 # Reports and disputes about a mirrored origin's signals are forwarded to its bank
 # (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
 # apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for
@@ -71,6 +69,9 @@ HASHBANK_FORWARD_RETRY_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_SEC
 HASHBANK_FORWARD_RETRY_MAX_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_MAX_SECONDS", 3600)
 HASHBANK_FORWARD_POLL_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_POLL_SECONDS", 60)
 HASHBANK_FORWARD_SWEEP_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_SWEEP_SECONDS", 10)
+# The mirror's cosigning key's name (its own key in HASHBANK_KEY_DIR/mirror/, never the log's or
+# the witness's: one key, one kind of statement).
+HASHBANK_MIRROR_NAME = ENV.get("HASHBANK_MIRROR_NAME", "").strip() or f"{HASHBANK_ORIGIN}/mirror"
 
 DATABASES = {
     "default": config.parse_database_url(
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
     "hashbank.witness",
     "hashbank.publishing",
     "hashbank.peers",
+    "hashbank.mirrors",
     "hashbank.helpline",
     "hashbank.forwarding",
     "hashbank.staff",
@@ -372,6 +374,8 @@ HASHBANK_AUTH_FAILURES_PER_CLIENT = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_
 HASHBANK_AUTH_FAILURES_PER_KEY = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_KEY", 30)
 HASHBANK_AUTH_FAILURE_WINDOW = config.env_int(ENV, "HASHBANK_AUTH_FAILURE_WINDOW", 600)
 HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
+# Entries per page of GET /api/v1/entries (a peer's mirror reads pages of this size too).
+HASHBANK_ENTRIES_PAGE_MAX = config.env_int(ENV, "HASHBANK_ENTRIES_PAGE_MAX", 50_000)
 HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
 HASHBANK_WEBHOOK_BACKOFF_SECONDS = config.env_int(ENV, "HASHBANK_WEBHOOK_BACKOFF_SECONDS", 30)
 HASHBANK_DISPUTE_TARGET_HOURS = config.env_int(ENV, "HASHBANK_DISPUTE_TARGET_HOURS", 72)

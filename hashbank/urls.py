@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from hashbank.core import views as core_views
 from hashbank.ledger import views as ledger_views
+from hashbank.mirrors import views as mirror_views
 from hashbank.witness import views as witness_views
 
 handler404 = "hashbank.core.views.not_found"
@@ -32,6 +33,10 @@ urlpatterns = [
     path(".well-known/hashbank", witness_views.discovery, name="discovery"),
     # Peer banks that mirror our log forward their members' reports and disputes (docs/peer-api.md).
     path("peer/v1/", include("member_portal.reports.peer_urls")),
+    # Federation: peers' logs as this bank mirrors them, and equivocation evidence
+    # (docs/federation.md).
+    path("mirror/", include("hashbank.mirrors.urls")),
+    path("federation/evidence", mirror_views.evidence, name="federation-evidence"),
     # Helpline staff.
     path("staff/", include("hashbank.staff.urls")),
 ]

@@ -34,6 +34,7 @@ def fetch(
     body: bytes | None = None,
     content_type: str = "",
     timeout: float | None = None,
+    limit: int = MAX_ANSWER,
 ) -> tuple[int, Any, bytes]:
     headers = {"User-Agent": "hashbank-peer"}
     if token:
@@ -44,18 +45,18 @@ def fetch(
     wait = settings.HASHBANK_PEER_TIMEOUT if timeout is None else timeout
     try:
         with urllib.request.urlopen(request, timeout=wait) as response:  # noqa: S310 (peer URL)
-            return response.status, response.headers, _read(response)
+            return response.status, response.headers, _read(response, limit)
     except urllib.error.HTTPError as exc:
         with exc:
-            return exc.code, exc.headers, _read(exc)
+            return exc.code, exc.headers, _read(exc, limit)
     except (OSError, ValueError) as exc:  # URLError, timeouts, resets, a malformed URL
         raise PeerUnreachable(f"{type(exc).__name__}: {exc}") from None
 
 
-def _read(response) -> bytes:
-    data = response.read(MAX_ANSWER + 1)
-    if len(data) > MAX_ANSWER:
-        raise PeerUnreachable(f"the answer exceeds {MAX_ANSWER} bytes")
+def _read(response, limit: int) -> bytes:
+    data = response.read(limit + 1)
+    if len(data) > limit:
+        raise PeerUnreachable(f"the answer exceeds {limit} bytes")
     return data
 
 
@@ -69,8 +70,11 @@ class PeerClient:
         query = f"?{urllib.parse.urlencode(params)}" if params else ""
         return f"{self.base}{path}{query}"
 
-    def get(self, path: str, params: dict | None = None) -> tuple[int, Any, bytes]:
-        return fetch(self.url(path, params), token=self.token, timeout=self.timeout)
+    def get(
+        self, path: str, params: dict | None = None, *, limit: int = MAX_ANSWER
+    ) -> tuple[int, Any, bytes]:
+        """GET; `limit` caps the answer's size (an answer past it is PeerUnreachable)."""
+        return fetch(self.url(path, params), token=self.token, timeout=self.timeout, limit=limit)
 
     def post(self, path: str, body: bytes, content_type: str) -> tuple[int, Any, bytes]:
         return fetch(

@@ -29,6 +29,7 @@ DOMAIN_APPS = [
     "helpline",
     "peers",
     "forwarding",
+    "mirrors",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
@@ -202,6 +203,7 @@ DEFERRED_ALLOWED = {
     "hashbank/ledger/apps.py",
     "hashbank/publishing/apps.py",
     "hashbank/forwarding/apps.py",
+    "hashbank/mirrors/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }

@@ -90,6 +90,18 @@ class Bank:
 
     # --- set-up, with the real commands -------------------------------------------------------
 
+    def run_manage(self, *args: str) -> subprocess.CompletedProcess:
+        """manage.py with this bank's environment, whatever its exit status."""
+        return subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [sys.executable, str(ROOT / "manage.py"), *args],
@@ -181,6 +193,18 @@ class Bank:
         return self.request(
             "POST",
             "/api/v1/submissions",
+            body,
+            **{"Content-Type": "application/json", "X-CSRFToken": token},
+        )
+
+    def withdraw(self, case_number: str, pin: str) -> Response:
+        """The person withdraws every hash of their case (as the status page sends it)."""
+        self.get("/submit/")
+        token = next(c.value for c in self._cookies if c.name == "csrftoken")
+        body = json.dumps({"case_number": case_number, "pin": pin, "hashes": "all"}).encode()
+        return self.request(
+            "POST",
+            "/api/v1/cases/withdraw",
             body,
             **{"Content-Type": "application/json", "X-CSRFToken": token},
         )

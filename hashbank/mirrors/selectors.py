@@ -1,0 +1,142 @@
+"""Reads of the mirrors (all pure reads): what the mirror serves of each origin, in exactly the
+shapes the bank's own ledger serves (hashbank.ledger.selectors), so that a member's client reads
+a mirrored origin as it reads the local one, and verifies it with the origin's keys."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from hashbank.mirrors import tree
+from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry
+from hashbank.peers import selectors as peer_selectors
+from hashbank.peers.models import Peer
+from member_portal.feed import wire
+
+
+def mirrored_logs() -> list[MirroredLog]:
+    """Every mirror whose peer is not removed (suspended and frozen ones included)."""
+    return list(
+        MirroredLog.objects.exclude(peer__status=Peer.Status.REMOVED)
+        .select_related("peer")
+        .order_by("origin")
+    )
+
+
+def mirrored_log(origin_id: str) -> MirroredLog | None:
+    return (
+        MirroredLog.objects.exclude(peer__status=Peer.Status.REMOVED)
+        .select_related("peer")
+        .filter(origin_id=origin_id.lower())
+        .first()
+    )
+
+
+def entries_page(log: MirroredLog, start: int, end: int) -> bytes:
+    """Entries [start, end) (clamped to the mirrored size) in the ledger's wire encoding: the
+    origin's leaves and the values the mirror holds (empty once removed or purged)."""
+    end = min(end, log.size)
+    rows = (
+        MirrorEntry.objects.filter(log=log, seq__gte=start, seq__lt=end)
+        .order_by("seq")
+        .values_list("leaf", "value")
+    )
+    return wire.encode_entries(start, ((bytes(leaf), bytes(value or b"")) for leaf, value in rows))
+
+
+def leaves(log: MirroredLog, start: int, end: int) -> list[bytes]:
+    rows = MirrorEntry.objects.filter(log=log, seq__gte=start, seq__lt=end).order_by("seq")
+    return [bytes(leaf) for leaf in rows.values_list("leaf", flat=True)]
+
+
+def consistency_proof(log: MirroredLog, old: int, new: int) -> list[bytes]:
+    return tree.Reader(log).consistency(old, new)
+
+
+def inclusion_proof(log: MirroredLog, index: int, size: int) -> list[bytes]:
+    return tree.Reader(log).inclusion(index, size)
+
+
+def checkpoint_note(log: MirroredLog) -> str:
+    """The stored note: the origin's signed checkpoint, its witnesses' cosignatures, this bank's
+    witness's and mirror's cosignatures (the mirror never re-signs the origin's body)."""
+    return log.checkpoint_note
+
+
+def checkpoint_for_size(log: MirroredLog, size: int) -> str | None:
+    """The mirror keeps the latest checkpoint only: its note for its size, else None."""
+    return log.checkpoint_note if log.checkpoint_note and size == log.size else None
+
+
+def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:
+    """Not built for mirrors: a member bootstraps a mirrored origin from its entries."""
+    return None
+
+
+def root_documents(log: MirroredLog) -> list[str]:
+    """The origin's root documents as this bank holds them: the trust anchor, then its chain."""
+    return list(log.peer.root_documents)
+
+
+def tile(log: MirroredLog, level: int, index: int, width: int) -> bytes | None:
+    """Hash tile (level, index) of width `width` as the mirrored tree of `log.size` has it."""
+    row = log.tiles.filter(level=level, index=index).first()
+    data = bytes(row.hashes) if row is not None else b""
+    if len(data) < width * tree.HASH:
+        return None
+    return data[: width * tree.HASH]
+
+
+def evidence() -> list[dict]:
+    """Every origin's equivocation evidence: the two signed notes, checkable with its keys."""
+    return [
+        {
+            "origin": e.origin,
+            "origin_id": e.log.origin_id,
+            "reason": e.reason,
+            "notes": [e.first_note, e.second_note],
+            "detected_at": e.detected_at.isoformat(),
+        }
+        for e in Evidence.objects.select_related("log").order_by("detected_at", "id")
+    ]
+
+
+def frozen_logs() -> list[MirroredLog]:
+    """The frozen mirrors (the staff dashboard's alarm)."""
+    return [m for m in mirrored_logs() if m.frozen]
+
+
+def lag_seconds(m: MirroredLog) -> int | None:
+    """How far the mirrored checkpoint is behind the origin's newest seen one, in the origin's
+    own clock; None before the first sync."""
+    if m.origin_time is None or m.checkpoint_time is None:
+        return None
+    return max(0, m.origin_time - m.checkpoint_time) if m.origin_size > m.size else 0
+
+
+def status() -> list[dict]:
+    """Per mirror, what `mirrors status` and the console's federation page show."""
+    found = []
+    for m in mirrored_logs():
+        found.append(
+            {
+                "peer": m.peer.name,
+                "peer_status": m.peer.status,
+                "origin": m.origin,
+                "origin_id": m.origin_id,
+                "size": m.size,
+                "verified_size": m.verified_size,
+                "origin_size": m.origin_size,
+                "lag_entries": max(0, m.origin_size - m.size),
+                "lag_seconds": lag_seconds(m),
+                "checkpoint_time": m.checkpoint_time,
+                "witnessed_at": m.witnessed_at,
+                "fetched_at": m.fetched_at,
+                "frozen": m.frozen,
+                "frozen_reason": m.frozen_reason,
+                "last_error": m.last_error,
+                "failures": m.failures,
+                "retry_at": m.retry_at,
+                "keys": [str(k) for k in peer_selectors.log_verifiers(m.peer)],
+            }
+        )
+    return found

@@ -1,0 +1,531 @@
+"""Writes of the mirrors: syncing a peer's log into its mirror (C2SP tlog-mirror semantics).
+
+One sync of a peer: fetch its latest checkpoint and check it with the peer's keys (from the trust
+anchor along its own root chain); fetch its entries with payloads from the mirrored size on,
+streaming, one page at a time; prove each page against the checkpoint's tree BEFORE storing it
+(the peer's public tiles, read through feed.tiles.TileReader, which checks each tile against the
+signed root; each 256-entry chunk's root must be the proven level-1 hash), check its leaves,
+values and state entries with the feed's verifier (wire.scan_entries, and for the page that
+reaches the checkpoint verify.apply_entries_page, which also checks the root and the active
+set), and store it in one transaction with the verifier's state, so a catch-up resumes where it
+stopped. The mirror never rewinds: `verified_size` and `size` only grow, under the log row's lock.
+
+Once the checkpoint's entries are all stored, this bank's own witness cosigns it (its view of the
+origin must stay consistent with the mirror: hashbank/witness checks the proof) and the mirror
+cosigns it with its own key (keys.py); both lines are appended to the origin's note, whose own
+signatures are kept.
+
+Equivocation (a second root for a size, a checkpoint inconsistent with what was verified, or
+entries that do not fit a signed checkpoint) freezes the origin at its last consistent size,
+keeps the two signed notes as Evidence, and is audited and logged; other origins are unaffected.
+A peer that fails otherwise (down, a malformed answer) is retried with backoff.
+
+Values: a value leaves the mirror (NULL) as soon as the remove entry that takes it out of the
+feed is mirrored. A peer purges only values that left its feed, so its purges are in the mirror
+no later than the sync that mirrored the removal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from hashbank.audit import services as audit
+from hashbank.mirrors import keys, state, tree
+from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry, MirrorTile
+from hashbank.peers import selectors as peer_selectors
+from hashbank.peers import services as peer_services
+from hashbank.peers.client import PeerClient, PeerUnreachable
+from hashbank.peers.errors import PeerError
+from hashbank.peers.models import Peer
+from hashbank.witness import selectors as witness_selectors
+from hashbank.witness import services as witness_services
+from hashbank.witness.errors import WitnessError, WitnessErrorCode
+from hashbank.witness.models import WitnessedLog
+from member_portal import verify
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import cosignature, merkle, note, wire
+from member_portal.feed import leaf as leaves
+from member_portal.feed import tiles as fmt
+from member_portal.feed import witness as witness_wire
+from member_portal.feed.sha import sha256
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT = "/api/v1/checkpoint"
+ENTRIES = "/api/v1/entries"
+CONSISTENCY = "/api/v1/proofs/consistency"
+TILES = "/log/"  # the peer's tlog-tiles prefix (its /.well-known/hashbank "tiles")
+MAX_BACKOFF = 900.0
+# A checkpoint note (with its cosignatures), a proof or a tile is a few KiB: 64 KiB caps them;
+# an entries page is at most the peer's page size of 101-byte entries.
+MAX_NOTE = 64 * 1024
+MAX_PAGE = 64 * 1024 * 1024
+_REMOVE = leaves.REMOVE
+
+
+class PeerFailed(Exception):
+    """The peer did not give a usable answer: retried later, with backoff."""
+
+
+class Equivocation(Exception):
+    """The origin signed something inconsistent with what the mirror verified."""
+
+    def __init__(self, reason: str, first_note: str, second_note: str) -> None:
+        super().__init__(reason)
+        self.reason, self.first_note, self.second_note = reason, first_note, second_note
+
+
+class Superseded(Exception):
+    """Another sync of the same log moved it meanwhile: this one stops (it is idempotent)."""
+
+
+@dataclass
+class SyncResult:
+    origin: str
+    outcome: str  # "synced", "up to date", "frozen", "backoff", "failed", "equivocation"
+    size: int
+    detail: str = ""
+
+
+def mirrored_log_for(peer: Peer) -> MirroredLog:
+    found, _ = MirroredLog.objects.get_or_create(
+        peer=peer, defaults={"origin": peer.origin, "origin_id": peer.origin_id}
+    )
+    return found
+
+
+def sync_all(*, force: bool = False) -> list[SyncResult]:
+    """Sync every active peer (what the Celery task and the embedded scheduler run)."""
+    return [sync_peer(peer=peer, force=force) for peer in peer_selectors.active_peers()]
+
+
+def sync_peer(*, peer: Peer, force: bool = False) -> SyncResult:
+    """One sync of one peer; never raises for what the peer did."""
+    mirror = mirrored_log_for(peer)
+    if mirror.frozen:
+        return SyncResult(peer.origin, "frozen", mirror.size, mirror.frozen_reason)
+    if not force and mirror.retry_at is not None and mirror.retry_at > timezone.now():
+        return SyncResult(peer.origin, "backoff", mirror.size, mirror.last_error)
+    try:
+        outcome = _sync(peer, mirror)
+    except Equivocation as exc:
+        _freeze(mirror, exc)
+        return SyncResult(peer.origin, "equivocation", mirror.size, exc.reason)
+    except PeerFailed as exc:
+        _failed(mirror, str(exc))
+        return SyncResult(peer.origin, "failed", mirror.size, str(exc))
+    except Superseded:
+        return SyncResult(peer.origin, "superseded", mirror.size)
+    mirror.refresh_from_db()
+    MirroredLog.objects.filter(pk=mirror.pk).update(
+        last_error="", failures=0, retry_at=None, fetched_at=timezone.now()
+    )
+    return SyncResult(peer.origin, outcome, mirror.size)
+
+
+def _failed(mirror: MirroredLog, reason: str) -> None:
+    failures = mirror.failures + 1
+    wait = min(settings.HASHBANK_MIRROR_INTERVAL * 2 ** (failures - 1), MAX_BACKOFF)
+    MirroredLog.objects.filter(pk=mirror.pk).update(
+        last_error=reason[:2000],
+        failures=failures,
+        retry_at=timezone.now() + timedelta(seconds=wait),
+    )
+    log.warning(
+        "mirror sync failed", extra={"origin": mirror.origin, "failures": failures, "retry_s": wait}
+    )
+
+
+def _freeze(mirror: MirroredLog, exc: Equivocation) -> None:
+    with transaction.atomic():
+        locked = MirroredLog.objects.select_for_update().get(pk=mirror.pk)
+        if locked.frozen:
+            return
+        Evidence.objects.create(
+            log=locked,
+            origin=locked.origin,
+            reason=exc.reason,
+            first_note=exc.first_note,
+            second_note=exc.second_note,
+        )
+        locked.frozen = True
+        locked.frozen_reason = exc.reason[:2000]
+        locked.save(update_fields=["frozen", "frozen_reason", "updated_at"])
+        audit.record_event(
+            actor=None,
+            action="mirror.frozen",
+            target=f"mirror {locked.origin}",
+            after={"size": locked.size, "reason": exc.reason},
+        )
+    mirror.refresh_from_db()
+    log.error(
+        "origin equivocated: mirror frozen",
+        extra={"origin": mirror.origin, "size": mirror.size, "reason": exc.reason},
+    )
+
+
+# --- one sync ---------------------------------------------------------------------------------
+
+
+def _get(
+    client: PeerClient, path: str, params: dict | None = None, limit: int | None = None
+) -> bytes:
+    try:
+        status, _, body = client.get(path, params, limit=limit or MAX_PAGE)
+    except PeerUnreachable as exc:
+        raise PeerFailed(f"{path}: {exc}") from None
+    if status != 200:
+        raise PeerFailed(f"{path} answered {status}")
+    return body
+
+
+def _verified_checkpoint(peer: Peer, client: PeerClient, signed: str) -> checkpoints.Checkpoint:
+    """The checkpoint, signed by the keys of the peer's newest root document (following its chain
+    first when the note is signed by a key the mirror does not know yet)."""
+    try:
+        return verify.verify_checkpoint(signed, peer_selectors.trusted_root(peer))
+    except verify.VerificationError:
+        pass
+    try:
+        roots = peer_services.fetch_root_documents(peer.url, client.token)
+        peer_services.accept_root_documents(peer=peer, signed=roots)
+    except PeerError as exc:
+        raise PeerFailed(exc.message) from None
+    peer.refresh_from_db()
+    try:
+        found = verify.verify_checkpoint(signed, peer_selectors.trusted_root(peer))
+    except verify.VerificationError as exc:
+        raise PeerFailed(f"the peer's checkpoint: {exc}") from None
+    if found.origin != peer.origin:
+        raise PeerFailed(f"the checkpoint is for {found.origin}, not {peer.origin}")
+    return found
+
+
+def _sync(peer: Peer, mirror: MirroredLog) -> str:
+    client = PeerClient(peer)
+    try:
+        signed = _get(client, CHECKPOINT, limit=MAX_NOTE).decode()
+    except UnicodeDecodeError:
+        raise PeerFailed("the checkpoint is not UTF-8") from None
+    latest = _verified_checkpoint(peer, client, signed)
+    MirroredLog.objects.filter(pk=mirror.pk, origin_size__lte=latest.size).update(
+        origin_size=latest.size, origin_time=latest.time
+    )
+    mirrored = _parse(mirror.checkpoint_note)
+    if mirrored is not None:
+        if latest.size == mirror.size and latest.root != bytes(mirror.root):
+            raise Equivocation(
+                f"two checkpoints of size {latest.size} with different roots",
+                mirror.checkpoint_note,
+                signed,
+            )
+        if latest.size < mirror.size:
+            if tree.Reader(mirror).root(latest.size) != latest.root:
+                raise Equivocation(
+                    f"a checkpoint of size {latest.size} inconsistent with the mirrored "
+                    f"tree of size {mirror.size}",
+                    mirror.checkpoint_note,
+                    signed,
+                )
+            return "up to date"  # an older (cached) checkpoint: nothing to do
+        if latest.size == mirror.size:
+            if latest.time > (mirror.checkpoint_time or 0):
+                _accept(mirror, signed, latest)  # re-signed: a fresher note, more cosignatures
+            _check_witness(mirror)
+            return "up to date"
+
+    target_note, target = _target(client, mirror, signed, latest)
+    _catch_up(peer, client, mirror, target_note, target)
+    mirror.refresh_from_db()
+    _accept(mirror, target_note, target)
+    _check_witness(mirror)
+    return "synced"
+
+
+def _parse(signed: str) -> checkpoints.Checkpoint | None:
+    if not signed:
+        return None
+    return checkpoints.parse(note.split(signed)[0])
+
+
+def _target(
+    client: PeerClient, mirror: MirroredLog, signed: str, latest: checkpoints.Checkpoint
+) -> tuple[str, checkpoints.Checkpoint]:
+    """The checkpoint to catch up to: the latest, unless a pending one is further (then that),
+    the latest proven consistent with the pending one whose entries are partly stored."""
+    pending = _parse(mirror.pending_note)
+    if pending is None or mirror.verified_size <= mirror.size:
+        return signed, latest
+    if latest.size < pending.size:
+        return mirror.pending_note, pending
+    if latest.size == pending.size:
+        if latest.root != pending.root:
+            raise Equivocation(
+                f"two checkpoints of size {latest.size} with different roots",
+                mirror.pending_note,
+                signed,
+            )
+        return signed, latest
+    answer = _json(
+        _get(client, CONSISTENCY, {"old": pending.size, "new": latest.size}, limit=MAX_NOTE)
+    )
+    try:
+        proof = [_b64(h) for h in answer["hashes"]]
+        merkle.verify_consistency(pending.size, latest.size, pending.root, latest.root, proof)
+    except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+        raise PeerFailed(f"a malformed consistency proof: {exc}") from None
+    except merkle.ProofError as exc:
+        raise Equivocation(
+            f"checkpoint {latest.size} is not consistent with {pending.size}: {exc}",
+            mirror.pending_note,
+            signed,
+        ) from None
+    return signed, latest
+
+
+def _json(body: bytes):
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise PeerFailed("the peer did not answer JSON") from None
+
+
+def _b64(text: str) -> bytes:
+    value = base64.b64decode(text, validate=True)
+    if len(value) != 32:
+        raise ValueError("a proof hash is 32 bytes")
+    return value
+
+
+def _tile_reader(client: PeerClient, target: checkpoints.Checkpoint) -> fmt.TileReader:
+    def fetch(path: str) -> bytes | None:
+        try:
+            status, _, body = client.get(TILES + path, limit=MAX_NOTE)
+        except PeerUnreachable as exc:
+            raise PeerFailed(f"tile {path}: {exc}") from None
+        if status == 404:
+            return None
+        if status != 200:
+            raise PeerFailed(f"tile {path} answered {status}")
+        return body
+
+    try:
+        return fmt.TileReader(target.size, target.root, fetch)
+    except fmt.TileError as exc:
+        raise PeerFailed(f"the peer's tiles: {exc}") from None
+
+
+def _catch_up(
+    peer: Peer,
+    client: PeerClient,
+    mirror: MirroredLog,
+    target_note: str,
+    target: checkpoints.Checkpoint,
+) -> None:
+    """Store the entries [verified_size, target.size), each page proven before it is stored."""
+    reader = _tile_reader(client, target) if target.size >= fmt.WIDTH else None
+    root_doc = peer_selectors.trusted_root(peer)
+    start = mirror.verified_size
+    compact, active = state.load(mirror.verified_state)
+    previous = _parse(mirror.checkpoint_note)
+    while start < target.size:
+        page = _get(client, ENTRIES, {"from": start, "size": target.size})
+        try:
+            first, count = wire.entries_header(page)
+            _, records = wire.decode_entries(page)
+        except wire.WireError as exc:
+            raise PeerFailed(f"entries page at {start}: {exc}") from None
+        if first != start or count == 0 or start + count > target.size:
+            raise PeerFailed(f"asked for entries from {start}, got {first}+{count}")
+        end = start + count
+        if end < target.size:
+            end -= end % fmt.WIDTH  # pages stop on a tile boundary, so each is provable alone
+            if end <= start:
+                raise PeerFailed("the peer's entries pages are shorter than a tile")
+            records = records[: end - start]
+        batch = wire.encode_entries(start, records)
+        hashes = [sha256(b"\x00" + leaf).digest() for leaf, _ in records]
+        if reader is not None and end < target.size:
+            _prove(mirror, reader, start, hashes, target_note)
+        try:
+            if end == target.size:
+                verified = verify.apply_entries_page(
+                    verify.FeedState(root_doc, previous, "", compact, active),
+                    target_note,
+                    batch,
+                )
+                compact, active = verified.compact_range, verified.active
+            else:
+                compact, active = wire.scan_entries(batch, compact, active)
+        except (verify.VerificationError, wire.WireError) as exc:
+            raise Equivocation(
+                f"entries {start}-{end} do not fit checkpoint {target.size}: {exc}",
+                mirror.checkpoint_note or target_note,
+                target_note,
+            ) from None
+        _store(mirror, start, end, records, hashes, compact, active, target_note)
+        start = end
+
+
+def _prove(
+    mirror: MirroredLog, reader: fmt.TileReader, start: int, hashes: list[bytes], signed: str
+) -> None:
+    """Each full 256-entry chunk ending in this page has the root the proven tiles give."""
+    offset = start % fmt.WIDTH
+    known: list[bytes] = []
+    if offset:
+        row = MirrorTile.objects.filter(log=mirror, level=0, index=start // fmt.WIDTH).first()
+        known = tree.split(bytes(row.hashes)) if row is not None else []
+        if len(known) != offset:
+            raise PeerFailed("the mirror's rightmost tile does not end at its verified size")
+    run = known + hashes
+    first_chunk = start // fmt.WIDTH
+    for i in range(len(run) // fmt.WIDTH):
+        chunk = first_chunk + i
+        try:
+            expected = reader.hashes(1, chunk // fmt.WIDTH)[chunk % fmt.WIDTH]
+        except fmt.TileError as exc:
+            raise PeerFailed(f"the peer's tiles: {exc}") from None
+        if tree.fold(run[i * fmt.WIDTH : (i + 1) * fmt.WIDTH]) != expected:
+            raise Equivocation(
+                f"entries {chunk * fmt.WIDTH}-{(chunk + 1) * fmt.WIDTH} are not those of the "
+                "signed checkpoint's tree",
+                mirror.checkpoint_note or signed,
+                signed,
+            )
+
+
+def _store(
+    mirror: MirroredLog,
+    start: int,
+    end: int,
+    records: list[tuple[bytes, bytes]],
+    hashes: list[bytes],
+    compact: merkle.CompactRange,
+    active,
+    target_note: str,
+) -> None:
+    removed_here: set[int] = set()
+    removed_before: list[int] = []
+    for leaf, _ in records:
+        if leaf[1] == _REMOVE:
+            target = int.from_bytes(leaf[44:52], "big")
+            (removed_here.add if target >= start else removed_before.append)(target)
+    rows = [
+        MirrorEntry(
+            log_id=mirror.pk,
+            seq=seq,
+            leaf=leaf,
+            value=payload if payload and seq not in removed_here else None,
+        )
+        for seq, (leaf, payload) in enumerate(records, start)
+    ]
+    with transaction.atomic():
+        locked = MirroredLog.objects.select_for_update().get(pk=mirror.pk)
+        if locked.verified_size != start or locked.frozen:
+            raise Superseded()
+        MirrorEntry.objects.bulk_create(rows, batch_size=2000)
+        if removed_before:
+            MirrorEntry.objects.filter(log=locked, seq__in=removed_before).update(value=None)
+        tree.extend(locked, start, hashes)
+        locked.verified_size = end
+        locked.verified_state = state.dump(compact, active)
+        locked.pending_note = target_note
+        locked.save(update_fields=["verified_size", "verified_state", "pending_note", "updated_at"])
+    mirror.verified_size = end
+
+
+def _accept(mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint) -> None:
+    """Make `signed` (all of whose entries are stored) the mirrored checkpoint, with this bank's
+    witness's and mirror's cosignatures appended."""
+    text, _ = note.split(signed)
+    stored = _cosign_by_own_witness(mirror, signed, checkpoint)
+    mirror_line = keys.cosigner().cosign(text, int(time.time()))
+    stored = cosignature.append(stored, mirror_line)
+    witnessed = _witnessed_at(stored)
+    with transaction.atomic():
+        locked = MirroredLog.objects.select_for_update().get(pk=mirror.pk)
+        if locked.verified_size < checkpoint.size or checkpoint.size < locked.size:
+            raise Superseded()
+        locked.size = checkpoint.size
+        locked.root = checkpoint.root
+        locked.checkpoint_note = stored
+        locked.checkpoint_time = checkpoint.time
+        locked.witnessed_at = witnessed
+        if locked.verified_size == checkpoint.size:
+            locked.pending_note = ""
+        locked.save()
+    mirror.refresh_from_db()
+
+
+def _cosign_by_own_witness(
+    mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint
+) -> str:
+    """The note with this bank's witness's cosignature, when the witness can give one: its view
+    of the origin must extend to this checkpoint, proven from the mirror's own tree."""
+    verifier = witness_selectors.witness_verifier()
+    if verifier is None:
+        return signed
+    ours = cosignature.cosignatures(signed, [verifier])
+    if ours:
+        return signed
+    witnessed = WitnessedLog.objects.filter(origin=mirror.origin).first()
+    if witnessed is None:
+        return signed
+    old = witnessed.size
+    if old > checkpoint.size:
+        return signed  # the witness saw further already: _check_witness compares later
+    reader = tree.Reader(mirror)
+    proof = reader.consistency(old, checkpoint.size) if old else []
+    body = witness_wire.AddCheckpoint(old, tuple(proof), signed).encode()
+    try:
+        line = witness_services.add_checkpoint(body=body)
+    except WitnessError as exc:
+        if exc.code == WitnessErrorCode.INCONSISTENT:
+            raise Equivocation(
+                f"this bank's witness cosigned a tree of {mirror.origin} inconsistent with "
+                f"checkpoint {checkpoint.size}: {exc.message}",
+                witnessed.checkpoint + witnessed.cosignature,
+                signed,
+            ) from None
+        return signed  # a race with the origin's own request, or no key: next sync
+    return signed + line
+
+
+def _check_witness(mirror: MirroredLog) -> None:
+    """The witness's latest cosigned tree of the origin, when the mirror covers its size, must be
+    a tree of the mirror's."""
+    witnessed = WitnessedLog.objects.filter(origin=mirror.origin, cosigned=True).first()
+    if witnessed is None or witnessed.size > mirror.size or witnessed.size == 0:
+        return
+    if tree.Reader(mirror).root(witnessed.size) != bytes(witnessed.root):
+        raise Equivocation(
+            f"this bank's witness cosigned size {witnessed.size} of {mirror.origin} with a root "
+            "the mirrored tree does not have",
+            witnessed.checkpoint + witnessed.cosignature,
+            mirror.checkpoint_note,
+        )
+
+
+def _witnessed_at(signed: str):
+    verifier = witness_selectors.witness_verifier()
+    if verifier is None:
+        return None
+    try:
+        found = cosignature.cosignatures(signed, [verifier])
+    except cosignature.CosignatureError:
+        return None
+    if not found:
+        return None
+    newest = max(c.timestamp for c in found)
+    return datetime.fromtimestamp(newest, tz=UTC)

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from hashbank.mirrors import services
+
+
+@shared_task(name="hashbank.mirrors.sync_mirrors", ignore_result=True)
+def sync_mirrors() -> None:
+    """Sync every active peer's mirror (idempotent: a sync moves a mirror only forward)."""
+    services.sync_all()
