@@ -15,7 +15,11 @@ from hashbank.forwarding.errors import ForwardErrorCode
 from hashbank.forwarding.models import Forward
 from hashbank.ledger import selectors as ledger
 from hashbank.ledger.models import Entry
+from hashbank.mirrors import selectors as mirrors
+from hashbank.mirrors.models import MirrorEntry
 from hashbank.signals.models import Signal
+from member_portal.feed import leaf as leaves
+from member_portal.feed import wire
 
 _ORIGIN_ID = re.compile(r"[0-9a-f]{64}")
 
@@ -62,16 +66,46 @@ def own_signal_at(
             code=ForwardErrorCode.UNKNOWN_SEQ,
         )
     signal = entry.signal
-    named_type = (signal_type or "").strip().lower()
-    named_value = (value or "").strip().lower()
-    if (named_type and named_type != signal.signal_type) or (
-        named_value and signal.value is not None and named_value != signal.value
+    _refuse_mismatch(seq, (signal_type, value), (signal.signal_type, signal.value or ""))
+    return signal
+
+
+def _refuse_mismatch(seq: int, named: tuple[str, str], held: tuple[str, str]) -> None:
+    named_type, named_value = ((part or "").strip().lower() for part in named)
+    held_type, held_value = held
+    if (named_type and named_type != held_type) or (
+        named_value and held_value and named_value != held_value
     ):
         raise Conflict(
             f"The entry at sequence number {seq} is another signal than the one named.",
             code=ForwardErrorCode.SIGNAL_MISMATCH,
         )
-    return signal
+
+
+def mirrored_signal_at(
+    *, origin_id: str, seq: int, signal_type: str = "", value: str = ""
+) -> tuple[str, str]:
+    """(signal_type, value hex) of the add entry at `seq` in our mirror of another origin, within
+    its mirrored (verified) size; the value is empty once it left the feed or was purged. A
+    frozen origin's entries below its frozen size still count: a dispute may be why it froze."""
+    log = mirrors.mirrored_log(origin_id)
+    if log is None:
+        raise NotFound(
+            "This bank neither is nor mirrors that origin.", code=ForwardErrorCode.UNKNOWN_ORIGIN
+        )
+    row = None
+    if 0 <= seq < log.size:
+        row = MirrorEntry.objects.filter(log=log, seq=seq).values_list("leaf", "value").first()
+    entry = leaves.decode(bytes(row[0])) if row is not None else None
+    if entry is None or not entry.is_add:
+        raise NotFound(
+            f"There is no add entry at sequence number {seq} in this bank's mirror of that log.",
+            code=ForwardErrorCode.UNKNOWN_SEQ,
+        )
+    payload = wire.decode_payload(bytes(row[1] or b""))
+    held = (entry.signal_type, payload.value.hex() if payload is not None else "")
+    _refuse_mismatch(seq, (signal_type, value), held)
+    return held
 
 
 def forwards_for_member(member, origin_id: str) -> QuerySet[Forward]:

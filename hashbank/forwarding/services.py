@@ -88,17 +88,18 @@ def _store(
     return forward, created
 
 
-def _signal_fields(seq: int, signal_type: str, value: str) -> dict:
+def _signal_fields(peer: Peer, seq: int, signal_type: str, value: str) -> dict:
+    """The entry the member named, as our mirror of the origin holds it (checked here, so that an
+    unknown seq is refused at once; the origin checks it again)."""
     if not isinstance(seq, int) or seq < 0:
         raise NotFound(
             "Name the origin's signal by its sequence number (seq).",
             code=ForwardErrorCode.UNKNOWN_SEQ,
         )
-    return {
-        "seq": seq,
-        "signal_type": (signal_type or "").strip().lower(),
-        "value": (value or "").strip().lower(),
-    }
+    held_type, held_value = selectors.mirrored_signal_at(
+        origin_id=peer.origin_id, seq=seq, signal_type=signal_type, value=value
+    )
+    return {"seq": seq, "signal_type": held_type, "value": held_value}
 
 
 @transaction.atomic
@@ -120,7 +121,7 @@ def forward_report(
     peer = _peer_for(origin)
     fields = {
         "kind": Forward.Kind.REPORT,
-        **_signal_fields(seq, signal_type, value),
+        **_signal_fields(peer, seq, signal_type, value),
         "action": action,
         "matched_at": matched_at,
         "distance": distance,
@@ -153,7 +154,7 @@ def forward_dispute(
         )
     fields = {
         "kind": Forward.Kind.DISPUTE,
-        **_signal_fields(seq, signal_type, value),
+        **_signal_fields(peer, seq, signal_type, value),
         "reason": reason,
         "note": note,
     }

@@ -32,14 +32,15 @@ def bank_a(tmp_path_factory):
         a.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def signal_at_a(bank_a):
+    """A new signal published at A: (value, seq)."""
     value = random_pdq()
     return value, origin_bank.publish(bank_a, value)
 
 
 @pytest.fixture
-def bank_b(db, key_dir, settings, bank_a):
+def bank_b(db, key_dir, settings, bank_a, signal_at_a):
     """This process as bank B, peering with A through the real command."""
     settings.HASHBANK_PEER_TIMEOUT = 10.0
     call_command(
@@ -53,6 +54,7 @@ def bank_b(db, key_dir, settings, bank_a):
         "--expect-key",
         bank_a.log_key(),
     )
+    call_command("mirrors", "sync")
     return Peer.objects.get(name="a")
 
 
@@ -147,10 +149,13 @@ def test_an_origin_that_cannot_be_reached_is_retried_with_backoff(
 def test_what_the_origin_refuses_is_marked_refused_with_its_code(
     bank_a, bank_b, signal_at_a, api, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = dispute_at_b(api, bank_a, 10**9)
+    response = dispute_at_b(api, bank_a, signal_at_a[1])
     assert response.status_code == 201
+    # The origin does not know the entry this forward names (say A was restored from a backup
+    # older than B's mirror): it refuses, and the forward stops there with A's code.
     forward = Forward.objects.get()
+    Forward.objects.filter(pk=forward.pk).update(seq=10**9)
+    forward = services.deliver(forward.pk)
     assert forward.state == Forward.State.REFUSED and forward.last_status == 404
     assert forward.last_error == "unknown_seq"
     shown = api.get(f"/api/v1/disputes/{response.json()['id']}?origin={bank_a.origin}").json()
@@ -158,6 +163,18 @@ def test_what_the_origin_refuses_is_marked_refused_with_its_code(
         shown["forward"]["state"] == "refused" and shown["forward"]["last_error"] == "unknown_seq"
     )
     assert services.run_due(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_an_entry_the_mirror_does_not_hold_is_refused_at_once(api, bank_a, bank_b, signal_at_a):
+    value, seq = signal_at_a
+    past = dispute_at_b(api, bank_a, 10**9)
+    assert past.status_code == 404 and past.json()["error"]["code"] == "unknown_seq"
+    other = dispute_at_b(api, bank_a, seq, signal_type="pdq", value=random_pdq())
+    assert other.status_code == 409 and other.json()["error"]["code"] == "signal_mismatch"
+    assert not Forward.objects.exists()
+    # Named right, the member sees the signal as the mirror holds it.
+    named = dispute_at_b(api, bank_a, seq, signal_type="pdq", value=value.upper()).json()
+    assert (named["signal_type"], named["value"]) == ("pdq", value)
 
 
 def test_an_origin_this_bank_does_not_mirror_is_unknown_and_nothing_is_stored(api, bank_b):
