@@ -89,6 +89,17 @@ def current_root() -> rootdoc.RootDocument | None:
     return rootdoc.parse(latest.note) if latest else None
 
 
+def current_signers() -> list[note.Signer]:
+    """The private keys this host holds that the current root document lists: what the bank signs
+    with (its checkpoints, and its signed origins list)."""
+    signers = keys.all_signers()
+    root = current_root()
+    if root is not None:
+        valid = {v.key_id for v in root.keys}
+        signers = [s for s in signers if s.key_id in valid]
+    return signers
+
+
 def public_keys() -> list[str]:
     """The verifier keys (`name+hexid+base64`) of the current root document."""
     root = current_root()

@@ -28,16 +28,16 @@ from django.utils import timezone
 
 from hashbank.core.db import chunks
 from hashbank.core.errors import DomainError
-from hashbank.ledger import keys, seal_requests, selectors, storage, tiles
+from hashbank.ledger import seal_requests, selectors, storage, tiles
 from hashbank.ledger.errors import LedgerErrorCode
 from hashbank.ledger.events import checkpoint_published, checkpoint_sealed
-from hashbank.ledger.models import Checkpoint, Entry, Node, RootDocument, TreeState
+from hashbank.ledger.models import Checkpoint, Entry, Node, TreeState
 from hashbank.signals import outbox
 from hashbank.signals import services as signal_services
 from hashbank.signals.models import Signal
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
-from member_portal.feed import merkle, note, rootdoc, wire
+from member_portal.feed import merkle, note, wire
 from member_portal.feed.lthash import LtHash
 
 log = logging.getLogger(__name__)
@@ -189,11 +189,7 @@ def seal_if_pending() -> int | None:
 
 
 def _signers() -> list[note.Signer]:
-    signers = keys.all_signers()
-    root = RootDocument.objects.order_by("-version").first()
-    if root is not None:
-        valid = {v.key_id for v in rootdoc.parse(root.note).keys}
-        signers = [s for s in signers if s.key_id in valid]
+    signers = selectors.current_signers()
     if not signers:
         raise NoSigningKey("no signing key is loaded: run `manage.py keys init`")
     return signers

@@ -14,3 +14,4 @@ class ApiErrorCode(ErrorCode):
     NO_SNAPSHOT = "no_snapshot", MEMBER_API
     UNKNOWN_SNAPSHOT = "unknown_snapshot", MEMBER_API
     RANGE_NOT_SATISFIABLE = "range_not_satisfiable", MEMBER_API
+    UNKNOWN_ORIGIN = "unknown_origin", MEMBER_API

@@ -43,3 +43,25 @@ class AckInput(serializers.Serializer):
     size = serializers.IntegerField(
         min_value=0, max_value=2**62, help_text="tree size of the checkpoint you applied"
     )
+
+
+class CarriedOrigin(serializers.Serializer):
+    id = serializers.CharField(help_text="hex SHA-256 of the origin line")
+    origin = serializers.CharField()
+    local = serializers.BooleanField(help_text="the bank's own log (else a mirrored peer's)")
+    root_document = serializers.CharField(help_text="the trust anchor the signed list names")
+    root_documents = serializers.ListField(child=serializers.CharField())
+    keys = serializers.ListField(child=serializers.CharField())
+    size = serializers.IntegerField()
+    checkpoint_time = serializers.IntegerField(allow_null=True)
+    witnessed_at = serializers.IntegerField(allow_null=True)
+    frozen = serializers.BooleanField()
+    frozen_reason = serializers.CharField(allow_blank=True)
+    freshness_seconds = serializers.IntegerField(allow_null=True)
+    share_policy = serializers.DictField()
+
+
+class Origins(WithMinWait):
+    carrier = serializers.CharField()
+    signed_list = serializers.CharField(help_text="docs/federation.md: the signed origins list")
+    origins = CarriedOrigin(many=True)

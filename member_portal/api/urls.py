@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from member_portal.api import docs, views
+from member_portal.api import docs, origin_views, views
 
 urlpatterns = [
     path("checkpoint", views.CheckpointView.as_view(), name="api-checkpoint"),
@@ -14,6 +14,37 @@ urlpatterns = [
     path("snapshots/<str:size>", views.SnapshotView.as_view(), name="api-snapshot"),
     path("sync", views.SyncView.as_view(), name="api-sync"),
     path("sync/ack", views.AckView.as_view(), name="api-sync-ack"),
+    path("origins", origin_views.OriginsView.as_view(), name="api-origins"),
+    path(
+        "origins/<str:origin_id>/checkpoint",
+        origin_views.OriginCheckpointView.as_view(),
+        name="api-origin-checkpoint",
+    ),
+    path(
+        "origins/<str:origin_id>/entries",
+        origin_views.OriginEntriesView.as_view(),
+        name="api-origin-entries",
+    ),
+    path(
+        "origins/<str:origin_id>/proofs/inclusion",
+        origin_views.OriginInclusionProofView.as_view(),
+        name="api-origin-inclusion",
+    ),
+    path(
+        "origins/<str:origin_id>/proofs/consistency",
+        origin_views.OriginConsistencyProofView.as_view(),
+        name="api-origin-consistency",
+    ),
+    path(
+        "origins/<str:origin_id>/roots",
+        origin_views.OriginRootsView.as_view(),
+        name="api-origin-roots",
+    ),
+    path(
+        "origins/<str:origin_id>/snapshot",
+        origin_views.OriginSnapshotView.as_view(),
+        name="api-origin-snapshot",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

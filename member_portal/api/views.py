@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import tempfile
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -30,6 +32,7 @@ from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
 from member_portal.members.models import SCOPE_FEED_READ
 from member_portal.ports import ledger as ledger_port
+from member_portal.ports import origins as origins_port
 
 ENTRIES_PAGE_MAX = 50_000
 
@@ -41,21 +44,43 @@ def entries_page_max() -> int:
 BINARY = "application/octet-stream"
 
 
-def _checkpoint_or_404(size: int):
-    checkpoint = ledger_port.checkpoint_for_size(size)
+def _checkpoint_or_404(source: origins_port.Source, size: int):
+    checkpoint = source.checkpoint_for_size(size)
     if checkpoint is None:
         raise NotFound(f"No checkpoint of size {size}.", code=ApiErrorCode.UNKNOWN_CHECKPOINT)
     return checkpoint
 
 
-def _latest_or_404():
-    checkpoint = ledger_port.latest_checkpoint()
+def _latest_or_404(source: origins_port.Source):
+    checkpoint = source.latest_checkpoint()
     if checkpoint is None:
         raise NotFound("The ledger has no checkpoint yet.", code=ApiErrorCode.NO_CHECKPOINT)
     return checkpoint
 
 
-class CheckpointView(MemberAPIView):
+class OriginAPIView(MemberAPIView):
+    """A feed endpoint of one origin: the bank's own without `origin_id` in the URL (the
+    un-prefixed endpoints), else the carried origin of that id (/api/v1/origins/<id>/...)."""
+
+    def source(self) -> origins_port.Source:
+        origin_id = self.kwargs.get("origin_id")
+        if origin_id is None:
+            return origins_port.LocalSource()
+        source = origins_port.source(origin_id)
+        if source is None:
+            raise NotFound(
+                "This bank carries no origin of that id (GET /api/v1/origins lists them).",
+                code=ApiErrorCode.UNKNOWN_ORIGIN,
+            )
+        return source
+
+    def record_pull(self, size: int) -> None:
+        # The sync position is the member's position in the bank's own log.
+        if self.source().local:
+            member_services.record_pull(member=self.request.user.member, size=size)
+
+
+class CheckpointView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(
@@ -63,10 +88,10 @@ class CheckpointView(MemberAPIView):
         description="The latest checkpoint: a C2SP signed note (text/plain). Short-lived.",
         responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR), **ERRORS},
     )
-    def get(self, request):
-        checkpoint = _latest_or_404()
-        note = ledger_port.as_text(checkpoint.note)
-        member_services.record_pull(member=request.user.member, size=checkpoint.size)
+    def get(self, request, origin_id: str | None = None):
+        checkpoint = _latest_or_404(self.source())
+        note = checkpoint.note
+        self.record_pull(checkpoint.size)
         etag = f'"{hashlib.sha256(note.encode()).hexdigest()[:32]}"'
         if request.headers.get("If-None-Match") == etag:
             response = HttpResponse(status=304)
@@ -78,7 +103,7 @@ class CheckpointView(MemberAPIView):
         return response
 
 
-class EntriesView(MemberAPIView):
+class EntriesView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(
@@ -100,32 +125,33 @@ class EntriesView(MemberAPIView):
             **ERRORS,
         },
     )
-    def get(self, request):
+    def get(self, request, origin_id: str | None = None):
+        source = self.source()
         start = int_param(request, "from")
         size = int_param(request, "size", required=False)
         if size is None:
-            latest = _latest_or_404()
+            latest = _latest_or_404(source)
             response = HttpResponseRedirect(f"{request.path}?from={start}&size={latest.size}")
             response["Cache-Control"] = SHORT_LIVED
             return response
-        _checkpoint_or_404(size)
+        _checkpoint_or_404(source, size)
         if start > size:
             raise DomainError(
                 "`from` is beyond the checkpoint's size.", code=ApiErrorCode.INVALID_RANGE
             )
         end = min(size, start + entries_page_max())
-        response = HttpResponse(ledger_port.entries_page(start, end), content_type=BINARY)
+        response = HttpResponse(source.entries_page(start, end), content_type=BINARY)
         response["Cache-Control"] = PAYLOAD
         response["Hashbank-Tree-Size"] = str(size)
         response["Hashbank-Entries"] = f"{start}-{end}"
         if end < size:
             response["Link"] = f'<{request.path}?from={end}&size={size}>; rel="next"'
         else:
-            member_services.record_pull(member=request.user.member, size=size)
+            self.record_pull(size)
         return response
 
 
-class InclusionProofView(MemberAPIView):
+class InclusionProofView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(
@@ -136,13 +162,14 @@ class InclusionProofView(MemberAPIView):
         ],
         responses={200: s.InclusionProof, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request, origin_id: str | None = None):
+        source = self.source()
         index = int_param(request, "index")
         size = int_param(request, "size", minimum=1)
-        _checkpoint_or_404(size)
+        _checkpoint_or_404(source, size)
         if index >= size:
             raise DomainError("`index` must be below `size`.", code=ApiErrorCode.INVALID_RANGE)
-        hashes = ledger_port.inclusion_proof(index, size)
+        hashes = source.inclusion_proof(index, size)
         response = Response(
             {
                 "index": index,
@@ -155,7 +182,7 @@ class InclusionProofView(MemberAPIView):
         return response
 
 
-class ConsistencyProofView(MemberAPIView):
+class ConsistencyProofView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(
@@ -166,14 +193,15 @@ class ConsistencyProofView(MemberAPIView):
         ],
         responses={200: s.ConsistencyProof, **ERRORS},
     )
-    def get(self, request):
+    def get(self, request, origin_id: str | None = None):
+        source = self.source()
         old = int_param(request, "old", minimum=1)
         new = int_param(request, "new", minimum=1)
         if old > new:
             raise DomainError("`old` must not exceed `new`.", code=ApiErrorCode.INVALID_RANGE)
-        _checkpoint_or_404(old)
-        _checkpoint_or_404(new)
-        hashes = ledger_port.consistency_proof(old, new)
+        _checkpoint_or_404(source, old)
+        _checkpoint_or_404(source, new)
+        hashes = source.consistency_proof(old, new)
         response = Response(
             {
                 "old_size": old,
@@ -186,12 +214,12 @@ class ConsistencyProofView(MemberAPIView):
         return response
 
 
-class RootsView(MemberAPIView):
+class RootsView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(operation_id="root_documents", responses={200: s.RootDocuments, **ERRORS})
-    def get(self, request):
-        roots = [ledger_port.as_text(doc) for doc in ledger_port.root_documents()]
+    def get(self, request, origin_id: str | None = None):
+        roots = self.source().root_documents()
         response = Response({"roots": roots, "min_wait": min_wait_seconds()})
         response["Cache-Control"] = "private, max-age=300"
         return response
@@ -208,7 +236,7 @@ class KeysView(MemberAPIView):
         return response
 
 
-class LatestSnapshotView(MemberAPIView):
+class LatestSnapshotView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
     @extend_schema(
@@ -216,7 +244,10 @@ class LatestSnapshotView(MemberAPIView):
         description="Redirects to the newest snapshot file (/api/v1/snapshots/{size}).",
         responses={(302, "text/html"): OpenApiResponse(description="to the snapshot"), **ERRORS},
     )
-    def get(self, request):
+    def get(self, request, origin_id: str | None = None):
+        source = self.source()
+        if not source.local:
+            return self.mirrored_snapshot(source)
         snapshot = selectors.latest_snapshot()
         if snapshot is None:
             raise NotFound(
@@ -224,6 +255,25 @@ class LatestSnapshotView(MemberAPIView):
             )
         response = HttpResponseRedirect(f"/api/v1/snapshots/{snapshot.size}")
         response["Cache-Control"] = SHORT_LIVED
+        return response
+
+    def mirrored_snapshot(self, source: origins_port.Source):
+        """A mirrored origin's snapshot at its mirrored size, written on request (gzip)."""
+        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (the response owns it)
+        with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=1, mtime=0) as out:
+            size = source.write_snapshot(out)
+        if size is None:
+            spool.close()
+            raise NotFound(
+                "No snapshot of this origin; replay its entries from 0.",
+                code=ApiErrorCode.NO_SNAPSHOT,
+            )
+        length = spool.tell()
+        spool.seek(0)
+        response = FileResponse(spool, content_type="application/gzip")
+        response["Content-Length"] = str(length)
+        response["Cache-Control"] = PAYLOAD
+        response["Hashbank-Tree-Size"] = str(size)
         return response
 
 

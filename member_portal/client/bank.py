@@ -24,10 +24,27 @@ class BankError(Exception):
 
 
 class Bank:
-    def __init__(self, base_url: str, token: str, *, timeout: float = 120.0) -> None:
+    """The feed endpoints under `prefix`: the bank's own origin at /api/v1 (the default), or one
+    origin it carries at /api/v1/origins/<id> (the same endpoints, with the same shapes)."""
+
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = 120.0, prefix: str = "/api/v1"
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.prefix = prefix
+
+    def at_origin(self, origin_id: str) -> Bank:
+        """The same bank and credential, reading the carried origin of this id."""
+        return Bank(
+            self.base_url, self.token, timeout=self.timeout, prefix=f"/api/v1/origins/{origin_id}"
+        )
+
+    def origins(self) -> dict:
+        """GET /api/v1/origins: the carrier, its signed origins list and the carried origins."""
+        with self._open("/api/v1/origins") as response:
+            return json.loads(response.read())
 
     def _open(self, path: str, *, data: bytes | None = None, content_type: str = ""):
         url = path if path.startswith("http") else f"{self.base_url}{path}"
@@ -56,21 +73,21 @@ class Bank:
             raise BankError(f"cannot reach {self.base_url}: {exc}") from None
 
     def checkpoint(self) -> str:
-        with self._open("/api/v1/checkpoint") as response:
+        with self._open(f"{self.prefix}/checkpoint") as response:
             return response.read().decode()
 
     def roots(self) -> list[str]:
-        with self._open("/api/v1/roots") as response:
+        with self._open(f"{self.prefix}/roots") as response:
             return list(json.loads(response.read())["roots"])
 
     def snapshot(self) -> tuple[BinaryIO, int]:
         """The latest snapshot's (gzip-compressed) response stream and its length in bytes."""
-        response = self._open("/api/v1/snapshot")
+        response = self._open(f"{self.prefix}/snapshot")
         return response, int(response.headers.get("Content-Length") or 0)
 
     def entries_pages(self, start: int, size: int) -> Iterator[bytes]:
         """The binary entries pages [start, size), following `Link: rel=next`."""
-        path: str | None = f"/api/v1/entries?from={start}&size={size}"
+        path: str | None = f"{self.prefix}/entries?from={start}&size={size}"
         while path:
             with self._open(path) as response:
                 body = response.read()

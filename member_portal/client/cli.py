@@ -16,14 +16,17 @@ import argparse
 import json
 import os
 import sys
-import time
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
+from member_portal.client import origins
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import StateLocked, Store
-from member_portal.client.sync import ClientError, sync
+from member_portal.client.sync import ClientError, follow_roots, sync
+from member_portal.feed import rootdoc
 from member_portal.feed.policy import Policy, PolicyError
-from member_portal.verify import VerificationError
+from member_portal.verify import VerificationError, trust_root
 
 OK, NO_MATCH, USAGE, UNVERIFIED, LOCKED, UNREACHABLE, NOT_SYNCED = range(7)
 
@@ -43,7 +46,34 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("sync", help="bootstrap from a snapshot or apply the latest delta")
+    # Which origins, and how fresh they must be (sync, match, status).
+    carried = argparse.ArgumentParser(add_help=False)
+    carried.add_argument(
+        "--origins",
+        default=os.environ.get("HASHBANK_ORIGINS"),
+        help="comma-separated origins (or origin ids) to use; `!ORIGIN` leaves one out "
+        "(env HASHBANK_ORIGINS; default: every origin the bank carries)",
+    )
+    carried.add_argument(
+        "--review-after",
+        type=int,
+        default=int(os.environ.get("HASHBANK_REVIEW_AFTER") or origins.REVIEW_AFTER),
+        metavar="SECONDS",
+        help="an origin's matches are review-only once its newest verified checkpoint is this "
+        "old (env HASHBANK_REVIEW_AFTER; default 72 h)",
+    )
+    carried.add_argument(
+        "--off-after",
+        type=int,
+        default=int(os.environ.get("HASHBANK_OFF_AFTER") or origins.OFF_AFTER),
+        metavar="SECONDS",
+        help="an origin is not matched once its newest verified checkpoint is this old "
+        "(env HASHBANK_OFF_AFTER; default 30 days)",
+    )
+
+    p = sub.add_parser(
+        "sync", parents=[carried], help="bootstrap from a snapshot or apply the latest delta"
+    )
     p.add_argument(
         "--server", default=os.environ.get("HASHBANK_URL"), help="bank URL (env HASHBANK_URL)"
     )
@@ -57,6 +87,21 @@ def _parser() -> argparse.ArgumentParser:
         help="a C2SP tlog-policy file: pin it (kept in the state file) and refuse checkpoints "
         "without its witness quorum",
     )
+    p.add_argument(
+        "--pin-root",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a carried origin's root document: trusted (in place of the carrier's signed list) "
+        "the first time that origin is synced",
+    )
+    p.add_argument(
+        "--origin-policy",
+        action="append",
+        default=[],
+        metavar="ORIGIN=FILE",
+        help="a C2SP tlog-policy file for a carried origin's witnesses (pinned in its state)",
+    )
     p.add_argument("--no-ack", action="store_true", help="do not acknowledge the checkpoint")
     p.add_argument(
         "--progress",
@@ -65,14 +110,16 @@ def _parser() -> argparse.ArgumentParser:
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
 
-    p = sub.add_parser("match", help="match files (or hash values) against the active set")
+    p = sub.add_parser(
+        "match", parents=[carried], help="match files (or hash values) against the active set"
+    )
     p.add_argument("files", nargs="*", type=Path)
     p.add_argument("--pdq", action="append", default=[], help="a PDQ hash (64 hex digits)")
     p.add_argument("--md5", action="append", default=[], help="an MD5 hash (32 hex digits)")
     p.add_argument("--threshold", type=int, default=31, help="PDQ Hamming distance (default 31)")
     p.add_argument("--min-quality", type=int, default=50, help="PDQ quality floor (default 50)")
 
-    sub.add_parser("status", help="what the state file holds")
+    sub.add_parser("status", parents=[carried], help="what the state file holds")
     return parser
 
 
@@ -122,24 +169,88 @@ def _sync(args, store: Store) -> int:
         policy = Policy.parse(_read(args.policy, "policy file")) if args.policy else None
     except PolicyError as exc:
         raise ClientError(f"{args.policy}: {exc}") from None
+    only = origins.OriginFilter.parse(args.origins)
+    pins = _pins(args.pin_root)
+    policies = _origin_policies(args.origin_policy)
     show = args.progress if args.progress is not None else (sys.stderr.isatty() and not args.json)
-    result = sync(
-        store,
-        Bank(args.server, token),
-        root_text=root,
-        policy=policy,
-        progress=_progress_bar if show else None,
-        acknowledge=not args.no_ack,
-    )
-    if args.json:
-        print(json.dumps(result.as_dict()))
-    else:
-        how = "bootstrapped" if result.bootstrapped else "synced"
-        print(
-            f"{how}: tree size {result.old_size} -> {result.size}, +{result.added} -{result.removed}, "
-            f"{result.active} active signals, verified in {result.seconds:.2f} s"
+    bank = Bank(args.server, token)
+    try:
+        result = sync(
+            store,
+            bank,
+            root_text=root,
+            policy=policy,
+            progress=_progress_bar if show else None,
+            acknowledge=not args.no_ack,
         )
+        carrier_root = store.load().root
+    except BankError as exc:
+        # A carrier whose own log is still empty may carry other origins: its root chain is
+        # enough to check its signed origins list (and is kept for no longer than this run).
+        if exc.code != "no_checkpoint" or store.load() is not None or root is None:
+            raise
+        carrier_root, result, empty = follow_roots(trust_root(root), bank.roots()), None, exc
+    carrier = carrier_root.origin
+    outcomes = [
+        origins.OriginOutcome(
+            carrier, origins.origin_id(carrier), True, result, "" if result else "no checkpoint"
+        ),
+        *origins.sync_carried(
+            Path(args.state), carrier_root, bank, only=only, pins=pins, policies=policies
+        ),
+    ]
+    if result is None and not any(o.result for o in outcomes):
+        raise empty
+    if args.json:
+        summary = result.as_dict() if result else {}
+        print(json.dumps({**summary, "origins": [o.as_dict() for o in outcomes]}))
+    else:
+        for outcome in outcomes:
+            _print_outcome(outcome)
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"hashbank-member: {outcome.origin}: {outcome.error}", file=sys.stderr)
     return OK
+
+
+def _print_outcome(outcome: origins.OriginOutcome) -> None:
+    result = outcome.result
+    if result is None:
+        why = outcome.skipped or outcome.error
+        print(f"{outcome.origin}: not synced ({why})")
+        return
+    how = "bootstrapped" if result.bootstrapped else "synced"
+    frozen = f" FROZEN ({outcome.frozen_reason})" if outcome.frozen else ""
+    print(
+        f"{outcome.origin}: {how}: tree size {result.old_size} -> {result.size}, "
+        f"+{result.added} -{result.removed}, {result.active} active signals, verified in "
+        f"{result.seconds:.2f} s{frozen}"
+    )
+
+
+def _pins(paths: list[str]) -> dict[str, str]:
+    """{origin id: root document} from --pin-root files (each checked as a first root)."""
+    pins = {}
+    for path in paths:
+        text = _read(path, "pinned root document")
+        try:
+            pins[origins.origin_id(rootdoc.verify_first(text).origin)] = text
+        except (rootdoc.RootError, ValueError) as exc:
+            raise ClientError(f"{path}: not a root document: {exc}") from None
+    return pins
+
+
+def _origin_policies(items: list[str]) -> dict[str, Policy]:
+    policies = {}
+    for item in items:
+        origin, sep, path = item.rpartition("=")
+        if not sep or not origin:
+            raise ClientError("--origin-policy takes ORIGIN=FILE")
+        try:
+            policies[origins.as_origin_id(origin)] = Policy.parse(_read(path, "policy file"))
+        except PolicyError as exc:
+            raise ClientError(f"{path}: {exc}") from None
+    return policies
 
 
 def _progress_bar(done: int, total: int) -> None:
@@ -162,11 +273,98 @@ def _synced_state(store: Store):
     return state
 
 
+@dataclass
+class OriginView:
+    """One synced origin's store and verified state, as match and status use it."""
+
+    origin: str
+    id: str
+    local: bool
+    store: Store
+    state: object  # FeedState
+    meta: dict
+    freshness: str
+
+    @property
+    def frozen(self) -> bool:
+        return bool(self.meta["frozen_by"])
+
+
+def _origins(args, store: Store, stack: ExitStack, state) -> list[OriginView]:
+    """The carrier's origin and every carried origin synced so far, as `--origins` allows."""
+    fresh = origins.Freshness(args.review_after, args.off_after)
+    only = origins.OriginFilter.parse(args.origins)
+    now = origins.now()
+    views = []
+    candidates = [(store, state, True)] if state is not None else []
+    for path in origins.other_origin_paths(Path(args.state)):
+        other = stack.enter_context(Store(path))
+        other_state = _synced_state(other)
+        if other_state is not None:
+            candidates.append((other, other_state, False))
+    for each, each_state, local in candidates:
+        origin = each_state.checkpoint.origin
+        if not only.allows(origin):
+            continue
+        verdict = fresh.verdict(each_state.checkpoint.time, now)
+        views.append(
+            OriginView(
+                origin,
+                origins.origin_id(origin),
+                local,
+                each,
+                each_state,
+                each.origin_meta(),
+                verdict,
+            )
+        )
+    return views
+
+
 def _status(args, store: Store) -> int:
     state = _synced_state(store)
-    if state is None:
+    if state is None and not origins.other_origin_paths(Path(args.state)):
         return _fail(args, "not_synced", f"{args.state} has not been synced yet", NOT_SYNCED)
-    info = {
+    info = _state_info(store, state) if state is not None else {}
+    now = origins.now()
+    with ExitStack() as stack:
+        listed = []
+        for view in _origins(args, store, stack, state):
+            listed.append(
+                {
+                    **_state_info(view.store, view.state),
+                    "id": view.id,
+                    "local": view.local,
+                    "age_seconds": now - view.state.checkpoint.time,
+                    "freshness": view.freshness,
+                    "frozen": view.frozen,
+                    "frozen_by": view.meta["frozen_by"],
+                    "frozen_reason": view.meta["frozen_reason"],
+                    "anchored_by": view.meta["anchored_by"] or ("root" if view.local else ""),
+                }
+            )
+    info.update(
+        origins=listed,
+        freshness={"review_after": args.review_after, "off_after": args.off_after},
+    )
+    if args.json:
+        print(json.dumps(info))
+    else:
+        for item in listed:
+            age = now - item["synced_at"]
+            flags = f" {item['freshness'].upper()}" if item["freshness"] != origins.FRESH else ""
+            flags += " FROZEN" if item["frozen"] else ""
+            print(
+                f"{item['origin']} at tree size {item['size']}, {item['active']} active "
+                f"({', '.join(f'{n} {t}' for t, n in sorted(item['by_type'].items()))}); "
+                f"root version {item['root_version']}; last synced {age} s ago; checkpoint "
+                f"{item['age_seconds']} s old{flags}"
+            )
+    return OK
+
+
+def _state_info(store: Store, state) -> dict:
+    return {
         "origin": state.checkpoint.origin,
         "size": state.size,
         "checkpoint_time": state.checkpoint.time,
@@ -176,16 +374,6 @@ def _status(args, store: Store) -> int:
         "synced_at": store.synced_at(),
         "policy_quorum": (state.policy.quorum or "none") if state.policy else None,
     }
-    if args.json:
-        print(json.dumps(info))
-    else:
-        age = int(time.time()) - info["synced_at"]
-        print(
-            f"{info['origin']} at tree size {info['size']}, {info['active']} active "
-            f"({', '.join(f'{n} {t}' for t, n in sorted(info['by_type'].items()))}); "
-            f"root version {info['root_version']}; last synced {age} s ago"
-        )
-    return OK
 
 
 def _match(args, store: Store) -> int:
@@ -194,7 +382,7 @@ def _match(args, store: Store) -> int:
     from member_portal.client.matcher import Matcher
 
     state = _synced_state(store)
-    if state is None:
+    if state is None and not origins.other_origin_paths(Path(args.state)):
         return _fail(args, "not_synced", f"{args.state} has not been synced yet", NOT_SYNCED)
     if not (args.files or args.pdq or args.md5):
         raise ClientError("nothing to match: give files, --pdq or --md5")
@@ -212,34 +400,51 @@ def _match(args, store: Store) -> int:
         hashes = hash_file(path)
         queries.append((str(path), hashes.md5, hashes.pdq))
 
-    matcher = Matcher(
-        store.rows("pdq"),
-        ((seq, value) for seq, value, _ in store.rows("md5")),
-        threshold=args.threshold,
-        min_quality=args.min_quality,
+    checkpoint = (
+        {"origin": state.checkpoint.origin, "size": state.size, "time": state.checkpoint.time}
+        if state is not None
+        else None  # the carrier's own log is empty; its carried origins are matched
     )
-    checkpoint = {
-        "origin": state.checkpoint.origin,
-        "size": state.size,
-        "time": state.checkpoint.time,
-    }
+    with ExitStack() as stack:
+        views = _origins(args, store, stack, state)
+        matchers = [
+            (
+                view,
+                Matcher(
+                    view.store.rows("pdq"),
+                    ((seq, value) for seq, value, _ in view.store.rows("md5")),
+                    threshold=args.threshold,
+                    min_quality=args.min_quality,
+                ),
+            )
+            for view in views
+            if view.freshness != origins.OFF
+        ]
+    origin_notes = [
+        f"{view.origin}: not matched, its newest verified checkpoint is "
+        f"{origins.now() - view.state.checkpoint.time} s old"
+        for view in views
+        if view.freshness == origins.OFF
+    ]
     results = []
     for label, md5, pdqs in queries:
-        matches, notes = [], []
-        if md5 is not None:
-            matches += matcher.match_md5(md5)
-        for value, quality in pdqs:
+        matches, notes = [], list(origin_notes)
+        for _value, quality in pdqs:
             if quality is not None and quality < args.min_quality:
                 notes.append(f"PDQ quality {quality} is below {args.min_quality}: not matched")
-                continue
-            matches += matcher.match_pdq(value)
+        for view, matcher in matchers:
+            found = matcher.match_md5(md5) if md5 is not None else []
+            for value, quality in pdqs:
+                if quality is None or quality >= args.min_quality:
+                    found += matcher.match_pdq(value)
+            matches += [_named(m.as_dict(), view) for m in found]
         results.append(
             {
                 "input": label,
                 "md5": md5.hex() if md5 else None,
                 "pdq": [{"value": v.hex(), "quality": q} for v, q in pdqs],
                 "matched": bool(matches),
-                "matches": [m.as_dict() for m in matches],
+                "matches": matches,
                 "notes": notes,
                 "checkpoint": checkpoint,
             }
@@ -251,8 +456,26 @@ def _match(args, store: Store) -> int:
             if not result["matches"]:
                 print(f"no match  {result['input']}" + "".join(f" ({n})" for n in result["notes"]))
             for m in result["matches"]:
+                review = "  REVIEW ONLY (stale origin)" if m["action"] == "review" else ""
                 print(
                     f"MATCH  {result['input']}  {m['signal_type']} entry {m['seq']} distance "
-                    f"{m['distance']}  (checkpoint {state.size})"
+                    f"{m['distance']}  origin {m['origin']} (checkpoint "
+                    f"{m['checkpoint']['size']}){review}"
                 )
     return OK if any(r["matched"] for r in results) else NO_MATCH
+
+
+def _named(match: dict, view: OriginView) -> dict:
+    """A match with its provenance: the origin whose log holds the add entry `seq`."""
+    return {
+        **match,
+        "origin": view.origin,
+        "origin_id": view.id,
+        "action": "review" if view.freshness == origins.REVIEW else "match",
+        "frozen": view.frozen,
+        "checkpoint": {
+            "origin": view.origin,
+            "size": view.state.size,
+            "time": view.state.checkpoint.time,
+        },
+    }

@@ -49,6 +49,12 @@ CREATE TABLE IF NOT EXISTS active (
     salt BLOB NOT NULL,
     value BLOB                     -- NULL once the bank has purged a withdrawn value
 );
+CREATE TABLE IF NOT EXISTS origin (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    anchored_by TEXT NOT NULL DEFAULT '',   -- how the first root was trusted: root, pin or list
+    frozen_by TEXT NOT NULL DEFAULT '',     -- '', 'carrier' (the bank says so) or 'client'
+    frozen_reason TEXT NOT NULL DEFAULT ''
+);
 """
 
 
@@ -176,6 +182,22 @@ class Store:
         return self.db.execute(
             "SELECT seq, type, quality, salt, value FROM active WHERE seq = ?", (seq,)
         ).fetchone()
+
+    def origin_meta(self) -> dict[str, str]:
+        """How this origin was first trusted, and whether (and why) it is frozen."""
+        row = self.db.execute("SELECT anchored_by, frozen_by, frozen_reason FROM origin").fetchone()
+        anchored_by, frozen_by, reason = row or ("", "", "")
+        return {"anchored_by": anchored_by, "frozen_by": frozen_by, "frozen_reason": reason}
+
+    def set_origin_meta(self, **fields: str) -> None:
+        meta = {**self.origin_meta(), **fields}
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO origin (id, anchored_by, frozen_by, frozen_reason) VALUES (1, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET anchored_by = excluded.anchored_by,"
+                " frozen_by = excluded.frozen_by, frozen_reason = excluded.frozen_reason",
+                (meta["anchored_by"], meta["frozen_by"], meta["frozen_reason"]),
+            )
 
     # -- writing (inside `transaction()`) -------------------------------------------------------
 

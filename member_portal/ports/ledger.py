@@ -43,6 +43,11 @@ def public_keys() -> list[Any]:
     return list(_ledger.public_keys())
 
 
+def current_signers():
+    """The bank's current log keys (those of its root document), for the signed origins list."""
+    return _ledger.current_signers()
+
+
 def write_snapshot(out: BinaryIO, checkpoint=None) -> int:
     """Write the snapshot (compact range + active set) at `checkpoint` (default: the latest) to
     `out`; returns its tree size. Consistent even if a seal lands meanwhile: sealed entries never
