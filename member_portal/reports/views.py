@@ -119,6 +119,7 @@ class MatchReportListView(MemberAPIView):
             forward, created = forwarding_services.forward_report(
                 member=request.user.member, idempotency_key=key, **fields
             )
+            forward.refresh_from_db()  # delivered by now when tasks run in-process
             return Response(s.ForwardedReportOutput(forward).data, status=_created(created))
         report, created = services.submit_report(
             member=request.user.member, idempotency_key=key, **_own_signal(fields)
@@ -184,6 +185,7 @@ class DisputeListView(MemberAPIView):
             forward, created = forwarding_services.forward_dispute(
                 member=request.user.member, idempotency_key=key, **fields
             )
+            forward.refresh_from_db()  # delivered by now when tasks run in-process
             return Response(s.ForwardedDisputeOutput(forward).data, status=_created(created))
         dispute, created = dispute_services.raise_dispute(
             member=request.user.member, idempotency_key=key, **_own_signal(fields)

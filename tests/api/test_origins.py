@@ -23,7 +23,11 @@ def test_a_bank_without_peers_carries_one_origin_itself(published, api, settings
 
     assert body["carrier"] == settings.HASHBANK_ORIGIN
     (only,) = body["origins"]
-    assert (only["id"], only["origin"], only["local"]) == (origin_id, settings.HASHBANK_ORIGIN, True)
+    assert (only["id"], only["origin"], only["local"]) == (
+        origin_id,
+        settings.HASHBANK_ORIGIN,
+        True,
+    )
     assert only["size"] == checkpoint.size
     assert only["root_document"] == ledger.root_documents()[0]
     assert only["keys"] == ledger.public_keys()
