@@ -40,8 +40,9 @@ def signal_at_a(bank_a):
 
 
 @pytest.fixture
-def bank_b(db, key_dir, settings, bank_a, signal_at_a):
-    """This process as bank B, peering with A through the real command."""
+def bank_b(db, key_dir, settings, bank_a, signal_at_a, tasks_in_process):
+    """This process as bank B, peering with A through the real command; its tasks run here (the
+    key directory, with the peer's token, is this test's)."""
     settings.HASHBANK_PEER_TIMEOUT = 10.0
     call_command(
         "peers",
