@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -235,8 +235,9 @@ class Member:
         argv = ["--state", str(self.state), "--json", *args]
         if args[0] == "sync":
             argv += ["--server", self.bank.url, "--root", str(self.root)]
-        out = io.StringIO()
-        with redirect_stdout(out):
+        out, errors = io.StringIO(), io.StringIO()
+        # Errors go to stderr (a bank's own empty log has no checkpoint yet): not the smoke's.
+        with redirect_stdout(out), redirect_stderr(errors):
             code = cli.main(argv)
         return code, json.loads(out.getvalue() or "{}")
 
