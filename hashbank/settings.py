@@ -61,6 +61,14 @@ HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
 # that a removal at a peer reaches this bank's members well within a minute.
 HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
 HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
+# Reports and disputes about a mirrored origin's signals are forwarded to its bank
+# (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
+# apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for
+# what is due every HASHBANK_FORWARD_SWEEP_SECONDS.
+HASHBANK_FORWARD_RETRY_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_SECONDS", 10)
+HASHBANK_FORWARD_RETRY_MAX_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_RETRY_MAX_SECONDS", 3600)
+HASHBANK_FORWARD_POLL_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_POLL_SECONDS", 60)
+HASHBANK_FORWARD_SWEEP_SECONDS = config.env_int(ENV, "HASHBANK_FORWARD_SWEEP_SECONDS", 10)
 # The mirror's cosigning key's name (its own key in HASHBANK_KEY_DIR/mirror/, never the log's or
 # the witness's: one key, one kind of statement).
 HASHBANK_MIRROR_NAME = ENV.get("HASHBANK_MIRROR_NAME", "").strip() or f"{HASHBANK_ORIGIN}/mirror"
@@ -105,6 +113,7 @@ INSTALLED_APPS = [
     "hashbank.peers",
     "hashbank.mirrors",
     "hashbank.helpline",
+    "hashbank.forwarding",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -338,6 +347,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Sync every active peer's log into its mirror (a sync of an up-to-date mirror is one request).
     "mirrors-sync": {"task": "hashbank.mirrors.sync_mirrors", "schedule": HASHBANK_MIRROR_INTERVAL},
+    # Forwards to origin banks: retries whose backoff is over, outcomes of undecided disputes.
+    "forwarding-run-due": {
+        "task": "hashbank.forwarding.run_due",
+        "schedule": float(HASHBANK_FORWARD_SWEEP_SECONDS),
+    },
     # Erase values removed from the feed more than HASHBANK_PURGE_REMOVED_DAYS ago.
     "ledger-purge-removed": {"task": "hashbank.ledger.purge_removed", "schedule": 86400.0},
     # Withdrawals whose cooling-off period (HASHBANK_WITHDRAWAL_COOLING_OFF) has ended.

@@ -31,6 +31,8 @@ urlpatterns = [
     # Peers: the witness the bank runs for them, and what to find where (docs/witness.md).
     path("witness/", include("hashbank.witness.urls")),
     path(".well-known/hashbank", witness_views.discovery, name="discovery"),
+    # Peer banks that mirror our log forward their members' reports and disputes (docs/peer-api.md).
+    path("peer/v1/", include("member_portal.reports.peer_urls")),
     # Federation: peers' logs as this bank mirrors them, and equivocation evidence
     # (docs/federation.md).
     path("mirror/", include("hashbank.mirrors.urls")),

@@ -92,7 +92,7 @@ class NoUploadMiddleware:
         refusal = _refusal(request)
         if refusal is None:
             return self.get_response(request)
-        if request.path.startswith("/api/"):
+        if request.path.startswith(("/api/", "/peer/")):
             return error_response(refusal)
         # The page needs the language and the CSRF token of the language switcher; both
         # middlewares read only headers and cookies here (process_view, which reads the body,

@@ -47,6 +47,9 @@ class Dispute(models.Model):
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    # A peer bank's forwarded dispute (member of kind "peer"): its forwarding id is the
+    # idempotency key, and this names the peer's own member who raised it, as the peer names it.
+    forwarded_for = models.CharField(max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -38,3 +38,12 @@ def dispute_for_member(member, dispute_id: int) -> Dispute:
 def open_disputed_signals() -> QuerySet:
     """The ids of signals with an open dispute, as a subquery (the case list's "under review")."""
     return Dispute.objects.filter(status=Dispute.Status.OPEN).values("signal_id")
+
+
+def forwarded_dispute(member, forward_id: str) -> Dispute | None:
+    """The dispute a peer bank (a member of kind "peer") forwarded with this forwarding id."""
+    return (
+        Dispute.objects.filter(member=member, idempotency_key=forward_id)
+        .select_related("signal")
+        .first()
+    )

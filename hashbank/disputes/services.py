@@ -34,11 +34,14 @@ def raise_dispute(
     reason: str,
     note: str = "",
     idempotency_key: str | None = None,
+    forwarded_for: str = "",
     actor=None,
 ) -> tuple[Dispute, bool]:
     """(dispute, created); a retry with the same Idempotency-Key returns the first dispute.
 
-    Members name the signal by type and value; staff (actor, no member) may pass the Signal. A
+    Members name the signal by type and value; staff (actor, no member) and the peer API (a peer
+    bank's member, `forwarded_for` naming the peer's member, the forwarding id as the key) pass
+    the Signal. A
     staff-raised dispute is refused while the signal already has an open one (from a member or
     staff): that one is decided in the review queue. The dispute and its audit entry commit
     together.
@@ -62,6 +65,8 @@ def raise_dispute(
     if member is None:
         _refuse_second_open_dispute(signal)
     payload = {"signal": signal.pk, "reason": reason, "note": note}
+    if forwarded_for:
+        payload["forwarded_for"] = forwarded_for
 
     def create(fingerprint: str) -> Dispute:
         return Dispute.objects.create(
@@ -70,6 +75,7 @@ def raise_dispute(
             signal=signal,
             reason=reason,
             note=note,
+            forwarded_for=forwarded_for,
             idempotency_key=idempotency.clean_key(idempotency_key),
             request_fingerprint=fingerprint,
         )

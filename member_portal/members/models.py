@@ -38,6 +38,10 @@ class Member(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_peer(self) -> bool:
+        return self.kind == self.Kind.PEER
+
 
 class MemberUser(models.Model):
     """A person who signs in to the member portal for one member organisation."""

@@ -24,6 +24,9 @@ class MatchReport(models.Model):
     # Where the report came from: our API or the StopNCII facade (its raw feedback value kept).
     source = models.CharField(max_length=16, default="api")
     feedback_value = models.CharField(max_length=32, blank=True)
+    # A peer bank's forwarded report (source "peer"): the peer's member who sent it, as the peer
+    # names it; the forwarding id is the idempotency key.
+    forwarded_for = models.CharField(max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

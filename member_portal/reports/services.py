@@ -14,16 +14,21 @@ from member_portal.reports.models import MatchReport
 def submit_report(
     *,
     member,
-    signal_type: str,
-    value: str,
+    signal_type: str = "",
+    value: str = "",
+    signal=None,
     action: str,
     matched_at: datetime | None = None,
     distance: int | None = None,
     idempotency_key: str | None = None,
     source: str = "api",
     feedback_value: str = "",
+    forwarded_for: str = "",
 ) -> tuple[MatchReport, bool]:
-    """(report, created); a retry with the same Idempotency-Key returns the first report."""
+    """(report, created); a retry with the same Idempotency-Key returns the first report.
+
+    Members name the signal by type and value; the peer API passes the Signal it resolved from
+    (origin, seq), with `forwarded_for` naming the peer's member."""
     if action not in MatchReport.Action.values:
         raise DomainError(
             f"action must be one of {', '.join(MatchReport.Action.values)}.",
@@ -33,7 +38,8 @@ def submit_report(
         raise DomainError(
             "distance must be between 0 and 256.", code=ReportErrorCode.INVALID_DISTANCE
         )
-    signal = published_signal(signal_type=signal_type, value=value)
+    if signal is None:
+        signal = published_signal(signal_type=signal_type, value=value)
     payload = {
         "signal": signal.pk,
         "action": action,
@@ -42,6 +48,8 @@ def submit_report(
         "source": source,
         "feedback_value": feedback_value,
     }
+    if forwarded_for:
+        payload["forwarded_for"] = forwarded_for
 
     def create(fingerprint: str) -> MatchReport:
         return MatchReport.objects.create(
@@ -52,6 +60,7 @@ def submit_report(
             distance=distance,
             source=source,
             feedback_value=feedback_value,
+            forwarded_for=forwarded_for,
             idempotency_key=idempotency.clean_key(idempotency_key),
             request_fingerprint=fingerprint,
         )

@@ -1,4 +1,8 @@
-"""Match reports and disputes for members: POST with an Idempotency-Key, GET one's own only."""
+"""Match reports and disputes for members: POST with an Idempotency-Key, GET one's own only.
+
+A report or dispute names its signal in this bank's own log, or by (origin, seq) in another
+bank's log that this bank mirrors: that one is stored here and forwarded to the origin bank
+(hashbank.forwarding), and read back with `?origin=` (docs/peer-api.md)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,9 @@ from hashbank.core.numbers import parse_whole
 from hashbank.disputes import selectors as dispute_selectors
 from hashbank.disputes import services as dispute_services
 from hashbank.disputes.errors import DisputeErrorCode
+from hashbank.forwarding import selectors as forwarding
+from hashbank.forwarding import services as forwarding_services
+from hashbank.forwarding.models import Forward
 from member_portal.api.base import MemberAPIView, min_wait_seconds, path_id
 from member_portal.api.schema import ERRORS
 from member_portal.members.models import SCOPE_REPORTS_WRITE
@@ -26,9 +33,37 @@ IDEMPOTENCY = OpenApiParameter(
     required=False,
     description="Retries with the same key and body return the first result.",
 )
+ORIGIN_PARAM = OpenApiParameter(
+    "origin",
+    str,
+    description="the origin (or its 64-hex id) the items are about; default this bank's own",
+)
 LIST_PARAMS = [
     OpenApiParameter("before", int, description="list items with a smaller id (next page)"),
+    ORIGIN_PARAM,
 ]
+
+
+def _mirrored_origin(request) -> str | None:
+    """The id of another origin named by `?origin=`, or None for this bank's own."""
+    named = request.query_params.get("origin")
+    return None if forwarding.is_own(named) else forwarding.named_origin_id(named)
+
+
+def _own_signal(fields: dict) -> dict:
+    """The service's arguments for a signal of our own log: by (origin, seq), or as it came."""
+    origin, seq = fields.pop("origin"), fields.pop("seq")
+    if seq is None:
+        return fields
+    signal_type, value = fields.pop("signal_type"), fields.pop("value")
+    fields["signal"] = forwarding.own_signal_at(
+        origin=origin, seq=seq, signal_type=signal_type, value=value
+    )
+    return fields
+
+
+def _created(created: bool) -> int:
+    return status.HTTP_201_CREATED if created else status.HTTP_200_OK
 
 
 def _page(request, queryset):
@@ -56,13 +91,17 @@ class MatchReportListView(MemberAPIView):
         responses={200: s.MatchReportList, **ERRORS},
     )
     def get(self, request):
-        items, next_before = _page(request, selectors.reports_for_member(request.user.member))
+        member = request.user.member
+        origin_id = _mirrored_origin(request)
+        if origin_id is None:
+            items, next_before = _page(request, selectors.reports_for_member(member))
+            reports = s.MatchReportOutput(items, many=True).data
+        else:
+            forwards = forwarding.forwards_for_member(member, origin_id)
+            items, next_before = _page(request, forwards.filter(kind=Forward.Kind.REPORT))
+            reports = s.ForwardedReportOutput(items, many=True).data
         return Response(
-            {
-                "min_wait": min_wait_seconds(),
-                "next_before": next_before,
-                "reports": s.MatchReportOutput(items, many=True).data,
-            }
+            {"min_wait": min_wait_seconds(), "next_before": next_before, "reports": reports}
         )
 
     @extend_schema(
@@ -74,15 +113,18 @@ class MatchReportListView(MemberAPIView):
     def post(self, request):
         data = s.MatchReportInput(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        key = request.headers.get("Idempotency-Key")
+        if not forwarding.is_own(fields["origin"]):
+            forward, created = forwarding_services.forward_report(
+                member=request.user.member, idempotency_key=key, **fields
+            )
+            forward.refresh_from_db()  # delivered by now when tasks run in-process
+            return Response(s.ForwardedReportOutput(forward).data, status=_created(created))
         report, created = services.submit_report(
-            member=request.user.member,
-            idempotency_key=request.headers.get("Idempotency-Key"),
-            **data.validated_data,
+            member=request.user.member, idempotency_key=key, **_own_signal(fields)
         )
-        return Response(
-            s.MatchReportOutput(report).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return Response(s.MatchReportOutput(report).data, status=_created(created))
 
 
 class MatchReportDetailView(MemberAPIView):
@@ -90,11 +132,17 @@ class MatchReportDetailView(MemberAPIView):
 
     @extend_schema(
         operation_id="get_match_report",
-        parameters=[OpenApiParameter("report_id", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("report_id", int, OpenApiParameter.PATH), ORIGIN_PARAM],
         responses={200: s.MatchReportOutput, **ERRORS},
     )
     def get(self, request, report_id: str):
         report_pk = path_id(report_id, code=ReportErrorCode.UNKNOWN_REPORT)
+        origin_id = _mirrored_origin(request)
+        if origin_id is not None:
+            forward = forwarding.forward_for_member(
+                request.user.member, kind=Forward.Kind.REPORT, origin_id=origin_id, pk=report_pk
+            )
+            return Response(s.ForwardedReportOutput(forward).data)
         report = selectors.report_for_member(request.user.member, report_pk)
         return Response(s.MatchReportOutput(report).data)
 
@@ -109,15 +157,17 @@ class DisputeListView(MemberAPIView):
         responses={200: s.DisputeList, **ERRORS},
     )
     def get(self, request):
-        items, next_before = _page(
-            request, dispute_selectors.disputes_for_member(request.user.member)
-        )
+        member = request.user.member
+        origin_id = _mirrored_origin(request)
+        if origin_id is None:
+            items, next_before = _page(request, dispute_selectors.disputes_for_member(member))
+            disputes = s.DisputeOutput(items, many=True).data
+        else:
+            forwards = forwarding.forwards_for_member(member, origin_id)
+            items, next_before = _page(request, forwards.filter(kind=Forward.Kind.DISPUTE))
+            disputes = s.ForwardedDisputeOutput(items, many=True).data
         return Response(
-            {
-                "min_wait": min_wait_seconds(),
-                "next_before": next_before,
-                "disputes": s.DisputeOutput(items, many=True).data,
-            }
+            {"min_wait": min_wait_seconds(), "next_before": next_before, "disputes": disputes}
         )
 
     @extend_schema(
@@ -129,15 +179,18 @@ class DisputeListView(MemberAPIView):
     def post(self, request):
         data = s.DisputeInput(data=request.data)
         data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        key = request.headers.get("Idempotency-Key")
+        if not forwarding.is_own(fields["origin"]):
+            forward, created = forwarding_services.forward_dispute(
+                member=request.user.member, idempotency_key=key, **fields
+            )
+            forward.refresh_from_db()  # delivered by now when tasks run in-process
+            return Response(s.ForwardedDisputeOutput(forward).data, status=_created(created))
         dispute, created = dispute_services.raise_dispute(
-            member=request.user.member,
-            idempotency_key=request.headers.get("Idempotency-Key"),
-            **data.validated_data,
+            member=request.user.member, idempotency_key=key, **_own_signal(fields)
         )
-        return Response(
-            s.DisputeOutput(dispute).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        return Response(s.DisputeOutput(dispute).data, status=_created(created))
 
 
 class DisputeDetailView(MemberAPIView):
@@ -145,10 +198,16 @@ class DisputeDetailView(MemberAPIView):
 
     @extend_schema(
         operation_id="get_dispute",
-        parameters=[OpenApiParameter("dispute_id", int, OpenApiParameter.PATH)],
+        parameters=[OpenApiParameter("dispute_id", int, OpenApiParameter.PATH), ORIGIN_PARAM],
         responses={200: s.DisputeOutput, **ERRORS},
     )
     def get(self, request, dispute_id: str):
         dispute_pk = path_id(dispute_id, code=DisputeErrorCode.UNKNOWN_DISPUTE)
+        origin_id = _mirrored_origin(request)
+        if origin_id is not None:
+            forward = forwarding.forward_for_member(
+                request.user.member, kind=Forward.Kind.DISPUTE, origin_id=origin_id, pk=dispute_pk
+            )
+            return Response(s.ForwardedDisputeOutput(forward).data)
         dispute = dispute_selectors.dispute_for_member(request.user.member, dispute_pk)
         return Response(s.DisputeOutput(dispute).data)

@@ -14,6 +14,8 @@ from hashbank.core.errors import DomainError
 from hashbank.disputes import selectors as disputes
 from hashbank.disputes import services as dispute_services
 from hashbank.disputes.models import Dispute, review_target, reviewers_needed
+from hashbank.forwarding import selectors as forwarding
+from hashbank.forwarding.models import Forward
 from hashbank.staff.access import staff_required
 
 
@@ -29,6 +31,25 @@ def queue(request: HttpRequest) -> HttpResponse:
             "disputes": open_disputes,
             "now": timezone.now(),
             "target": review_target(),
+        },
+    )
+
+
+@require_GET
+@staff_required("staff.view_disputes")
+def forwards(request: HttpRequest) -> HttpResponse:
+    """Reports and disputes our members sent about other banks' origins, newest first, with where
+    each is on its way to the origin bank (hashbank.forwarding)."""
+    state = request.GET.get("state", "")
+    state = state if state in Forward.State.values else ""
+    return render(
+        request,
+        "staff/forwards.html",
+        {
+            "nav": "disputes",
+            "forwards": forwarding.forwards(state=state or None),
+            "states": Forward.State.choices,
+            "state": state,
         },
     )
 
