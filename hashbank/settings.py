@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hashbank.witness",
     "hashbank.publishing",
     "hashbank.helpline",
+    "hashbank.receipts",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -246,6 +247,9 @@ HASHBANK_QUICK_EXIT_URLS = config.language_urls(
 # beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
 # salted digest.
 HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
+# ... but only once every active platform acknowledged past its removal (hashbank.receipts), or
+# once this many days passed since the removal, whichever comes first (docs/operations.md).
+HASHBANK_PURGE_MAX_RETENTION_DAYS = config.env_int(ENV, "HASHBANK_PURGE_MAX_RETENTION_DAYS", 90)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

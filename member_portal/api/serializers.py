@@ -43,3 +43,30 @@ class AckInput(serializers.Serializer):
     size = serializers.IntegerField(
         min_value=0, max_value=2**62, help_text="tree size of the checkpoint you applied"
     )
+
+
+class ReceiptInput(serializers.Serializer):
+    receipt = serializers.CharField(
+        max_length=16_000,
+        trim_whitespace=False,
+        help_text="the checkpoint note you applied, with your receipt key's cosignature line added",
+    )
+
+
+class ReceiptKeyInput(serializers.Serializer):
+    vkey = serializers.CharField(
+        max_length=300, help_text="name+hexkeyid+base64(0x04 || Ed25519 public key)"
+    )
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ReceiptKey(serializers.Serializer):
+    vkey = serializers.CharField()
+    key_id = serializers.CharField()
+    label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReceiptKeys(serializers.Serializer):
+    keys = ReceiptKey(many=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from member_portal.api import docs, views
+from member_portal.api import docs, receipt_views, views
 
 urlpatterns = [
     path("checkpoint", views.CheckpointView.as_view(), name="api-checkpoint"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("snapshots/<str:size>", views.SnapshotView.as_view(), name="api-snapshot"),
     path("sync", views.SyncView.as_view(), name="api-sync"),
     path("sync/ack", views.AckView.as_view(), name="api-sync-ack"),
+    path("receipts", receipt_views.ReceiptView.as_view(), name="api-receipts"),
+    path("receipt-keys", receipt_views.ReceiptKeysView.as_view(), name="api-receipt-keys"),
+    path(
+        "receipt-keys/<str:key_id>", receipt_views.ReceiptKeyView.as_view(), name="api-receipt-key"
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
