@@ -208,11 +208,12 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
             "The receipt's time is in the future.", ReceiptErrorCode.RECEIPT_TIME_IN_FUTURE
         )
     position = _locked_position(member)
+    last = position.last_receipt_time if position is not None else None
     if position is not None and (
         body.size < position.size
-        or (
-            position.last_receipt_time is not None and cosig.timestamp <= position.last_receipt_time
-        )
+        or (last is not None and cosig.timestamp < last)
+        # the same time again is a replay unless it is for a larger tree (two syncs in a second)
+        or (last is not None and cosig.timestamp == last and body.size <= position.size)
     ):
         raise _refuse(
             "The receipt is older than the last one you sent.",

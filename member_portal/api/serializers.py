@@ -48,6 +48,7 @@ class AckInput(serializers.Serializer):
 class ReceiptInput(serializers.Serializer):
     receipt = serializers.CharField(
         max_length=16_000,
+        allow_blank=True,
         trim_whitespace=False,
         help_text="the checkpoint note you applied, with your receipt key's cosignature line added",
     )

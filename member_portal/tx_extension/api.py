@@ -6,6 +6,9 @@ Records are keyed by the sequence number of the add entry that published them; a
 names that number, so a removal becomes `{seq: None}`, which deletes the record in
 threatexchange's store (and HMA's). Nothing is yielded before it has been verified; the
 checkpoint (a small JSON-able dataclass) carries the verified state from one fetch to the next.
+Each fetch starts by acknowledging the checkpoint it is handed back (the state threatexchange
+persisted after the last fetch's records were applied): a signed receipt with `receipt_key_file`,
+else a plain ack, so the bank's `GET /api/v1/sync` moves.
 With `policy_file` set (a C2SP tlog-policy file), every checkpoint must also carry the witness
 cosignatures its quorum asks for, or the fetch fails and stores nothing.
 
@@ -30,9 +33,9 @@ from threatexchange.signal_type.pdq.signal import PdqSignal
 from threatexchange.signal_type.signal_base import SignalType
 
 from member_portal.client.bank import Bank, BankError
-from member_portal.client.sync import follow_roots
+from member_portal.client.sync import follow_roots, send_acknowledgement
+from member_portal.feed import cosignature, merkle, rootdoc, wire
 from member_portal.feed import leaf as leaves
-from member_portal.feed import merkle, rootdoc, wire
 from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
@@ -68,7 +71,23 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
         default="",
         metadata={"help": "a C2SP tlog-policy file: refuse checkpoints without its witness quorum"},
     )
+    receipt_key_file: str = field(
+        default="",
+        metadata={
+            "help": "your receipt key file (hashbank-member receipt-key): acknowledge the state "
+            "threatexchange stored with a signed receipt instead of a plain ack"
+        },
+    )
     api: str = field(init=False, default=API_NAME)
+
+    def receipt_key(self) -> cosignature.Cosigner | None:
+        if not self.receipt_key_file:
+            return None
+        path = Path(self.receipt_key_file).expanduser()
+        try:
+            return cosignature.Cosigner.parse(path.read_text())
+        except cosignature.CosignatureError as exc:
+            raise VerificationError(f"{path}: {exc}") from None
 
     def policy(self) -> Policy | None:
         """The pinned witness policy, read at every fetch (None when no file is set)."""
@@ -233,6 +252,12 @@ class HashbankSignalExchangeAPI(
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
         policy = self.collab.policy()
+        if checkpoint is not None and not checkpoint.is_stale():
+            # threatexchange (and HMA) store a fetch's state only after the fetch returned and
+            # its records were applied: the checkpoint handed back is what we may say we applied.
+            send_acknowledgement(
+                self.bank, checkpoint.note, checkpoint.size, self.collab.receipt_key()
+            )
         if checkpoint is None or checkpoint.is_stale():
             feed = yield from self._bootstrap(policy)
         else:
