@@ -18,6 +18,7 @@ from hashbank.core import json_body
 from hashbank.core.errors import CoreErrorCode, DomainError
 from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
+from hashbank.submissions.applied import applied_by_hash, as_json
 from hashbank.submissions.errors import SubmissionErrorCode
 
 
@@ -52,10 +53,16 @@ def _authenticate(request: HttpRequest, body: dict[str, Any]):
 
 
 def status_payload(case) -> dict[str, Any]:
+    applied = applied_by_hash(case)
     return {
         "case_number": pins.format_case_number(case.number),
         "hashes": [
-            {"id": item.id, "type": item.signal_type, "status": item.status}
+            {
+                "id": item.id,
+                "type": item.signal_type,
+                "status": item.status,
+                **as_json(applied[item.id], item.status),
+            }
             for item in selectors.case_status(case)
         ],
     }

@@ -30,6 +30,7 @@ from hashbank.core.numbers import parse_whole
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.helpline import selectors as helpline
 from hashbank.submissions import throttle
+from hashbank.submissions.applied import applied_by_hash
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import (
     error_message,
@@ -174,6 +175,7 @@ def _status_context(case, notice: str = "") -> dict[str, Any]:
         "case": case,
         "case_number": pins.format_case_number(case.number),
         "hashes": selectors.case_status(case),
+        "applied": applied_by_hash(case),
         "notice": notice,
     }
 
