@@ -12,7 +12,7 @@ Command line (files as fetched from the pull API):
     python -m member_portal.verify checkpoint --root ROOT.note CHECKPOINT.note
     python -m member_portal.verify snapshot --root ROOT.note SNAPSHOT.bin
     python -m member_portal.verify entries --root ROOT.note --snapshot SNAPSHOT.bin PAGE.bin CHECKPOINT.note
-    python -m member_portal.verify proof --root ROOT.note [--receipt-key VKEY ...] REMOVAL.tlog-proof
+    python -m member_portal.verify proof --root ROOT.note [--receipt-key VKEY ...] [--at T] REMOVAL.tlog-proof
 
 With a witness policy (C2SP tlog-policy, member_portal/feed/policy.py: `--policy FILE` on the
 command line, `policy=` here or on `FeedState`), a checkpoint must also carry the cosignatures its
@@ -294,9 +294,9 @@ def verify_removal_proof(
     return RemovalProof(root.origin, parsed.index, entry.target, verified.body.size, names)
 
 
-def _read_root(paths: list[str]) -> rootdoc.RootDocument:
+def _read_root(paths: list[str], now: int | None = None) -> rootdoc.RootDocument:
     texts = [open(path).read() for path in paths]
-    return trust_root(texts[0], texts[1:])
+    return trust_root(texts[0], texts[1:], now)
 
 
 def read_policy(path: str) -> Policy:
@@ -333,6 +333,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="VKEY",
         help="a member's receipt key (name+hexkeyid+base64): check and list its receipt",
     )
+    p.add_argument(
+        "--at",
+        type=int,
+        metavar="UNIX_TIME",
+        help="check the root documents as of this time (an old proof under a since-expired root)",
+    )
     p.add_argument("proof")
     for command in ("checkpoint", "snapshot", "entries"):
         sub.choices[command].add_argument(
@@ -357,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ok: checkpoint {cp.origin} size {cp.size}, {cp.active_count} active{witnessed}")
         elif args.command == "proof":
             done = verify_removal_proof(
-                open(args.proof).read(), _read_root(args.root), args.receipt_key
+                open(args.proof).read(), _read_root(args.root, args.at), args.receipt_key
             )
             print(
                 f"ok: entry {done.index} removes entry {done.target} of {done.origin}, in the "

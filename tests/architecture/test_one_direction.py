@@ -27,6 +27,7 @@ DOMAIN_APPS = [
     "witness",
     "publishing",
     "helpline",
+    "receipts",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
@@ -177,13 +178,16 @@ print("sealed", checkpoint.size)
 
 @pytest.mark.slow
 def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
-    # Disputes are raised by members (a foreign key to members.Member), so they go too.
+    # Disputes are raised by members and receipts are members' (foreign keys to members.Member),
+    # so they go too.
     code = (
         f"import os; os.environ['HASHBANK_KEY_DIR'] = {str(tmp_path)!r}\n"
         # the seal writes the log's tiles: into the test's directory, not the working tree's var/
         f"os.environ['HASHBANK_TILES_DIR'] = {str(tmp_path / 'tiles')!r}\n" + SUBMIT_AND_SEAL
     )
-    result = _run_alone(code, without="hashbank.disputes,hashbank.staff,hashbank.submissions")
+    result = _run_alone(
+        code, without="hashbank.disputes,hashbank.receipts,hashbank.staff,hashbank.submissions"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "sealed 4" in result.stdout
 
@@ -195,6 +199,7 @@ DEFERRED_ALLOWED = {
     "hashbank/audit/apps.py",
     "hashbank/ledger/apps.py",
     "hashbank/publishing/apps.py",
+    "hashbank/receipts/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }
