@@ -49,6 +49,9 @@ class AppliedPosition(models.Model):
     size = models.BigIntegerField()
     at = models.DateTimeField()
     last_receipt_time = models.BigIntegerField(null=True, blank=True)
+    # The size of the last Acknowledgement row with a receipt: an idle log's receipts (the same
+    # size again) then write no row and need no lookup.
+    last_receipt_size = models.BigIntegerField(null=True, blank=True)
 
 
 class Acknowledgement(models.Model):

@@ -112,25 +112,38 @@ def _locked_position(member) -> AppliedPosition | None:
 
 
 def _move(
-    member, position: AppliedPosition | None, size: int, now: datetime, **receipt
+    member,
+    position: AppliedPosition | None,
+    size: int,
+    now: datetime,
+    *,
+    receipt_time: int | None = None,
+    **receipt,
 ) -> AppliedPosition:
-    """Move the position to `size` if that is forward, and record the move."""
+    """Move the position to `size` if that is forward (and note a receipt's time), recording the
+    move, or a size's first receipt, as an Acknowledgement row. One write of the position."""
+    fields = []
     if position is None:
         position = AppliedPosition(member=member, size=size, at=now)
-        position.save()
-        moved = True
-    elif size > position.size:
-        position.size, position.at = size, now
-        position.save(update_fields=["size", "at"])
         moved = True
     else:
-        moved = False
-    has_receipt = bool(receipt)
-    if moved or (
-        has_receipt
-        and not Acknowledgement.objects.filter(member=member, size=size, key__isnull=False).exists()
-    ):
+        moved = size > position.size
+        if moved:
+            position.size, position.at = size, now
+            fields += ["size", "at"]
+    first_receipt = bool(receipt) and position.last_receipt_size != size
+    if moved or first_receipt:
         Acknowledgement.objects.create(member=member, size=size, at=now, **receipt)
+    if receipt:
+        position.last_receipt_time = receipt_time
+        fields.append("last_receipt_time")
+        if first_receipt:
+            position.last_receipt_size = size
+            fields.append("last_receipt_size")
+    if position.pk is None:
+        position.save()
+    elif fields:
+        position.save(update_fields=fields)
     return position
 
 
@@ -220,7 +233,12 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
             ReceiptErrorCode.STALE_RECEIPT,
             409,
         )
-    position = _move(member, position, body.size, timezone.now(), key=key, receipt=receipt)
-    position.last_receipt_time = cosig.timestamp
-    position.save(update_fields=["last_receipt_time"])
-    return position
+    return _move(
+        member,
+        position,
+        body.size,
+        timezone.now(),
+        receipt_time=cosig.timestamp,
+        key=key,
+        receipt=receipt,
+    )

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('size', models.BigIntegerField()),
                 ('at', models.DateTimeField()),
                 ('last_receipt_time', models.BigIntegerField(blank=True, null=True)),
+                ('last_receipt_size', models.BigIntegerField(blank=True, null=True)),
                 ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='applied_position', to='members.member')),
             ],
         ),
