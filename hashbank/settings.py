@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "hashbank.mirrors",
     "hashbank.helpline",
     "hashbank.forwarding",
+    "hashbank.receipts",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",
@@ -280,6 +281,9 @@ if HASHBANK_WITHDRAWAL_COOLING_OFF < 0:
         f"HASHBANK_WITHDRAWAL_COOLING_OFF={HASHBANK_WITHDRAWAL_COOLING_OFF} must be 0 or more "
         "seconds (0: withdrawals take effect at once)."
     )
+# ... but only once every active platform acknowledged past its removal (hashbank.receipts), or
+# once this many days passed since the removal, whichever comes first (docs/operations.md).
+HASHBANK_PURGE_MAX_RETENTION_DAYS = config.env_int(ENV, "HASHBANK_PURGE_MAX_RETENTION_DAYS", 90)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

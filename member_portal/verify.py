@@ -12,6 +12,7 @@ Command line (files as fetched from the pull API):
     python -m member_portal.verify checkpoint --root ROOT.note CHECKPOINT.note
     python -m member_portal.verify snapshot --root ROOT.note SNAPSHOT.bin
     python -m member_portal.verify entries --root ROOT.note --snapshot SNAPSHOT.bin PAGE.bin CHECKPOINT.note
+    python -m member_portal.verify proof --root ROOT.note [--receipt-key VKEY ...] [--at T] REMOVAL.tlog-proof
 
 With a witness policy (C2SP tlog-policy, member_portal/feed/policy.py: `--policy FILE` on the
 command line, `policy=` here or on `FeedState`), a checkpoint must also carry the cosignatures its
@@ -26,8 +27,8 @@ import time
 from dataclasses import dataclass, field
 
 from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import cosignature, merkle, note, proof, rootdoc, wire
 from member_portal.feed import leaf as leaves
-from member_portal.feed import merkle, note, rootdoc, wire
 from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
@@ -254,9 +255,48 @@ def _check_active(checkpoint: checkpoints.Checkpoint, active: ActiveSet) -> None
         )
 
 
-def _read_root(paths: list[str]) -> rootdoc.RootDocument:
+@dataclass(frozen=True)
+class RemovalProof:
+    """A verified removal proof: the remove entry `index` (of the add entry `target`) is in the
+    tree of `size`, and these receipt keys said they applied at least that tree."""
+
+    origin: str
+    index: int
+    target: int
+    size: int
+    receipts: list[str]
+
+
+def verify_removal_proof(
+    text: str, root: rootdoc.RootDocument, receipt_keys: list[str] = ()
+) -> RemovalProof:
+    """Check a removal's C2SP tlog-proof (docs/feed-format.md, "Removal proofs") offline: its
+    leaf (the `extra` line) is a remove entry, included at `index` in the checkpoint, which the
+    bank signed; returns the receipts by `receipt_keys` (each checked) that it carries."""
+    try:
+        parsed = proof.Proof.parse(text)
+        cosigners = [cosignature.CosignatureVerifier.parse(k) for k in receipt_keys]
+        if parsed.extra is None:
+            raise VerificationError("proof: no extra line with the entry's leaf")
+        entry = leaves.decode(parsed.extra)
+        if entry.kind != leaves.REMOVE:
+            raise VerificationError("proof: the entry is not a remove entry")
+        verified = proof.verify(
+            parsed,
+            leaf=parsed.extra,
+            origin=root.origin,
+            log_keys=list(root.keys),
+            cosigners=cosigners,
+        )
+    except (proof.ProofError, cosignature.CosignatureError, leaves.LeafError) as exc:
+        raise VerificationError(f"proof: {exc}") from None
+    names = sorted({c.name for c in verified.cosignatures})
+    return RemovalProof(root.origin, parsed.index, entry.target, verified.body.size, names)
+
+
+def _read_root(paths: list[str], now: int | None = None) -> rootdoc.RootDocument:
     texts = [open(path).read() for path in paths]
-    return trust_root(texts[0], texts[1:])
+    return trust_root(texts[0], texts[1:], now)
 
 
 def read_policy(path: str) -> Policy:
@@ -284,6 +324,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--snapshot", required=True)
     p.add_argument("page")
     p.add_argument("checkpoint")
+    p = sub.add_parser("proof", help="verify a removal's tlog-proof and the receipts it carries")
+    p.add_argument("--root", action="append", required=True)
+    p.add_argument(
+        "--receipt-key",
+        action="append",
+        default=[],
+        metavar="VKEY",
+        help="a member's receipt key (name+hexkeyid+base64): check and list its receipt",
+    )
+    p.add_argument(
+        "--at",
+        type=int,
+        metavar="UNIX_TIME",
+        help="check the root documents as of this time (an old proof under a since-expired root)",
+    )
+    p.add_argument("proof")
     for command in ("checkpoint", "snapshot", "entries"):
         sub.choices[command].add_argument(
             "--policy",
@@ -305,6 +361,14 @@ def main(argv: list[str] | None = None) -> int:
                 else ""
             )
             print(f"ok: checkpoint {cp.origin} size {cp.size}, {cp.active_count} active{witnessed}")
+        elif args.command == "proof":
+            done = verify_removal_proof(
+                open(args.proof).read(), _read_root(args.root, args.at), args.receipt_key
+            )
+            print(
+                f"ok: entry {done.index} removes entry {done.target} of {done.origin}, in the "
+                f"tree of size {done.size}; applied by: {', '.join(done.receipts) or 'none shown'}"
+            )
         elif args.command == "snapshot":
             with open(args.snapshot, "rb") as stream:
                 state = verify_snapshot(

@@ -7,6 +7,7 @@ bank's own view, for hashbank.publishing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import BinaryIO
 
 from django.db import connection, transaction
@@ -251,3 +252,28 @@ def verify_note(text: str) -> bool:
     except note.NoteError:
         return False
     return True
+
+
+def removal_entries(signal_ids: list[int]) -> dict[int, tuple[int, datetime]]:
+    """signal id -> (seq, sealed at) of the latest remove entry of each signal that has one (the
+    receipts app counts who applied a removal from these)."""
+    rows = (
+        Entry.objects.filter(signal_id__in=signal_ids, kind=Entry.REMOVE)
+        .order_by("signal_id", "-seq")
+        .values_list("signal_id", "seq", "created_at")
+    )
+    found: dict[int, tuple[int, datetime]] = {}
+    for signal_id, seq, at in rows:
+        found.setdefault(signal_id, (seq, at))
+    return found
+
+
+def removals_from(start: int, limit: int) -> list[tuple[int, datetime]]:
+    """(seq, sealed at) of the first `limit` remove entries from sequence `start` on."""
+    rows = Entry.objects.filter(seq__gte=start, kind=Entry.REMOVE).order_by("seq")
+    return list(rows.values_list("seq", "created_at")[:limit])
+
+
+def entry_leaf(seq: int) -> bytes | None:
+    leaf = Entry.objects.filter(seq=seq).values_list("leaf", flat=True).first()
+    return None if leaf is None else bytes(leaf)

@@ -30,7 +30,7 @@ from hashbank.core.db import chunks
 from hashbank.core.errors import DomainError
 from hashbank.ledger import seal_requests, selectors, storage, tiles
 from hashbank.ledger.errors import LedgerErrorCode
-from hashbank.ledger.events import checkpoint_published, checkpoint_sealed
+from hashbank.ledger.events import checkpoint_published, checkpoint_sealed, purge_holds
 from hashbank.ledger.models import Checkpoint, Entry, Node, TreeState
 from hashbank.signals import outbox
 from hashbank.signals import services as signal_services
@@ -358,15 +358,27 @@ def purge(*, signal: Signal) -> None:
     Entry.objects.filter(signal_id=signal.pk).update(payload=b"")
 
 
-def purge_removed(*, removed_before: datetime) -> int:
-    """Purge every value removed from the feed before `removed_before` and not held again since;
-    returns how many. Idempotent."""
-    stale = Signal.objects.filter(
-        state=Signal.State.REMOVED, active_holds=0, removed_at__lt=removed_before, purged_at=None
+def purge_removed(*, removed_before: datetime, now: datetime | None = None) -> int:
+    """Purge every value removed from the feed before `removed_before`, not held again since and
+    not held back by a `purge_holds` receiver (hashbank.receipts: a member that has not applied
+    the removal yet, within the maximum retention); returns how many. Idempotent."""
+    now = now or timezone.now()
+    stale = list(
+        Signal.objects.filter(
+            state=Signal.State.REMOVED,
+            active_holds=0,
+            removed_at__lt=removed_before,
+            purged_at=None,
+        ).order_by("pk")
     )
+    held: set[int] = set()
+    for _receiver, kept in purge_holds.send(sender=purge_removed, signals=stale, now=now):
+        held |= set(kept or ())
     count = 0
-    for signal in stale.iterator():
+    for signal in stale:
+        if signal.pk in held:
+            continue
         purge(signal=signal)
         count += 1
-    log.info("purged withdrawn values", extra={"count": count})
+    log.info("purged withdrawn values", extra={"count": count, "held": len(held)})
     return count

@@ -51,6 +51,11 @@ urlpatterns = [
     path("cases/<int:case_id>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
     path("cases/<int:case_id>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
+    path(
+        "cases/<int:case_id>/hashes/<int:pk>/removal-proof",
+        cases.removal_proof,
+        name="case_removal_proof",
+    ),
     # Disputes (the review queue).
     path("review/", disputes.queue, name="review_queue"),
     path("review/forwarded/", disputes.forwards, name="forwards"),

@@ -19,6 +19,7 @@ from hashbank.core import json_body
 from hashbank.core.errors import CoreErrorCode, DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
+from hashbank.submissions.applied import applied_by_hash, as_json
 from hashbank.submissions.errors import SubmissionErrorCode
 
 
@@ -60,6 +61,7 @@ def _instant(when) -> str | None:
 
 
 def status_payload(case) -> dict[str, Any]:
+    applied = applied_by_hash(case)
     return {
         "case_number": pins.format_case_number(case.number),
         "withdrawal_cooling_off_seconds": int(services.cooling_off().total_seconds()),
@@ -70,6 +72,7 @@ def status_payload(case) -> dict[str, Any]:
                 "status": item.status,
                 "withdraws_at": _instant(item.withdraws_at),
                 "item": item.item,
+                **as_json(applied[item.id], item.status),
             }
             for item in selectors.case_status(case)
         ],

@@ -28,6 +28,7 @@ from hashbank.cases import pins, selectors, services
 from hashbank.cases.errors import InvalidSubmission
 from hashbank.core.errors import DomainError, RateLimited
 from hashbank.submissions import throttle
+from hashbank.submissions.applied import applied_by_hash
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import error_message
 
@@ -114,6 +115,7 @@ def _status_context(case, done: str) -> dict[str, Any]:
         "case": case,
         "case_number": pins.format_case_number(case.number),
         "items": items,
+        "applied": applied_by_hash(case),
         "notice": _(DONE[done]) if DONE.get(done) else "",
         "scheduled_at": max((i.withdraws_at for i in scheduled), default=None)
         if done == "scheduled"

@@ -65,3 +65,31 @@ class Origins(WithMinWait):
     carrier = serializers.CharField()
     signed_list = serializers.CharField(help_text="docs/federation.md: the signed origins list")
     origins = CarriedOrigin(many=True)
+
+
+class ReceiptInput(serializers.Serializer):
+    receipt = serializers.CharField(
+        max_length=16_000,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="the checkpoint note you applied, with your receipt key's cosignature line added",
+    )
+
+
+class ReceiptKeyInput(serializers.Serializer):
+    vkey = serializers.CharField(
+        max_length=300, help_text="name+hexkeyid+base64(0x04 || Ed25519 public key)"
+    )
+    label = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class ReceiptKey(serializers.Serializer):
+    vkey = serializers.CharField()
+    key_id = serializers.CharField()
+    label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReceiptKeys(serializers.Serializer):
+    keys = ReceiptKey(many=True)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from member_portal.api import docs, origin_views, views
+from member_portal.api import docs, origin_views, receipt_views, views
 
 urlpatterns = [
     path("checkpoint", views.CheckpointView.as_view(), name="api-checkpoint"),
@@ -44,6 +44,11 @@ urlpatterns = [
         "origins/<str:origin_id>/snapshot",
         origin_views.OriginSnapshotView.as_view(),
         name="api-origin-snapshot",
+    ),
+    path("receipts", receipt_views.ReceiptView.as_view(), name="api-receipts"),
+    path("receipt-keys", receipt_views.ReceiptKeysView.as_view(), name="api-receipt-keys"),
+    path(
+        "receipt-keys/<str:key_id>", receipt_views.ReceiptKeyView.as_view(), name="api-receipt-key"
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", docs.SwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -309,7 +309,7 @@ class SnapshotView(MemberAPIView):
         )
 
 
-def _position(member) -> dict:
+def position(member) -> dict:
     status = member_selectors.sync_status(member)
     return {
         "latest_size": status.latest_size,
@@ -328,7 +328,7 @@ class SyncView(MemberAPIView):
 
     @extend_schema(operation_id="sync_position", responses={200: s.SyncPosition, **ERRORS})
     def get(self, request):
-        return Response(s.SyncPosition(_position(request.user.member)).data)
+        return Response(s.SyncPosition(position(request.user.member)).data)
 
 
 class AckView(MemberAPIView):
@@ -345,4 +345,4 @@ class AckView(MemberAPIView):
         member_services.acknowledge_checkpoint(
             member=request.user.member, size=data.validated_data["size"]
         )
-        return Response(s.SyncPosition(_position(request.user.member)).data)
+        return Response(s.SyncPosition(position(request.user.member)).data)

@@ -100,3 +100,9 @@ class Bank:
         body = json.dumps({"size": size}).encode()
         with self._open("/api/v1/sync/ack", data=body, content_type="application/json"):
             pass
+
+    def post_receipt(self, receipt: str) -> None:
+        """Send a signed receipt: the checkpoint note we applied with our receipt key's line."""
+        body = json.dumps({"receipt": receipt}).encode()
+        with self._open("/api/v1/receipts", data=body, content_type="application/json"):
+            pass

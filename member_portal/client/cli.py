@@ -24,7 +24,7 @@ from member_portal.client import origins
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import StateLocked, Store
 from member_portal.client.sync import ClientError, follow_roots, sync
-from member_portal.feed import rootdoc
+from member_portal.feed import cosignature, note, rootdoc
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.verify import VerificationError, trust_root
 
@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-ack", action="store_true", help="do not acknowledge the checkpoint")
     p.add_argument(
+        "--receipt-key",
+        metavar="FILE",
+        default=os.environ.get("HASHBANK_RECEIPT_KEY"),
+        help="your receipt key (from `receipt-key`): acknowledge with a signed receipt "
+        "(env HASHBANK_RECEIPT_KEY)",
+    )
+    p.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,
         default=None,
@@ -120,12 +127,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--min-quality", type=int, default=50, help="PDQ quality floor (default 50)")
 
     sub.add_parser("status", parents=[carried], help="what the state file holds")
+
+    p = sub.add_parser("receipt-key", help="make a receipt key; prints the key to register")
+    p.add_argument("name", help="the key's name, e.g. receipts.platform.example/hashbank")
+    p.add_argument("--out", required=True, type=Path, help="where to write the private key")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "receipt-key":  # needs no state file
+            return _receipt_key(args)
         with Store(args.state) as store:
             return {"sync": _sync, "match": _match, "status": _status}[args.command](args, store)
     except StateLocked as exc:
@@ -182,6 +195,7 @@ def _sync(args, store: Store) -> int:
             policy=policy,
             progress=_progress_bar if show else None,
             acknowledge=not args.no_ack,
+            receipt_key=_cosigner(args.receipt_key) if args.receipt_key else None,
         )
         carrier_root = store.load().root
     except BankError as exc:
@@ -251,6 +265,31 @@ def _origin_policies(items: list[str]) -> dict[str, Policy]:
         except PolicyError as exc:
             raise ClientError(f"{path}: {exc}") from None
     return policies
+
+
+def _cosigner(path: str) -> cosignature.Cosigner:
+    try:
+        return cosignature.Cosigner.parse(_read(path, "receipt key"))
+    except cosignature.CosignatureError as exc:
+        raise ClientError(f"{path}: {exc}") from None
+
+
+def _receipt_key(args) -> int:
+    """A new Ed25519 receipt key: the private key to a new 0600 file, the verifier key (to
+    register in the portal or at /api/v1/receipt-keys) on stdout."""
+    try:
+        key = cosignature.Cosigner.generate(args.name)
+    except note.NoteError as exc:
+        raise ClientError(f"{args.name!r}: {exc}") from None
+    try:
+        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise ClientError(f"cannot create {args.out}: {exc.strerror}") from None
+    with os.fdopen(fd, "w") as out:
+        out.write(f"{key}\n")
+    vkey = str(key.verifier)
+    print(json.dumps({"vkey": vkey}) if args.json else vkey)
+    return OK
 
 
 def _progress_bar(done: int, total: int) -> None:

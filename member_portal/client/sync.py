@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.store import Store
+from member_portal.feed import cosignature, note, rootdoc, wire
 from member_portal.feed import leaf as leaves
-from member_portal.feed import note, rootdoc, wire
 from member_portal.feed.policy import Policy
 from member_portal.verify import (
     FeedState,
@@ -77,9 +77,11 @@ def sync(
     policy: Policy | None = None,
     progress: Progress | None = None,
     acknowledge: bool = True,
+    receipt_key: cosignature.Cosigner | None = None,
 ) -> SyncResult:
     """One sync. `policy`, when given, is pinned (stored with the state) in place of the one
-    stored; without it the stored policy, if any, keeps applying."""
+    stored; without it the stored policy, if any, keeps applying. After the delta is applied (and
+    stored), the checkpoint is acknowledged: with `receipt_key`, by a signed receipt."""
     started = time.monotonic()
     state = store.load()
     if policy is None and state is not None:
@@ -118,8 +120,8 @@ def sync(
     signed = bank.checkpoint()
     state, more_added, removed = apply_delta(store, bank, state, signed)
     added += more_added
-    if acknowledge:
-        bank.acknowledge(state.size)
+    if acknowledge and state.checkpoint is not None:
+        send_acknowledgement(bank, state.note, state.size, receipt_key)
     return SyncResult(
         bootstrapped,
         old_size,
@@ -130,6 +132,31 @@ def sync(
         state.checkpoint.time,
         round(time.monotonic() - started, 3),
     )
+
+
+def receipt(signed_note: str, key: cosignature.Cosigner, now: int | None = None) -> str:
+    """The receipt for a checkpoint note we applied: the note with our key's tlog-cosignature/v1
+    line over its text ("every add and remove up to this size is applied to our matching")."""
+    text, _ = note.split(signed_note)
+    return cosignature.append(
+        signed_note, key.cosign(text, int(time.time()) if now is None else now)
+    )
+
+
+def send_acknowledgement(
+    bank: Bank, signed_note: str, size: int, receipt_key: cosignature.Cosigner | None
+) -> None:
+    """Tell the bank we applied the checkpoint `signed_note` of `size`: a signed receipt with a
+    receipt key, else a plain ack. A receipt the bank calls stale (it holds one as new already:
+    two syncs in one second) is not an error."""
+    if receipt_key is None:
+        bank.acknowledge(size)
+        return
+    try:
+        bank.post_receipt(receipt(signed_note, receipt_key))
+    except BankError as exc:
+        if exc.code != "stale_receipt":
+            raise
 
 
 def bootstrap(

@@ -159,6 +159,12 @@ def sign(text: str, signers: list[Signer], *, grease: bool = False) -> str:
     return text + "\n" + "".join(lines)
 
 
+def signature_line(signature: Signature) -> str:
+    """The note signature line of `signature`, as `split` read it."""
+    blob = signature.key_id.to_bytes(4, "big") + signature.signature
+    return f"{SIG_PREFIX}{signature.name} {base64.b64encode(blob).decode()}\n"
+
+
 def grease_line() -> str:
     """A signature line of a random unknown key (random name, key id, length and bytes), as
     Sunlight adds to its checkpoints: appended to a signed note, it makes a verifier that fails to

@@ -20,7 +20,6 @@ class MemberErrorCode(ErrorCode):
     IP_NOT_ALLOWED = "ip_not_allowed", MEMBER_API
     INSUFFICIENT_SCOPE = "insufficient_scope", MEMBER_API
     MEMBER_SUSPENDED = "member_suspended", MEMBER_API
-    UNKNOWN_CHECKPOINT = "unknown_checkpoint", MEMBER_API
     # Too many failed authentications from one client or naming one key id (services.authenticate).
     TOO_MANY_FAILED_ATTEMPTS = "too_many_failed_attempts", MEMBER_API
     # Managing members, credentials and portal users: staff console, portal, management commands.

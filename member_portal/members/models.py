@@ -95,11 +95,9 @@ class Credential(models.Model):
 
 
 class SyncPosition(models.Model):
-    """How far a member has pulled and what it says it applied: staff read lag from here, and
-    the acknowledged size proves that a removal reached the member."""
+    """How far a member has pulled. What it says it applied (acknowledgements and receipts) is
+    the domain's: hashbank.receipts.AppliedPosition, which the victim page and the purge read."""
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="sync_position")
     last_pulled_size = models.BigIntegerField(null=True, blank=True)
     last_pulled_at = models.DateTimeField(null=True, blank=True)
-    last_acked_size = models.BigIntegerField(null=True, blank=True)
-    last_acked_at = models.DateTimeField(null=True, blank=True)

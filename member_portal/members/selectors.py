@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from hashbank.core.errors import NotFound
+from hashbank.receipts import selectors as receipt_selectors
 from member_portal.members.errors import MemberErrorCode
 from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
 from member_portal.ports import ledger as ledger_port
@@ -88,13 +89,14 @@ class SyncStatus:
 def sync_status(member: Member) -> SyncStatus:
     latest = ledger_port.latest_checkpoint()
     position = SyncPosition.objects.filter(member=member).first() or SyncPosition(member=member)
+    applied = receipt_selectors.position(member)
     return SyncStatus(
         member=member,
         latest_size=latest.size if latest else None,
         last_pulled_size=position.last_pulled_size,
         last_pulled_at=position.last_pulled_at,
-        last_acked_size=position.last_acked_size,
-        last_acked_at=position.last_acked_at,
+        last_acked_size=applied.size if applied else None,
+        last_acked_at=applied.at if applied else None,
     )
 
 
@@ -107,5 +109,14 @@ def members_behind(size: int) -> QuerySet[Member]:
     """Active member platforms (not peer banks) that have not acknowledged a checkpoint of at
     least `size`."""
     return Member.objects.filter(status=Member.Status.ACTIVE, kind=Member.Kind.PLATFORM).filter(
-        Q(sync_position__last_acked_size__isnull=True) | Q(sync_position__last_acked_size__lt=size)
+        Q(applied_position__isnull=True) | Q(applied_position__size__lt=size)
     )
+
+
+def receipt_keys(member: Member) -> list:
+    """The member's receipt keys, newest first, revoked ones included."""
+    return receipt_selectors.receipt_keys(member)
+
+
+def receipt_vkey(key) -> str:
+    return receipt_selectors.vkey(key)

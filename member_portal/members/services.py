@@ -23,6 +23,7 @@ from hashbank.audit.services import record_event
 from hashbank.core import ratelimit
 from hashbank.core.addresses import client_keys
 from hashbank.core.errors import Conflict, DomainError, NotFound
+from hashbank.receipts import services as receipt_services
 from member_portal.members import selectors, tokens
 from member_portal.members.errors import (
     CredentialRefused,
@@ -32,7 +33,6 @@ from member_portal.members.errors import (
     TooManyFailedAttempts,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
-from member_portal.ports import ledger as ledger_port
 
 MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -457,17 +457,41 @@ def record_pull(*, member: Member, size: int) -> None:
         )
 
 
-@transaction.atomic
-def acknowledge_checkpoint(*, member: Member, size: int) -> SyncPosition:
-    """The member says it applied the log up to the checkpoint of `size`. An older size than one
-    already acknowledged is accepted but does not move the position back."""
-    if ledger_port.checkpoint_for_size(size) is None:
-        raise NotFound(
-            f"No checkpoint of size {size} exists.", code=MemberErrorCode.UNKNOWN_CHECKPOINT
-        )
-    position, _ = SyncPosition.objects.select_for_update().get_or_create(member=member)
-    if position.last_acked_size is None or size >= position.last_acked_size:
-        position.last_acked_size = size
-        position.last_acked_at = timezone.now()
-        position.save(update_fields=["last_acked_size", "last_acked_at"])
-    return position
+def _pulled_size(member: Member) -> int | None:
+    return (
+        SyncPosition.objects.filter(member=member)
+        .values_list("last_pulled_size", flat=True)
+        .first()
+    )
+
+
+def acknowledge_checkpoint(*, member: Member, size: int):
+    """The member says it applied the log up to the checkpoint of `size` (hashbank.receipts keeps
+    it). An older size than one already acknowledged is accepted but does not move it back."""
+    return receipt_services.acknowledge(member=member, size=size)
+
+
+def post_receipt(*, member: Member, receipt: str):
+    """A signed receipt (hashbank/receipts/services.py): refused for a size never pulled."""
+    return receipt_services.record_receipt(
+        member=member, receipt=receipt, pulled_size=_pulled_size(member)
+    )
+
+
+def register_receipt_key(*, member: Member, vkey: str, label: str = "", actor=None):
+    key = receipt_services.register_key(member=member, vkey=vkey, label=label)
+    _audit(
+        actor,
+        "member.receipt_key_registered",
+        target=f"{key.name}+{key.key_id:08x}",
+        member=member,
+    )
+    return key
+
+
+def revoke_receipt_key(*, member: Member, key_id: int, actor=None):
+    key = receipt_services.revoke_key(member=member, key_id=key_id)
+    _audit(
+        actor, "member.receipt_key_revoked", target=f"{key.name}+{key.key_id:08x}", member=member
+    )
+    return key

@@ -41,3 +41,12 @@ class CredentialForm(forms.Form):
 
 class WebhookForm(forms.Form):
     url = forms.URLField(max_length=500, assume_scheme="https")
+
+
+class ReceiptKeyForm(forms.Form):
+    vkey = forms.CharField(
+        label="Receipt verifier key",
+        max_length=300,
+        help_text="name+hexkeyid+base64(0x04 || key), as `hashbank-member receipt-key` prints it",
+    )
+    label = forms.CharField(max_length=100, required=False)

@@ -10,6 +10,12 @@ urlpatterns = [
     path("enrol/", views.enrol, name="portal-enrol"),
     path("credentials/", views.credentials, name="portal-credentials"),
     path("credentials/<int:credential_id>/revoke", views.revoke, name="portal-revoke"),
+    path("receipt-keys/", views.receipt_keys, name="portal-receipt-keys"),
+    path(
+        "receipt-keys/<int:key_id>/revoke",
+        views.revoke_receipt_key,
+        name="portal-revoke-receipt-key",
+    ),
     path("reports/", views.reports, name="portal-reports"),
     path("disputes/", views.disputes, name="portal-disputes"),
 ]

@@ -153,6 +153,39 @@ def revoke(request, credential_id: int):
 
 
 @member_required
+def receipt_keys(request):
+    """Register, list and revoke the member's receipt keys (docs/member-guide.md, "Receipts")."""
+    form = forms.ReceiptKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_receipt_key(
+                member=request.member,
+                vkey=form.cleaned_data["vkey"],
+                label=form.cleaned_data["label"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "The receipt key is registered.")
+            return redirect("/portal/receipt-keys/")
+    keys = [(key, selectors.receipt_vkey(key)) for key in selectors.receipt_keys(request.member)]
+    return render(request, "portal/receipt_keys.html", {"form": form, "keys": keys})
+
+
+@require_POST
+@member_required
+def revoke_receipt_key(request, key_id: int):
+    try:
+        services.revoke_receipt_key(member=request.member, key_id=key_id, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The receipt key is revoked.")
+    return redirect("/portal/receipt-keys/")
+
+
+@member_required
 def reports(request):
     return render(
         request, "portal/reports.html", {"reports": reports_for_member(request.member)[:200]}

@@ -46,6 +46,17 @@ def _decode_token(token: str) -> tuple[int, int, int]:
     return start, last_seq, last_ts
 
 
+def applied_before(start_timestamp: int) -> int | None:
+    """The size a client asking for changes since `start_timestamp` (its stored nextSetTimestamp,
+    without a page token) says it applied: the entries before the first one we serve it again.
+    None when that is nothing (a first fetch, or a time before our first checkpoint)."""
+    checkpoints = ledger_port.checkpoint_times()
+    index = bisect.bisect_left([t for _, t in checkpoints], start_timestamp)
+    if start_timestamp <= 0 or index == 0:
+        return None
+    return checkpoints[min(index, len(checkpoints)) - 1][0]
+
+
 def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) -> dict:
     checkpoints = ledger_port.checkpoint_times()  # [(size, unix time)] ascending
     sizes = [size for size, _ in checkpoints]

@@ -13,6 +13,7 @@ from hashbank.core.errors import NotFound
 from member_portal.api.base import MemberAPIView, int_param
 from member_portal.api.errors import ApiErrorCode
 from member_portal.api.schema import ERRORS
+from member_portal.members import services as member_services
 from member_portal.members.models import SCOPE_FEED_READ, SCOPE_REPORTS_WRITE
 from member_portal.ports import origins as origins_port
 from member_portal.stopncii import selectors, services
@@ -56,10 +57,16 @@ class FetchHashesView(MemberAPIView):
         check_origin(origin_id)
         start = int_param(request, "startTimestamp", required=False, default=0)
         page_size = int_param(request, "pageSize", required=False, default=800, minimum=1)
+        token = request.query_params.get("nextPageToken") or None
+        applied = None if token else selectors.applied_before(start)
+        if applied:
+            # A stock client's only acknowledgement: it asks for what changed since the time we
+            # gave it after its last complete fetch (docs/member-guide.md, "StopNCII facade").
+            member_services.acknowledge_checkpoint(member=request.user.member, size=applied)
         page = selectors.fetch_page(
             start_timestamp=start,
             page_size=min(page_size, selectors.MAX_PAGE),
-            page_token=request.query_params.get("nextPageToken") or None,
+            page_token=token,
         )
         return Response(page)
 

@@ -6,6 +6,9 @@ Records are keyed by the sequence number of the add entry that published them; a
 names that number, so a removal becomes `{seq: None}`, which deletes the record in
 threatexchange's store (and HMA's). Nothing is yielded before it has been verified; the
 checkpoint (a small JSON-able dataclass) carries the verified state from one fetch to the next.
+Each fetch starts by acknowledging the checkpoint it is handed back (the state threatexchange
+persisted after the last fetch's records were applied): a signed receipt with `receipt_key_file`,
+else a plain ack, so the bank's `GET /api/v1/sync` moves.
 With `policy_file` set (a C2SP tlog-policy file), every checkpoint must also carry the witness
 cosignatures its quorum asks for, or the fetch fails and stores nothing.
 
@@ -31,9 +34,9 @@ from threatexchange.signal_type.signal_base import SignalType
 
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.origins import OriginFilter
-from member_portal.client.sync import follow_roots
+from member_portal.client.sync import follow_roots, send_acknowledgement
+from member_portal.feed import cosignature, merkle, rootdoc, wire
 from member_portal.feed import leaf as leaves
-from member_portal.feed import merkle, rootdoc, wire
 from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.lthash import LtHash
 from member_portal.feed.policy import Policy, PolicyError
@@ -77,10 +80,26 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
             "only, so an allow-list without it makes the exchange fetch nothing"
         },
     )
+    receipt_key_file: str = field(
+        default="",
+        metadata={
+            "help": "your receipt key file (hashbank-member receipt-key): acknowledge the state "
+            "threatexchange stored with a signed receipt instead of a plain ack"
+        },
+    )
     api: str = field(init=False, default=API_NAME)
 
     def allows(self, origin: str) -> bool:
         return OriginFilter.parse(self.origins).allows(origin)
+
+    def receipt_key(self) -> cosignature.Cosigner | None:
+        if not self.receipt_key_file:
+            return None
+        path = Path(self.receipt_key_file).expanduser()
+        try:
+            return cosignature.Cosigner.parse(path.read_text())
+        except cosignature.CosignatureError as exc:
+            raise VerificationError(f"{path}: {exc}") from None
 
     def policy(self) -> Policy | None:
         """The pinned witness policy, read at every fetch (None when no file is set)."""
@@ -249,6 +268,12 @@ class HashbankSignalExchangeAPI(
         trusted = checkpoint.root if checkpoint is not None else self._root_text()
         if not self.collab.allows(rootdoc.parse(trusted).origin):
             return  # the origin is switched off for this exchange: nothing is fetched
+        if checkpoint is not None and not checkpoint.is_stale():
+            # threatexchange (and HMA) store a fetch's state only after the fetch returned and
+            # its records were applied: the checkpoint handed back is what we may say we applied.
+            send_acknowledgement(
+                self.bank, checkpoint.note, checkpoint.size, self.collab.receipt_key()
+            )
         if checkpoint is None or checkpoint.is_stale():
             feed = yield from self._bootstrap(policy)
         else:

@@ -30,6 +30,7 @@ DOMAIN_APPS = [
     "peers",
     "forwarding",
     "mirrors",
+    "receipts",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
@@ -180,8 +181,8 @@ print("sealed", checkpoint.size)
 
 @pytest.mark.slow
 def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
-    # Disputes are raised by members and forwards sent by them (a foreign key to
-    # members.Member), so they go too.
+    # Disputes are raised by members, forwards sent by them and receipts are members' (foreign
+    # keys to members.Member), so they go too.
     code = (
         f"import os; os.environ['HASHBANK_KEY_DIR'] = {str(tmp_path)!r}\n"
         # the seal writes the log's tiles: into the test's directory, not the working tree's var/
@@ -189,7 +190,10 @@ def test_the_bank_submits_seals_and_verifies_without_the_member_side(tmp_path):
     )
     result = _run_alone(
         code,
-        without="hashbank.disputes,hashbank.forwarding,hashbank.staff,hashbank.submissions",
+        without=(
+            "hashbank.disputes,hashbank.forwarding,hashbank.receipts,hashbank.staff,"
+            "hashbank.submissions"
+        ),
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "sealed 4" in result.stdout
@@ -204,6 +208,7 @@ DEFERRED_ALLOWED = {
     "hashbank/publishing/apps.py",
     "hashbank/forwarding/apps.py",
     "hashbank/mirrors/apps.py",
+    "hashbank/receipts/apps.py",
     "member_portal/webhooks/apps.py",
     "member_portal/client/cli.py",
 }

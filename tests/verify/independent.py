@@ -349,3 +349,53 @@ def root_from_tiles(size: int, files: dict[str, bytes]) -> bytes:
                 assert tile[32 * i : 32 * i + 32] == mth_of_hashes(below), "tile disagrees"
         level += 1
     return mth_of_hashes(hashes) if hashes else sha256(b"")
+
+
+# --- c2sp.org/tlog-proof@v1 (a removal's portable proof, docs/feed-format.md) ------------------
+
+
+def root_from_path(m: int, n: int, leaf_hash: bytes, path_hashes: list[bytes]) -> bytes:
+    """The root PATH(m, D[n]) leads to, unwinding RFC 6962 2.1.1's recursion from the top: the
+    last hash is the sibling subtree at the root's split."""
+    if n == 1:
+        assert path_hashes == [], "inclusion proof is too long"
+        return leaf_hash
+    assert path_hashes, "inclusion proof is too short"
+    k = k_split(n)
+    *rest, sibling = path_hashes
+    if m < k:
+        return sha256(b"\x01" + root_from_path(m, k, leaf_hash, rest) + sibling)
+    return sha256(b"\x01" + sibling + root_from_path(m - k, n - k, leaf_hash, rest))
+
+
+def verify_tlog_proof(text: str, log_vkey: str, origin: str, receipt_vkeys: list[str]) -> dict:
+    """Read and check a tlog-proof: header, optional extra (our leaf), index, hashes, blank line,
+    checkpoint. Returns the leaf's fields, the size, and the names whose receipt lines verify."""
+    head, checkpoint_note = text.split("\n\n", 1)
+    lines = head.split("\n")
+    assert lines[0] == "c2sp.org/tlog-proof@v1", "not a tlog-proof"
+    assert lines[1].startswith("extra "), "no extra line"
+    leaf = base64.standard_b64decode(lines[1][6:])
+    assert lines[2].startswith("index "), "no index line"
+    index = int(lines[2][6:])
+    hashes = [base64.standard_b64decode(line) for line in lines[3:]]
+    body, _ = open_note(checkpoint_note, [log_vkey])
+    checkpoint = parse_checkpoint(body)
+    assert checkpoint["origin"] == origin, "another log's checkpoint"
+    assert index < checkpoint["size"]
+    leaf_hash = sha256(b"\x00" + leaf)
+    assert root_from_path(index, checkpoint["size"], leaf_hash, hashes) == checkpoint["root"]
+    signatures = checkpoint_note[checkpoint_note.rindex("\n\n") + 2 :].split("\n")[:-1]
+    receipts = []
+    for vkey in receipt_vkeys:
+        name = vkey.split("+", 1)[0]
+        for line in signatures:
+            if line.startswith(f"\u2014 {name} "):
+                verify_cosignature(body, line + "\n", vkey)
+                receipts.append(name)
+    return {
+        "leaf": leaf_fields(leaf),
+        "index": index,
+        "size": checkpoint["size"],
+        "receipts": receipts,
+    }

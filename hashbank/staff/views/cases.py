@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hashbank.audit.services import record_event
 from hashbank.cases import selectors as case_selectors
 from hashbank.cases import services as case_services
 from hashbank.cases.models import CaseSignal
@@ -18,6 +19,7 @@ from hashbank.core import json_body
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.disputes.models import Dispute
+from hashbank.receipts import selectors as receipts
 from hashbank.staff import selectors, timeline
 from hashbank.staff import services as staff_services
 from hashbank.staff.access import staff_required
@@ -47,6 +49,8 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     rows = selectors.case_signal_rows(case)
     context = {
+        # Per hash: which platforms applied its add and its removal, and when (hashbank.receipts).
+        "applied": [(row, receipts.members_applied(row.signal)) for row in rows],
         "nav": "cases",
         "case": case,
         "display_number": format_case_number(case.number),
@@ -80,6 +84,23 @@ def _act(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
 
 def _case_signal(case, pk: int):
     return get_object_or_404(CaseSignal, case=case, pk=pk)
+
+
+@require_GET
+@staff_required("staff.view_cases")
+def removal_proof(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
+    """The removal's C2SP tlog-proof with the receipts that cover it, to hand to the person or
+    anyone who asks (`python -m member_portal.verify proof FILE` checks it offline)."""
+    case = get_object_or_404(CaseSignal, case_id=case_id, pk=pk)
+    text = receipts.removal_proof(case.signal)
+    if text is None:
+        return HttpResponse("This hash has not been removed from the feed.", status=404)
+    record_event(
+        actor=request.user, action="case.removal_proof_downloaded", target=f"case-signal {pk}"
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="removal-{pk}.tlog-proof"'
+    return response
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from hashbank.receipts import selectors as receipts
 from hashbank.staff import charts, dashboard
 from hashbank.staff.access import staff_required
 
@@ -42,6 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
             labels=[s.member.slug for s in board.sync],
             series=[("entries behind", [s.pull_lag or 0 for s in board.sync])],
         ),
+        "behind_on_removals": receipts.behind_on_removals(),
         "sub_rows": list(zip(labels, board.submissions, strict=True)),
         "report_rows": [
             (label, [values[i] for _, values in board.reports_by_member])

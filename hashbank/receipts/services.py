@@ -1,0 +1,244 @@
+"""Writes: a member's receipt keys, plain acknowledgements and signed receipts.
+
+The member API calls these (member_portal/members/services.py) with the member it authenticated
+and the largest size that member pulled; nothing here imports the member side.
+
+A **receipt** is the bank's checkpoint note as the member received it (our signature, any
+witnesses' cosignatures) with one more line: a C2SP tlog-cosignature/v1 by one of the member's
+receipt keys, whose one statement is "every add and remove up to this size is applied to our
+matching" (docs/feed-format.md, "Receipts"). It is refused, and nothing is written, when it is
+garbage, names another origin, is not our checkpoint of that size, is for a size the member never
+pulled, carries no signature by a registered key of the member or a bad one, is older than the
+member's last receipt, or claims a time in the future.
+
+The applied position only moves forward; an Acknowledgement row is written only when it moves
+(or when a size first gets its receipt), so members acknowledging an idle log add no rows.
+Each writer locks the member's AppliedPosition row (select_for_update), so two concurrent
+receipts of one member serialise and the replay check holds.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from hashbank.core.errors import Conflict, DomainError, NotFound
+from hashbank.ledger import selectors as ledger
+from hashbank.receipts.errors import ReceiptErrorCode
+from hashbank.receipts.models import Acknowledgement, AppliedPosition, ReceiptKey
+from member_portal.feed import checkpoint as checkpoints
+from member_portal.feed import cosignature, note
+
+MAX_RECEIPT_KEYS = 5  # usable keys per member: enough to rotate, few enough to review
+MAX_RECEIPT_CHARS = 16_000  # a note with our signature, a few witnesses' and the receipt
+FUTURE_SKEW_SECONDS = 600  # a receipt's time may be this far ahead of ours (clock skew)
+
+
+def _usable_keys(member) -> list[ReceiptKey]:
+    return list(ReceiptKey.objects.filter(member=member, revoked_at__isnull=True))
+
+
+@transaction.atomic
+def register_key(*, member, vkey: str, label: str = "") -> ReceiptKey:
+    """Register a receipt key given as a verifier key `name+hexkeyid+base64(0x04 || key)`."""
+    try:
+        verifier = cosignature.CosignatureVerifier.parse(vkey)
+    except cosignature.CosignatureError as exc:
+        raise DomainError(
+            f"Not a tlog-cosignature/v1 Ed25519 verifier key: {exc}.",
+            code=ReceiptErrorCode.INVALID_RECEIPT_KEY,
+        ) from None
+    if verifier.name == settings.HASHBANK_ORIGIN:
+        raise DomainError(
+            "A receipt key's name must not be the bank's origin.",
+            code=ReceiptErrorCode.INVALID_RECEIPT_KEY,
+        )
+    if len(_usable_keys(member)) >= MAX_RECEIPT_KEYS:
+        raise Conflict(
+            f"At most {MAX_RECEIPT_KEYS} receipt keys may be usable at once; revoke one first.",
+            code=ReceiptErrorCode.TOO_MANY_RECEIPT_KEYS,
+        )
+    key = ReceiptKey(
+        member=member,
+        name=verifier.name,
+        key_id=verifier.key_id,
+        public_key=verifier.public_key,
+        label=label[:100],
+    )
+    try:
+        with transaction.atomic():
+            key.save()
+    except IntegrityError:
+        # One key, one cosigner, one statement: a key is never registered twice (nor re-added).
+        raise Conflict(
+            "This receipt key is registered already.", code=ReceiptErrorCode.RECEIPT_KEY_EXISTS
+        ) from None
+    return key
+
+
+@transaction.atomic
+def revoke_key(*, member, key_id: int) -> ReceiptKey:
+    """Revoke a member's receipt key: receipts by it are refused from now on; the ones kept stay
+    valid (they were true when signed)."""
+    key = (
+        ReceiptKey.objects.select_for_update()
+        .filter(member=member, key_id=key_id, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        raise NotFound(
+            "No usable receipt key with that id.", code=ReceiptErrorCode.UNKNOWN_RECEIPT_KEY
+        )
+    key.revoked_at = timezone.now()
+    key.save(update_fields=["revoked_at"])
+    return key
+
+
+def _checkpoint(size: int):
+    checkpoint = ledger.checkpoint_for_size(size)
+    if checkpoint is None:
+        raise NotFound(
+            f"No checkpoint of size {size} exists.", code=ReceiptErrorCode.UNKNOWN_CHECKPOINT
+        )
+    return checkpoint
+
+
+def _locked_position(member) -> AppliedPosition | None:
+    return AppliedPosition.objects.select_for_update().filter(member=member).first()
+
+
+def _move(
+    member,
+    position: AppliedPosition | None,
+    size: int,
+    now: datetime,
+    *,
+    receipt_time: int | None = None,
+    **receipt,
+) -> AppliedPosition:
+    """Move the position to `size` if that is forward (and note a receipt's time), recording the
+    move, or a size's first receipt, as an Acknowledgement row. One write of the position."""
+    fields = []
+    if position is None:
+        position = AppliedPosition(member=member, size=size, at=now)
+        moved = True
+    else:
+        moved = size > position.size
+        if moved:
+            position.size, position.at = size, now
+            fields += ["size", "at"]
+    first_receipt = bool(receipt) and position.last_receipt_size != size
+    if moved or first_receipt:
+        Acknowledgement.objects.create(member=member, size=size, at=now, **receipt)
+    if receipt:
+        position.last_receipt_time = receipt_time
+        fields.append("last_receipt_time")
+        if first_receipt:
+            position.last_receipt_size = size
+            fields.append("last_receipt_size")
+    if position.pk is None:
+        position.save()
+    elif fields:
+        position.save(update_fields=fields)
+    return position
+
+
+@transaction.atomic
+def acknowledge(*, member, size: int) -> AppliedPosition:
+    """A plain acknowledgement (a member without a receipt key): "we applied the log up to the
+    checkpoint of `size`". An older size than the position is accepted and changes nothing."""
+    _checkpoint(size)
+    return _move(member, _locked_position(member), size, timezone.now())
+
+
+def _refuse(message: str, code: ReceiptErrorCode, status: int = 400):
+    return DomainError(message, code=code, status=status)
+
+
+def _parse(receipt: str) -> tuple[str, list[note.Signature], checkpoints.Body]:
+    if not isinstance(receipt, str) or len(receipt) > MAX_RECEIPT_CHARS:
+        raise _refuse(
+            "A receipt is a signed note of at most 16,000 characters.",
+            ReceiptErrorCode.MALFORMED_RECEIPT,
+        )
+    try:
+        text, signatures = note.split(receipt)
+        body = checkpoints.parse_body(text)
+    except (note.NoteError, checkpoints.CheckpointError) as exc:
+        raise _refuse(
+            f"Not a signed checkpoint: {exc}.", ReceiptErrorCode.MALFORMED_RECEIPT
+        ) from None
+    return text, signatures, body
+
+
+@transaction.atomic
+def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedPosition:
+    """Verify and keep a receipt (see the module docstring); returns the member's position."""
+    text, signatures, body = _parse(receipt)
+    if body.origin != settings.HASHBANK_ORIGIN:
+        raise _refuse(
+            f"The receipt is over another log's checkpoint ({body.origin!r}).",
+            ReceiptErrorCode.RECEIPT_WRONG_ORIGIN,
+        )
+    checkpoint = _checkpoint(body.size)
+    # Our checkpoint of that size, as served: the same tree, and our signature over this text
+    # (a re-signed checkpoint has another time line; an older note of ours is still ours).
+    same_text = note.split(checkpoint.note)[0] == text
+    if bytes(checkpoint.root) != body.root or not (same_text or ledger.verify_note(receipt)):
+        raise _refuse(
+            "The receipt's checkpoint is not the bank's checkpoint of that size.",
+            ReceiptErrorCode.RECEIPT_CHECKPOINT_MISMATCH,
+        )
+    if pulled_size is None or body.size > pulled_size:
+        raise _refuse(
+            "You have not pulled the checkpoint of that size yet.",
+            ReceiptErrorCode.CHECKPOINT_NOT_PULLED,
+            409,
+        )
+    keys = {(k.name, k.key_id): k for k in _usable_keys(member)}
+    mine = [s for s in signatures if (s.name, s.key_id) in keys]
+    if not mine:
+        raise _refuse(
+            "The receipt carries no signature by a usable receipt key of yours.",
+            ReceiptErrorCode.RECEIPT_KEY_NOT_REGISTERED,
+        )
+    sig = mine[-1]
+    key = keys[(sig.name, sig.key_id)]
+    verifier = cosignature.CosignatureVerifier(key.name, key.key_id, bytes(key.public_key))
+    try:
+        cosig = cosignature.Cosignature.from_signature(sig)
+        verifier.verify(text, cosig)
+    except cosignature.CosignatureError:
+        raise _refuse(
+            "The receipt's signature does not verify.", ReceiptErrorCode.INVALID_RECEIPT_SIGNATURE
+        ) from None
+    if cosig.timestamp > time.time() + FUTURE_SKEW_SECONDS:
+        raise _refuse(
+            "The receipt's time is in the future.", ReceiptErrorCode.RECEIPT_TIME_IN_FUTURE
+        )
+    position = _locked_position(member)
+    last = position.last_receipt_time if position is not None else None
+    if position is not None and (
+        body.size < position.size
+        or (last is not None and cosig.timestamp < last)
+        # the same time again is a replay unless it is for a larger tree (two syncs in a second)
+        or (last is not None and cosig.timestamp == last and body.size <= position.size)
+    ):
+        raise _refuse(
+            "The receipt is older than the last one you sent.",
+            ReceiptErrorCode.STALE_RECEIPT,
+            409,
+        )
+    return _move(
+        member,
+        position,
+        body.size,
+        timezone.now(),
+        receipt_time=cosig.timestamp,
+        key=key,
+        receipt=receipt,
+    )

@@ -1,0 +1,92 @@
+"""Receipts and receipt keys: what a member says it applied, signed (docs/member-guide.md, 5)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from hashbank.core.errors import NotFound
+from hashbank.receipts.errors import ReceiptErrorCode
+from member_portal.api import serializers as s
+from member_portal.api.base import MemberAPIView
+from member_portal.api.schema import ERRORS
+from member_portal.api.views import position
+from member_portal.members import selectors as member_selectors
+from member_portal.members import services as member_services
+from member_portal.members.models import SCOPE_FEED_READ
+
+
+def _key(key) -> dict:
+    return {
+        "vkey": member_selectors.receipt_vkey(key),
+        "key_id": f"{key.key_id:08x}",
+        "label": key.label,
+        "created_at": key.created_at,
+        "revoked_at": key.revoked_at,
+    }
+
+
+class ReceiptView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="post_receipt",
+        description=(
+            "A signed receipt: the checkpoint note you verified, with one more line, a C2SP "
+            'tlog-cosignature/v1 by one of your receipt keys ("every add and remove up to this '
+            'size is applied to our matching"). Moves your acknowledged position.'
+        ),
+        request=s.ReceiptInput,
+        responses={200: s.SyncPosition, **ERRORS},
+    )
+    def post(self, request):
+        data = s.ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member_services.post_receipt(
+            member=request.user.member, receipt=data.validated_data["receipt"]
+        )
+        return Response(s.SyncPosition(position(request.user.member)).data)
+
+
+class ReceiptKeysView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(operation_id="receipt_keys", responses={200: s.ReceiptKeys, **ERRORS})
+    def get(self, request):
+        keys = member_selectors.receipt_keys(request.user.member)
+        return Response({"keys": [_key(k) for k in keys]})
+
+    @extend_schema(
+        operation_id="register_receipt_key",
+        request=s.ReceiptKeyInput,
+        responses={201: s.ReceiptKey, **ERRORS},
+    )
+    def post(self, request):
+        data = s.ReceiptKeyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key = member_services.register_receipt_key(
+            member=request.user.member,
+            vkey=data.validated_data["vkey"],
+            label=data.validated_data.get("label", ""),
+            actor=f"api:{request.user.member.slug}",
+        )
+        return Response(_key(key), status=201)
+
+
+class ReceiptKeyView(MemberAPIView):
+    required_scope = SCOPE_FEED_READ
+
+    @extend_schema(
+        operation_id="revoke_receipt_key",
+        parameters=[OpenApiParameter("key_id", str, OpenApiParameter.PATH, description="8 hex")],
+        responses={200: s.ReceiptKey, **ERRORS},
+    )
+    def delete(self, request, key_id: str):
+        if len(key_id) != 8 or not all(c in "0123456789abcdef" for c in key_id):
+            raise NotFound("No such receipt key.", code=ReceiptErrorCode.UNKNOWN_RECEIPT_KEY)
+        key = member_services.revoke_receipt_key(
+            member=request.user.member,
+            key_id=int(key_id, 16),
+            actor=f"api:{request.user.member.slug}",
+        )
+        return Response(_key(key))
