@@ -12,7 +12,7 @@ from hashbank.cases.models import CaseSignal
 from hashbank.ledger import services as ledger
 from member_portal.members import services as members
 from tests.fixtures.values import ATTESTED, md5
-from tests.submissions.conftest import post_form, post_json
+from tests.submissions.conftest import open_case, post_json
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def case_in_feed(db, signing_key, member, other_member, django_capture_on_commit
 def _page(case, pin, language="en") -> str:
     client = Client()
     client.cookies["django_language"] = language
-    return post_form(client, "/status/", {"case_number": case.number, "pin": pin}).content.decode()
+    return open_case(client, case, pin).content.decode()
 
 
 def _withdraw(case):
