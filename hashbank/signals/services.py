@@ -1,6 +1,10 @@
 """Writes to signals. Every change of a signal's presence in the feed goes through hold/release,
 which queue the change in the outbox (signals.outbox) in the caller's transaction and announce it
-(events.changes_queued), so that the ledger seals once the transaction commits."""
+(events.changes_queued), so that the ledger seals once the transaction commits.
+
+A signal's review tier (unreviewed on arrival, confirmed once corroborated) changes only through
+`corroborate`, which records who or what vouched for it and, when the tier changes, queues a tier
+change the seal turns into a tier entry (member_portal/feed/leaf.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from django.utils import timezone
 from hashbank.signals import types
 from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
-from hashbank.signals.models import Change, Signal
+from hashbank.signals.models import Change, Corroboration, Signal
 from member_portal.feed import leaf as leaves
 
 
@@ -176,3 +180,44 @@ def purge_value(*, signal: Signal) -> Signal:
     signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
     signal.save(update_fields=["value", "salt", "purged_at"])
     return signal
+
+
+def _queued_tier(signal: Signal) -> str:
+    """The tier the signal will have once the outbox is sealed: its latest queued tier change
+    since its latest queued add, else its sealed tier (pending add: unreviewed)."""
+    latest = (
+        Change.objects.filter(signal=signal)
+        .exclude(kind=Change.Kind.REMOVE)
+        .order_by("-id")
+        .values_list("kind", "reason")
+        .first()
+    )
+    if latest is not None:
+        kind, basis = latest
+        return (
+            leaves.UNREVIEWED
+            if kind == Change.Kind.ADD
+            else leaves.tier_of(leaves.BASIS_CODES[basis])
+        )
+    return leaves.tier_of(signal.tier_basis)
+
+
+@transaction.atomic
+def corroborate(*, signal: Signal, basis: Corroboration.Basis | str, by: str) -> Corroboration:
+    """Record that `by` vouched for (or, with basis `unreviewed`, took back the confirmation of)
+    a signal in the feed; when that changes its tier, queue a tier entry. Idempotent for the tier:
+    a second confirmation is recorded, and changes nothing in the feed.
+
+    `by` names who: "member <name>", "case <row id>", "staff <username>" (never a case number)."""
+    basis = Corroboration.Basis(basis)
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.active_holds == 0:
+        raise types.InvalidSignal(
+            "the signal is not in the feed", code=SignalErrorCode.SIGNAL_NOT_IN_FEED
+        )
+    wanted = leaves.tier_of(leaves.BASIS_CODES[basis.value])
+    changed = _queued_tier(signal) != wanted
+    if changed:
+        Change.objects.create(signal=signal, kind=Change.Kind.TIER, reason=basis.value)
+        _announce()
+    return Corroboration.objects.create(signal=signal, basis=basis, by=by, changed_tier=changed)
