@@ -239,7 +239,7 @@ def _match(args, store: Store) -> int:
                 "md5": md5.hex() if md5 else None,
                 "pdq": [{"value": v.hex(), "quality": q} for v, q in pdqs],
                 "matched": bool(matches),
-                "matches": [m.as_dict() for m in matches],
+                "matches": [_with_tier(store, m.as_dict()) for m in matches],
                 "notes": notes,
                 "checkpoint": checkpoint,
             }
@@ -253,6 +253,17 @@ def _match(args, store: Store) -> int:
             for m in result["matches"]:
                 print(
                     f"MATCH  {result['input']}  {m['signal_type']} entry {m['seq']} distance "
-                    f"{m['distance']}  (checkpoint {state.size})"
+                    f"{m['distance']}  {m['tier']}: {m['route'].replace('_', ' ')}  "
+                    f"(checkpoint {state.size})"
                 )
     return OK if any(r["matched"] for r in results) else NO_MATCH
+
+
+# What a match of each review tier is for (docs/member-guide.md, "Review tiers"): an unreviewed
+# signal was not corroborated yet, so its matches go to a person, never to automatic removal.
+ROUTES = {"unreviewed": "human_review", "confirmed": "policy"}
+
+
+def _with_tier(store: Store, match: dict) -> dict:
+    tier, basis = store.tier(match["seq"])
+    return {**match, "tier": tier, "basis": basis, "route": ROUTES[tier]}
