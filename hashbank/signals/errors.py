@@ -15,8 +15,6 @@ class SignalErrorCode(ErrorCode):
     INVALID_QUALITY = "invalid_quality", SUBMISSION_API
     DEGENERATE_PDQ = "degenerate_pdq", SUBMISSION_API
     SIGNAL_NOT_REMOVED = "signal_not_removed", INTERNAL
-    # A tier asked for a signal no case holds (the staff console's review).
-    SIGNAL_NOT_IN_FEED = "signal_not_in_feed", INTERNAL
     # The staff search: a distance outside 0..64, or one given for a type matched exactly.
     INVALID_DISTANCE = "invalid_distance", INTERNAL
 

@@ -203,18 +203,19 @@ def _queued_tier(signal: Signal) -> str:
 
 
 @transaction.atomic
-def corroborate(*, signal: Signal, basis: Corroboration.Basis | str, by: str) -> Corroboration:
+def corroborate(
+    *, signal: Signal, basis: Corroboration.Basis | str, by: str
+) -> Corroboration | None:
     """Record that `by` vouched for (or, with basis `unreviewed`, took back the confirmation of)
     a signal in the feed; when that changes its tier, queue a tier entry. Idempotent for the tier:
-    a second confirmation is recorded, and changes nothing in the feed.
+    a second confirmation is recorded, and changes nothing in the feed. None (nothing recorded)
+    when no case holds the signal: a signal out of the feed has no tier.
 
     `by` names who: "member <name>", "case <row id>", "staff <username>" (never a case number)."""
     basis = Corroboration.Basis(basis)
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds == 0:
-        raise types.InvalidSignal(
-            "the signal is not in the feed", code=SignalErrorCode.SIGNAL_NOT_IN_FEED
-        )
+        return None
     wanted = leaves.tier_of(leaves.BASIS_CODES[basis.value])
     changed = _queued_tier(signal) != wanted
     if changed:

@@ -24,6 +24,9 @@ class MatchReport(models.Model):
     # Where the report came from: our API or the StopNCII facade (its raw feedback value kept).
     source = models.CharField(max_length=16, default="api")
     feedback_value = models.CharField(max_length=32, blank=True)
+    # A person at the member looked at the matched content and confirmed it is what the signal
+    # stands for: corroborates the signal (hashbank.signals.services.corroborate).
+    human_confirmed = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

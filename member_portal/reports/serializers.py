@@ -18,6 +18,12 @@ class MatchReportInput(SignalRefInput):
     action = serializers.ChoiceField(choices=MatchReport.Action.values)
     matched_at = serializers.DateTimeField(required=False, allow_null=True)
     distance = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=256)
+    human_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="a person reviewed the matched content and confirmed it: the signal becomes "
+        "confirmed (its review tier, docs/member-guide.md)",
+    )
 
 
 class MatchReportOutput(serializers.Serializer):
@@ -28,6 +34,7 @@ class MatchReportOutput(serializers.Serializer):
     matched_at = serializers.DateTimeField(allow_null=True)
     distance = serializers.IntegerField(allow_null=True)
     source = serializers.CharField()
+    human_confirmed = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
 

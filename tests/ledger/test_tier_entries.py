@@ -12,7 +12,7 @@ from hashbank.ledger import audit, selectors, services
 from hashbank.ledger.models import Entry
 from hashbank.signals import services as signals
 from hashbank.signals.models import Change, Corroboration, Signal
-from hashbank.signals.types import InvalidSignal, RemovalReason
+from hashbank.signals.types import RemovalReason
 from member_portal import verify
 from member_portal.feed import rootdoc, wire
 from tests.fixtures.ledger import hold_many
@@ -105,8 +105,9 @@ def test_a_signal_no_case_holds_cannot_be_corroborated(signing_key) -> None:
     (signal,) = hold_many(1)
     services.seal()
     signals.release(signal=signal, reason=RemovalReason.WITHDRAWN)
-    with pytest.raises(InvalidSignal):
-        signals.corroborate(signal=signal, basis="caseworker_review", by="staff alice")
+    services.seal()
+    assert signals.corroborate(signal=signal, basis="caseworker_review", by="staff alice") is None
+    assert not Change.objects.exists() and not Corroboration.objects.exists()
 
 
 def test_taking_a_confirmation_back_makes_the_signal_unreviewed_again(signing_key) -> None:
