@@ -319,6 +319,29 @@ def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]
 
 
 @transaction.atomic
+def review_signal(*, case_signal: CaseSignal, actor: Any, confirmed: bool) -> CaseSignal:
+    """A caseworker reviewed a case's hash: it becomes `confirmed` (basis caseworker_review), or
+    (`confirmed=False`) its confirmation is taken back; the next seal appends the tier entry when
+    the tier changed (signals.services.corroborate). Only an active hash has a tier."""
+    row = CaseSignal.objects.select_related("signal", "case").get(pk=case_signal.pk)
+    basis = "caseworker_review" if confirmed else "unreviewed"
+    if row.status != CaseSignal.Status.ACTIVE or (
+        signal_services.corroborate(
+            signal=row.signal, basis=basis, by=f"staff {actor.get_username()}"
+        )
+        is None
+    ):
+        raise InvalidTransition("Only an active hash has a review tier.")
+    _audit(
+        actor=actor,
+        action="case.signal_confirmed" if confirmed else "case.signal_unconfirmed",
+        case=row.case,
+        after={"case_signal": row.pk, "basis": basis},
+    )
+    return row
+
+
+@transaction.atomic
 def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
     """A caseworker puts a suspended hash back in the feed."""
     row = (

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.signals import types
+from hashbank.signals import selectors, types
 from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
 from hashbank.signals.models import Change, Corroboration, Signal
@@ -182,26 +182,6 @@ def purge_value(*, signal: Signal) -> Signal:
     return signal
 
 
-def _queued_tier(signal: Signal) -> str:
-    """The tier the signal will have once the outbox is sealed: its latest queued tier change
-    since its latest queued add, else its sealed tier (pending add: unreviewed)."""
-    latest = (
-        Change.objects.filter(signal=signal)
-        .exclude(kind=Change.Kind.REMOVE)
-        .order_by("-id")
-        .values_list("kind", "reason")
-        .first()
-    )
-    if latest is not None:
-        kind, basis = latest
-        return (
-            leaves.UNREVIEWED
-            if kind == Change.Kind.ADD
-            else leaves.tier_of(leaves.BASIS_CODES[basis])
-        )
-    return leaves.tier_of(signal.tier_basis)
-
-
 @transaction.atomic
 def corroborate(
     *, signal: Signal, basis: Corroboration.Basis | str, by: str
@@ -217,7 +197,7 @@ def corroborate(
     if signal.active_holds == 0:
         return None
     wanted = leaves.tier_of(leaves.BASIS_CODES[basis.value])
-    changed = _queued_tier(signal) != wanted
+    changed = selectors.review_tiers([signal.pk])[signal.pk][0] != wanted
     if changed:
         Change.objects.create(signal=signal, kind=Change.Kind.TIER, reason=basis.value)
         _announce()

@@ -38,6 +38,8 @@ urlpatterns = [
     path("cases/<int:case_id>/suspend-all/", cases.suspend_all, name="case_suspend_all"),
     path("cases/<int:case_id>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<int:case_id>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
+    path("cases/<int:case_id>/hashes/<int:pk>/confirm/", cases.confirm, name="case_confirm"),
+    path("cases/<int:case_id>/hashes/<int:pk>/unconfirm/", cases.unconfirm, name="case_unconfirm"),
     path("cases/<int:case_id>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
     # Disputes (the review queue).
