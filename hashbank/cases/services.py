@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -124,7 +124,13 @@ def submit_case(
     if connection.vendor == "postgresql" and actor is None:
         # The person's own submission writes nothing else, and one statement is a transaction
         # of its own: no BEGIN and COMMIT round trips on the busiest write of the service.
-        return _create_case(fields=fields, items=cleaned), pin
+        case = _create_case(fields=fields, items=cleaned)
+        if case.shares_values:
+            try:
+                corroborate_second_cases(case=case)
+            except DatabaseError:  # the case is committed; a caseworker can still confirm
+                log.exception("a second case's corroboration failed")
+        return case, pin
     committed: list[bool] = []
     result: tuple[Case, str] | None = None
     try:
@@ -132,6 +138,8 @@ def submit_case(
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
             case = _create_case(fields=fields, items=cleaned)
+            if case.shares_values:
+                corroborate_second_cases(case=case)
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(cleaned)})
             result = case, pin
     except Exception:
@@ -139,6 +147,27 @@ def submit_case(
             raise
         log.exception("a case was saved but an after-commit step failed; sealing will catch up")
     return result
+
+
+@transaction.atomic
+def corroborate_second_cases(*, case: Case) -> int:
+    """The values of `case` that another active case holds too are corroborated (basis
+    second_case) when the two are independent: one of them was submitted with a caseworker, who
+    spoke with that person. Two anonymous cases are not (one person can submit twice): the
+    console shows "also held by" and a caseworker confirms. Returns how many it corroborated."""
+    shared = CaseSignal.objects.filter(
+        case=case, status=CaseSignal.Status.ACTIVE, signal__active_holds__gt=1
+    ).values("signal_id")
+    others = CaseSignal.objects.filter(signal_id__in=shared, status=CaseSignal.Status.ACTIVE)
+    others = others.exclude(case=case)
+    if not case.staff_assisted:
+        others = others.filter(case__staff_assisted=True)
+    ids = set(others.values_list("signal_id", flat=True))
+    # Locked in (type, value) order inside corroborate, one at a time in that order.
+    signals = signal_services.signals_in_lock_order(ids)
+    for signal in signals:
+        signal_services.corroborate(signal=signal, basis="second_case", by=f"case {case.pk}")
+    return len(signals)
 
 
 def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> Case:

@@ -32,6 +32,7 @@ def insert_case(*, number: str, fields: dict, items: Items) -> Case | None:
             CaseSignal.objects.bulk_create(
                 [CaseSignal(case=case, signal=signal) for signal in signals]
             )
+            case.shares_values = any(signal.active_holds > 1 for signal in signals)
             return case
     except IntegrityError:
         return None
@@ -49,7 +50,8 @@ WITH new_case AS (
     INSERT INTO {case_signal} (case_id, signal_id, status, created_at, changed_at)
     SELECT new_case.id, held.id, %(active)s, %(now)s, %(now)s FROM new_case, held
 )
-SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
+SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1),
+    (SELECT count(*) FROM held WHERE active_holds > 1) FROM new_case
 """
 
 
@@ -69,8 +71,9 @@ def _insert_in_one_statement(*, number: str, fields: dict, items: Items) -> Case
     rows = fetch_prepared(sql, params)
     if not rows:
         return None
-    case_id, published = rows[0]
+    case_id, published, shared = rows[0]
     signal_services.seal_if_published(published)
     case = Case(id=case_id, number=number, created_at=now, **fields)
     case._state.adding, case._state.db = False, connection.alias
+    case.shares_values = bool(shared)  # another case holds one of its values too
     return case

@@ -148,6 +148,11 @@ def seal_if_published(published: int) -> None:
         _announce()
 
 
+def signals_in_lock_order(ids) -> list[Signal]:
+    """These signals, in (type, value) order: the order every writer locks signals in."""
+    return list(Signal.objects.filter(pk__in=list(ids)).order_by("signal_type", "value"))
+
+
 def _announce() -> None:
     """Changes are queued in this transaction: the ledger seals them once it commits."""
     changes_queued.send(sender=Change)
