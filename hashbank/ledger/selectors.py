@@ -242,7 +242,7 @@ def _tree_size_locked_for_share() -> int | None:
 
 
 def _latest_chunks(tiered: bool):
-    tier = " || lpad(to_hex(tier_basis), 2, '0')" if tiered else ""
+    tier = " || lpad(to_hex(tier_basis::integer), 2, '0')" if tiered else ""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")  # sort the active set in memory
         cursor.execute(_LATEST_RECORDS_PG.format(tier=tier))

@@ -30,7 +30,8 @@ class Signal(models.Model):
     # The basis code (member_portal/feed/leaf.py BASIS_CODES) of the latest tier entry sealed for
     # its current add, 0 for none (unreviewed). Written by the seal only (outbox.settle), so the
     # seal knows which tier element the state commitment holds for it. Not indexed.
-    tier_basis = models.PositiveSmallIntegerField(default=0)
+    # db_default: the submission's one-statement INSERT (services.holding_ctes) names no tier.
+    tier_basis = models.PositiveSmallIntegerField(default=0, db_default=0)
     removal_reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True)
