@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "hashbank.witness",
     "hashbank.publishing",
     "hashbank.helpline",
+    "hashbank.benign",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",

@@ -15,6 +15,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from hashbank.audit import services as audit
+from hashbank.benign import selectors as benign_selectors
+from hashbank.benign import services as benign_services
 from hashbank.cases import pins, storage, unknown_numbers
 from hashbank.cases.errors import (
     CaseErrorCode,
@@ -116,12 +118,15 @@ def submit_case(
     """
     cleaned = _clean_hashes(hashes)
     recorded = _clean_attestations(attestations)
+    # Hashes near a benign one wait for a caseworker (benign.selectors): the case keeps them,
+    # the feed does not, until a caseworker decides (decide_held).
+    near = benign_selectors.near_benign(cleaned)
     if language:
         recorded["language"] = language[:8]
     pin = pins.new_pin()
     pin_hash = pins.hash_pin(pin)  # slow on purpose: outside the transaction
     fields = {"pin_hash": pin_hash, "staff_assisted": staff_assisted, "attestations": recorded}
-    if connection.vendor == "postgresql" and actor is None:
+    if connection.vendor == "postgresql" and actor is None and not near:
         # The person's own submission writes nothing else, and one statement is a transaction
         # of its own: no BEGIN and COMMIT round trips on the busiest write of the service.
         case = _create_case(fields=fields, items=cleaned)
@@ -137,7 +142,7 @@ def submit_case(
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
-            case = _create_case(fields=fields, items=cleaned)
+            case = _create_case(fields=fields, items=cleaned, near=near)
             if case.shares_values:
                 corroborate_second_cases(case=case)
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(cleaned)})
@@ -170,12 +175,33 @@ def corroborate_second_cases(*, case: Case) -> int:
     return len(signals)
 
 
-def _create_case(*, fields: dict, items: list[tuple[str, str, int | None]]) -> Case:
-    """The case under a fresh number, holding `items`; the caller runs it in a transaction
-    (PostgreSQL needs none: it is one statement)."""
+def _create_case(
+    *, fields: dict, items: list[tuple[str, str, int | None]], near: dict | None = None
+) -> Case:
+    """The case under a fresh number, holding `items` but those `near` a benign hash (index ->
+    (benign hash, distance)), which it keeps held for review; the caller runs it in a
+    transaction (PostgreSQL needs none without `near`: it is one statement)."""
+    near = near or {}
+    published = [item for i, item in enumerate(items) if i not in near]
+    held = [item for i, item in enumerate(items) if i in near]
     for _ in range(5):
-        case = storage.insert_case(number=pins.new_case_number(), fields=fields, items=items)
+        case = storage.insert_case(
+            number=pins.new_case_number(), fields=fields, items=published, held=held
+        )
         if case is not None:
+            if near:
+                rows = {
+                    (row.signal.signal_type, row.signal.value): row.pk
+                    for row in case.case_signals.filter(
+                        status=CaseSignal.Status.HELD
+                    ).select_related("signal")
+                }
+                benign_services.record_held(
+                    matches=[
+                        (rows[(items[i][0], items[i][1])], benign, distance)
+                        for i, (benign, distance) in near.items()
+                    ]
+                )
             return case
         # a 40-bit number collided; draw again
     raise DomainError("Could not allocate a case number.", code=CaseErrorCode.TRY_AGAIN, status=503)
@@ -366,6 +392,34 @@ def review_signal(*, case_signal: CaseSignal, actor: Any, confirmed: bool) -> Ca
         action="case.signal_confirmed" if confirmed else "case.signal_unconfirmed",
         case=row.case,
         after={"case_signal": row.pk, "basis": basis},
+    )
+    return row
+
+
+@transaction.atomic
+def decide_held(*, case_signal: CaseSignal, actor: Any, publish: bool) -> CaseSignal:
+    """A caseworker decides a hash held for being near a benign one: `publish` puts it in the
+    feed (the case holds it), otherwise it is removed from the case's feed for good. Audited."""
+    row = (
+        CaseSignal.objects.select_for_update()
+        .select_related("signal", "case")
+        .get(pk=case_signal.pk)
+    )
+    if row.status != CaseSignal.Status.HELD:
+        raise InvalidTransition("Only a held hash can be published or rejected.")
+    benign_services.decide(case_signal_id=row.pk, published=publish, by=actor.get_username())
+    signal = row.signal
+    if publish:
+        signal_services.hold(
+            signal_type=signal.signal_type, value=signal.value, quality=signal.quality
+        )
+    row.status = CaseSignal.Status.ACTIVE if publish else CaseSignal.Status.REMOVED
+    row.save(update_fields=["status", "changed_at"])
+    _audit(
+        actor=actor,
+        action="case.held_published" if publish else "case.held_rejected",
+        case=row.case,
+        after={"case_signal": row.pk},
     )
     return row
 

@@ -20,17 +20,22 @@ from hashbank.signals import services as signal_services
 Items = list[tuple[str, str, int | None]]
 
 
-def insert_case(*, number: str, fields: dict, items: Items) -> Case | None:
-    """The case under `number` holding `items`, or None when the number is taken (nothing is
-    written then, and a caller's transaction stays usable)."""
-    if connection.vendor == "postgresql":
+def insert_case(*, number: str, fields: dict, items: Items, held: Items = ()) -> Case | None:
+    """The case under `number` holding `items` (and, without holding them in the feed, the
+    `held` ones, rows with status held), or None when the number is taken (nothing is written
+    then, and a caller's transaction stays usable)."""
+    if connection.vendor == "postgresql" and not held:
         return _insert_in_one_statement(number=number, fields=fields, items=items)
     try:
         with transaction.atomic():
-            signals = signal_services.hold_many(items=items)
+            signals = signal_services.hold_many(items=items) if items else []
+            kept = [
+                signal_services.get_or_create(signal_type=t, value=v, quality=q) for t, v, q in held
+            ]
             case = Case.objects.create(number=number, **fields)
             CaseSignal.objects.bulk_create(
                 [CaseSignal(case=case, signal=signal) for signal in signals]
+                + [CaseSignal(case=case, signal=s, status=CaseSignal.Status.HELD) for s in kept]
             )
             case.shares_values = any(signal.active_holds > 1 for signal in signals)
             return case

@@ -27,6 +27,7 @@ DOMAIN_APPS = [
     "witness",
     "publishing",
     "helpline",
+    "benign",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),
