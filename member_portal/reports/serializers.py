@@ -77,3 +77,16 @@ class MatchReportList(ListOutput):
 
 class DisputeList(ListOutput):
     disputes = DisputeOutput(many=True)
+
+
+class BenignInput(SignalRefInput):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="", help_text="what it is"
+    )
+
+
+class BenignOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    signal_type = serializers.CharField()
+    value = serializers.CharField()
+    created_at = serializers.DateTimeField()
