@@ -6,6 +6,7 @@ from hashbank.staff.views import (
     accounts,
     audit,
     auth,
+    benign,
     case_list,
     cases,
     dashboard,
@@ -47,6 +48,10 @@ urlpatterns = [
     path("review/<int:pk>/", disputes.detail, name="review_detail"),
     path("review/<int:pk>/uphold/", disputes.uphold, name="review_uphold"),
     path("review/<int:pk>/reject/", disputes.reject, name="review_reject"),
+    # The benign list and the hashes held for being near one of it.
+    path("held/", benign.held_queue, name="held_queue"),
+    path("held/<int:pk>/", benign.decide, name="held_decide"),
+    path("benign/", benign.benign_list, name="benign"),
     # Members.
     path("members/", members.index, name="members"),
     path("members/<slug:slug>/", members.detail, name="member"),
