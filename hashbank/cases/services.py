@@ -87,6 +87,13 @@ def _clean_hashes(hashes: Any) -> list[tuple[str, str, int | None]]:
         if (signal_type, value) not in seen:  # the same file picked twice is held once
             seen.add((signal_type, value))
             cleaned.append((signal_type, value, quality))
+    if all(signal_type == "phash" for signal_type, _, _ in cleaned):
+        # 64 bits of pHash alone match too loosely to publish; the hashers always send it with
+        # the PDQ and MD5 of the same image (docs/submissions.md).
+        raise InvalidSubmission(
+            "A phash is accepted only with the pdq or md5 of the same image.",
+            code=CaseErrorCode.PHASH_ONLY,
+        )
     return cleaned
 
 

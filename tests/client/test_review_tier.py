@@ -4,7 +4,7 @@ unreviewed signal's match is routed to human review, a confirmed one to the memb
 from hashbank.ledger import services as ledger
 from hashbank.signals import services as signals
 from hashbank.signals.models import Signal
-from tests.fixtures.values import PDQ_VALUES
+from tests.fixtures.values import PDQ_VALUES, random_pdq
 
 
 def confirm(value: str, basis: str = "caseworker_review") -> None:
@@ -64,7 +64,7 @@ def test_the_tier_survives_a_restart_and_a_later_delta(bank, client):
     client("sync")
     confirm(PDQ_VALUES[3])
     client("sync")
-    bank.publish([("pdq", "f" * 63 + "0")])
+    bank.publish([("pdq", random_pdq())])
 
     assert client("sync")[0] == 0
 
