@@ -19,6 +19,7 @@ the active set's LtHash once from the log (O(active)). Re-signing appends nothin
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -82,7 +83,7 @@ def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint 
             if checkpoint is None:
                 return None
         else:
-            checkpoint = _append(state, pending, now, signers)
+            checkpoint = _append(state, shuffled(pending), now, signers)
             log.info("ledger sealed", extra={"entries": len(pending), "tree_size": checkpoint.size})
         if not witnessed():
             _mark_published(checkpoint, checkpoint.pending_note, [], now, without_quorum=False)
@@ -221,6 +222,23 @@ def _resign_latest(
     latest.save(update_fields=["pending_note", "signed_at"])
     log.info("checkpoint re-signed", extra={"tree_size": state.size})
     return latest
+
+
+def shuffled(pending: list[outbox.PendingChange]) -> list[outbox.PendingChange]:
+    """The batch in a random order that keeps each signal's own changes in their order (an add
+    before the remove or tier entry that names it): entries of one seal share a timestamp, and
+    in queue order a person's hashes would be one contiguous run that links them (issue 17)."""
+    slots = list(range(len(pending)))
+    random.SystemRandom().shuffle(slots)
+    by_signal: dict[int, list[int]] = {}
+    for index, row in enumerate(pending):
+        by_signal.setdefault(row[3], []).append(index)
+    order = [0] * len(pending)
+    for indexes in by_signal.values():
+        # This signal's changes take its random slots, earliest slot for its earliest change.
+        for index, slot in zip(indexes, sorted(slots[i] for i in indexes), strict=True):
+            order[slot] = index
+    return [pending[i] for i in order]
 
 
 def _append(
