@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "hashbank.helpline",
     "hashbank.forwarding",
     "hashbank.receipts",
+    "hashbank.benign",
     "hashbank.staff",
     # What member platforms use.
     "member_portal.members",

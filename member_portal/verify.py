@@ -30,7 +30,7 @@ from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import cosignature, merkle, note, proof, rootdoc, wire
 from member_portal.feed import leaf as leaves
 from member_portal.feed.activeset import ActiveSet
-from member_portal.feed.lthash import LtHash
+from member_portal.feed.lthash import LtHash, tier_input
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 
@@ -153,21 +153,22 @@ def verify_snapshot(
 ) -> FeedState:
     """Check a snapshot: its checkpoint, its compact range against the root hash, and its active
     records against the checkpoint's active set (v2, "HBS2": the state entry that ends the tree;
-    v1, "HBS1", before a log's switch: the additive digest). `on_record` sees each record.
+    v3, "HBS3": the same, its records with their review tiers, which the state covers; v1,
+    "HBS1", before a log's switch: the additive digest). `on_record` sees each record.
 
     The returned state carries `policy` for the checkpoints that follow. `require_quorum=False`
     skips the quorum for the snapshot's own checkpoint only, for a client that checks a newer
     witnessed checkpoint before it keeps anything: the entries in between bind the snapshot's tree
     and active set to that checkpoint (apply_entries_page)."""
     checkpoint = verify_checkpoint(reader.note, root, policy=policy if require_quorum else None)
-    if checkpoint.has_state != (reader.version == 2):
+    if checkpoint.has_state != (reader.version >= 2):
         raise VerificationError(
             f"snapshot: a v{reader.version} snapshot of a checkpoint with "
-            f"{'a state' if checkpoint.has_state else 'an active'} line (a v2 snapshot goes with "
-            "a state line, a v1 snapshot with an active line)"
+            f"{'a state' if checkpoint.has_state else 'an active'} line (a v2 or v3 snapshot "
+            "goes with a state line, a v1 snapshot with an active line)"
         )
     try:
-        if reader.version == 2:
+        if reader.version >= 2:
             if checkpoint.size == 0:
                 raise VerificationError("snapshot: an empty tree has no state entry")
             compact = merkle.CompactRange.from_bytes(checkpoint.size - 1, reader.compact_range)
@@ -179,13 +180,16 @@ def verify_snapshot(
         raise VerificationError(f"snapshot: {exc}") from None
     if compact.root() != checkpoint.root:
         raise VerificationError("snapshot: the compact range does not match the checkpoint's root")
-    legacy = None if reader.version == 2 else SetDigest()
+    legacy = None if reader.version >= 2 else SetDigest()
+    tiers: dict[int, int] = {}
+    tier_inputs: list[bytes] = []
     try:
-        lthash = LtHash.of(_record_digests(reader, on_record, legacy))
+        lthash = LtHash.of(_record_digests(reader, on_record, legacy, tiers, tier_inputs))
     except wire.WireError as exc:
         raise VerificationError(f"snapshot: {exc}") from None
-    active = ActiveSet(lthash, legacy, reader.version == 2)
-    if reader.version == 2 and (
+    lthash.add_tiers(tier_inputs)
+    active = ActiveSet(lthash, legacy, reader.version >= 2, tiers)
+    if reader.version >= 2 and (
         state_leaf.target != lthash.count or state_leaf.digest != lthash.digest()
     ):
         raise VerificationError(
@@ -205,11 +209,20 @@ def _state_leaf(raw: bytes) -> leaves.Leaf:
     return leaf
 
 
-def _record_digests(reader: wire.SnapshotReader, on_record, legacy: SetDigest | None):
+def _record_digests(
+    reader: wire.SnapshotReader,
+    on_record,
+    legacy: SetDigest | None,
+    tiers: dict[int, int],
+    tier_inputs: list[bytes],
+):
     for record in reader.records():
         digest = record.digest
         if legacy is not None:
             legacy.add(digest)
+        if record.basis_code:
+            tiers[record.seq] = record.basis_code
+            tier_inputs.append(tier_input(digest, record.basis_code))
         if on_record is not None:
             on_record(record)
         yield digest

@@ -20,6 +20,7 @@ class CaseErrorCode(ErrorCode):
     INVALID_HASH = "invalid_hash", SUBMISSION_API
     INVALID_FILE = "invalid_file", SUBMISSION_API
     LOW_QUALITY_PDQ = "low_quality_pdq", SUBMISSION_API
+    PHASH_ONLY = "phash_only", SUBMISSION_API
     ATTESTATION_REQUIRED = "attestation_required", SUBMISSION_API
     TRY_AGAIN = "try_again", SUBMISSION_API
     WRONG_CASE_OR_PIN = "wrong_case_or_pin", SUBMISSION_API

@@ -75,6 +75,9 @@ class CaseSignal(models.Model):
         SUSPENDED = "suspended", "suspended"  # under review: the hold is released meanwhile
         WITHDRAWN = "withdrawn", "withdrawn"  # by the person; final
         REMOVED = "removed", "removed"  # after review (a dispute upheld, staff removal); final
+        # Near a benign hash (hashbank.benign): never held in the feed until a caseworker
+        # publishes it (it becomes active) or rejects it (removed).
+        HELD = "held", "held for review"
 
     # No single-column indexes: (case, signal) and (signal, status) below serve both lookups, and
     # each index is one more write per hash on the submission path.

@@ -53,7 +53,7 @@ def public_status(row: CaseSignal) -> str:
     if row.status == CaseSignal.Status.ACTIVE:
         # Held, but not yet in a signed checkpoint (or held after a removal that is being undone).
         return "active" if row.signal.state == "active" else "pending"
-    if row.status == CaseSignal.Status.SUSPENDED:
+    if row.status in (CaseSignal.Status.SUSPENDED, CaseSignal.Status.HELD):
         return "under_review"
     return row.status
 

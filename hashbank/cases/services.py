@@ -12,12 +12,14 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from hashbank.audit import services as audit
+from hashbank.benign import selectors as benign_selectors
+from hashbank.benign import services as benign_services
 from hashbank.cases import pins, storage, unknown_numbers
 from hashbank.cases.errors import (
     CaseErrorCode,
@@ -103,6 +105,13 @@ def _clean_hashes(
             seen.add((signal_type, value))
             cleaned.append((signal_type, value, quality))
             files.append(file)
+    if all(signal_type == "phash" for signal_type, _, _ in cleaned):
+        # 64 bits of pHash alone match too loosely to publish; the hashers always send it with
+        # the PDQ and MD5 of the same image (docs/submissions.md).
+        raise InvalidSubmission(
+            "A phash is accepted only with the pdq or md5 of the same image.",
+            code=CaseErrorCode.PHASH_ONLY,
+        )
     return cleaned, _item_ids(cleaned, files)
 
 
@@ -150,22 +159,33 @@ def submit_case(
     """
     cleaned, item_ids = _clean_hashes(hashes)
     recorded = _clean_attestations(attestations)
+    # Hashes near a benign one wait for a caseworker (benign.selectors): the case keeps them,
+    # the feed does not, until a caseworker decides (decide_held).
+    near = benign_selectors.near_benign(cleaned)
     if language:
         recorded["language"] = language[:8]
     pin = pins.new_pin()
     pin_hash = pins.hash_pin(pin)  # slow on purpose: outside the transaction
     fields = {"pin_hash": pin_hash, "staff_assisted": staff_assisted, "attestations": recorded}
-    if connection.vendor == "postgresql" and actor is None:
+    if connection.vendor == "postgresql" and actor is None and not near:
         # The person's own submission writes nothing else, and one statement is a transaction
         # of its own: no BEGIN and COMMIT round trips on the busiest write of the service.
-        return _create_case(fields=fields, items=cleaned, item_ids=item_ids), pin
+        case = _create_case(fields=fields, items=cleaned, item_ids=item_ids)
+        if case.shares_values:
+            try:
+                corroborate_second_cases(case=case)
+            except DatabaseError:  # the case is committed; a caseworker can still confirm
+                log.exception("a second case's corroboration failed")
+        return case, pin
     committed: list[bool] = []
     result: tuple[Case, str] | None = None
     try:
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
-            case = _create_case(fields=fields, items=cleaned, item_ids=item_ids)
+            case = _create_case(fields=fields, items=cleaned, item_ids=item_ids, near=near)
+            if case.shares_values:
+                corroborate_second_cases(case=case)
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(cleaned)})
             result = case, pin
     except Exception:
@@ -175,19 +195,63 @@ def submit_case(
     return result
 
 
+@transaction.atomic
+def corroborate_second_cases(*, case: Case) -> int:
+    """The values of `case` that another active case holds too are corroborated (basis
+    second_case) when the two are independent: one of them was submitted with a caseworker, who
+    spoke with that person. Two anonymous cases are not (one person can submit twice): the
+    console shows "also held by" and a caseworker confirms. Returns how many it corroborated."""
+    shared = CaseSignal.objects.filter(
+        case=case, status=CaseSignal.Status.ACTIVE, signal__active_holds__gt=1
+    ).values("signal_id")
+    others = CaseSignal.objects.filter(signal_id__in=shared, status=CaseSignal.Status.ACTIVE)
+    others = others.exclude(case=case)
+    if not case.staff_assisted:
+        others = others.filter(case__staff_assisted=True)
+    ids = set(others.values_list("signal_id", flat=True))
+    # Locked in (type, value) order inside corroborate, one at a time in that order.
+    signals = signal_services.signals_in_lock_order(ids)
+    for signal in signals:
+        signal_services.corroborate(signal=signal, basis="second_case", by=f"case {case.pk}")
+    return len(signals)
+
+
 def _create_case(
     *,
     fields: dict,
     items: list[tuple[str, str, int | None]],
     item_ids: dict[tuple[str, str], str],
+    near: dict | None = None,
 ) -> Case:
-    """The case under a fresh number, holding `items` (grouped into photos by `item_ids`); the
-    caller runs it in a transaction (PostgreSQL needs none: it is one statement)."""
+    """The case under a fresh number, holding `items` (grouped into photos by `item_ids`) but
+    those `near` a benign hash (index -> (benign hash, distance)), which it keeps held for review;
+    the caller runs it in a transaction (PostgreSQL needs none without `near`: it is one
+    statement)."""
+    near = near or {}
+    published = [item for i, item in enumerate(items) if i not in near]
+    held = [item for i, item in enumerate(items) if i in near]
     for _ in range(5):
         case = storage.insert_case(
-            number=pins.new_case_number(), fields=fields, items=items, item_ids=item_ids
+            number=pins.new_case_number(),
+            fields=fields,
+            items=published,
+            item_ids=item_ids,
+            held=held,
         )
         if case is not None:
+            if near:
+                rows = {
+                    (row.signal.signal_type, row.signal.value): row.pk
+                    for row in case.case_signals.filter(
+                        status=CaseSignal.Status.HELD
+                    ).select_related("signal")
+                }
+                benign_services.record_held(
+                    matches=[
+                        (rows[(items[i][0], items[i][1])], benign, distance)
+                        for i, (benign, distance) in near.items()
+                    ]
+                )
             return case
         # a 40-bit number collided; draw again
     raise DomainError("Could not allocate a case number.", code=CaseErrorCode.TRY_AGAIN, status=503)
@@ -469,6 +533,57 @@ def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]
             after={"reason": reason, "case_signal": row.pk},
         )
     return rows
+
+
+@transaction.atomic
+def review_signal(*, case_signal: CaseSignal, actor: Any, confirmed: bool) -> CaseSignal:
+    """A caseworker reviewed a case's hash: it becomes `confirmed` (basis caseworker_review), or
+    (`confirmed=False`) its confirmation is taken back; the next seal appends the tier entry when
+    the tier changed (signals.services.corroborate). Only an active hash has a tier."""
+    row = CaseSignal.objects.select_related("signal", "case").get(pk=case_signal.pk)
+    basis = "caseworker_review" if confirmed else "unreviewed"
+    if row.status != CaseSignal.Status.ACTIVE or (
+        signal_services.corroborate(
+            signal=row.signal, basis=basis, by=f"staff {actor.get_username()}"
+        )
+        is None
+    ):
+        raise InvalidTransition("Only an active hash has a review tier.")
+    _audit(
+        actor=actor,
+        action="case.signal_confirmed" if confirmed else "case.signal_unconfirmed",
+        case=row.case,
+        after={"case_signal": row.pk, "basis": basis},
+    )
+    return row
+
+
+@transaction.atomic
+def decide_held(*, case_signal: CaseSignal, actor: Any, publish: bool) -> CaseSignal:
+    """A caseworker decides a hash held for being near a benign one: `publish` puts it in the
+    feed (the case holds it), otherwise it is removed from the case's feed for good. Audited."""
+    row = (
+        CaseSignal.objects.select_for_update()
+        .select_related("signal", "case")
+        .get(pk=case_signal.pk)
+    )
+    if row.status != CaseSignal.Status.HELD:
+        raise InvalidTransition("Only a held hash can be published or rejected.")
+    benign_services.decide(case_signal_id=row.pk, published=publish, by=actor.get_username())
+    signal = row.signal
+    if publish:
+        signal_services.hold(
+            signal_type=signal.signal_type, value=signal.value, quality=signal.quality
+        )
+    row.status = CaseSignal.Status.ACTIVE if publish else CaseSignal.Status.REMOVED
+    row.save(update_fields=["status", "changed_at"])
+    _audit(
+        actor=actor,
+        action="case.held_published" if publish else "case.held_rejected",
+        case=row.case,
+        after={"case_signal": row.pk},
+    )
+    return row
 
 
 @transaction.atomic

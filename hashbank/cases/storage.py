@@ -21,17 +21,26 @@ Items = list[tuple[str, str, int | None]]
 
 
 def insert_case(
-    *, number: str, fields: dict, items: Items, item_ids: dict[tuple[str, str], str]
+    *,
+    number: str,
+    fields: dict,
+    items: Items,
+    item_ids: dict[tuple[str, str], str],
+    held: Items = (),
 ) -> Case | None:
-    """The case under `number` holding `items`, each in its item (photo) of `item_ids`, or None
-    when the number is taken (nothing is written then, and a caller's transaction stays usable)."""
-    if connection.vendor == "postgresql":
+    """The case under `number` holding `items` (and, without holding them in the feed, the
+    `held` ones, rows with status held), each in its item (photo) of `item_ids`, or None when the
+    number is taken (nothing is written then, and a caller's transaction stays usable)."""
+    if connection.vendor == "postgresql" and not held:
         return _insert_in_one_statement(
             number=number, fields=fields, items=items, item_ids=item_ids
         )
     try:
         with transaction.atomic():
-            signals = signal_services.hold_many(items=items)
+            signals = signal_services.hold_many(items=items) if items else []
+            kept = [
+                signal_services.get_or_create(signal_type=t, value=v, quality=q) for t, v, q in held
+            ]
             case = Case.objects.create(number=number, **fields)
             CaseSignal.objects.bulk_create(
                 [
@@ -42,7 +51,17 @@ def insert_case(
                     )
                     for signal in signals
                 ]
+                + [
+                    CaseSignal(
+                        case=case,
+                        signal=s,
+                        status=CaseSignal.Status.HELD,
+                        item=item_ids.get((s.signal_type, s.value), ""),
+                    )
+                    for s in kept
+                ]
             )
+            case.shares_values = any(signal.active_holds > 1 for signal in signals)
             return case
     except IntegrityError:
         return None
@@ -66,7 +85,8 @@ WITH new_case AS (
     -- photos by them), not in the (type, value) order in which the signals were locked.
     ORDER BY items.pos
 )
-SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1) FROM new_case
+SELECT id, (SELECT count(*) FROM held WHERE active_holds = 1),
+    (SELECT count(*) FROM held WHERE active_holds > 1) FROM new_case
 """
 
 
@@ -94,8 +114,9 @@ def _insert_in_one_statement(
     rows = fetch_prepared(sql, params)
     if not rows:
         return None
-    case_id, published = rows[0]
+    case_id, published, shared = rows[0]
     signal_services.seal_if_published(published)
     case = Case(id=case_id, number=number, created_at=now, **fields)
     case._state.adding, case._state.db = False, connection.alias
+    case.shares_values = bool(shared)  # another case holds one of its values too
     return case

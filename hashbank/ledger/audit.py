@@ -1,7 +1,8 @@
 """The integrity audit: recompute the Merkle tree from stored leaves and check every stored
 checkpoint (root, active set, signature) and root document, every state entry against the active
 set before it, and that from the log's switch (its first state entry) on every checkpoint ends
-with a state entry and carries a state line. Reports where anything differs."""
+with a state entry and carries a state line. Tier entries (review tiers) add their elements to
+the state, and a remove takes its signal's out. Reports where anything differs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc
 from member_portal.feed.activeset import ActiveSet
+from member_portal.feed.lthash import tier_input
 
 
 def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]:
@@ -33,12 +35,18 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
     active = ActiveSet()
     adds: list[bytes] = []  # digests not yet in active.lthash (expanded a batch at a time)
     removes: list[bytes] = []
+    tier_adds: list[bytes] = []
+    tier_removes: list[bytes] = []
 
     def flush() -> None:
         active.lthash.add_many(adds)
         active.lthash.remove_many(removes)
+        active.lthash.add_tiers(tier_adds)
+        active.lthash.remove_tiers(tier_removes)
         adds.clear()
         removes.clear()
+        tier_adds.clear()
+        tier_removes.clear()
 
     expected_seq = 0
 
@@ -83,8 +91,18 @@ def verify_ledger(progress: Callable[[str], None] = lambda _: None) -> list[str]
             if entry.target != active.count or entry.digest != active.lthash.digest():
                 problems.append(f"entry {seq}: state entry differs from the active set before it")
             active.legacy = None
+        elif entry is not None and entry.is_tier:
+            if entry.target >= seq:
+                problems.append(f"entry {seq}: a tier entry names an entry that is not earlier")
+            old = active.tiers.get(entry.target)
+            if old is not None:
+                tier_removes.append(tier_input(entry.digest, old))
+            active.tiers[entry.target] = entry.reason_code
+            tier_adds.append(tier_input(entry.digest, entry.reason_code))
         elif entry is not None:
             (adds if entry.is_add else removes).append(entry.digest)
+            if not entry.is_add and entry.target in active.tiers:
+                tier_removes.append(tier_input(entry.digest, active.tiers.pop(entry.target)))
             if active.legacy is not None:
                 (active.legacy.add if entry.is_add else active.legacy.remove)(entry.digest)
         if entry is not None:

@@ -13,6 +13,7 @@ class Entry(models.Model):
     ADD = 1
     REMOVE = 2
     STATE = 3  # the state entry that ends every seal from the switch on; it names no signal
+    TIER = 4  # a signal's review tier changed (member_portal/feed/leaf.py)
 
     seq = models.BigIntegerField(primary_key=True)
     kind = models.PositiveSmallIntegerField()
@@ -83,6 +84,9 @@ class TreeState(models.Model):
     active_count = models.BigIntegerField(default=0)
     active_digest = models.BinaryField(max_length=32, default=bytes(32))
     lthash = models.BinaryField(max_length=2048, default=b"")
+    # The seq of the log's first tier entry (None before it): snapshots of checkpoints past it
+    # are v3, their records with tiers (member_portal/feed/wire.py).
+    first_tier_seq = models.BigIntegerField(null=True, default=None)
 
     @property
     def switched(self) -> bool:

@@ -134,9 +134,17 @@ def compact_range_at(size: int) -> merkle.CompactRange:
 
 _ACTIVE_AT = f"""
 SELECT e.seq, e.payload, e.leaf FROM ledger_entry e
-JOIN (SELECT signal_id, MAX(seq) AS last FROM ledger_entry WHERE seq < %s GROUP BY signal_id) m
+JOIN (SELECT signal_id, MAX(seq) AS last FROM ledger_entry
+      WHERE seq < %s AND kind IN ({Entry.ADD}, {Entry.REMOVE}) GROUP BY signal_id) m
   ON e.seq = m.last
 WHERE e.kind = {Entry.ADD} ORDER BY e.seq
+"""
+
+_TIERS_AT = f"""
+SELECT e.leaf FROM ledger_entry e
+JOIN (SELECT signal_id, MAX(seq) AS last FROM ledger_entry
+      WHERE seq < %s AND kind = {Entry.TIER} GROUP BY signal_id) m
+  ON e.seq = m.last
 """
 
 
@@ -149,6 +157,24 @@ def active_records(size: int):
                 yield seq, bytes(leaf), bytes(payload)
 
 
+def tiers_at(size: int) -> dict[int, int]:
+    """add seq -> basis code of the latest tier entry before `size` naming it, for every add a
+    tier entry names (callers keep those of the adds still active)."""
+    tiers: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_TIERS_AT, [size])
+        for (raw,) in cursor.fetchall():
+            leaf = leaves.decode(bytes(raw))
+            tiers[leaf.target] = leaf.reason_code
+    return tiers
+
+
+def has_tiers(size: int) -> bool:
+    """Whether the log has a tier entry before `size` (its snapshots are then v3)."""
+    state = TreeState.objects.filter(id=1).first()
+    return state is not None and state.first_tier_seq is not None and state.first_tier_seq < size
+
+
 # The signal type codes of the leaves (member_portal/feed/leaf.py), as SQL. No ELSE: a type the
 # feed has no code for makes its record NULL, which string_agg skips, so the record count no
 # longer matches the checkpoint and write_snapshot refuses the snapshot.
@@ -159,13 +185,14 @@ _TYPE_CODE_SQL = (
 )
 
 # The latest checkpoint's snapshot records, built by PostgreSQL itself (wire.encode_active_record:
-# add seq u64 | type code u8 | quality u8 | salt | value) and aggregated into ~1 MB chunks, so
-# Python only copies bytes: this is what lets a 1M-signal snapshot stream at disk speed.
+# add seq u64 | type code u8 | quality u8 | (v3: basis u8) | salt | value) and aggregated into
+# ~1 MB chunks, so Python only copies bytes: this is what lets a 1M-signal snapshot stream at disk
+# speed.
 _LATEST_RECORDS_PG = f"""
 SELECT string_agg(rec, ''::bytea ORDER BY add_seq), count(*) FROM (
   SELECT add_seq, int8send(add_seq)
     || decode(lpad(to_hex({_TYPE_CODE_SQL}), 2, '0')
-              || lpad(to_hex(coalesce(quality, {leaves.NO_QUALITY})), 2, '0'), 'hex')
+              || lpad(to_hex(coalesce(quality, {leaves.NO_QUALITY})), 2, '0'){{tier}}, 'hex')
     || salt || decode(value, 'hex') AS rec
   FROM signals_signal WHERE state = 'active'
 ) r GROUP BY add_seq / 16384 ORDER BY add_seq / 16384
@@ -174,7 +201,8 @@ SELECT string_agg(rec, ''::bytea ORDER BY add_seq), count(*) FROM (
 
 def write_snapshot(out: BinaryIO, checkpoint: Checkpoint) -> int:
     """Write the snapshot at `checkpoint` (see member_portal/feed/wire.py); returns bytes written:
-    v2 ("HBS2") when its last entry is a state entry (after the switch), v1 before.
+    v2 ("HBS2") when its last entry is a state entry (after the switch), v1 before; v3 ("HBS3",
+    records with their tiers) once a tier entry precedes it.
 
     For the latest checkpoint the active set is read from the signals table while the sealer's
     lock is held in share mode (no seal can commit in between); older checkpoints replay the log.
@@ -187,17 +215,22 @@ def write_snapshot(out: BinaryIO, checkpoint: Checkpoint) -> int:
             head = wire.encode_snapshot_header(
                 checkpoint.note, compact.to_bytes(), checkpoint.active_count
             )
-        else:  # v2: the range of all but the last entry, then that state entry's leaf
+        else:  # v2 or v3: the range of all but the last entry, then that state entry's leaf
             compact = compact_range_at(checkpoint.size - 1)
             head = wire.encode_snapshot_header(
-                checkpoint.note, compact.to_bytes(), checkpoint.active_count, bytes(last.leaf)
+                checkpoint.note,
+                compact.to_bytes(),
+                checkpoint.active_count,
+                bytes(last.leaf),
+                tiers=has_tiers(checkpoint.size),
             )
+        tiered = head.startswith(wire.SNAPSHOT_V3_MAGIC)
         out.write(head)
         written = len(head)
         if latest and connection.vendor == "postgresql":
-            chunks = _latest_chunks()
+            chunks = _latest_chunks(tiered)
         else:
-            chunks = _replayed_chunks(checkpoint.size)
+            chunks = _replayed_chunks(checkpoint.size, tiered)
         count = 0
         for chunk, n in chunks:
             out.write(chunk)
@@ -220,22 +253,24 @@ def _tree_size_locked_for_share() -> int | None:
     return row[0] if row else None
 
 
-def _latest_chunks():
+def _latest_chunks(tiered: bool):
+    tier = " || lpad(to_hex(tier_basis::integer), 2, '0')" if tiered else ""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")  # sort the active set in memory
-        cursor.execute(_LATEST_RECORDS_PG)
+        cursor.execute(_LATEST_RECORDS_PG.format(tier=tier))
         while rows := cursor.fetchmany(16):
             for chunk, count in rows:
                 yield bytes(chunk), count
 
 
-def _replayed_chunks(size: int):
+def _replayed_chunks(size: int, tiered: bool):
     buffer = bytearray()
     count = 0
     record = wire.active_record_from_entry
+    tiers = tiers_at(size) if tiered else {}
     for seq, leaf, payload in active_records(size):
         count += 1
-        buffer += record(seq, leaf, payload)
+        buffer += record(seq, leaf, payload, tiers.get(seq, 0) if tiered else None)
         if len(buffer) > 1 << 20:
             yield bytes(buffer), count
             buffer.clear()

@@ -19,6 +19,7 @@ the active set's LtHash once from the log (O(active)). Re-signing appends nothin
 from __future__ import annotations
 
 import logging
+import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -38,7 +39,7 @@ from hashbank.signals.models import Signal
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, wire
-from member_portal.feed.lthash import LtHash
+from member_portal.feed.lthash import LtHash, tier_input
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint 
             if checkpoint is None:
                 return None
         else:
-            checkpoint = _append(state, pending, now, signers)
+            checkpoint = _append(state, shuffled(pending), now, signers)
             log.info("ledger sealed", extra={"entries": len(pending), "tree_size": checkpoint.size})
         if not witnessed():
             _mark_published(checkpoint, checkpoint.pending_note, [], now, without_quorum=False)
@@ -219,6 +220,23 @@ def _resign_latest(
     return latest
 
 
+def shuffled(pending: list[outbox.PendingChange]) -> list[outbox.PendingChange]:
+    """The batch in a random order that keeps each signal's own changes in their order (an add
+    before the remove or tier entry that names it): entries of one seal share a timestamp, and
+    in queue order a person's hashes would be one contiguous run that links them (issue 17)."""
+    slots = list(range(len(pending)))
+    random.SystemRandom().shuffle(slots)
+    by_signal: dict[int, list[int]] = {}
+    for index, row in enumerate(pending):
+        by_signal.setdefault(row[3], []).append(index)
+    order = [0] * len(pending)
+    for indexes in by_signal.values():
+        # This signal's changes take its random slots, earliest slot for its earliest change.
+        for index, slot in zip(indexes, sorted(slots[i] for i in indexes), strict=True):
+            order[slot] = index
+    return [pending[i] for i in order]
+
+
 def _append(
     state: TreeState, pending: list[outbox.PendingChange], now: datetime, signers: list[note.Signer]
 ) -> Checkpoint:
@@ -229,7 +247,7 @@ def _append(
     added_digests: list[bytes] = []
     removed_digests: list[bytes] = []
     # A remove leaf names the add entry it undoes: the latest add of its signal.
-    targets = _latest_adds([row[3] for row in pending if row[1] == outbox.REMOVE])
+    targets = _latest_adds([row[3] for row in pending if row[1] != outbox.ADD])
     nodes: list[Node] = []
     tile = merkle.TILE
 
@@ -238,24 +256,64 @@ def _append(
             nodes.append(Node(level=level, index=index, hash=digest))
 
     in_feed: dict[int, bool] = {}  # signal id -> whether the batch leaves it in the feed
+    # signal id -> basis code of its tier element in `active` (from the signal row, then the batch)
+    tier_now: dict[int, int] = {}
+    tiers_set: dict[int, int] = {}  # signal id -> basis code of its latest tier entry here
+    tier_adds: list[bytes] = []
+    tier_removes: list[bytes] = []
     timestamp, seq, codes = int(now.timestamp()), state.size, leaves.SIGNAL_TYPE_CODES
     # Hot loop (a quarter of a million times per seal): names bound once, outside it.
-    add_kind, entry_add, entry_remove = outbox.ADD, Entry.ADD, Entry.REMOVE
+    add_kind, tier_kind, entry_add, entry_remove = outbox.ADD, outbox.TIER, Entry.ADD, Entry.REMOVE
     encode_add, encode_remove = leaves.encode_add, leaves.encode_remove
     encode_payload, leaf_hash = wire.encode_payload, merkle.leaf_hash
     reason_codes, other_reason = leaves.REASON_CODES, leaves.REASON_CODES["other"]
     append_leaf_hash = compact.append_leaf_hash
     # Entries stream to the database while the next ones are computed.
     with storage.entry_writer() as write_entry:
-        for _id, kind, reason, signal_id, signal_type, digest, salt, quality, value in pending:
+        for (
+            _id,
+            kind,
+            reason,
+            signal_id,
+            signal_type,
+            digest,
+            salt,
+            quality,
+            value,
+            tier,
+        ) in pending:
             digest = bytes(digest)
-            if kind == add_kind:
+            if kind == tier_kind:
+                # A tier entry for the signal's current add; none when the batch (or an earlier
+                # seal) left it out of the feed, or when it changes nothing.
+                basis = leaves.BASIS_CODES[reason]
+                old = tier_now.get(signal_id, tier)
+                if not in_feed.get(signal_id, signal_id in targets) or old == basis:
+                    continue
+                if old:
+                    tier_removes.append(tier_input(digest, old))
+                tier_adds.append(tier_input(digest, basis))
+                tier_now[signal_id] = tiers_set[signal_id] = basis
+                leaf = leaves.encode_tier(
+                    type_code=codes[signal_type],
+                    basis_code=basis,
+                    timestamp=timestamp,
+                    digest=digest,
+                    target=targets[signal_id],
+                )
+                write_entry((seq, Entry.TIER, signal_id, leaf, b"", now))
+                if state.first_tier_seq is None:
+                    state.first_tier_seq = seq
+            elif kind == add_kind:
                 leaf = encode_add(type_code=codes[signal_type], timestamp=timestamp, digest=digest)
                 payload = (
                     encode_payload(bytes(salt), quality, bytes.fromhex(value)) if value else b""
                 )
                 targets[signal_id] = seq
                 added_digests.append(digest)
+                if tier_now.get(signal_id, tier):  # a re-add in this batch starts unreviewed
+                    tier_now[signal_id] = 0
+                    tiers_set.pop(signal_id, None)
                 write_entry((seq, entry_add, signal_id, leaf, payload, now))
                 in_feed[signal_id] = True
             else:
@@ -269,10 +327,17 @@ def _append(
                 removed_digests.append(digest)
                 write_entry((seq, entry_remove, signal_id, leaf, b"", now))
                 in_feed[signal_id] = False
+                old = tier_now.get(signal_id, tier)
+                if old:  # its tier element leaves the state with it
+                    tier_removes.append(tier_input(digest, old))
+                    tier_now[signal_id] = 0
+                    tiers_set.pop(signal_id, None)
             append_leaf_hash(leaf_hash(leaf), keep_tile_root)
             seq += 1
         active.add_many(added_digests)
         active.remove_many(removed_digests)
+        active.add_tiers(tier_adds)
+        active.remove_tiers(tier_removes)
         # The state entry, last: the active set after every entry before it.
         leaf = leaves.encode_state(timestamp=timestamp, digest=active.digest(), count=active.count)
         write_entry((seq, Entry.STATE, None, leaf, b"", now))
@@ -282,6 +347,7 @@ def _append(
         pending,
         added={sid: targets[sid] for sid, present in in_feed.items() if present},
         removed={sid for sid, present in in_feed.items() if not present},
+        tiers=tiers_set,
         now=now,
     )
 

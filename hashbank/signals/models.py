@@ -27,6 +27,11 @@ class Signal(models.Model):
     # checkpoint reads the active set from this table without scanning the whole log.
     add_seq = models.BigIntegerField(null=True)
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    # The basis code (member_portal/feed/leaf.py BASIS_CODES) of the latest tier entry sealed for
+    # its current add, 0 for none (unreviewed). Written by the seal only (outbox.settle), so the
+    # seal knows which tier element the state commitment holds for it. Not indexed.
+    # db_default: the submission's one-statement INSERT (services.holding_ctes) names no tier.
+    tier_basis = models.PositiveSmallIntegerField(default=0, db_default=0)
     removal_reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True)
@@ -64,6 +69,7 @@ class Change(models.Model):
     class Kind(models.TextChoices):
         ADD = "add"
         REMOVE = "remove"
+        TIER = "tier"  # `reason` holds the basis (leaf.BASIS_CODES): a tier entry
 
     # Neither indexed nor constrained in the database: the queue is only read in id order and
     # emptied by the seal (which joins it to its signals), and each would cost a write or an index
@@ -77,4 +83,25 @@ class Change(models.Model):
     )
     kind = models.CharField(max_length=6, choices=Kind.choices)
     reason = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Corroboration(models.Model):
+    """Who or what vouched for a signal's tier (issue 17, the review tier): a member's
+    human-confirmed match report, a second independent case, a caseworker's review, or a
+    caseworker taking a confirmation back (`unreviewed`). Every one is kept; the first that changes
+    the tier queues a tier entry (Change.Kind.TIER), later ones are recorded only."""
+
+    class Basis(models.TextChoices):
+        MEMBER_REPORT = "member_report", "a member's human-confirmed match report"
+        SECOND_CASE = "second_case", "a second independent case"
+        CASEWORKER_REVIEW = "caseworker_review", "a caseworker's review"
+        UNREVIEWED = "unreviewed", "confirmation taken back"
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="corroborations")
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    # Who: "member <name>", "case <row id>" or "staff <username>" (never a case number).
+    by = models.CharField(max_length=200)
+    # Whether it changed the tier (queued a tier entry) or only added to the record.
+    changed_tier = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

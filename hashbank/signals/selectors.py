@@ -5,7 +5,8 @@ from __future__ import annotations
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import storage, types
 from hashbank.signals.errors import INVALID_VALUE, SignalErrorCode
-from hashbank.signals.models import Signal
+from hashbank.signals.models import Change, Signal
+from member_portal.feed import leaf as leaves
 
 MAX_VALUE_LENGTH = 256
 
@@ -62,3 +63,22 @@ def signals_by_value(
         return storage.pdq_within(value, distance, limit)
     pk = Signal.objects.filter(signal_type=kind.name, value=value).values_list("pk", flat=True)
     return [(pk, 0) for pk in pk[:1]]
+
+
+def review_tiers(signal_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    """signal id -> (review tier, basis) as it will be once the outbox is sealed: the latest
+    queued tier change since the latest queued add, else the sealed tier (a pending add starts
+    unreviewed). Basis None: no tier entry."""
+    sealed = dict(Signal.objects.filter(pk__in=signal_ids).values_list("id", "tier_basis"))
+    codes = dict(sealed)
+    queued = (
+        Change.objects.filter(signal_id__in=signal_ids)
+        .exclude(kind=Change.Kind.REMOVE)
+        .order_by("id")
+        .values_list("signal_id", "kind", "reason")
+    )
+    for signal_id, kind, basis in queued:
+        codes[signal_id] = leaves.NO_BASIS if kind == Change.Kind.ADD else leaves.BASIS_CODES[basis]
+    return {
+        sid: (leaves.tier_of(code), leaves.BASIS_NAMES.get(code)) for sid, code in codes.items()
+    }

@@ -1,6 +1,10 @@
 """Writes to signals. Every change of a signal's presence in the feed goes through hold/release,
 which queue the change in the outbox (signals.outbox) in the caller's transaction and announce it
-(events.changes_queued), so that the ledger seals once the transaction commits."""
+(events.changes_queued), so that the ledger seals once the transaction commits.
+
+A signal's review tier (unreviewed on arrival, confirmed once corroborated) changes only through
+`corroborate`, which records who or what vouched for it and, when the tier changes, queues a tier
+change the seal turns into a tier entry (member_portal/feed/leaf.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.signals import types
+from hashbank.signals import selectors, types
 from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
-from hashbank.signals.models import Change, Signal
+from hashbank.signals.models import Change, Corroboration, Signal
 from member_portal.feed import leaf as leaves
 
 
@@ -144,6 +148,11 @@ def seal_if_published(published: int) -> None:
         _announce()
 
 
+def signals_in_lock_order(ids) -> list[Signal]:
+    """These signals, in (type, value) order: the order every writer locks signals in."""
+    return list(Signal.objects.filter(pk__in=list(ids)).order_by("signal_type", "value"))
+
+
 def _announce() -> None:
     """Changes are queued in this transaction: the ledger seals them once it commits."""
     changes_queued.send(sender=Change)
@@ -176,3 +185,25 @@ def purge_value(*, signal: Signal) -> Signal:
     signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
     signal.save(update_fields=["value", "salt", "purged_at"])
     return signal
+
+
+@transaction.atomic
+def corroborate(
+    *, signal: Signal, basis: Corroboration.Basis | str, by: str
+) -> Corroboration | None:
+    """Record that `by` vouched for (or, with basis `unreviewed`, took back the confirmation of)
+    a signal in the feed; when that changes its tier, queue a tier entry. Idempotent for the tier:
+    a second confirmation is recorded, and changes nothing in the feed. None (nothing recorded)
+    when no case holds the signal: a signal out of the feed has no tier.
+
+    `by` names who: "member <name>", "case <row id>", "staff <username>" (never a case number)."""
+    basis = Corroboration.Basis(basis)
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.active_holds == 0:
+        return None
+    wanted = leaves.tier_of(leaves.BASIS_CODES[basis.value])
+    changed = selectors.review_tiers([signal.pk])[signal.pk][0] != wanted
+    if changed:
+        Change.objects.create(signal=signal, kind=Change.Kind.TIER, reason=basis.value)
+        _announce()
+    return Corroboration.objects.create(signal=signal, basis=basis, by=by, changed_tier=changed)

@@ -17,7 +17,8 @@ from hashbank.core.db import chunks
 from hashbank.signals.models import Change, Signal
 
 PENDING_SQL = f"""
-SELECT c.id, c.kind, c.reason, c.signal_id, s.signal_type, s.digest, s.salt, s.quality, s.value
+SELECT c.id, c.kind, c.reason, c.signal_id, s.signal_type, s.digest, s.salt, s.quality, s.value,
+       s.tier_basis
 FROM {Change._meta.db_table} c JOIN {Signal._meta.db_table} s ON s.id = c.signal_id
 ORDER BY c.id LIMIT %s
 """
@@ -59,6 +60,7 @@ UPDATE {Signal._meta.db_table} s SET
     published_at = CASE WHEN u.seq IS NULL THEN s.published_at ELSE %(now)s END,
     removed_at = CASE WHEN u.seq IS NULL THEN %(now)s ELSE s.removed_at END,
     removal_reason = u.reason,
+    tier_basis = 0,
     add_seq = COALESCE(u.seq, s.add_seq)
 FROM unnest(%(ids)s::bigint[], %(seqs)s::bigint[], %(reasons)s::text[]) AS u(id, seq, reason)
 WHERE s.id = u.id
@@ -93,7 +95,31 @@ def settle_signals(
         else:
             fields = {"state": Signal.State.ACTIVE, "published_at": now, "add_seq": seq}
             fields["removal_reason"] = ""
-        Signal.objects.filter(pk=sid).update(**fields)
+        Signal.objects.filter(pk=sid).update(tier_basis=0, **fields)
+
+
+def lock_signals(ids: list[int]) -> None:
+    """Row-lock these signals in the order given (callers pass (type, value) order)."""
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        suffix = " FOR UPDATE" if _is_postgres() else ""
+        for chunk in chunks(ids):
+            cursor.execute(
+                f"SELECT id FROM {Signal._meta.db_table} WHERE id IN "
+                f"({','.join(['%s'] * len(chunk))}) ORDER BY signal_type, value{suffix}",
+                chunk,
+            )
+
+
+def settle_tiers(tiers: dict[int, int]) -> None:
+    """Signal id -> basis code of its latest sealed tier entry (rare: a few per seal)."""
+    by_code: dict[int, list[int]] = {}
+    for sid, code in tiers.items():
+        by_code.setdefault(code, []).append(sid)
+    for code, ids in by_code.items():
+        for chunk in chunks(ids):
+            Signal.objects.filter(pk__in=chunk).update(tier_basis=code)
 
 
 def delete_changes(ids: list[int]) -> None:

@@ -67,16 +67,37 @@ class SignalType:
             raise InvalidSignal(
                 "quality is a whole number from 0 to 100", code=SignalErrorCode.INVALID_QUALITY
             )
-        if self.name == "pdq" and value in (_ZERO_PDQ, _ONE_PDQ):
-            raise InvalidSignal(
-                "an all-zero or all-one PDQ hash carries no information",
-                code=SignalErrorCode.DEGENERATE_PDQ,
-            )
+        if self.name == "pdq":
+            problem = degenerate_pdq(value)
+            if problem:
+                raise InvalidSignal(problem, code=SignalErrorCode.DEGENERATE_PDQ)
         return value, quality
 
 
-_ZERO_PDQ = "0" * 64
-_ONE_PDQ = "f" * 64
+# PDQ sets a bit for each of its 256 DCT coefficients above their median, so an image's hash has
+# 128 bits set (fewer only with ties, in flat images of low quality). A hash far from that, or
+# one made of a few repeated bytes, was not computed from an image: matched at distance 31 it
+# would hit many unrelated images (a poisoning tool). The quality the client sends is asserted,
+# never checked (the bank never sees the image), so it exempts nothing.
+PDQ_POPCOUNT_SLACK = 32
+PDQ_MIN_DISTINCT_BYTES = 4
+
+
+def degenerate_pdq(value: str) -> str:
+    """Why a 64-hex-digit PDQ value cannot have come from an image, or "" when it may have."""
+    raw = bytes.fromhex(value)
+    bits = int.from_bytes(raw, "big").bit_count()
+    if abs(bits - 128) > PDQ_POPCOUNT_SLACK:
+        return (
+            f"a PDQ hash of an image has about 128 of its 256 bits set; this one has {bits}, "
+            "so it carries too little information to match on"
+        )
+    if len(set(raw)) < PDQ_MIN_DISTINCT_BYTES or any(
+        raw == raw[period:] + raw[:period] for period in (1, 2, 4, 8)
+    ):
+        return "a PDQ hash made of a short repeated pattern carries too little information"
+    return ""
+
 
 REGISTRY: dict[str, SignalType] = {
     t.name: t

@@ -26,6 +26,7 @@ class ConsolePermission(models.Model):
             ("add_case_note", "Can add notes to cases"),
             ("suspend_signal", "Can suspend a case's signal from the feed"),
             ("restore_signal", "Can restore a suspended signal to the feed"),
+            ("review_signal", "Can confirm a signal's review tier or take the confirmation back"),
             ("withdraw_signal", "Can withdraw a case's signal on the person's behalf"),
             ("unlock_case", "Can unlock a case locked by wrong PINs"),
             ("assisted_submission", "Can submit a case on a person's behalf"),

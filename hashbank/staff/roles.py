@@ -2,7 +2,7 @@
 
 Migration 0002 creates one Django group per role from a frozen copy of this table, and later
 migrations (0003: `staff.raise_dispute`; 0004: assigning and exporting cases, resetting portal
-users; 0005: `staff.manage_helpline`; 0006: `staff.manage_federation`) add permissions to it; a change here needs a new migration.
+users; 0005: `staff.manage_helpline`; 0006: `staff.manage_federation`; 0007: `staff.review_signal`) add permissions to it; a change here needs a new migration.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ _CASEWORK = {
     "staff.add_case_note",
     "staff.suspend_signal",
     "staff.restore_signal",
+    "staff.review_signal",
     "staff.withdraw_signal",
     "staff.unlock_case",
     "staff.assisted_submission",
@@ -34,6 +35,7 @@ _REVIEW = {
     "staff.add_case_note",
     "staff.suspend_signal",
     "staff.restore_signal",
+    "staff.review_signal",
     "staff.view_disputes",
     "staff.raise_dispute",
     "staff.decide_dispute",

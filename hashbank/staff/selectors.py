@@ -10,6 +10,7 @@ from django.db.models import Count
 
 from hashbank.cases import selectors as cases
 from hashbank.disputes.models import Dispute
+from hashbank.signals import selectors as signal_selectors
 from hashbank.staff import timeline
 from member_portal.reports.models import MatchReport
 
@@ -41,6 +42,8 @@ class SignalRow:
     match_reports: int
     open_disputes: int = 0
     other_holds: int = 0  # other cases holding the same value now (only counted, never named)
+    tier: str = "unreviewed"  # its review tier once the queued changes are sealed
+    basis: str | None = None  # what confirmed it (None: nothing since its add)
 
     @property
     def also_held(self) -> str:
@@ -56,6 +59,7 @@ def case_signal_rows(case: Any) -> list[SignalRow]:
     ids = [row.signal_id for row in rows]
     reports, disputes = match_report_counts(ids), open_dispute_counts(ids)
     others = timeline.other_holds(case, ids)
+    tiers = signal_selectors.review_tiers(ids)
     return [
         SignalRow(
             row,
@@ -63,6 +67,7 @@ def case_signal_rows(case: Any) -> list[SignalRow]:
             reports.get(row.signal_id, 0),
             disputes.get(row.signal_id, 0),
             others.get(row.signal_id, 0),
+            *tiers[row.signal_id],
         )
         for row in rows
     ]

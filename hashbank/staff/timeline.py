@@ -167,6 +167,10 @@ def _audit_text(entry: AuditEntry, rows_by_pk: dict[int, Any]) -> str | None:
         )
     if action == "case.signal_restored":
         return _("%(hash)s restored to the feed") % {"hash": hash_label}
+    if action == "case.signal_confirmed":
+        return _("%(hash)s confirmed after review: members may act on it") % {"hash": hash_label}
+    if action == "case.signal_unconfirmed":
+        return _("%(hash)s marked unreviewed again") % {"hash": hash_label}
     if action == "case.note_added":
         return _("Note added")
     if action == "case.unlocked":

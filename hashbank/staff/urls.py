@@ -6,6 +6,7 @@ from hashbank.staff.views import (
     accounts,
     audit,
     auth,
+    benign,
     case_list,
     cases,
     dashboard,
@@ -49,6 +50,8 @@ urlpatterns = [
     path("cases/<int:case_id>/suspend-all/", cases.suspend_all, name="case_suspend_all"),
     path("cases/<int:case_id>/hashes/<int:pk>/suspend/", cases.suspend, name="case_suspend"),
     path("cases/<int:case_id>/hashes/<int:pk>/restore/", cases.restore, name="case_restore"),
+    path("cases/<int:case_id>/hashes/<int:pk>/confirm/", cases.confirm, name="case_confirm"),
+    path("cases/<int:case_id>/hashes/<int:pk>/unconfirm/", cases.unconfirm, name="case_unconfirm"),
     path("cases/<int:case_id>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
     path(
@@ -62,6 +65,10 @@ urlpatterns = [
     path("review/<int:pk>/", disputes.detail, name="review_detail"),
     path("review/<int:pk>/uphold/", disputes.uphold, name="review_uphold"),
     path("review/<int:pk>/reject/", disputes.reject, name="review_reject"),
+    # The benign list and the hashes held for being near one of it.
+    path("held/", benign.held_queue, name="held_queue"),
+    path("held/<int:pk>/", benign.decide, name="held_decide"),
+    path("benign/", benign.benign_list, name="benign"),
     # Members.
     path("members/", members.index, name="members"),
     path("members/<slug:slug>/", members.detail, name="member"),

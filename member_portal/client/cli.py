@@ -459,35 +459,35 @@ def _match(args, store: Store) -> int:
             for view in views
             if view.freshness != origins.OFF
         ]
-    origin_notes = [
-        f"{view.origin}: not matched, its newest verified checkpoint is "
-        f"{origins.now() - view.state.checkpoint.time} s old"
-        for view in views
-        if view.freshness == origins.OFF
-    ]
-    results = []
-    for label, md5, pdqs in queries:
-        matches, notes = [], list(origin_notes)
-        for _value, quality in pdqs:
-            if quality is not None and quality < args.min_quality:
-                notes.append(f"PDQ quality {quality} is below {args.min_quality}: not matched")
-        for view, matcher in matchers:
-            found = matcher.match_md5(md5) if md5 is not None else []
-            for value, quality in pdqs:
-                if quality is None or quality >= args.min_quality:
-                    found += matcher.match_pdq(value)
-            matches += [_named(m.as_dict(), view) for m in found]
-        results.append(
-            {
-                "input": label,
-                "md5": md5.hex() if md5 else None,
-                "pdq": [{"value": v.hex(), "quality": q} for v, q in pdqs],
-                "matched": bool(matches),
-                "matches": matches,
-                "notes": notes,
-                "checkpoint": checkpoint,
-            }
-        )
+        origin_notes = [
+            f"{view.origin}: not matched, its newest verified checkpoint is "
+            f"{origins.now() - view.state.checkpoint.time} s old"
+            for view in views
+            if view.freshness == origins.OFF
+        ]
+        results = []
+        for label, md5, pdqs in queries:
+            matches, notes = [], list(origin_notes)
+            for _value, quality in pdqs:
+                if quality is not None and quality < args.min_quality:
+                    notes.append(f"PDQ quality {quality} is below {args.min_quality}: not matched")
+            for view, matcher in matchers:
+                found = matcher.match_md5(md5) if md5 is not None else []
+                for value, quality in pdqs:
+                    if quality is None or quality >= args.min_quality:
+                        found += matcher.match_pdq(value)
+                matches += [_named(_with_tier(view.store, m.as_dict()), view) for m in found]
+            results.append(
+                {
+                    "input": label,
+                    "md5": md5.hex() if md5 else None,
+                    "pdq": [{"value": v.hex(), "quality": q} for v, q in pdqs],
+                    "matched": bool(matches),
+                    "matches": matches,
+                    "notes": notes,
+                    "checkpoint": checkpoint,
+                }
+            )
     if args.json:
         print(json.dumps({"results": results, "checkpoint": checkpoint}))
     else:
@@ -499,9 +499,20 @@ def _match(args, store: Store) -> int:
                 print(
                     f"MATCH  {result['input']}  {m['signal_type']} entry {m['seq']} distance "
                     f"{m['distance']}  origin {m['origin']} (checkpoint "
-                    f"{m['checkpoint']['size']}){review}"
+                    f"{m['checkpoint']['size']})  {m['tier']}: {m['route'].replace('_', ' ')}"
+                    f"{review}"
                 )
     return OK if any(r["matched"] for r in results) else NO_MATCH
+
+
+# What a match of each review tier is for (docs/member-guide.md, "Review tiers"): an unreviewed
+# signal was not corroborated yet, so its matches go to a person, never to automatic removal.
+ROUTES = {"unreviewed": "human_review", "confirmed": "policy"}
+
+
+def _with_tier(store: Store, match: dict) -> dict:
+    tier, basis = store.tier(match["seq"])
+    return {**match, "tier": tier, "basis": basis, "route": ROUTES[tier]}
 
 
 def _named(match: dict, view: OriginView) -> dict:

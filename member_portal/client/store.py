@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS active (
     type INTEGER NOT NULL,         -- leaf signal type code (1 pdq, 2 md5, 3 phash)
     quality INTEGER,
     salt BLOB NOT NULL,
-    value BLOB                     -- NULL once the bank has purged a withdrawn value
+    value BLOB,                    -- NULL once the bank has purged a withdrawn value
+    basis INTEGER NOT NULL DEFAULT 0  -- basis code of its latest tier entry; 0: none (unreviewed)
 );
 CREATE TABLE IF NOT EXISTS origin (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -86,6 +87,9 @@ class Store:
         if "lthash" not in columns:  # ... or before state commitments (load() computes it)
             self.db.execute("ALTER TABLE state ADD COLUMN lthash BLOB")
             self.db.execute("ALTER TABLE state ADD COLUMN switched INTEGER NOT NULL DEFAULT 0")
+        active_columns = {row[1] for row in self.db.execute("PRAGMA table_info(active)")}
+        if "basis" not in active_columns:  # ... or before review tiers (all unreviewed then)
+            self.db.execute("ALTER TABLE active ADD COLUMN basis INTEGER NOT NULL DEFAULT 0")
 
     def close(self) -> None:
         self.db.close()
@@ -134,8 +138,9 @@ class Store:
         state = LtHash.from_bytes(count, lthash) if lthash is not None else self._lthash_of_rows()
         if state.count != count:
             raise VerificationError(f"stored state: {state.count} active rows, expected {count}")
+        tiers = dict(self.db.execute("SELECT seq, basis FROM active WHERE basis != 0"))
         active = ActiveSet(
-            state, None if switched else SetDigest.from_digest(count, digest), bool(switched)
+            state, None if switched else SetDigest.from_digest(count, digest), bool(switched), tiers
         )
         return FeedState(
             root,
@@ -176,6 +181,13 @@ class Store:
         return self.db.execute(
             "SELECT seq, value, quality FROM active WHERE type = ? AND value IS NOT NULL", (code,)
         )
+
+    def tier(self, seq: int) -> tuple[str, str | None]:
+        """(tier, basis) of the active signal added by entry `seq`: ("unreviewed", None) until a
+        tier entry names it (docs/member-guide.md says what to do with each tier)."""
+        row = self.db.execute("SELECT basis FROM active WHERE seq = ?", (seq,)).fetchone()
+        code = row[0] if row else leaves.NO_BASIS
+        return leaves.tier_of(code), leaves.BASIS_NAMES.get(code)
 
     def signal_row(self, seq: int) -> tuple | None:
         """(seq, type code, quality, salt, value) of an active signal, or None."""
@@ -231,11 +243,17 @@ class Store:
 
     @staticmethod
     def insert_active(db: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-        """rows: (seq, type code, quality, salt, value or None)."""
+        """rows: (seq, type code, quality, salt, value or None, basis code)."""
         db.executemany(
-            "INSERT OR REPLACE INTO active (seq, type, quality, salt, value) VALUES (?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO active (seq, type, quality, salt, value, basis)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             rows,
         )
+
+    @staticmethod
+    def set_basis(db: sqlite3.Connection, rows: Iterable[tuple[int, int]]) -> None:
+        """rows: (basis code, seq) of signals a tier entry named."""
+        db.executemany("UPDATE active SET basis = ? WHERE seq = ?", rows)
 
     @staticmethod
     def remove_active(db: sqlite3.Connection, seqs: Iterable[tuple[int]]) -> None:

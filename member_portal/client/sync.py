@@ -184,7 +184,16 @@ def bootstrap(
 
         def on_record(record: wire.ActiveRecord) -> None:
             nonlocal done
-            batch.append((record.seq, record.type_code, record.quality, record.salt, record.value))
+            batch.append(
+                (
+                    record.seq,
+                    record.type_code,
+                    record.quality,
+                    record.salt,
+                    record.value,
+                    record.basis_code,
+                )
+            )
             if len(batch) >= BATCH:
                 store.insert_active(db, batch)
                 done += len(batch)
@@ -230,6 +239,7 @@ def apply_delta(
 
     removes: list[tuple[int]] = []
     pending: dict[int, tuple] = {}  # adds of this delta, in case the delta also removes them
+    tiers: dict[int, int] = {}  # add seq -> basis of its latest tier entry in this delta
     for offset, (raw, payload) in enumerate(records):
         seq = state.size + offset
         entry = leaves.decode(raw)
@@ -243,28 +253,35 @@ def apply_delta(
                 else (seq, entry.type_code, None, b"", None)
             )
             pending[seq] = row
+        elif entry.is_tier:
+            target = pending.get(entry.target) or store.signal_row(entry.target)
+            _check_named(seq, entry, target, "sets the tier of")
+            tiers[entry.target] = entry.reason_code
         else:
             target = pending.pop(entry.target, None) or store.signal_row(entry.target)
-            _check_removal(seq, entry, target)
+            _check_named(seq, entry, target, "removes")
             removes.append((entry.target,))
-    adds = list(pending.values())
+            tiers.pop(entry.target, None)
+    adds = [(*row, tiers.pop(row[0], leaves.NO_BASIS)) for row in pending.values()]
     with store.transaction() as db:
         store.remove_active(db, removes)
         store.insert_active(db, adds)
+        store.set_basis(db, [(basis, seq) for seq, basis in tiers.items()])
         store.save(db, new_state)
     return new_state, len(adds), len(removes)
 
 
-def _check_removal(seq: int, entry: leaves.Leaf, target: tuple | None) -> None:
-    """A remove must name an active add of the same signal (its digest says which)."""
+def _check_named(seq: int, entry: leaves.Leaf, target: tuple | None, verb: str) -> None:
+    """A remove or a tier entry must name an active add of the same signal (its digest says
+    which)."""
     if target is None:
-        raise VerificationError(f"entry {seq}: removes entry {entry.target}, which is not active")
-    _, type_code, quality, salt, value = target
+        raise VerificationError(f"entry {seq}: {verb} entry {entry.target}, which is not active")
+    _, type_code, quality, salt, value = target[:5]
     if type_code != entry.type_code:
-        raise VerificationError(f"entry {seq}: removes entry {entry.target} of another signal type")
+        raise VerificationError(f"entry {seq}: {verb} entry {entry.target} of another signal type")
     if value is not None:
         digest = leaves.value_digest(salt, leaves.SIGNAL_TYPE_NAMES[type_code], quality, value)
         if digest != entry.digest:
             raise VerificationError(
-                f"entry {seq}: removes entry {entry.target} but names a different signal"
+                f"entry {seq}: {verb} entry {entry.target} but names a different signal"
             )

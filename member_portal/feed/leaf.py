@@ -2,18 +2,23 @@
 
 offset size field
 0      1    version (1)
-1      1    kind: 1 add, 2 remove, 3 state
+1      1    kind: 1 add, 2 remove, 3 state, 4 tier
 2      1    signal type code (1 pdq, 2 md5, 3 phash); 0 for a state entry
-3      1    removal reason code (0 for an add or a state entry)
+3      1    removal reason code (0 for an add or a state entry); for a tier entry its basis code
 4      8    time the entry was sealed, Unix seconds, big-endian
 12     32   value digest: SHA-256 of the salted value (see value_digest); for a state entry the
             commitment digest of the active set (member_portal/feed/lthash.py)
-44     8    for a remove, the sequence number of the add it removes; 2^64-1 for an add; for a
-            state entry the number of active signals
+44     8    for a remove or a tier entry, the sequence number of the add it names; 2^64-1 for an
+            add; for a state entry the number of active signals
 
 A state entry commits to the active set as of the entry before it (after all earlier entries);
 from a log's first state entry on, every seal ends with one, so every later checkpoint's last
 entry is a state entry.
+
+A tier entry (kind 4) sets the review tier of the active signal its add entry introduced: its
+basis code says what corroborated it (or that it went back to `unreviewed`), and it carries that
+add's type and value digest, as a remove does. A signal is `unreviewed` from its add until a tier
+entry names it; the latest tier entry naming its add decides. docs/feed-format.md 1.4.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ VERSION = 1
 ADD = 1
 REMOVE = 2
 STATE = 3
+TIER = 4
 LEAF_SIZE = 52
 NO_TARGET = 2**64 - 1
 SALT_SIZE = 16
@@ -45,6 +51,26 @@ REASON_CODES = {
     "other": 5,
 }
 REASON_NAMES = {code: name for name, code in REASON_CODES.items()}
+
+# A tier entry's basis (byte 3): what set the signal's tier. `unreviewed` takes a confirmation
+# back; the others confirm it. 0 is never written: it stands for "no tier entry since its add"
+# (in a snapshot record, docs/feed-format.md 6.2).
+UNREVIEWED = "unreviewed"
+CONFIRMED = "confirmed"
+NO_BASIS = 0
+BASIS_CODES = {
+    "unreviewed": 1,
+    "member_report": 2,
+    "second_case": 3,
+    "caseworker_review": 4,
+}
+BASIS_NAMES = {code: name for name, code in BASIS_CODES.items()}
+
+
+def tier_of(basis_code: int) -> str:
+    """The review tier a basis code (or NO_BASIS) puts a signal in."""
+    return UNREVIEWED if basis_code in (NO_BASIS, BASIS_CODES["unreviewed"]) else CONFIRMED
+
 
 _LAYOUT = struct.Struct(">BBBBQ32sQ")
 assert _LAYOUT.size == LEAF_SIZE
@@ -72,12 +98,26 @@ class Leaf:
         return self.kind == STATE
 
     @property
+    def is_tier(self) -> bool:
+        return self.kind == TIER
+
+    @property
     def signal_type(self) -> str:
         return SIGNAL_TYPE_NAMES[self.type_code]
 
     @property
     def reason(self) -> str:
         return REASON_NAMES.get(self.reason_code, "other")
+
+    @property
+    def basis(self) -> str:
+        """A tier entry's basis (what set the tier)."""
+        return BASIS_NAMES[self.reason_code]
+
+    @property
+    def tier(self) -> str:
+        """The tier a tier entry sets."""
+        return tier_of(self.reason_code)
 
 
 def value_digest(salt: bytes, signal_type: str, quality: int | None, value: bytes) -> bytes:
@@ -109,6 +149,16 @@ def encode_state(*, timestamp: int, digest: bytes, count: int) -> bytes:
     return _LAYOUT.pack(VERSION, STATE, 0, 0, timestamp, digest, count)
 
 
+def encode_tier(
+    *, type_code: int, basis_code: int, timestamp: int, digest: bytes, target: int
+) -> bytes:
+    """A tier entry: the signal added by entry `target` (its type and value digest) is now in the
+    tier `basis_code` puts it in (tier_of)."""
+    if basis_code not in BASIS_NAMES:
+        raise LeafError(f"unknown tier basis code {basis_code}")
+    return _LAYOUT.pack(VERSION, TIER, type_code, basis_code, timestamp, digest, target)
+
+
 def decode(data: bytes) -> Leaf:
     if len(data) != LEAF_SIZE:
         raise LeafError(f"a leaf is {LEAF_SIZE} bytes, not {len(data)}")
@@ -119,7 +169,7 @@ def decode(data: bytes) -> Leaf:
         if type_code != 0 or reason != 0:
             raise LeafError("a state leaf has no signal type and no reason")
         return Leaf(kind, type_code, reason, timestamp, digest, target)
-    if kind not in (ADD, REMOVE):
+    if kind not in (ADD, REMOVE, TIER):
         raise LeafError(f"unknown leaf kind {kind}")
     if type_code not in SIGNAL_TYPE_NAMES:
         raise LeafError(f"unknown signal type code {type_code}")
@@ -127,4 +177,6 @@ def decode(data: bytes) -> Leaf:
         raise LeafError("an add leaf has no reason and no target")
     if kind == REMOVE and target == NO_TARGET:
         raise LeafError("a remove leaf must name the add it removes")
+    if kind == TIER and (target == NO_TARGET or reason not in BASIS_NAMES):
+        raise LeafError("a tier leaf names an add and a known basis")
     return Leaf(kind, type_code, reason, timestamp, digest, target)

@@ -15,6 +15,11 @@ Unlike the additive digest it replaces (member_portal/feed/setdigest.py), findin
 the same state is a lattice problem (SIS) even for a party that picks every element.
 `b3sum --length 2048` of DOMAIN || d prints element(d) in hex. docs/feed-format.md 3.1.
 
+Review tiers (docs/feed-format.md 1.4) are in the state too: an active signal whose latest tier
+entry has basis code b adds one more element, tier_element(d, b) = BLAKE3-XOF(TIER_DOMAIN || d ||
+b) (2048 bytes, lanes as above); the count counts signals only. A log without tier entries has no
+tier elements, so its commitments are what they were.
+
 Elements are expanded and summed a chunk at a time with numpy: joining a few hundred 2 KiB
 outputs and summing them lane-wise is several times cheaper than one numpy call per element.
 """
@@ -30,6 +35,7 @@ from blake3 import blake3
 from member_portal.feed.sha import sha256
 
 DOMAIN = b"hashbank/state/v1\x00"
+TIER_DOMAIN = b"hashbank/tier/v1\x00"
 LANES = 1024
 STATE_SIZE = 2 * LANES
 _LANE = np.dtype("<u2")
@@ -46,12 +52,21 @@ def element(value_digest: bytes) -> bytes:
     return blake3(DOMAIN + value_digest).digest(length=STATE_SIZE)
 
 
-def _sum(value_digests: Iterable[bytes]) -> tuple[np.ndarray, int]:
+def tier_element(value_digest: bytes, basis_code: int) -> bytes:
+    """The 2048-byte element a signal's tier adds to the state (basis code 1..255)."""
+    return blake3(TIER_DOMAIN + value_digest + bytes((basis_code,))).digest(length=STATE_SIZE)
+
+
+def tier_input(value_digest: bytes, basis_code: int) -> bytes:
+    """What follows TIER_DOMAIN in a tier element's XOF input (for LtHash.add_tiers)."""
+    return value_digest + bytes((basis_code,))
+
+
+def _sum(value_digests: Iterable[bytes], domain: bytes = DOMAIN) -> tuple[np.ndarray, int]:
     """The lane-wise sum (mod 2^16) of the elements, and how many there were."""
     total = np.zeros(LANES, dtype=_LANE)
     count = 0
     chunk: list[bytes] = []
-    domain = DOMAIN
     for value_digest in value_digests:
         chunk.append(blake3(domain + value_digest).digest(length=STATE_SIZE))
         if len(chunk) == _CHUNK:
@@ -112,6 +127,15 @@ class LtHash:
         lanes, count = _sum(value_digests)
         self.lanes -= lanes
         self.count -= count
+
+    def add_tiers(self, inputs: Iterable[bytes]) -> None:
+        """Add tier elements; `inputs` are tier_input(digest, basis code). The count is unchanged."""
+        lanes, _ = _sum(inputs, TIER_DOMAIN)
+        self.lanes += lanes
+
+    def remove_tiers(self, inputs: Iterable[bytes]) -> None:
+        lanes, _ = _sum(inputs, TIER_DOMAIN)
+        self.lanes -= lanes
 
     def to_bytes(self) -> bytes:
         return self.lanes.astype(_LANE, copy=False).tobytes()

@@ -6,7 +6,10 @@ Snapshot v1:    "HBS1" | note length u32 | signed checkpoint note | compact rang
 Snapshot v2:    "HBS2" | note length u32 | signed checkpoint note | compact range size u8 |
                 32-byte hashes of the range of size n-1 | state leaf[52] (entry n-1) |
                 active count u64 | count x active record              (from the switch on)
+Snapshot v3:    "HBS3" | as v2, but each record carries its review tier  (from the first tier entry)
 Active record:  add seq u64 | type code u8 | quality u8 | salt[16] | value (32 pdq, 16 md5, 8 phash)
+v3 record:      add seq u64 | type code u8 | quality u8 | basis u8 | salt[16] | value (basis: the
+                basis code of its latest tier entry, 0 for none: unreviewed)
 Payload of an add entry: salt[16] | quality u8 | value; empty for a remove, or once the bank has
 purged a withdrawn value. All integers big-endian. docs/feed-format.md has a worked example.
 
@@ -29,10 +32,12 @@ from member_portal.feed.sha import sha256
 ENTRIES_MAGIC = b"HBE1"
 SNAPSHOT_MAGIC = b"HBS1"
 SNAPSHOT_V2_MAGIC = b"HBS2"
+SNAPSHOT_V3_MAGIC = b"HBS3"
 LEAF_SIZE = leaves.LEAF_SIZE
 _HEADER = struct.Struct(">4sQI")
 _VALUE_SIZE_BY_CODE = {leaves.SIGNAL_TYPE_CODES[t]: n for t, n in leaves.VALUE_SIZES.items()}
 _RECORD_HEAD = struct.Struct(">QBB")  # an active record's add seq, type code and quality
+_RECORD_V3_HEAD = struct.Struct(">QBBB")  # ... and the basis code of its tier (v3)
 
 
 class WireError(ValueError):
@@ -53,6 +58,7 @@ class ActiveRecord:
     quality: int | None
     salt: bytes
     value: bytes
+    basis_code: int = leaves.NO_BASIS  # of its latest tier entry (v3 snapshots); 0: none
 
     @property
     def signal_type(self) -> str:
@@ -61,6 +67,10 @@ class ActiveRecord:
     @property
     def digest(self) -> bytes:
         return leaves.value_digest(self.salt, self.signal_type, self.quality, self.value)
+
+    @property
+    def tier(self) -> str:
+        return leaves.tier_of(self.basis_code)
 
 
 def encode_payload(salt: bytes, quality: int | None, value: bytes) -> bytes:
@@ -137,6 +147,10 @@ def _scan(
     read_head = _ENTRY_HEAD.unpack_from
     domain = leaves.DIGEST_DOMAIN
     version_expected, add, remove, state = leaves.VERSION, leaves.ADD, leaves.REMOVE, leaves.STATE
+    tier_kind, bases = leaves.TIER, leaves.BASIS_NAMES
+    tiers = active.tiers  # add seq -> basis code; tier elements are applied with the runs below
+    tier_adds: list[bytes] = []
+    tier_removes: list[bytes] = []
     type_byte, payload_size, no_target = _TYPE_BYTE, _PAYLOAD_SIZE, _NO_TARGET
     lthash = active.lthash
     legacy = active.legacy is not None  # the additive digest is kept until the switch
@@ -162,6 +176,11 @@ def _scan(
             lthash.remove_many(removes)
             adds.clear()
             removes.clear()
+            if tier_adds or tier_removes:
+                lthash.add_tiers(tier_adds)
+                lthash.remove_tiers(tier_removes)
+                tier_adds.clear()
+                tier_removes.clear()
             if from_bytes(target, "big") != lthash.count or digest != lthash.digest():
                 raise WireError(
                     f"entry {seq}: the state entry does not commit to the active set before it"
@@ -194,11 +213,26 @@ def _scan(
                 if legacy:  # setdigest.element, inlined.
                     total += from_bytes(sha(b"\x00" + digest).digest(), "big")
             elif kind == remove:
-                if from_bytes(target, "big") >= seq:
+                named = from_bytes(target, "big")
+                if named >= seq:
                     raise WireError(f"entry {seq}: removes an entry that is not earlier")
                 append_remove(digest)
                 if legacy:
                     total -= from_bytes(sha(b"\x00" + digest).digest(), "big")
+                if tiers and named in tiers:  # its tier element leaves the state with it
+                    tier_removes.append(digest + bytes((tiers.pop(named),)))
+            elif kind == tier_kind:
+                named = from_bytes(target, "big")
+                if named >= seq or reason not in bases or n:
+                    raise WireError(
+                        f"entry {seq}: a tier leaf names an earlier add, a known basis and no "
+                        "payload"
+                    )
+                old = tiers.get(named)
+                if old is not None:
+                    tier_removes.append(digest + bytes((old,)))
+                tiers[named] = reason
+                tier_adds.append(digest + bytes((reason,)))
             else:
                 raise WireError(f"entry {seq}: unknown leaf kind {kind}")
             ends_with_state = False
@@ -214,6 +248,8 @@ def _scan(
         raise WireError("entries: trailing bytes after the last entry")
     lthash.add_many(adds)
     lthash.remove_many(removes)
+    lthash.add_tiers(tier_adds)
+    lthash.remove_tiers(tier_removes)
     active.legacy = SetDigest(lthash.count, total % MODULUS) if legacy else None
     active.ends_with_state = ends_with_state
 
@@ -243,15 +279,27 @@ def decode_entries(data: bytes) -> tuple[int, list[tuple[bytes, bytes]]]:
 
 
 def encode_snapshot_header(
-    note: str, compact_range: bytes, active_count: int, state_leaf: bytes | None = None
+    note: str,
+    compact_range: bytes,
+    active_count: int,
+    state_leaf: bytes | None = None,
+    *,
+    tiers: bool = False,
 ) -> bytes:
     """A snapshot's head: v1 ("HBS1", `compact_range` of the whole tree) without `state_leaf`;
-    v2 ("HBS2", `compact_range` of all but the last entry, then that entry's state leaf) with it."""
+    v2 ("HBS2", `compact_range` of all but the last entry, then that entry's state leaf) with it;
+    v3 ("HBS3", as v2, records with their tiers) with `tiers`."""
     raw = note.encode()
     if state_leaf is not None and len(state_leaf) != LEAF_SIZE:
         raise WireError(f"a state leaf is {LEAF_SIZE} bytes")
+    if tiers and state_leaf is None:
+        raise WireError("a v3 snapshot ends with a state entry")
+    if state_leaf is None:
+        magic = SNAPSHOT_MAGIC
+    else:
+        magic = SNAPSHOT_V3_MAGIC if tiers else SNAPSHOT_V2_MAGIC
     return (
-        (SNAPSHOT_MAGIC if state_leaf is None else SNAPSHOT_V2_MAGIC)
+        magic
         + struct.pack(">I", len(raw))
         + raw
         + bytes((len(compact_range) // 32,))
@@ -262,18 +310,32 @@ def encode_snapshot_header(
 
 
 def encode_active_record(
-    seq: int, type_code: int, quality: int | None, salt: bytes, value: bytes
+    seq: int,
+    type_code: int,
+    quality: int | None,
+    salt: bytes,
+    value: bytes,
+    basis_code: int | None = None,
 ) -> bytes:
+    """A v1/v2 record, or with `basis_code` (0 for none) a v3 record."""
     q = leaves.NO_QUALITY if quality is None else quality
-    return _RECORD_HEAD.pack(seq, type_code, q) + salt + value
+    if basis_code is None:
+        return _RECORD_HEAD.pack(seq, type_code, q) + salt + value
+    return _RECORD_V3_HEAD.pack(seq, type_code, q, basis_code) + salt + value
 
 
-def active_record_from_entry(seq: int, leaf: bytes, payload: bytes) -> bytes:
+def active_record_from_entry(
+    seq: int, leaf: bytes, payload: bytes, basis_code: int | None = None
+) -> bytes:
     """The snapshot's active record for the add entry `seq`, from its leaf and its payload
-    (salt | quality | value, rearranged to quality before salt)."""
+    (salt | quality | value, rearranged to quality before salt); v3 with `basis_code`."""
     if len(payload) < 18:
         raise WireError(f"entry {seq}: an active signal's payload is missing or too short")
-    return _RECORD_HEAD.pack(seq, leaves.type_code(leaf), payload[16]) + payload[:16] + payload[17:]
+    if basis_code is None:
+        head = _RECORD_HEAD.pack(seq, leaves.type_code(leaf), payload[16])
+    else:
+        head = _RECORD_V3_HEAD.pack(seq, leaves.type_code(leaf), payload[16], basis_code)
+    return head + payload[:16] + payload[17:]
 
 
 class SnapshotReader:
@@ -282,9 +344,10 @@ class SnapshotReader:
     def __init__(self, stream) -> None:
         self.stream = stream
         magic = self._read(4)
-        if magic not in (SNAPSHOT_MAGIC, SNAPSHOT_V2_MAGIC):
+        versions = {SNAPSHOT_MAGIC: 1, SNAPSHOT_V2_MAGIC: 2, SNAPSHOT_V3_MAGIC: 3}
+        if magic not in versions:
             raise WireError("not a snapshot")
-        self.version = 1 if magic == SNAPSHOT_MAGIC else 2
+        self.version = versions[magic]
         (length,) = struct.unpack(">I", self._read(4))
         try:
             self.note = self._read(length).decode()
@@ -293,7 +356,7 @@ class SnapshotReader:
         (n,) = self._read(1)
         # v1: the compact range of the whole tree; v2: of all but its last entry, the state leaf.
         self.compact_range = self._read(32 * n)
-        self.state_leaf = self._read(LEAF_SIZE) if self.version == 2 else None
+        self.state_leaf = self._read(LEAF_SIZE) if self.version >= 2 else None
         (self.active_count,) = struct.unpack(">Q", self._read(8))
 
     def _read(self, n: int) -> bytes:
@@ -304,12 +367,21 @@ class SnapshotReader:
 
     def records(self) -> Iterator[ActiveRecord]:
         read = self.stream.read
-        fixed = _RECORD_HEAD
+        tiered = self.version == 3
+        fixed = _RECORD_V3_HEAD if tiered else _RECORD_HEAD
+        width = fixed.size
+        bases = leaves.BASIS_NAMES
+        basis = leaves.NO_BASIS
         for _ in range(self.active_count):
-            head = read(10)
-            if len(head) != 10:
+            head = read(width)
+            if len(head) != width:
                 raise WireError("snapshot truncated")
-            seq, code, q = fixed.unpack(head)
+            if tiered:
+                seq, code, q, basis = fixed.unpack(head)
+                if basis != leaves.NO_BASIS and basis not in bases:
+                    raise WireError(f"record {seq}: unknown tier basis code {basis}")
+            else:
+                seq, code, q = fixed.unpack(head)
             size = _VALUE_SIZE_BY_CODE.get(code)
             if size is None:
                 raise WireError(f"unknown signal type code {code}")
@@ -317,7 +389,7 @@ class SnapshotReader:
             if len(rest) != 16 + size:
                 raise WireError("snapshot truncated")
             yield ActiveRecord(
-                seq, code, None if q == leaves.NO_QUALITY else q, rest[:16], rest[16:]
+                seq, code, None if q == leaves.NO_QUALITY else q, rest[:16], rest[16:], basis
             )
         if read(1):
             raise WireError("trailing bytes after the last record")

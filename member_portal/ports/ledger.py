@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 
 from hashbank.ledger import selectors as _ledger
 from hashbank.ledger.events import checkpoint_published  # noqa: F401  (for the member apps)
+from member_portal.feed import leaf as leaves
 
 
 def latest_checkpoint():
@@ -69,6 +70,11 @@ def entry_signals(start: int, end: int):
     # State entries (docs/feed-format.md 3.1) name no signal.
     for entry in _ledger.entries(start, end).filter(signal__isnull=False).select_related("signal"):
         yield entry.seq, entry.signal
+
+
+def tier(signal) -> tuple[str, str | None]:
+    """(review tier, basis) of a signal as the ledger last sealed it (docs/feed-format.md 1.4)."""
+    return leaves.tier_of(signal.tier_basis), leaves.BASIS_NAMES.get(signal.tier_basis)
 
 
 def removal_reason(signal) -> str:

@@ -27,6 +27,9 @@ class MatchReport(models.Model):
     # A peer bank's forwarded report (source "peer"): the peer's member who sent it, as the peer
     # names it; the forwarding id is the idempotency key.
     forwarded_for = models.CharField(max_length=200, blank=True)
+    # A person at the member looked at the matched content and confirmed it is what the signal
+    # stands for: corroborates the signal (hashbank.signals.services.corroborate).
+    human_confirmed = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -83,6 +83,12 @@ class MatchReportInput(SignalRefInput):
     action = serializers.ChoiceField(choices=MatchReport.Action.values)
     matched_at = serializers.DateTimeField(required=False, allow_null=True)
     distance = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=256)
+    human_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="a person reviewed the matched content and confirmed it: the signal becomes "
+        "confirmed (its review tier, docs/member-guide.md)",
+    )
 
 
 class MatchReportOutput(_Provenance):
@@ -93,6 +99,7 @@ class MatchReportOutput(_Provenance):
     matched_at = serializers.DateTimeField(allow_null=True)
     distance = serializers.IntegerField(allow_null=True)
     source = serializers.CharField()
+    human_confirmed = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
 
@@ -163,3 +170,16 @@ class MatchReportList(ListOutput):
 
 class DisputeList(ListOutput):
     disputes = DisputeOutput(many=True)
+
+
+class BenignInput(SignalRefInput):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, default="", help_text="what it is"
+    )
+
+
+class BenignOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    signal_type = serializers.CharField()
+    value = serializers.CharField()
+    created_at = serializers.DateTimeField()

@@ -1,4 +1,6 @@
-"""Match reports: a member tells the bank a signal matched content and what it did."""
+"""Match reports: a member tells the bank a signal matched content and what it did. A report a
+person confirmed (`human_confirmed`) corroborates the signal: it becomes `confirmed` (its review
+tier, docs/member-guide.md) with the basis `member_report`."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from datetime import datetime
 
 from hashbank.core import idempotency
 from hashbank.core.errors import DomainError
+from hashbank.signals import services as signals
 from hashbank.signals.selectors import published_signal
 from member_portal.reports.errors import ReportErrorCode
 from member_portal.reports.models import MatchReport
@@ -24,6 +27,7 @@ def submit_report(
     source: str = "api",
     feedback_value: str = "",
     forwarded_for: str = "",
+    human_confirmed: bool = False,
 ) -> tuple[MatchReport, bool]:
     """(report, created); a retry with the same Idempotency-Key returns the first report.
 
@@ -47,11 +51,14 @@ def submit_report(
         "distance": distance,
         "source": source,
         "feedback_value": feedback_value,
+        "human_confirmed": human_confirmed,
     }
     if forwarded_for:
         payload["forwarded_for"] = forwarded_for
 
     def create(fingerprint: str) -> MatchReport:
+        if human_confirmed:  # None (nothing to confirm) once no case holds the signal
+            signals.corroborate(signal=signal, basis="member_report", by=f"member {member.slug}")
         return MatchReport.objects.create(
             member=member,
             signal=signal,
@@ -61,6 +68,7 @@ def submit_report(
             source=source,
             feedback_value=feedback_value,
             forwarded_for=forwarded_for,
+            human_confirmed=human_confirmed,
             idempotency_key=idempotency.clean_key(idempotency_key),
             request_fingerprint=fingerprint,
         )

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from hashbank.benign import services as benign_services
 from hashbank.core.errors import DomainError
 from hashbank.core.numbers import parse_whole
 from hashbank.disputes import selectors as dispute_selectors
@@ -211,3 +212,32 @@ class DisputeDetailView(MemberAPIView):
             return Response(s.ForwardedDisputeOutput(forward).data)
         dispute = dispute_selectors.dispute_for_member(request.user.member, dispute_pk)
         return Response(s.DisputeOutput(dispute).data)
+
+
+class BenignListView(MemberAPIView):
+    """Contribute a hash of lawful, widely shared content: submissions near it are held for a
+    caseworker (docs/member-guide.md, "The benign list")."""
+
+    required_scope = SCOPE_REPORTS_WRITE
+    names_signals = True  # it answers whether a value is in the feed: feed:read too
+
+    @extend_schema(
+        operation_id="contribute_benign_hash",
+        request=s.BenignInput,
+        responses={200: s.BenignOutput, 201: s.BenignOutput, **ERRORS},
+    )
+    def post(self, request):
+        data = s.BenignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = request.user.member
+        benign, created = benign_services.contribute(
+            signal_type=data.validated_data["signal_type"],
+            value=data.validated_data["value"],
+            source="member",
+            contributed_by=f"member {member.slug}",
+            note=data.validated_data["note"],
+        )
+        return Response(
+            s.BenignOutput(benign).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )

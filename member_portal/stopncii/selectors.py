@@ -4,6 +4,12 @@ A record's `lastModtimestamp` is the time of the checkpoint that sealed the entr
 could first see the change); its `hashStatus` is the signal's status now, so a withdrawn hash
 shows as `Withdrawn` however old the entry that brought it. The page token is opaque to the
 client: `<startTimestamp>.<last sequence number>.<last timestamp>`.
+
+An active hash's review tier (docs/member-guide.md, "Review tiers") is the bank's own entry in
+`CSPFeedbacks` (source `hashbank`): `PendingReview` tagged `unreviewed`, which stock HMA reads as
+an investigation seed (route to a person), or `Blocked` tagged `confirmed` and the basis, which
+it reads as the positive class. A tier entry is an entry like any other, so a tier change brings
+the record back into the next fetch.
 """
 
 from __future__ import annotations
@@ -25,6 +31,15 @@ def _status(signal) -> str:
     if signal.state == "pending":
         return "Received"
     return "Withdrawn" if ledger_port.removal_reason(signal) == "withdrawn" else "Deleted"
+
+
+def _tier_feedback(signal) -> list[dict]:
+    if signal.state != "active":
+        return []
+    tier, basis = ledger_port.tier(signal)
+    if tier == "confirmed":
+        return [{"feedbackValue": "Blocked", "tags": ["confirmed", basis], "source": "hashbank"}]
+    return [{"feedbackValue": "PendingReview", "tags": ["unreviewed"], "source": "hashbank"}]
 
 
 def _decode_token(token: str) -> tuple[int, int, int]:
@@ -84,7 +99,7 @@ def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) 
             "hashValue": signal.value,
             "hashStatus": _status(signal),
             "caseNumbers": {},  # never disclosed
-            "CSPFeedbacks": [],
+            "CSPFeedbacks": _tier_feedback(signal),
         }
     more = end < sealed
     return {

@@ -17,8 +17,10 @@ field types at run time to build its command-line options.
 """
 
 import base64
+import dataclasses
 import gzip
 import io
+import json
 import shutil
 import tempfile
 import typing as t
@@ -145,6 +147,9 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
     # the next fetch bootstraps again (the records to recompute the state are not ours to read).
     lthash: str = ""
     switched: bool = False
+    # The review tiers the state commitment covers: JSON {add seq: basis code} of the signals a
+    # tier entry confirmed (or took back); the others are unreviewed.
+    tiers: str = ""
 
     def is_stale(self) -> bool:
         return not self.complete or not self.lthash
@@ -165,6 +170,7 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
             complete,
             base64.b64encode(feed.active.lthash.to_bytes()).decode(),
             feed.active.switched,
+            json.dumps({str(seq): basis for seq, basis in feed.active.tiers.items()}),
         )
 
     def feed_state(self, policy: Policy | None = None) -> FeedState:
@@ -179,7 +185,8 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
             if self.switched
             else SetDigest.from_digest(self.active_count, base64.b64decode(self.active_digest))
         )
-        active = ActiveSet(lthash, legacy, self.switched)
+        tiers = {int(seq): basis for seq, basis in json.loads(self.tiers or "{}").items()}
+        active = ActiveSet(lthash, legacy, self.switched, tiers)
         return FeedState(root, checkpoint, self.note, compact, active, policy)
 
 
@@ -190,10 +197,21 @@ class HashbankSignalMetadata(state.FetchedSignalMetadata):
     seq: int  # the add entry in the bank's ledger
     quality: int | None = None
     origin: str = ""  # the origin log that holds the add entry (empty in records stored before)
+    # The review tier (docs/member-guide.md): "unreviewed" until corroborated, then "confirmed",
+    # with the basis (member_report, second_case, caseworker_review) of the tier entry.
+    tier: str = leaves.UNREVIEWED
+    basis: str | None = None
 
     def get_as_opinions(self) -> t.Sequence[state.SignalOpinion]:
-        # Every signal in the feed is a victim's (or a helpline's) report of their own image.
-        return [state.SignalOpinion(False, state.SignalOpinionCategory.POSITIVE_CLASS, {"ncii"})]
+        # Every signal in the feed is a victim's (or a helpline's) report of their own image. An
+        # unreviewed one is a lead to check by a person (INVESTIGATION_SEED), never a verdict for
+        # automatic removal; a confirmed one is the positive class.
+        category = (
+            state.SignalOpinionCategory.POSITIVE_CLASS
+            if self.tier == leaves.CONFIRMED
+            else state.SignalOpinionCategory.INVESTIGATION_SEED
+        )
+        return [state.SignalOpinion(False, category, {"ncii", self.tier})]
 
 
 Updates = dict[str, HashbankSignalMetadata | None]
@@ -218,6 +236,18 @@ class HashbankSignalExchangeAPI(
     @classmethod
     def get_name(cls) -> str:
         return API_NAME
+
+    @classmethod
+    def fetch_value_merge(
+        cls, old: HashbankSignalMetadata | None, new: HashbankSignalMetadata | None
+    ) -> HashbankSignalMetadata | None:
+        """A tier entry's update carries no value (`signal_value` empty): it changes the tier of
+        the record fetched before; any other update replaces the record."""
+        if new is not None and not new.signal_value:
+            if old is None:
+                return None
+            return dataclasses.replace(old, tier=new.tier, basis=new.basis)
+        return new
 
     @staticmethod
     def get_config_cls() -> type[HashbankCollabConfig]:
@@ -252,7 +282,7 @@ class HashbankSignalExchangeAPI(
         wanted = {s.get_name(): s for s in signal_types}
         converted: dict[type[SignalType], dict[str, HashbankSignalMetadata]] = {}
         for record in fetched.values():
-            if record is None or record.signal_type not in wanted:
+            if record is None or record.signal_type not in wanted or not record.signal_value:
                 continue
             if record.quality is not None and record.quality < MIN_QUALITY:
                 continue  # unreliable PDQ: never indexed
@@ -319,7 +349,12 @@ class HashbankSignalExchangeAPI(
             updates: Updates = {}
             for record in reader.records():
                 row = _metadata(
-                    record.seq, record.signal_type, record.quality, record.value, root.origin
+                    record.seq,
+                    record.signal_type,
+                    record.quality,
+                    record.value,
+                    root.origin,
+                    record.basis_code,
                 )
                 if row is not None:
                     updates[str(record.seq)] = row
@@ -356,6 +391,23 @@ class HashbankSignalExchangeAPI(
                 )
                 if row is not None:
                     updates[str(feed.size + offset)] = row
+            elif entry.is_tier:
+                key = str(entry.target)
+                added = updates.get(key)
+                if added is not None:  # added in this delta: the record carries its tier
+                    updates[key] = dataclasses.replace(added, tier=entry.tier, basis=entry.basis)
+                else:  # a tier change of a record fetched before (fetch_value_merge)
+                    tx_type = TX_TYPES.get(entry.signal_type)
+                    if tx_type is not None:
+                        updates[key] = HashbankSignalMetadata(
+                            tx_type.get_name(),
+                            "",
+                            entry.target,
+                            None,
+                            feed.root.origin,
+                            entry.tier,
+                            entry.basis,
+                        )
             else:
                 updates[str(entry.target)] = None
         return state.FetchDelta(updates, HashbankCheckpoint.of(new_feed))
@@ -367,9 +419,17 @@ def _unzip(raw: t.BinaryIO) -> t.BinaryIO:
 
 
 def _metadata(
-    seq: int, signal_type: str, quality: int | None, value: bytes, origin: str
+    seq: int, signal_type: str, quality: int | None, value: bytes, origin: str, basis_code: int = 0
 ) -> HashbankSignalMetadata | None:
     tx_type = TX_TYPES.get(signal_type)
     if tx_type is None or not value:
         return None
-    return HashbankSignalMetadata(tx_type.get_name(), value.hex(), seq, quality, origin)
+    return HashbankSignalMetadata(
+        tx_type.get_name(),
+        value.hex(),
+        seq,
+        quality,
+        origin,
+        leaves.tier_of(basis_code),
+        leaves.BASIS_NAMES.get(basis_code),
+    )

@@ -12,9 +12,7 @@ from schemathesis.checks import (
 
 from tests.fixtures.values import PDQ_VALUES
 
-MEMBER_PATHS = (
-    r"^/api/(v1/(checkpoint|entries|proofs|roots|keys|snapshot|sync|reports|disputes)|stopncii/)"
-)
+MEMBER_PATHS = r"^/api/(v1/(checkpoint|entries|proofs|roots|keys|snapshot|sync|reports|disputes|benign)|stopncii/)"
 
 
 def test_schema_is_served_and_lists_the_member_endpoints(client, db):
@@ -26,6 +24,7 @@ def test_schema_is_served_and_lists_the_member_endpoints(client, db):
         "/api/v1/entries",
         "/api/v1/reports",
         "/api/v1/disputes",
+        "/api/v1/benign",
         "/api/v1/sync/ack",
         "/api/stopncii/v1/FetchHashes",
     ]:

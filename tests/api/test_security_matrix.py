@@ -25,6 +25,7 @@ ENDPOINTS = [
     ("get", "/api/v1/disputes", REPORTS),
     ("post", "/api/v1/disputes", REPORTS),
     ("get", "/api/v1/disputes/1", REPORTS),
+    ("post", "/api/v1/benign", REPORTS),
 ]
 IDS = [f"{m} {p}" for m, p, _ in ENDPOINTS]
 

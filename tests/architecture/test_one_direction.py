@@ -31,6 +31,7 @@ DOMAIN_APPS = [
     "forwarding",
     "mirrors",
     "receipts",
+    "benign",
 ]
 ALLOWED = (
     *(f"hashbank.{app}" for app in DOMAIN_APPS),

@@ -20,8 +20,9 @@ REPORTS_ONLY = ["reports:write"]
     [
         ("/api/v1/reports", {"action": "removed"}),
         ("/api/v1/disputes", {"reason": "false_positive"}),
+        ("/api/v1/benign", {}),
     ],
-    ids=["report", "dispute"],
+    ids=["report", "dispute", "benign"],
 )
 def test_a_reports_only_credential_gets_the_same_refusal_for_a_held_and_an_unknown_value(
     published, member, path, extra, value

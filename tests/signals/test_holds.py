@@ -11,7 +11,7 @@ from hashbank.signals.models import Change, Signal
 from hashbank.signals.types import RemovalReason
 
 pytestmark = pytest.mark.django_db
-PDQ = "5a" * 32
+PDQ = "a5f0a457bb90a3a8e1f2c43d7d8e5f60718293a4b5c6d7e8f90a1b2c3d4e5f61"
 
 
 def test_same_value_from_two_cases_is_one_signal_with_two_holds(signing_key) -> None:

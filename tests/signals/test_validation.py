@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pdqhash
 import pytest
 
 from hashbank.signals import types
 from hashbank.signals.types import InvalidSignal
+from tests.fixtures.values import PDQ_VALUES
 
 PDQ = "f8f8f0cee0f4a84f06370a32038f67f0b36e2ed596621e1d33e6339c4e9c9b22"
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
@@ -113,3 +116,38 @@ def test_a_phash_computed_by_imagehash_is_accepted_unchanged():
     image.putdata([(x * 7 + y * 3) % 256 for y in range(64) for x in range(64)])
     value = str(imagehash.phash(image))
     assert types.normalize("phash", value)[1] == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0" * 62 + "ff",  # 8 bits set
+        "f" * 60 + "0000",  # 240 bits set
+        "ff" * 12 + "00" * 20,  # 96 of 256: outside 128 +/- 32
+        "f" * 32 + "0" * 32,  # 128 bits, two distinct bytes
+        "5a" * 32,  # 128 bits, one byte repeated
+        "0f1e2d3c" * 8,  # 128 bits, periodic every 4 bytes
+        "a5f0a457bb90a3a8" * 4,  # periodic every 8 bytes
+    ],
+)
+def test_a_pdq_no_image_produces_is_rejected_as_degenerate_whatever_its_quality(value):
+    assert code_of("pdq", value, 100) == "degenerate_pdq"
+
+
+def _pdq_of(pixels) -> str:
+    vector, _quality = pdqhash.compute(pixels.astype(np.uint8))
+    return np.packbits(vector).tobytes().hex()
+
+
+_RAMP = np.tile(np.linspace(0, 255, 256), (256, 1))
+PDQ_VALUES_OF_IMAGES = [
+    *PDQ_VALUES,
+    _pdq_of(np.random.default_rng(3).random((256, 256, 3)) * 255),
+    _pdq_of(np.stack([_RAMP] * 3, -1)),
+    _pdq_of(np.stack([np.sin(_RAMP / 20) * 60 + 128] * 3, -1)),
+]
+
+
+@pytest.mark.parametrize("value", PDQ_VALUES_OF_IMAGES)
+def test_pdqs_of_images_pass_the_screen(value):
+    assert types.normalize("pdq", value, 90)[1] == value

@@ -8,7 +8,7 @@ from tests.fixtures.values import ATTESTED, md5, pdq
 from tests.submissions.conftest import post_form, post_json
 
 GOOD_MD5 = "0123456789abcdef0123456789abcdef"
-GOOD_PDQ = "f" * 32 + "0" * 32
+GOOD_PDQ = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
 
 
 def body(**changes):
@@ -107,6 +107,17 @@ CASES = [
         body(attestations={"adult": True, "depicted": True}),
         "attestation_required",
     ),
+    (
+        "pdq of a repeated pattern",
+        body(hashes=[{"type": "pdq", "value": "5a" * 32, "quality": 100}]),
+        "degenerate_pdq",
+    ),
+    (
+        "pdq with few bits set",
+        body(hashes=[{"type": "pdq", "value": "0" * 56 + "0f1e2d3c", "quality": 100}]),
+        "degenerate_pdq",
+    ),
+    ("phash alone", body(hashes=[{"type": "phash", "value": "c3e1f0f8fcfe7f3f"}]), "phash_only"),
 ]
 
 

@@ -201,3 +201,34 @@ def test_fetch_refuses_a_bank_that_drops_its_state_entry_after_the_switch(bank, 
     assert failed.returncode != 0
     assert f"entry {dropped.size - 1} is not a state entry" in failed.stderr
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+
+def _confirm(value: str) -> None:
+    from hashbank.ledger import services as ledger
+    from hashbank.signals import services as signals
+    from hashbank.signals.models import Signal
+
+    signals.corroborate(
+        signal=Signal.objects.get(value=value), basis="caseworker_review", by="staff alice"
+    )
+    ledger.seal()
+
+
+def _tagged(tx, tag: str) -> set[str]:
+    out = tx("dataset", "-P", "-S", "--only-tags", tag).stdout
+    return {line.split()[1] for line in out.splitlines() if line.strip()}
+
+
+def test_fetched_signals_carry_their_review_tier_from_snapshot_and_delta(bank, tx):
+    bank.publish()
+    _confirm(PDQ_VALUES[0])
+    bank.snapshot()
+    tx("fetch")
+    assert _tagged(tx, "confirmed") == {PDQ_VALUES[0]}
+    assert _tagged(tx, "unreviewed") == set(PDQ_VALUES[1:])
+
+    _confirm(PDQ_VALUES[2])  # a tier entry for a signal fetched before: only its tier changes
+    tx("fetch")
+
+    assert _tagged(tx, "confirmed") == {PDQ_VALUES[0], PDQ_VALUES[2]}
+    assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}

@@ -167,6 +167,56 @@ def lthash16(value_digests: list[bytes], removed: list[bytes] = ()) -> list[int]
     return lanes
 
 
+TIER_DOMAIN = b"hashbank/tier/v1\x00"
+
+
+def lthash16_with_tiers(value_digests: list[bytes], tiers: dict[bytes, int]) -> list[int]:
+    """1.4 / 3.1: the lanes of the active set plus, for each active signal whose latest tier
+    entry has basis b (`tiers`: value digest -> b), BLAKE3-XOF(tier domain || d || b)."""
+    lanes = lthash16(value_digests)
+    for d, basis in tiers.items():
+        expanded = blake3(TIER_DOMAIN + d + bytes([basis])).digest(length=2048)
+        for i, lane in enumerate(struct.unpack("<1024H", expanded)):
+            lanes[i] = (lanes[i] + lane) % 65536
+    return lanes
+
+
+def tier_leaf(time: int, type_code: int, basis: int, value_digest: bytes, add_seq: int) -> bytes:
+    """1.4: version 1, kind 4, the add's type, the basis, time, the add's digest, the add's seq."""
+    return (
+        bytes([1, 4, type_code, basis])
+        + time.to_bytes(8, "big")
+        + value_digest
+        + add_seq.to_bytes(8, "big")
+    )
+
+
+def tier_of(basis: int) -> str:
+    """1.4: no tier entry (0) or basis 1 is unreviewed; 2, 3 and 4 are confirmed."""
+    return "unreviewed" if basis in (0, 1) else "confirmed"
+
+
+def replay(entries: list[bytes]) -> dict:
+    """Apply leaves in order (1.1, 1.4): the active set (add seq -> value digest) and the basis
+    of each active signal's latest tier entry (add seq -> basis)."""
+    active: dict[int, bytes] = {}
+    tiers: dict[int, int] = {}
+    for seq, leaf in enumerate(entries):
+        f = leaf_fields(leaf)
+        if f["kind"] == 1:
+            active[seq] = f["digest"]
+        elif f["kind"] == 2:
+            assert active.pop(f["target"]) == f["digest"]
+            tiers.pop(f["target"], None)
+        elif f["kind"] == 4:
+            assert active[f["target"]] == f["digest"], "a tier entry names an active add"
+            assert f["reason"] in (1, 2, 3, 4)
+            tiers[f["target"]] = f["reason"]
+        else:
+            assert f["kind"] == 3
+    return {"active": active, "tiers": tiers}
+
+
 def state_commitment(count: int, lanes: list[int]) -> bytes:
     """SHA-256(domain || count u64 big-endian || the 1024 lanes as little-endian u16)."""
     return sha256(STATE_DOMAIN + count.to_bytes(8, "big") + struct.pack("<1024H", *lanes))
@@ -186,8 +236,11 @@ def state_leaf(time: int, value_digests: list[bytes]) -> bytes:
 def verify_snapshot_v2(data: bytes, root: bytes, size: int) -> list[bytes]:
     """6.2 v2: "HBS2" | note length u32 | note | n u8 | n hashes (the range of size-1) |
     state leaf[52] | count u64 | records. Checks the range plus the state leaf fold to `root`
-    and the records' LtHash16 equals the leaf; returns the records' value digests."""
-    assert data[:4] == b"HBS2"
+    and the records' LtHash16 equals the leaf; returns the records' value digests.
+    v3 ("HBS3"): each record has a basis byte after its quality, and the state has its tier
+    elements."""
+    assert data[:4] in (b"HBS2", b"HBS3")
+    v3 = data[:4] == b"HBS3"
     pos = 8 + int.from_bytes(data[4:8], "big")
     n = data[pos]
     hashes = [data[pos + 1 + 32 * i : pos + 33 + 32 * i] for i in range(n)]
@@ -202,16 +255,24 @@ def verify_snapshot_v2(data: bytes, root: bytes, size: int) -> list[bytes]:
         node = sha256(b"\x01" + h + node)
     assert node == root, "compact range and state leaf do not fold to the root"
     digests = []
+    tiers = {}
     for _ in range(count):
         code, quality = data[pos + 8], data[pos + 9]
-        salt = data[pos + 10 : pos + 26]
-        value = data[pos + 26 : pos + 26 + {1: 32, 2: 16, 3: 8}[code]]
-        digests.append(value_digest(salt, code, quality, value))
-        pos += 26 + len(value)
+        head = 10
+        if v3:
+            basis = data[pos + 10]
+            head = 11
+        salt = data[pos + head : pos + head + 16]
+        value = data[pos + head + 16 : pos + head + 16 + {1: 32, 2: 16, 3: 8}[code]]
+        digest = value_digest(salt, code, quality, value)
+        digests.append(digest)
+        if v3 and basis:
+            tiers[digest] = basis
+        pos += head + 16 + len(value)
     assert pos == len(data)
     fields = leaf_fields(leaf)
     assert fields["kind"] == 3 and fields["target"] == count
-    assert fields["digest"] == state_commitment(count, lthash16(digests))
+    assert fields["digest"] == state_commitment(count, lthash16_with_tiers(digests, tiers))
     return digests
 
 

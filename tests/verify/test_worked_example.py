@@ -4,6 +4,7 @@ produces, and the independent implementation, reading only the document, agrees 
 from __future__ import annotations
 
 import base64
+import io
 import re
 import struct
 from pathlib import Path
@@ -47,6 +48,12 @@ def test_document_shows_what_the_code_produces(name: str) -> None:
         assert value == "".join(fenced("The entries page `[3, 5)`").split())
     elif name == "snapshot5_head":
         assert value == "".join(fenced("The head of the version 2 snapshot").split())
+    elif name == "page7":
+        assert value == "".join(fenced("The entries page `[5, 7)`").split())
+    elif name == "snapshot7_head":
+        assert value == "".join(fenced("The head of the version 3 snapshot").split())
+    elif name == "snapshot7_records":
+        assert value == "".join(fenced("Its two records").split())
     else:
         assert value in EXAMPLE
 
@@ -128,3 +135,56 @@ def test_member_verifier_follows_the_example_across_its_switch() -> None:
     second = bytes.fromhex("".join(fenced("The entries page `[3, 5)`").split()))
     state = verify.apply_entries_page(state, fenced("The signed checkpoint at size 5"), second)
     assert state.size == 5 and state.active.switched and state.active.count == 2
+
+
+def test_independent_implementation_reproduces_the_tier_entry_from_the_document() -> None:
+    pdq = independent.value_digest(PDQ_SALT, 1, 100, PDQ)
+    phash = independent.value_digest(PHASH_SALT, 3, 255, PHASH)
+    leaf5 = independent.tier_leaf(1_700_000_180, 1, 4, pdq, 0)
+    assert leaf5.hex() == shown("leaf 5")
+    fields = independent.leaf_fields(leaf5)
+    assert (fields["kind"], fields["reason"], fields["target"]) == (4, 4, 0)
+    assert independent.tier_of(fields["reason"]) == "confirmed"
+    leaves = [bytes.fromhex(shown(f"leaf {i}")) for i in range(6)]
+    replayed = independent.replay(leaves)
+    assert replayed["tiers"] == {0: 4} and sorted(replayed["active"]) == [0, 3]
+    lanes = independent.lthash16_with_tiers([pdq, phash], {pdq: 4})
+    assert struct.pack("<8H", *lanes[:8]).hex() == shown("lthash state (size 7)")
+    element = independent.lthash16_with_tiers([], {pdq: 4})
+    assert struct.pack("<8H", *element[:8]).hex() == shown("tier element(pdq, 4)")
+    commitment = independent.state_commitment(2, lanes)
+    assert commitment.hex() == shown("state commitment (size 7)")
+    leaf6 = bytes([1, 3, 0, 0]) + (1_700_000_180).to_bytes(8, "big") + commitment
+    leaf6 += (2).to_bytes(8, "big")
+    assert leaf6.hex() == shown("leaf 6")
+    root = independent.mth([*leaves, leaf6])
+    assert root.hex() == shown("root (size 7)")
+    text, _ = independent.open_note(
+        fenced("The signed checkpoint at size 7"), [shown("verifier key")]
+    )
+    body = independent.parse_checkpoint(text)
+    assert body["size"] == 7 and body["root"] == root
+    assert body["state"] == f"2 {base64.b64encode(commitment).decode()}"
+    head = bytes.fromhex("".join(fenced("The head of the version 3 snapshot").split()))
+    records = bytes.fromhex("".join(fenced("Its two records").split()))
+    assert records[10] == 4 and head[:4] == b"HBS3"
+    assert independent.verify_snapshot_v2(head + records, root, 7) == [pdq, phash]
+
+
+def test_member_verifier_follows_the_example_to_its_tier_entry() -> None:
+    root = verify.trust_root(fenced("Root document version 1"), now=1_700_000_000)
+    state = verify.FeedState(root=root)
+    for page, checkpoint in (
+        ("The entries page", "The signed checkpoint"),
+        ("The entries page `[3, 5)`", "The signed checkpoint at size 5"),
+        ("The entries page `[5, 7)`", "The signed checkpoint at size 7"),
+    ):
+        data = bytes.fromhex("".join(fenced(page).split()))
+        state = verify.apply_entries_page(state, fenced(checkpoint), data)
+    assert state.size == 7 and state.active.tier(0) == "confirmed"
+    assert state.active.tier(3) == "unreviewed"
+    head = bytes.fromhex("".join(fenced("The head of the version 3 snapshot").split()))
+    records = bytes.fromhex("".join(fenced("Its two records").split()))
+    snapshot = verify.verify_snapshot(root, wire.SnapshotReader(io.BytesIO(head + records)))
+    assert snapshot.active.tiers == state.active.tiers == {0: 4}
+    assert snapshot.active.lthash == state.active.lthash

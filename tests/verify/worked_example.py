@@ -12,7 +12,7 @@ import hashlib
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import leaf as leaves
 from member_portal.feed import merkle, note, rootdoc, wire
-from member_portal.feed.lthash import LtHash, element
+from member_portal.feed.lthash import LtHash, element, tier_element, tier_input
 from member_portal.feed.setdigest import SetDigest
 
 ORIGIN = "example.org/hashbank"
@@ -62,6 +62,27 @@ def build() -> dict:
         ORIGIN, 5, compact5.root(), TIME + 120, 2, state.digest(), checkpoints.STATE
     )
     signed5 = note.sign(body5.text(), [signer])
+
+    # Review tiers: a caseworker confirms the PDQ signal (entry 0) at 1700000180; the seal appends
+    # the tier entry (entry 5) and the state entry (entry 6), whose state has the tier element.
+    leaf5 = leaves.encode_tier(
+        type_code=1,
+        basis_code=leaves.BASIS_CODES["caseworker_review"],
+        timestamp=TIME + 180,
+        digest=d_pdq,
+        target=0,
+    )
+    tiered = state.copy()
+    tiered.add_tiers([tier_input(d_pdq, leaves.BASIS_CODES["caseworker_review"])])
+    leaf6 = leaves.encode_state(timestamp=TIME + 180, digest=tiered.digest(), count=2)
+    compact6 = merkle.CompactRange()
+    compact6.extend([leaf0, leaf1, leaf2, leaf3, leaf4, leaf5])
+    compact7 = merkle.CompactRange()
+    compact7.extend([leaf0, leaf1, leaf2, leaf3, leaf4, leaf5, leaf6])
+    body7 = checkpoints.Checkpoint(
+        ORIGIN, 7, compact7.root(), TIME + 180, 2, tiered.digest(), checkpoints.STATE
+    )
+    signed7 = note.sign(body7.text(), [signer])
     return {
         "signer": str(signer),
         "verifier": str(signer.verifier),
@@ -97,6 +118,21 @@ def build() -> dict:
         "checkpoint5": signed5,
         "page5": wire.encode_entries(3, [(leaf3, payload3), (leaf4, b"")]).hex(),
         "snapshot5_head": wire.encode_snapshot_header(signed5, compact4.to_bytes(), 2, leaf4).hex(),
+        "leaf5": leaf5.hex(),
+        "tier_element_pdq_head": tier_element(d_pdq, 4)[:16].hex(),
+        "lthash_state7_head": tiered.to_bytes()[:16].hex(),
+        "state_commitment7": tiered.digest().hex(),
+        "leaf6": leaf6.hex(),
+        "root7": compact7.root().hex(),
+        "checkpoint7": signed7,
+        "page7": wire.encode_entries(5, [(leaf5, b""), (leaf6, b"")]).hex(),
+        "snapshot7_records": (
+            wire.encode_active_record(0, 1, PDQ_QUALITY, PDQ_SALT, PDQ, 4)
+            + wire.encode_active_record(3, 3, None, PHASH_SALT, PHASH, 0)
+        ).hex(),
+        "snapshot7_head": wire.encode_snapshot_header(
+            signed7, compact6.to_bytes(), 2, leaf6, tiers=True
+        ).hex(),
     }
 
 

@@ -118,6 +118,32 @@ def suspend(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
 
 
 @require_POST
+@staff_required("staff.review_signal")
+def confirm(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        case_id,
+        lambda case: case_services.review_signal(
+            case_signal=_case_signal(case, pk), actor=request.user, confirmed=True
+        ),
+        "The hash is confirmed: members are told with the next checkpoint.",
+    )
+
+
+@require_POST
+@staff_required("staff.review_signal")
+def unconfirm(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        case_id,
+        lambda case: case_services.review_signal(
+            case_signal=_case_signal(case, pk), actor=request.user, confirmed=False
+        ),
+        "The hash is unreviewed again: members are told with the next checkpoint.",
+    )
+
+
+@require_POST
 @staff_required("staff.restore_signal")
 def restore(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     return _act(
