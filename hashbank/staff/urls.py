@@ -9,6 +9,7 @@ from hashbank.staff.views import (
     case_list,
     cases,
     dashboard,
+    dispute_history,
     disputes,
     helpline,
     keys,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("cases/<int:case_id>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
     # Disputes (the review queue).
     path("review/", disputes.queue, name="review_queue"),
+    path("review/decided/", dispute_history.decided, name="review_decided"),
     path("review/<int:pk>/", disputes.detail, name="review_detail"),
     path("review/<int:pk>/uphold/", disputes.uphold, name="review_uphold"),
     path("review/<int:pk>/reject/", disputes.reject, name="review_reject"),

@@ -15,6 +15,7 @@ from hashbank.disputes import selectors as disputes
 from hashbank.disputes import services as dispute_services
 from hashbank.disputes.models import Dispute, review_target, reviewers_needed
 from hashbank.staff.access import staff_required
+from hashbank.staff.views.dispute_history import decision_context
 
 
 @require_GET
@@ -56,6 +57,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needed": reviewers_needed(),
             "own": dispute.raised_by_id == request.user.pk,
             "approved_by_me": dispute.approvals.filter(reviewer=request.user).exists(),
+            **decision_context(dispute),
         },
     )
 
