@@ -4,6 +4,7 @@ from django.urls import path
 
 from hashbank.staff.views import (
     accounts,
+    assisted_codes,
     audit,
     auth,
     case_list,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("cases/mine/", case_list.mine, name="my_cases"),
     path("cases/export.csv", case_list.export_csv, name="cases_export"),
     path("cases/new/", cases.assisted, name="assisted"),
+    path("cases/new/code/", assisted_codes.issue, name="assisted_code"),
     path("cases/<int:case_id>/", cases.detail, name="case"),
     path("cases/<int:case_id>/unlock/", cases.unlock, name="case_unlock"),
     path("cases/<int:case_id>/notes/", cases.add_note, name="case_note"),

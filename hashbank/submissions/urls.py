@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from hashbank.submissions import api, views
+from hashbank.submissions import api, assisted, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("submit/", views.submit_page, name="submit"),
     path("submit/offline/", views.offline_submit, name="submit-offline"),
+    path("submit/assisted/", assisted.entry, name="submit-assisted"),
     path("status/", views.status_page, name="status"),
     path("status/withdraw/", views.status_withdraw, name="status-withdraw"),
     path("help/", views.faq, name="faq"),
