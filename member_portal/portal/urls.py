@@ -1,6 +1,6 @@
 from django.urls import path
 
-from member_portal.portal import views
+from member_portal.portal import checklist, views
 
 urlpatterns = [
     path("", views.dashboard, name="portal-dashboard"),
@@ -12,4 +12,10 @@ urlpatterns = [
     path("credentials/<int:credential_id>/revoke", views.revoke, name="portal-revoke"),
     path("reports/", views.reports, name="portal-reports"),
     path("disputes/", views.disputes, name="portal-disputes"),
+    path("first-sync/", checklist.first_sync, name="portal-first-sync"),
+    path(
+        "first-sync/webhooks/<int:endpoint_id>/test",
+        checklist.send_test_webhook,
+        name="portal-webhook-test",
+    ),
 ]
