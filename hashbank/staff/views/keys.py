@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from hashbank.ledger import selectors as ledger
-from member_portal.feed import rootdoc
 from hashbank.staff.access import staff_required
+from member_portal.feed import rootdoc
 
 
 def rotation_state(root, key_states: list[dict]) -> str:
