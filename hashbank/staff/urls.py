@@ -15,6 +15,7 @@ from hashbank.staff.views import (
     helpline,
     keys,
     members,
+    workload,
 )
 
 app_name = "staff"
@@ -44,6 +45,7 @@ urlpatterns = [
     path("cases/<int:case_id>/hashes/<int:pk>/withdraw/", cases.withdraw, name="case_withdraw"),
     path("cases/<int:case_id>/hashes/<int:pk>/dispute/", cases.raise_dispute, name="case_dispute"),
     # Disputes (the review queue).
+    path("workload/", workload.index, name="workload"),
     path("review/", disputes.queue, name="review_queue"),
     path("review/decided/", dispute_history.decided, name="review_decided"),
     path("review/<int:pk>/", disputes.detail, name="review_detail"),
