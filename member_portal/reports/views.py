@@ -12,13 +12,19 @@ from hashbank.disputes import selectors as dispute_selectors
 from hashbank.disputes import services as dispute_services
 from hashbank.disputes.errors import DisputeErrorCode
 from member_portal.api.base import MemberAPIView, min_wait_seconds, path_id
-from member_portal.api.schema import ERRORS
+from member_portal.api.schema import BODY_ERRORS, errors
 from member_portal.members.models import SCOPE_REPORTS_WRITE
 from member_portal.reports import selectors, services
 from member_portal.reports import serializers as s
 from member_portal.reports.errors import ReportErrorCode
 
 PAGE = 100
+# A POST that names a hash by value, with an Idempotency-Key.
+SIGNAL_BODY = {
+    400: ("invalid_signal", "invalid_idempotency_key"),
+    404: ("unknown_signal",),
+    409: ("idempotency_key_reused",),
+}
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     str,
@@ -53,7 +59,7 @@ class MatchReportListView(MemberAPIView):
     @extend_schema(
         operation_id="list_match_reports",
         parameters=LIST_PARAMS,
-        responses={200: s.MatchReportList, **ERRORS},
+        responses={200: s.MatchReportList, **errors(e400=("invalid_cursor",))},
     )
     def get(self, request):
         items, next_before = _page(request, selectors.reports_for_member(request.user.member))
@@ -69,7 +75,11 @@ class MatchReportListView(MemberAPIView):
         operation_id="submit_match_report",
         request=s.MatchReportInput,
         parameters=[IDEMPOTENCY],
-        responses={200: s.MatchReportOutput, 201: s.MatchReportOutput, **ERRORS},
+        responses={
+            200: s.MatchReportOutput,
+            201: s.MatchReportOutput,
+            **errors(BODY_ERRORS, SIGNAL_BODY, e400=("invalid_action", "invalid_distance")),
+        },
     )
     def post(self, request):
         data = s.MatchReportInput(data=request.data)
@@ -91,7 +101,7 @@ class MatchReportDetailView(MemberAPIView):
     @extend_schema(
         operation_id="get_match_report",
         parameters=[OpenApiParameter("report_id", int, OpenApiParameter.PATH)],
-        responses={200: s.MatchReportOutput, **ERRORS},
+        responses={200: s.MatchReportOutput, **errors(e404=("unknown_report",))},
     )
     def get(self, request, report_id: str):
         report_pk = path_id(report_id, code=ReportErrorCode.UNKNOWN_REPORT)
@@ -106,7 +116,7 @@ class DisputeListView(MemberAPIView):
     @extend_schema(
         operation_id="list_disputes",
         parameters=LIST_PARAMS,
-        responses={200: s.DisputeList, **ERRORS},
+        responses={200: s.DisputeList, **errors(e400=("invalid_cursor",))},
     )
     def get(self, request):
         items, next_before = _page(
@@ -124,7 +134,15 @@ class DisputeListView(MemberAPIView):
         operation_id="raise_dispute",
         request=s.DisputeInput,
         parameters=[IDEMPOTENCY],
-        responses={200: s.DisputeOutput, 201: s.DisputeOutput, **ERRORS},
+        responses={
+            200: s.DisputeOutput,
+            201: s.DisputeOutput,
+            **errors(
+                BODY_ERRORS,
+                SIGNAL_BODY,
+                e400=("invalid_reason", "note_too_long", "description_too_long"),
+            ),
+        },
     )
     def post(self, request):
         data = s.DisputeInput(data=request.data)
@@ -146,7 +164,7 @@ class DisputeDetailView(MemberAPIView):
     @extend_schema(
         operation_id="get_dispute",
         parameters=[OpenApiParameter("dispute_id", int, OpenApiParameter.PATH)],
-        responses={200: s.DisputeOutput, **ERRORS},
+        responses={200: s.DisputeOutput, **errors(e404=("unknown_dispute",))},
     )
     def get(self, request, dispute_id: str):
         dispute_pk = path_id(dispute_id, code=DisputeErrorCode.UNKNOWN_DISPUTE)
