@@ -142,3 +142,27 @@ def test_issuing_needs_the_assisted_submission_permission(make_staff):
     client = signed_in(make_staff("auditor", username="audrey"))
     assert client.post("/staff/cases/new/code/").status_code == 403
     assert AssistedCode.objects.count() == 0
+
+
+def test_entry_pages_are_in_spanish(caseworker, browser_client):
+    client, _ = caseworker
+    code = issue_code(client)
+    browser_client.cookies["django_language"] = "es"
+    page = browser_client.get("/submit/assisted/").content.decode()
+    for text in (
+        "Introduzca su código de la línea de ayuda",
+        "nunca salen de él",
+        "8 letras y cifras",
+        '¿No tiene código? Puede <a href="/submit/">crear un caso por su cuenta</a>.',
+    ):
+        assert text in page
+    wrong = enter(browser_client, "2222-2222").content.decode()
+    assert "Este código no es válido" in wrong
+    accepted = enter(browser_client, code).content.decode()
+    for text in (
+        "Código aceptado",
+        "No verá sus fotos ni su PIN.",
+        "Cree el caso",
+        "Elija sus fotos",
+    ):
+        assert text in accepted
