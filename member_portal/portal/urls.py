@@ -1,6 +1,6 @@
 from django.urls import path
 
-from member_portal.portal import checklist, views
+from member_portal.portal import checklist, views, webhook_pages
 
 urlpatterns = [
     path("", views.dashboard, name="portal-dashboard"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("credentials/<int:credential_id>/revoke", views.revoke, name="portal-revoke"),
     path("reports/", views.reports, name="portal-reports"),
     path("disputes/", views.disputes, name="portal-disputes"),
+    path("webhooks/", webhook_pages.webhooks, name="portal-webhooks"),
+    path("webhooks/<int:endpoint_id>/remove", webhook_pages.remove, name="portal-webhook-remove"),
     path("first-sync/", checklist.first_sync, name="portal-first-sync"),
     path(
         "first-sync/webhooks/<int:endpoint_id>/test",
