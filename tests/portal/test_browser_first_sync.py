@@ -24,6 +24,7 @@ def test_engineer_walks_the_first_sync_checklist(
     member,
     published,
     receiver,  # noqa: F811
+    tasks_in_process,
 ):
     if not AXE.exists():
         pytest.skip(f"axe-core is not installed ({AXE}); run `make browser-deps`")

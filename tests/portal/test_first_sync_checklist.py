@@ -72,6 +72,7 @@ def test_send_a_test_webhook_reaches_the_endpoint_signed(
     published,
     receiver,  # noqa: F811
     django_capture_on_commit_callbacks,
+    tasks_in_process,
 ):
     endpoint = webhooks.add_endpoint(member=member, url=receiver.url)
     _case, checkpoint = published
@@ -89,7 +90,7 @@ def test_send_a_test_webhook_reaches_the_endpoint_signed(
         "size": checkpoint.size,
         "checkpoint_url": json.loads(body)["checkpoint_url"],
     }
-    assert headers[signing.HEADER] == signing.sign(endpoint.secret, body)
+    assert signing.verify(endpoint.secret, body, headers[signing.HEADER])
     page = signed_in.get("/portal/first-sync/").content.decode()
     assert page.count("<td>delivered</td>") == 2
     # Another member's endpoint is not found.
