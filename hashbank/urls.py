@@ -27,7 +27,6 @@ urlpatterns = [
     path("api/v1/", include("member_portal.reports.urls")),
     path("api/stopncii/v1/", include("member_portal.stopncii.urls")),
     path("portal/", include("member_portal.portal.urls")),
-    path("portal/webhooks/", include("member_portal.webhooks.urls")),
     # Peers: the witness the bank runs for them, and what to find where (docs/witness.md).
     path("witness/", include("hashbank.witness.urls")),
     path(".well-known/hashbank", witness_views.discovery, name="discovery"),

@@ -27,6 +27,8 @@ class CaseErrorCode(ErrorCode):
     CASE_LOCKED = "case_locked", SUBMISSION_API
     PIN_RETRY_LATER = "pin_retry_later", SUBMISSION_API
     UNKNOWN_HASH = "unknown_hash", SUBMISSION_API
+    # The helpline's one-time code for an assisted submission: used, expired or never issued.
+    ASSISTED_CODE_INVALID = "assisted_code_invalid", SUBMISSION_API
     # Suspending and restoring are staff actions.
     INVALID_TRANSITION = "invalid_transition", INTERNAL
     INVALID_NOTE = "invalid_note", INTERNAL

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Case(models.Model):
@@ -181,3 +182,29 @@ class PossessionCheck(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["code_hash"], name="one_check_per_code")]
+
+
+class AssistedCode(models.Model):
+    """A one-time code a caseworker gives a person on the phone: entered on the public page of
+    the person's own device, it links the case they submit there to the caseworker (assignee,
+    staff-assisted). Kept only as a keyed hash; it expires, and is used once."""
+
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code_hash"], name="one_assisted_code_per_hash")
+        ]
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and timezone.now() < self.expires_at

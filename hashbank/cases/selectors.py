@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from hashbank.cases import pins
-from hashbank.cases.models import Case, CaseSignal
+from hashbank.cases import assisted, pins
+from hashbank.cases.models import AssistedCode, Case, CaseSignal
 
 
 def case_by_number(number: str) -> Case | None:
@@ -298,3 +298,13 @@ def hold_summaries(case_ids: list[int]) -> dict[int, HoldSummary]:
         if value:
             summary.values.append(f"{signal_type}:{value}")
     return out
+
+
+def assisted_code_usable(text: str) -> bool:
+    """Whether `text` is a one-time assisted code that is issued, unused and unexpired (the
+    entry page's check; the submission uses it up under a lock)."""
+    code = assisted.normalize(text)
+    if code is None:
+        return False
+    row = AssistedCode.objects.filter(code_hash=assisted.code_hash(code)).first()
+    return row is not None and row.is_usable

@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from hashbank.audit import services as audit
 from hashbank.benign import selectors as benign_selectors
 from hashbank.benign import services as benign_services
-from hashbank.cases import pins, storage, unknown_numbers
+from hashbank.cases import assisted, pins, storage, unknown_numbers
 from hashbank.cases.errors import (
     CaseErrorCode,
     CaseLocked,
@@ -29,7 +29,7 @@ from hashbank.cases.errors import (
     PinRetryLater,
     WrongCredentials,
 )
-from hashbank.cases.models import Case, CaseNote, CaseSignal, PossessionCheck
+from hashbank.cases.models import AssistedCode, Case, CaseNote, CaseSignal, PossessionCheck
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import services as signal_services
 from hashbank.signals import types as signal_types
@@ -150,8 +150,14 @@ def submit_case(
     staff_assisted: bool = False,
     actor: Any = None,
     language: str = "",
+    assisted_code: str | None = None,
 ) -> tuple[Case, str]:
     """Create a case holding `hashes` (each {type, value, quality?}); returns (case, PIN).
+
+    With `assisted_code` (a caseworker's one-time code the person entered on their own device)
+    the code is used up in the same transaction, and the case is staff-assisted and assigned to
+    the caseworker who issued it; a code that is used, expired or unknown refuses the whole case
+    (`assisted_code_invalid`), so the person is never linked to the wrong caseworker silently.
 
     All or nothing: a hash that signals.types refuses rolls the whole case back. Once the case is
     committed the PIN is returned even if an after-commit step (queueing the seal) fails: the
@@ -167,7 +173,7 @@ def submit_case(
     pin = pins.new_pin()
     pin_hash = pins.hash_pin(pin)  # slow on purpose: outside the transaction
     fields = {"pin_hash": pin_hash, "staff_assisted": staff_assisted, "attestations": recorded}
-    if connection.vendor == "postgresql" and actor is None and not near:
+    if connection.vendor == "postgresql" and actor is None and not near and assisted_code is None:
         # The person's own submission writes nothing else, and one statement is a transaction
         # of its own: no BEGIN and COMMIT round trips on the busiest write of the service.
         case = _create_case(fields=fields, items=cleaned, item_ids=item_ids)
@@ -183,16 +189,91 @@ def submit_case(
         with transaction.atomic():
             # Registered first, so it runs before any other after-commit hook can fail.
             transaction.on_commit(lambda: committed.append(True))
+            code = _take_assisted_code(assisted_code) if assisted_code is not None else None
+            if code is not None:
+                fields = {**fields, "staff_assisted": True}
             case = _create_case(fields=fields, items=cleaned, item_ids=item_ids, near=near)
             if case.shares_values:
                 corroborate_second_cases(case=case)
             _audit(actor=actor, action="case.submitted", case=case, after={"hashes": len(cleaned)})
+            if code is not None:
+                _link_assisted_case(code, case, hashes=len(cleaned))
             result = case, pin
     except Exception:
         if not committed or result is None:
             raise
         log.exception("a case was saved but an after-commit step failed; sealing will catch up")
     return result
+
+
+def issue_assisted_code(*, actor: Any) -> tuple[AssistedCode, str]:
+    """A one-time code for `actor` (a caseworker) to read to the person, valid for
+    `assisted.LIFETIME`; returns (row, code). Only the code's keyed hash is stored; the issue is
+    audited (`case.assisted_code_issued`, with its expiry, never the code)."""
+    now = timezone.now()
+    for _ in range(5):
+        code = assisted.new_code()
+        try:
+            with transaction.atomic():
+                row = AssistedCode.objects.create(
+                    code_hash=assisted.code_hash(code),
+                    issued_by=actor,
+                    created_at=now,
+                    expires_at=now + assisted.LIFETIME,
+                )
+                audit.record_event(
+                    actor=actor,
+                    action="case.assisted_code_issued",
+                    target=f"assisted_code:{row.pk}",
+                    after={"expires_at": row.expires_at.isoformat()},
+                )
+        except IntegrityError:
+            continue  # the same 39-bit code is live already: draw again
+        return row, code
+    raise DomainError("Could not draw a code.", code=CaseErrorCode.TRY_AGAIN, status=503)
+
+
+def _invalid_code() -> DomainError:
+    return InvalidSubmission(
+        "The helpline code is not valid any more: it was used, it expired, or it was mistyped. "
+        "Nothing was saved. Ask the helpline for a new code, or submit without one.",
+        code=CaseErrorCode.ASSISTED_CODE_INVALID,
+    )
+
+
+def _take_assisted_code(text: str) -> AssistedCode:
+    """The usable code row for `text`, locked in the caller's transaction; or the error."""
+    code = assisted.normalize(text)
+    if code is None:
+        raise _invalid_code()
+    row = (
+        AssistedCode.objects.select_for_update()
+        .select_related("issued_by")
+        .filter(code_hash=assisted.code_hash(code))
+        .first()
+    )
+    if row is None or not row.is_usable:
+        raise _invalid_code()
+    return row
+
+
+def _link_assisted_case(code: AssistedCode, case: Case, *, hashes: int) -> None:
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(assignee_id=code.issued_by_id, staff_assisted=True)
+    case.assignee_id, case.staff_assisted = code.issued_by_id, True
+    code.used_at, code.case = now, case
+    code.save(update_fields=["used_at", "case"])
+    # The person acted, not the caseworker: recorded as the system's, naming the caseworker.
+    audit.record_event(
+        actor=None,
+        action="case.assisted_code_used",
+        target=f"case:{case.number}",
+        after={
+            "assisted_code": code.pk,
+            "caseworker": code.issued_by.get_username(),
+            "hashes": hashes,
+        },
+    )
 
 
 @transaction.atomic

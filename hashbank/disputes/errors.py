@@ -9,6 +9,7 @@ from hashbank.core.errors import INTERNAL, MEMBER_API, ErrorCode
 class DisputeErrorCode(ErrorCode):
     INVALID_REASON = "invalid_reason", MEMBER_API
     NOTE_TOO_LONG = "note_too_long", MEMBER_API
+    DESCRIPTION_TOO_LONG = "description_too_long", MEMBER_API
     UNKNOWN_DISPUTE = "unknown_dispute", MEMBER_API
     NO_RAISER = "no_raiser", INTERNAL
     # Only a staff-raised dispute is refused while another is open.

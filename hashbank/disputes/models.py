@@ -30,6 +30,7 @@ class Dispute(models.Model):
         OTHER = "other"
 
     NOTE_MAX_LENGTH = 2000
+    DESCRIPTION_MAX_LENGTH = 2000
 
     class Status(models.TextChoices):
         OPEN = "open"
@@ -46,6 +47,9 @@ class Dispute(models.Model):
     signal = models.ForeignKey("signals.Signal", on_delete=models.PROTECT, related_name="disputes")
     reason = models.CharField(max_length=32, choices=Reason.choices)
     note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
+    # What the member saw (e.g. "a beach photo, clothed adults"), in words and never the content
+    # itself: the reviewer cannot see the image, so this is what an informed decision rests on.
+    content_description = models.TextField(blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     # A peer bank's forwarded dispute (member of kind "peer"): its forwarding id is the
     # idempotency key, and this names the peer's own member who raised it, as the peer names it.
@@ -66,7 +70,15 @@ class Dispute(models.Model):
                 fields=["member", "idempotency_key"], name="dispute_idempotency_key_per_member"
             )
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The console's "decided disputes" list, newest decision first, paged by keyset.
+            models.Index(
+                fields=["decided_at", "id"],
+                name="dispute_decided_by_date",
+                condition=models.Q(decided_at__isnull=False),
+            ),
+        ]
 
     @property
     def is_open(self) -> bool:

@@ -33,6 +33,7 @@ def raise_dispute(
     signal=None,
     reason: str,
     note: str = "",
+    content_description: str = "",
     idempotency_key: str | None = None,
     forwarded_for: str = "",
     actor=None,
@@ -60,6 +61,13 @@ def raise_dispute(
             f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
             code=DisputeErrorCode.NOTE_TOO_LONG,
         )
+    description = (content_description or "").replace("\r\n", "\n").strip()
+    if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            f"The content description is {len(description)} characters long; keep it to "
+            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
+            code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
+        )
     if signal is None:
         signal = published_signal(signal_type=signal_type, value=value)
     if member is None:
@@ -67,6 +75,8 @@ def raise_dispute(
     payload = {"signal": signal.pk, "reason": reason, "note": note}
     if forwarded_for:
         payload["forwarded_for"] = forwarded_for
+    if description:  # absent from the fingerprint when empty: earlier keys keep theirs
+        payload["content_description"] = description
 
     def create(fingerprint: str) -> Dispute:
         return Dispute.objects.create(
@@ -76,6 +86,7 @@ def raise_dispute(
             reason=reason,
             note=note,
             forwarded_for=forwarded_for,
+            content_description=description,
             idempotency_key=idempotency.clean_key(idempotency_key),
             request_fingerprint=fingerprint,
         )

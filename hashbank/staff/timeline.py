@@ -186,6 +186,11 @@ def _audit_text(entry: AuditEntry, rows_by_pk: dict[int, Any]) -> str | None:
         return _("Every active hash suspended while the case is reviewed") + because
     if action == "case.exported":
         return None
+    if action == "case.assisted_code_used":
+        return _(
+            "Submitted by the person on their own device with a one-time code from %(name)s "
+            "(staff-assisted; assigned to them)"
+        ) % {"name": after.get("caseworker") or _("a caseworker")}
     # An action this page does not know yet: its words, never its code.
     return action.split(".", 1)[-1].replace("_", " ").capitalize()
 

@@ -4,17 +4,20 @@ from django.urls import path
 
 from hashbank.staff.views import (
     accounts,
+    assisted_codes,
     audit,
     auth,
     benign,
     case_list,
     cases,
     dashboard,
+    dispute_history,
     disputes,
     federation,
     helpline,
     keys,
     members,
+    workload,
 )
 
 app_name = "staff"
@@ -32,6 +35,7 @@ urlpatterns = [
     path("cases/mine/", case_list.mine, name="my_cases"),
     path("cases/export.csv", case_list.export_csv, name="cases_export"),
     path("cases/new/", cases.assisted, name="assisted"),
+    path("cases/new/code/", assisted_codes.issue, name="assisted_code"),
     path("cases/<int:case_id>/", cases.detail, name="case"),
     path("cases/<int:case_id>/unlock/", cases.unlock, name="case_unlock"),
     path(
@@ -60,8 +64,10 @@ urlpatterns = [
         name="case_removal_proof",
     ),
     # Disputes (the review queue).
+    path("workload/", workload.index, name="workload"),
     path("review/", disputes.queue, name="review_queue"),
     path("review/forwarded/", disputes.forwards, name="forwards"),
+    path("review/decided/", dispute_history.decided, name="review_decided"),
     path("review/<int:pk>/", disputes.detail, name="review_detail"),
     path("review/<int:pk>/uphold/", disputes.uphold, name="review_uphold"),
     path("review/<int:pk>/reject/", disputes.reject, name="review_reject"),

@@ -20,6 +20,7 @@ from hashbank.core.errors import CoreErrorCode, DomainError, NotFound
 from hashbank.core.http_errors import error_response
 from hashbank.submissions import throttle
 from hashbank.submissions.applied import applied_by_hash, as_json
+from hashbank.submissions.assisted import ASSISTED_SESSION_KEY, forget_code
 from hashbank.submissions.errors import SubmissionErrorCode
 
 
@@ -140,11 +141,21 @@ def submit(request: HttpRequest) -> JsonResponse:
     throttle.check_submission(request)
     body = json_body.read_object(request, allowed={"hashes", "attestations"})
     throttle.check_hashes(request, body.get("hashes"))
-    case, pin = services.submit_case(
-        hashes=body.get("hashes"),
-        attestations=body.get("attestations"),
-        language=get_language() or "",
-    )
+    # An assisted submission: the code the person entered on /submit/assisted/ (assisted.py).
+    code = request.session.get(ASSISTED_SESSION_KEY)
+    try:
+        case, pin = services.submit_case(
+            hashes=body.get("hashes"),
+            attestations=body.get("attestations"),
+            language=get_language() or "",
+            assisted_code=code,
+        )
+    except DomainError as error:
+        if error.code == CaseErrorCode.ASSISTED_CODE_INVALID:
+            forget_code(request)  # sending again creates the case without it
+        raise
+    if code is not None:
+        forget_code(request)
     return JsonResponse(
         {
             "case_number": pins.format_case_number(case.number),

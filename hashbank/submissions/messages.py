@@ -45,6 +45,10 @@ def _error_texts() -> dict[str, str]:
         "temporarily_unavailable": _(
             "The service is very busy right now. Nothing was saved. Please try again in a minute."
         ),
+        "assisted_code_invalid": _(
+            "The helpline code has expired or was already used. Nothing was saved. Send again to "
+            "create your case without it, or ask the helpline for a new code."
+        ),
     }
 
 

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from hashbank.submissions import api, status, views
+from hashbank.submissions import api, assisted, status, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("submit/", views.submit_page, name="submit"),
     path("submit/offline/", views.offline_submit, name="submit-offline"),
+    path("submit/assisted/", assisted.entry, name="submit-assisted"),
     path("status/", status.status_page, name="status"),
     path("status/withdraw/", status.status_withdraw, name="status-withdraw"),
     path("status/cancel-withdrawal/", status.status_cancel, name="status-cancel-withdrawal"),

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.core.numbers import parse_whole
+from member_portal.api import error_log
 from member_portal.api.authentication import BearerAuthentication, HasScope
 from member_portal.api.errors import ApiErrorCode
 
@@ -84,4 +85,24 @@ class MemberAPIView(APIView):
         if "Cache-Control" not in response:
             response["Cache-Control"] = "private, no-store"
         response.setdefault("Vary", "Authorization")
+        if response.status_code >= 400:
+            _log_error(request, response)
         return response
+
+
+def _log_error(request, response) -> None:
+    """Keep a member's error for its portal checklist (member_portal/api/error_log.py)."""
+    # `_user`: what authentication settled on, without authenticating again here.
+    member = getattr(getattr(request, "_user", None), "member", None)
+    match = getattr(request, "resolver_match", None)
+    if member is None or match is None:
+        return
+    error = response.data.get("error") if isinstance(response.data, dict) else None
+    code = error.get("code", "") if isinstance(error, dict) else ""
+    error_log.record(
+        member_id=member.pk,
+        method=request.method,
+        route=match.route,
+        status=response.status_code,
+        code=str(code),
+    )

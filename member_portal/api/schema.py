@@ -48,3 +48,48 @@ _ERROR_DESCRIPTIONS = {
     429: "rate limited; see Retry-After",
 }
 ERRORS = {(code, "application/json"): _err(text) for code, text in _ERROR_DESCRIPTIONS.items()}
+
+
+# What every member endpoint can answer before it runs: the credential (section 1 of the member
+# guide), its scope and the rate limits.
+AUTH_ERRORS: dict[int, tuple[str, ...]] = {
+    401: ("not_authenticated", "invalid_credential", "authentication_failed"),
+    403: (
+        "credential_revoked",
+        "credential_expired",
+        "ip_not_allowed",
+        "credential_refused",
+        "member_suspended",
+        "insufficient_scope",
+        "permission_denied",
+    ),
+    429: ("rate_limited", "too_many_failed_attempts"),
+}
+# A JSON body (POST): decoded strictly before the view reads it (hashbank/core/strict_json.py).
+BODY_ERRORS: dict[int, tuple[str, ...]] = {
+    400: ("malformed_json", "duplicate_field", "invalid_request"),
+    413: ("body_too_large",),
+    415: ("unsupported_media_type",),
+}
+
+
+def errors(*groups: dict[int, tuple[str, ...]], **by_status: tuple[str, ...]) -> dict:
+    """The error responses of one endpoint, by status, each naming the codes it can really
+    answer there: the credential's (AUTH_ERRORS) always, then `groups` (BODY_ERRORS for a POST)
+    and the endpoint's own, given as `e400=("invalid_range", ...)`. Every code must be a member
+    API code (tests/api/test_schema_errors.py)."""
+    merged: dict[int, list[str]] = {}
+    for group in (AUTH_ERRORS, *groups, {int(k[1:]): v for k, v in by_status.items()}):
+        for status, codes in group.items():
+            merged.setdefault(status, [])
+            merged[status] += [code for code in codes if code not in merged[status]]
+    unknown = {code for codes in merged.values() for code in codes} - set(MEMBER_API_CODES)
+    if unknown:
+        raise ValueError(f"not member API codes: {sorted(unknown)}")
+    return {
+        (status, "application/json"): _err(
+            f"{_ERROR_DESCRIPTIONS.get(status, 'error')}; error.code is one of: "
+            + ", ".join(f"`{code}`" for code in merged[status])
+        )
+        for status in sorted(merged)
+    }

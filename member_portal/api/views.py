@@ -26,7 +26,7 @@ from member_portal.api.base import (
 )
 from member_portal.api.errors import ApiErrorCode
 from member_portal.api.ranges import file_response
-from member_portal.api.schema import ERRORS
+from member_portal.api.schema import BODY_ERRORS, errors
 from member_portal.api.services import snapshot_dir
 from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
@@ -35,6 +35,10 @@ from member_portal.ports import ledger as ledger_port
 from member_portal.ports import origins as origins_port
 
 ENTRIES_PAGE_MAX = 50_000
+
+
+# The codes of a bad query parameter (api.base.int_param) or range.
+PARAMS = ("missing_parameter", "invalid_parameter", "invalid_range")
 
 
 def entries_page_max() -> int:
@@ -86,7 +90,10 @@ class CheckpointView(OriginAPIView):
     @extend_schema(
         operation_id="latest_checkpoint",
         description="The latest checkpoint: a C2SP signed note (text/plain). Short-lived.",
-        responses={(200, "text/plain"): OpenApiResponse(OpenApiTypes.STR), **ERRORS},
+        responses={
+            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR),
+            **errors(e404=("no_checkpoint",)),
+        },
     )
     def get(self, request, origin_id: str | None = None):
         checkpoint = _latest_or_404(self.source())
@@ -109,7 +116,7 @@ class EntriesView(OriginAPIView):
     @extend_schema(
         operation_id="entries",
         description=(
-            "Ledger entries [from, size) in the binary wire encoding (docs/formats), ending at the "
+            "Ledger entries [from, size) in the binary wire encoding (docs/feed-format.md), ending at the "
             f"checkpoint of `size`. At most {ENTRIES_PAGE_MAX} entries a page; when more remain, "
             "`Link: <...>; rel=next` names the next page. Without `size` you are redirected to "
             "the latest checkpoint's URL. Pages carry values, which a purge empties: "
@@ -122,7 +129,7 @@ class EntriesView(OriginAPIView):
         responses={
             (200, BINARY): OpenApiResponse(OpenApiTypes.BINARY),
             (302, "text/html"): OpenApiResponse(description="to the latest checkpoint"),
-            **ERRORS,
+            **errors(e400=PARAMS, e404=("unknown_checkpoint", "no_checkpoint")),
         },
     )
     def get(self, request, origin_id: str | None = None):
@@ -160,7 +167,7 @@ class InclusionProofView(OriginAPIView):
             OpenApiParameter("index", int, required=True),
             OpenApiParameter("size", int, required=True),
         ],
-        responses={200: s.InclusionProof, **ERRORS},
+        responses={200: s.InclusionProof, **errors(e400=PARAMS, e404=("unknown_checkpoint",))},
     )
     def get(self, request, origin_id: str | None = None):
         source = self.source()
@@ -191,7 +198,7 @@ class ConsistencyProofView(OriginAPIView):
             OpenApiParameter("old", int, required=True),
             OpenApiParameter("new", int, required=True),
         ],
-        responses={200: s.ConsistencyProof, **ERRORS},
+        responses={200: s.ConsistencyProof, **errors(e400=PARAMS, e404=("unknown_checkpoint",))},
     )
     def get(self, request, origin_id: str | None = None):
         source = self.source()
@@ -217,7 +224,7 @@ class ConsistencyProofView(OriginAPIView):
 class RootsView(OriginAPIView):
     required_scope = SCOPE_FEED_READ
 
-    @extend_schema(operation_id="root_documents", responses={200: s.RootDocuments, **ERRORS})
+    @extend_schema(operation_id="root_documents", responses={200: s.RootDocuments, **errors()})
     def get(self, request, origin_id: str | None = None):
         roots = self.source().root_documents()
         response = Response({"roots": roots, "min_wait": min_wait_seconds()})
@@ -228,7 +235,7 @@ class RootsView(OriginAPIView):
 class KeysView(MemberAPIView):
     required_scope = SCOPE_FEED_READ
 
-    @extend_schema(operation_id="public_keys", responses={200: s.PublicKeys, **ERRORS})
+    @extend_schema(operation_id="public_keys", responses={200: s.PublicKeys, **errors()})
     def get(self, request):
         keys = [ledger_port.as_text(key) for key in ledger_port.public_keys()]
         response = Response({"keys": keys, "min_wait": min_wait_seconds()})
@@ -242,7 +249,10 @@ class LatestSnapshotView(OriginAPIView):
     @extend_schema(
         operation_id="latest_snapshot",
         description="Redirects to the newest snapshot file (/api/v1/snapshots/{size}).",
-        responses={(302, "text/html"): OpenApiResponse(description="to the snapshot"), **ERRORS},
+        responses={
+            (302, "text/html"): OpenApiResponse(description="to the snapshot"),
+            **errors(e404=("no_snapshot",)),
+        },
     )
     def get(self, request, origin_id: str | None = None):
         source = self.source()
@@ -291,7 +301,7 @@ class SnapshotView(MemberAPIView):
             (200, "application/gzip"): OpenApiResponse(OpenApiTypes.BINARY),
             (206, "application/gzip"): OpenApiResponse(OpenApiTypes.BINARY),
             (304, "application/gzip"): OpenApiResponse(description="not modified"),
-            **ERRORS,
+            **errors(e404=("unknown_snapshot",), e416=("range_not_satisfiable",)),
         },
     )
     def get(self, request, size: str):
@@ -326,7 +336,7 @@ def position(member) -> dict:
 class SyncView(MemberAPIView):
     required_scope = SCOPE_FEED_READ
 
-    @extend_schema(operation_id="sync_position", responses={200: s.SyncPosition, **ERRORS})
+    @extend_schema(operation_id="sync_position", responses={200: s.SyncPosition, **errors()})
     def get(self, request):
         return Response(s.SyncPosition(position(request.user.member)).data)
 
@@ -337,7 +347,7 @@ class AckView(MemberAPIView):
     @extend_schema(
         operation_id="acknowledge_checkpoint",
         request=s.AckInput,
-        responses={200: s.SyncPosition, **ERRORS},
+        responses={200: s.SyncPosition, **errors(BODY_ERRORS, e404=("unknown_checkpoint",))},
     )
     def post(self, request):
         data = s.AckInput(data=request.data)

@@ -15,6 +15,7 @@ trusting anything new out of band.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from member_portal.feed import note
@@ -103,3 +104,15 @@ def verify_chain(trusted: RootDocument, chain: list[str], now: int) -> RootDocum
     if current.expires <= now:
         raise RootError(f"root document version {current.version} expired")
     return current
+
+
+def fingerprint(signed: str) -> str:
+    """The SHA-256 of a signed root document as served (its UTF-8 bytes, exactly as
+    `GET /api/v1/roots` lists it), in lowercase hex: what a member compares out of band before
+    pinning the document (`sha256sum root.note` gives the same)."""
+    return hashlib.sha256(signed.encode("utf-8")).hexdigest()
+
+
+def grouped(hex_digest: str, size: int = 4) -> str:
+    """A fingerprint in groups of four characters, to read aloud and compare by eye."""
+    return " ".join(hex_digest[i : i + size] for i in range(0, len(hex_digest), size))

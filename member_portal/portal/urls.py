@@ -1,6 +1,6 @@
 from django.urls import path
 
-from member_portal.portal import views
+from member_portal.portal import checklist, views, webhook_pages
 
 urlpatterns = [
     path("", views.dashboard, name="portal-dashboard"),
@@ -18,4 +18,12 @@ urlpatterns = [
     ),
     path("reports/", views.reports, name="portal-reports"),
     path("disputes/", views.disputes, name="portal-disputes"),
+    path("webhooks/", webhook_pages.webhooks, name="portal-webhooks"),
+    path("webhooks/<int:endpoint_id>/remove", webhook_pages.remove, name="portal-webhook-remove"),
+    path("first-sync/", checklist.first_sync, name="portal-first-sync"),
+    path(
+        "first-sync/webhooks/<int:endpoint_id>/test",
+        checklist.send_test_webhook,
+        name="portal-webhook-test",
+    ),
 ]

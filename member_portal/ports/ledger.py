@@ -65,6 +65,15 @@ def checkpoint_times() -> list[tuple[int, int]]:
     return [(size, int(created.timestamp())) for size, created in rows]
 
 
+def first_published_after(size: int | None):
+    """The oldest published checkpoint larger than `size` (any, for None): when a member that
+    applied `size` first fell behind. None when it is up to date."""
+    rows = _ledger.published()
+    if size is not None:
+        rows = rows.filter(size__gt=size)
+    return rows.order_by("size").first()
+
+
 def entry_signals(start: int, end: int):
     """(seq, Signal) for the entries [start, end), for the StopNCII facade."""
     # State entries (docs/feed-format.md 3.1) name no signal.

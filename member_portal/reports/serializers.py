@@ -119,6 +119,18 @@ class DisputeInput(SignalRefInput):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=Dispute.NOTE_MAX_LENGTH, default=""
     )
+    # Checked by the service (code `description_too_long`), not here, so its code is its own.
+    content_description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text=(
+            "What the matched content shows, in words (up to "
+            f"{Dispute.DESCRIPTION_MAX_LENGTH} characters), for the reviewer who cannot see "
+            "it. Never the content itself, a link to it or a user's details."
+        ),
+    )
 
 
 class DecisionOutput(serializers.Serializer):
@@ -133,6 +145,7 @@ class DisputeOutput(_Provenance):
     value = serializers.CharField(source="signal.value")
     reason = serializers.CharField()
     note = serializers.CharField()
+    content_description = serializers.CharField()
     status = serializers.ChoiceField(choices=Dispute.Status.values)
     created_at = serializers.DateTimeField()
     decision = serializers.SerializerMethodField()

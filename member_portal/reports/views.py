@@ -20,13 +20,19 @@ from hashbank.forwarding import selectors as forwarding
 from hashbank.forwarding import services as forwarding_services
 from hashbank.forwarding.models import Forward
 from member_portal.api.base import MemberAPIView, min_wait_seconds, path_id
-from member_portal.api.schema import ERRORS
+from member_portal.api.schema import BODY_ERRORS, ERRORS, errors
 from member_portal.members.models import SCOPE_REPORTS_WRITE
 from member_portal.reports import selectors, services
 from member_portal.reports import serializers as s
 from member_portal.reports.errors import ReportErrorCode
 
 PAGE = 100
+# A POST that names a hash by value, with an Idempotency-Key.
+SIGNAL_BODY = {
+    400: ("invalid_signal", "invalid_idempotency_key"),
+    404: ("unknown_signal",),
+    409: ("idempotency_key_reused",),
+}
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     str,
@@ -89,7 +95,7 @@ class MatchReportListView(MemberAPIView):
     @extend_schema(
         operation_id="list_match_reports",
         parameters=LIST_PARAMS,
-        responses={200: s.MatchReportList, **ERRORS},
+        responses={200: s.MatchReportList, **errors(e400=("invalid_cursor",))},
     )
     def get(self, request):
         member = request.user.member
@@ -109,7 +115,11 @@ class MatchReportListView(MemberAPIView):
         operation_id="submit_match_report",
         request=s.MatchReportInput,
         parameters=[IDEMPOTENCY],
-        responses={200: s.MatchReportOutput, 201: s.MatchReportOutput, **ERRORS},
+        responses={
+            200: s.MatchReportOutput,
+            201: s.MatchReportOutput,
+            **errors(BODY_ERRORS, SIGNAL_BODY, e400=("invalid_action", "invalid_distance")),
+        },
     )
     def post(self, request):
         data = s.MatchReportInput(data=request.data)
@@ -134,7 +144,7 @@ class MatchReportDetailView(MemberAPIView):
     @extend_schema(
         operation_id="get_match_report",
         parameters=[OpenApiParameter("report_id", int, OpenApiParameter.PATH), ORIGIN_PARAM],
-        responses={200: s.MatchReportOutput, **ERRORS},
+        responses={200: s.MatchReportOutput, **errors(e404=("unknown_report",))},
     )
     def get(self, request, report_id: str):
         report_pk = path_id(report_id, code=ReportErrorCode.UNKNOWN_REPORT)
@@ -155,7 +165,7 @@ class DisputeListView(MemberAPIView):
     @extend_schema(
         operation_id="list_disputes",
         parameters=LIST_PARAMS,
-        responses={200: s.DisputeList, **ERRORS},
+        responses={200: s.DisputeList, **errors(e400=("invalid_cursor",))},
     )
     def get(self, request):
         member = request.user.member
@@ -175,7 +185,15 @@ class DisputeListView(MemberAPIView):
         operation_id="raise_dispute",
         request=s.DisputeInput,
         parameters=[IDEMPOTENCY],
-        responses={200: s.DisputeOutput, 201: s.DisputeOutput, **ERRORS},
+        responses={
+            200: s.DisputeOutput,
+            201: s.DisputeOutput,
+            **errors(
+                BODY_ERRORS,
+                SIGNAL_BODY,
+                e400=("invalid_reason", "note_too_long", "description_too_long"),
+            ),
+        },
     )
     def post(self, request):
         data = s.DisputeInput(data=request.data)
@@ -200,7 +218,7 @@ class DisputeDetailView(MemberAPIView):
     @extend_schema(
         operation_id="get_dispute",
         parameters=[OpenApiParameter("dispute_id", int, OpenApiParameter.PATH), ORIGIN_PARAM],
-        responses={200: s.DisputeOutput, **ERRORS},
+        responses={200: s.DisputeOutput, **errors(e404=("unknown_dispute",))},
     )
     def get(self, request, dispute_id: str):
         dispute_pk = path_id(dispute_id, code=DisputeErrorCode.UNKNOWN_DISPUTE)

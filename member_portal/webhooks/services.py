@@ -104,6 +104,33 @@ def notify_new_checkpoint(checkpoint) -> list[int]:
     return queued
 
 
+TEST_EVENT = "webhook.test"
+
+
+@transaction.atomic
+def send_test(*, endpoint: WebhookEndpoint, latest_size: int | None, actor=None) -> WebhookDelivery:
+    """Record a test delivery to `endpoint` (event `webhook.test`, signed like every delivery,
+    naming the latest checkpoint's size without its note); the caller queues it after commit.
+    A test delivery's `checkpoint_size` is its ordinal, negative (-1, -2, ...), so that it never
+    takes the place of a real checkpoint's. Audited (`webhook.test_sent`)."""
+    WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+    earlier = WebhookDelivery.objects.filter(endpoint=endpoint, event=TEST_EVENT).count()
+    body = json.dumps(
+        {
+            "event": TEST_EVENT,
+            "origin": settings.HASHBANK_ORIGIN,
+            "size": latest_size,
+            "checkpoint_url": f"{settings.HASHBANK_PUBLIC_URL}/api/v1/checkpoint",
+        },
+        separators=(",", ":"),
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=TEST_EVENT, checkpoint_size=-(earlier + 1), body=body
+    )
+    _audit(actor, "webhook.test_sent", endpoint)
+    return delivery
+
+
 def pinned_address(host: str, port: int) -> str:
     """The one address a delivery connects to: `host` resolved once, here.
 

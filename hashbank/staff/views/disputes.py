@@ -17,6 +17,7 @@ from hashbank.disputes.models import Dispute, review_target, reviewers_needed
 from hashbank.forwarding import selectors as forwarding
 from hashbank.forwarding.models import Forward
 from hashbank.staff.access import staff_required
+from hashbank.staff.views.dispute_history import decision_context
 
 
 @require_GET
@@ -77,6 +78,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needed": reviewers_needed(),
             "own": dispute.raised_by_id == request.user.pk,
             "approved_by_me": dispute.approvals.filter(reviewer=request.user).exists(),
+            **decision_context(dispute),
         },
     )
 

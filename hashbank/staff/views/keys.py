@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from hashbank.ledger import selectors as ledger
 from hashbank.staff.access import staff_required
+from member_portal.feed import rootdoc
 
 
 def rotation_state(root, key_states: list[dict]) -> str:
@@ -47,6 +48,10 @@ def keys(request: HttpRequest) -> HttpResponse:
         "key_states": key_states,
         "root_documents": documents[::-1],
         "checkpoint": checkpoint,
+        # What a member compares out of band before pinning (its portal's first-sync checklist).
+        "first_fingerprint": (
+            rootdoc.grouped(rootdoc.fingerprint(documents[0][1])) if documents else ""
+        ),
         "rotation": rotation_state(root, key_states),
         "now": timezone.now(),
     }

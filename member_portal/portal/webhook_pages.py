@@ -1,4 +1,5 @@
-"""Portal pages for a member's webhooks and their delivery log."""
+"""Portal pages for a member's webhooks and their delivery log (the webhooks app keeps the
+endpoints, deliveries and their sending; the portal, its pages)."""
 
 from __future__ import annotations
 
