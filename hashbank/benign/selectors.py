@@ -17,7 +17,10 @@ def near_benign(
 ) -> dict[int, tuple[BenignHash, int]]:
     """index in `items` -> (nearest benign hash, distance) for the items that must be held.
 
-    The list is small (thousands at most): PDQs are compared with numpy, all at once."""
+    PDQs are compared with numpy, a chunk of submitted hashes against the whole list at once:
+    bench/benign_screen.py measured 35 ms for one hash and 0.6 s for 1,000 against 10,000
+    benign PDQs (a busy machine); a list much longer needs an index (multi-index hashing, as the
+    member client's matcher)."""
     wanted_types = {t for t, _, _ in items}
     # Plain rows (no model objects): the list is read whole for every submission that has one.
     rows = list(
