@@ -59,7 +59,9 @@ def test_a_withdrawal_reaches_both_platforms_and_the_person_sees_it(
     other_token,
     tmp_path,
     monkeypatch,
+    settings,
 ):
+    settings.HASHBANK_WITHDRAWAL_COOLING_OFF = 0  # the withdrawal takes effect at once
     # Globex runs the reference client with a receipt key; Acme runs threatexchange + extension.
     key = cosignature.Cosigner.generate("receipts.globex.example/hashbank")
     member_services.register_receipt_key(member=other_member, vkey=str(key.verifier))
@@ -115,11 +117,11 @@ def test_a_withdrawal_reaches_both_platforms_and_the_person_sees_it(
     assert [(h["status"], h["platforms"], h["removal_applied_by"]) for h in status] == [
         ("withdrawn", 2, 2)
     ]
-    page = Client()
-    html = page.post(
+    html = Client().post(
         "/status/",
         f"case_number={credentials['case_number']}&pin={credentials['pin']}",
         content_type="application/x-www-form-urlencoded",
+        follow=True,  # post/redirect/get: the case's page
     ).content.decode()
     assert "Your withdrawal has been applied by all 2 participating platforms." in html
 
