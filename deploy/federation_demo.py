@@ -104,6 +104,9 @@ class Bank:
             HASHBANK_FORWARD_SWEEP_SECONDS="2",
             HASHBANK_FORWARD_POLL_SECONDS="2",
             HASHBANK_DISPUTE_REVIEWERS="2",
+            # The demo follows a withdrawal from the moment it takes effect: no cooling-off
+            # period (a real bank keeps its 24 h, docs/submissions.md).
+            HASHBANK_WITHDRAWAL_COOLING_OFF=os.environ.get("HASHBANK_WITHDRAWAL_COOLING_OFF", "0"),
             PYTHONPATH=str(ROOT),
         )
         if production:

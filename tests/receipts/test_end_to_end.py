@@ -117,12 +117,16 @@ def test_a_withdrawal_reaches_both_platforms_and_the_person_sees_it(
     assert [(h["status"], h["platforms"], h["removal_applied_by"]) for h in status] == [
         ("withdrawn", 2, 2)
     ]
-    html = Client().post(
-        "/status/",
-        f"case_number={credentials['case_number']}&pin={credentials['pin']}",
-        content_type="application/x-www-form-urlencoded",
-        follow=True,  # post/redirect/get: the case's page
-    ).content.decode()
+    html = (
+        Client()
+        .post(
+            "/status/",
+            f"case_number={credentials['case_number']}&pin={credentials['pin']}",
+            content_type="application/x-www-form-urlencoded",
+            follow=True,  # post/redirect/get: the case's page
+        )
+        .content.decode()
+    )
     assert "Your withdrawal has been applied by all 2 participating platforms." in html
 
     # The removal's proof, with Globex's receipt, verifies offline.
