@@ -19,8 +19,10 @@ database (dropped and recreated). Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -35,6 +37,13 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--database", default="", help="a PostgreSQL URL; default: SQLite")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print cProfile's top N of an idle round",
+    )
     return parser.parse_args()
 
 
@@ -60,7 +69,8 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from hashbank.cases import services as cases
     from hashbank.ledger import roots, selectors
@@ -113,7 +123,7 @@ def main() -> None:
 
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
 
-    def round_of(checkpoint, at: int) -> tuple[float, float]:
+    def round_of(checkpoint, at: int, fleet=fleet) -> tuple[float, float]:
         text, _ = note.split(checkpoint.note)
         bodies = []
         SyncPosition.objects.update(last_pulled_size=checkpoint.size)
@@ -158,6 +168,18 @@ def main() -> None:
     rows.append(("new size", *round_of(checkpoint, now + 60)))
     rows.append(("idle log (same size)", *round_of(checkpoint, now + 120)))
     rows.append(("idle log again", *round_of(checkpoint, now + 180)))
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        round_of(checkpoint, now + 190)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        with CaptureQueriesContext(connection) as queries:
+            round_of(checkpoint, now + 200, fleet[:1])
+        print(f"{len(queries)} queries in one idle-log receipt:")
+        for query in queries:
+            print("  ", query["sql"][:160])
     rows.append(("service only, idle log", *service_only(checkpoint, now + 240)))
     checkpoint = seal_one(3)
     SyncPosition.objects.update(last_pulled_size=checkpoint.size)
