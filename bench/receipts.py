@@ -13,14 +13,29 @@ signed before the clock starts: a member's signing is not the bank's cost. CPU t
 process (time.process_time), so PostgreSQL's own work is not counted (its wall time is printed).
 Target (issue 14): 1,000 members a minute under 5% of one core, i.e. under 3 ms per receipt.
 Runs on its own SQLite database in a temporary directory unless --database names a PostgreSQL
-database (dropped and recreated). Prints figures; asserts nothing.
+database (dropped and recreated). Prints figures; asserts nothing. `--profile N` adds cProfile's
+top N functions of one more idle round and the SQL of one idle-log receipt.
+
+Measured 2026-12-03, base (c1dd18a) and new run at the same time on a loaded 2-CPU machine (load
+11 to 12), CPU ms per receipt, idle log (the steady state) / new size:
+    SQLite, --members 300:  base 16.0-17.9 / 16.7-17.8;  new (answer from the rows read) 12.9-15.6
+                            / 13.9-15.6;  GET /sync 8.2-8.4 in both
+    PostgreSQL, --members 150:  base 21.1-23.0 / 21.7-24.5;  new (also the one conditional UPDATE)
+                                17.8-18.3 / 18.6-20.4;  GET /sync 9.9 in both
+The receipt now costs about 1.8x an authenticated GET /sync (from about 2.1x): 11 statements per
+idle receipt became 6 (tests/receipts/test_receipts_api.py). At 1,000 a minute that is still ~22%
+of a core on SQLite and ~30% on PostgreSQL on that machine; what remains is the request stack
+itself (middleware, DRF, authentication: GET /sync's 8-10 ms), not the receipt, so the issue's 5%
+needs a cheaper stack (or an unloaded machine's figures), not a cheaper receipt.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -35,6 +50,13 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--database", default="", help="a PostgreSQL URL; default: SQLite")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print cProfile's top N of an idle round",
+    )
     return parser.parse_args()
 
 
@@ -60,7 +82,8 @@ def main() -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from hashbank.cases import services as cases
     from hashbank.ledger import roots, selectors
@@ -113,7 +136,7 @@ def main() -> None:
 
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
 
-    def round_of(checkpoint, at: int) -> tuple[float, float]:
+    def round_of(checkpoint, at: int, fleet=fleet) -> tuple[float, float]:
         text, _ = note.split(checkpoint.note)
         bodies = []
         SyncPosition.objects.update(last_pulled_size=checkpoint.size)
@@ -158,6 +181,18 @@ def main() -> None:
     rows.append(("new size", *round_of(checkpoint, now + 60)))
     rows.append(("idle log (same size)", *round_of(checkpoint, now + 120)))
     rows.append(("idle log again", *round_of(checkpoint, now + 180)))
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        round_of(checkpoint, now + 190)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+        with CaptureQueriesContext(connection) as queries:
+            round_of(checkpoint, now + 200, fleet[:1])
+        print(f"{len(queries)} queries in one idle-log receipt:")
+        for query in queries:
+            print("  ", query["sql"][:160])
     rows.append(("service only, idle log", *service_only(checkpoint, now + 240)))
     checkpoint = seal_one(3)
     SyncPosition.objects.update(last_pulled_size=checkpoint.size)

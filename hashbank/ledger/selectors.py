@@ -28,6 +28,12 @@ def latest_checkpoint() -> Checkpoint | None:
     return published().order_by("-size").first()
 
 
+def latest_size() -> int | None:
+    """The size of the latest published checkpoint, without loading it (answers that only say
+    how far the log is)."""
+    return published().order_by("-size").values_list("size", flat=True).first()
+
+
 def checkpoint_for_size(size: int) -> Checkpoint | None:
     """The published checkpoint of this size (None when there is none, or it is not published)."""
     return published().filter(size=size).first()

@@ -10,7 +10,7 @@ from hashbank.receipts.errors import ReceiptErrorCode
 from member_portal.api import serializers as s
 from member_portal.api.base import MemberAPIView
 from member_portal.api.schema import BODY_ERRORS, errors
-from member_portal.api.views import position
+from member_portal.api.views import position_of
 from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
 from member_portal.members.models import SCOPE_FEED_READ
@@ -57,10 +57,10 @@ class ReceiptView(MemberAPIView):
     def post(self, request):
         data = s.ReceiptInput(data=request.data)
         data.is_valid(raise_exception=True)
-        member_services.post_receipt(
+        status = member_services.post_receipt(
             member=request.user.member, receipt=data.validated_data["receipt"]
         )
-        return Response(s.SyncPosition(position(request.user.member)).data)
+        return Response(s.SyncPosition(position_of(status)).data)
 
 
 class ReceiptKeysView(MemberAPIView):

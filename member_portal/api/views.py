@@ -320,7 +320,11 @@ class SnapshotView(MemberAPIView):
 
 
 def position(member) -> dict:
-    status = member_selectors.sync_status(member)
+    return position_of(member_selectors.sync_status(member))
+
+
+def position_of(status) -> dict:
+    """The SyncPosition answer for a member's `members.selectors.SyncStatus`."""
     return {
         "latest_size": status.latest_size,
         "last_pulled_size": status.last_pulled_size,

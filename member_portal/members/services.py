@@ -33,6 +33,7 @@ from member_portal.members.errors import (
     TooManyFailedAttempts,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
+from member_portal.ports import ledger as ledger_port
 
 MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -457,24 +458,33 @@ def record_pull(*, member: Member, size: int) -> None:
         )
 
 
-def _pulled_size(member: Member) -> int | None:
-    return (
-        SyncPosition.objects.filter(member=member)
-        .values_list("last_pulled_size", flat=True)
-        .first()
-    )
-
-
 def acknowledge_checkpoint(*, member: Member, size: int):
     """The member says it applied the log up to the checkpoint of `size` (hashbank.receipts keeps
     it). An older size than one already acknowledged is accepted but does not move it back."""
     return receipt_services.acknowledge(member=member, size=size)
 
 
-def post_receipt(*, member: Member, receipt: str):
-    """A signed receipt (hashbank/receipts/services.py): refused for a size never pulled."""
-    return receipt_services.record_receipt(
-        member=member, receipt=receipt, pulled_size=_pulled_size(member)
+def post_receipt(*, member: Member, receipt: str) -> selectors.SyncStatus:
+    """A signed receipt (hashbank/receipts/services.py): refused for a size never pulled.
+
+    Returns the member's sync status after it, built from the rows this already read (the pull
+    position, read once, and the applied position the receipt moved) and the latest size: a
+    member posting a receipt every minute costs the bank three reads fewer than GET /sync."""
+    pulled_size, pulled_at = (
+        SyncPosition.objects.filter(member=member)
+        .values_list("last_pulled_size", "last_pulled_at")
+        .first()
+    ) or (None, None)
+    applied = receipt_services.record_receipt(
+        member=member, receipt=receipt, pulled_size=pulled_size
+    )
+    return selectors.SyncStatus(
+        member=member,
+        latest_size=ledger_port.latest_size(),
+        last_pulled_size=pulled_size,
+        last_pulled_at=pulled_at,
+        last_acked_size=applied.size,
+        last_acked_at=applied.at,
     )
 
 

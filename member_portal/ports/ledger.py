@@ -19,6 +19,10 @@ def latest_checkpoint():
     return _ledger.latest_checkpoint()
 
 
+def latest_size() -> int | None:
+    return _ledger.latest_size()
+
+
 def checkpoint_for_size(size: int):
     return _ledger.checkpoint_for_size(size)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hashbank.ledger import selectors as ledger
 from hashbank.receipts.models import Acknowledgement, AppliedPosition
@@ -204,3 +206,32 @@ def test_a_receipt_over_an_earlier_signing_of_the_same_size_is_accepted(
     services.seal()  # re-signs: same tree, new time line
     assert ledger.checkpoint_for_size(checkpoint.size).note != earlier
     assert post(api, sign_receipt(earlier, receipt_key)).status_code == 200
+
+
+def _statements(queries) -> list[str]:
+    """The SQL a request ran, without transaction control (BEGIN, SAVEPOINT, COMMIT ...)."""
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+    return [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(control)]
+
+
+def test_a_steady_state_receipt_answers_what_sync_says_in_six_statements(
+    published, api, receipt_key, member
+):
+    """A member posting a receipt every minute on an idle log (issue 14's benchmark, bench/
+    receipts.py): authenticate, read the pull position, our checkpoint, the member's keys with its
+    applied position, one conditional UPDATE of that position, the latest size. The answer is the
+    one GET /sync gives."""
+    _case, checkpoint = published
+    pull(api, checkpoint.size)
+    now = int(time.time())
+    assert post(api, sign_receipt(checkpoint.note, receipt_key, now - 60)).status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post(api, sign_receipt(checkpoint.note, receipt_key, now))
+
+    assert response.status_code == 200, response.content
+    assert response.json() == _sync(api)
+    assert len(_statements(queries)) <= 6, _statements(queries)
+    assert AppliedPosition.objects.get(member=member).last_receipt_time == now
+    # ... and the replay check still holds on that path: the same receipt time again is refused.
+    _refused(api, member, sign_receipt(checkpoint.note, receipt_key, now), 409, "stale_receipt")
