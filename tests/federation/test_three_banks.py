@@ -250,7 +250,9 @@ def test_a_forged_fork_of_a_is_detected_by_b_and_c_and_a_is_frozen_for_their_mem
         # The other origins keep working: the carrier's own log syncs and matches.
         own = pdq()
         submit(bank, 1, lambda own=own: own)
-        code, result = member.run("sync")
-        assert not shown[bank.origin]["frozen"]
+        member.run("sync")
+        shown = member.status()
+        assert not shown[bank.origin]["frozen"] and shown[bank.origin]["size"] > 0
+        assert shown[a.origin]["frozen"] and shown[a.origin]["size"] == size
         (match,) = member.matches(own["value"])
-        assert match["origin"] == bank.origin and not match["frozen"], result
+        assert match["origin"] == bank.origin and not match["frozen"]
