@@ -139,12 +139,10 @@ def forward_dispute(
     note: str = "",
     signal_type: str = "",
     value: str = "",
-    content_description: str = "",
     idempotency_key: str | None = None,
 ) -> tuple[Forward, bool]:
     """(forward, created): a member's dispute of a mirrored origin's signal, stored and delivered
-    to the origin after commit; the origin's reviewers decide it. The peer API does not carry a
-    `content_description` yet (docs/peer-api.md): a forwarded dispute takes the note only."""
+    to the origin after commit; the origin's reviewers decide it."""
     peer = _peer_for(origin)
     if reason not in Dispute.Reason.values:
         raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)

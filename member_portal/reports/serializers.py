@@ -162,14 +162,9 @@ class ForwardedDisputeOutput(DisputeOutput):
     signal_type = serializers.CharField()
     value = serializers.CharField()
     status = serializers.SerializerMethodField()
-    # A forward carries no content description (docs/peer-api.md); a dispute at the origin does.
-    content_description = serializers.SerializerMethodField()
 
     def get_status(self, forward) -> str:
         return forward.outcome or Dispute.Status.OPEN
-
-    def get_content_description(self, dispute) -> str:
-        return getattr(dispute, "content_description", "")
 
     def get_decision(self, forward) -> dict | None:
         if forward.state != Forward.State.DECIDED:
