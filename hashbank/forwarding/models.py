@@ -41,9 +41,13 @@ class Forward(models.Model):
     action = models.CharField(max_length=32, blank=True)
     matched_at = models.DateTimeField(null=True, blank=True)
     distance = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A person at the member confirmed the matched content is what the signal stands for.
+    human_confirmed = models.BooleanField(default=False)
     # A dispute's fields.
     reason = models.CharField(max_length=32, blank=True)
     note = models.TextField(blank=True)
+    # What the member says the matched content is, for the origin's reviewers (who cannot see it).
+    content_description = models.TextField(blank=True)
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)

@@ -113,6 +113,7 @@ def forward_report(
     value: str = "",
     matched_at: datetime | None = None,
     distance: int | None = None,
+    human_confirmed: bool = False,
     idempotency_key: str | None = None,
 ) -> tuple[Forward, bool]:
     """(forward, created): a member's match report about a mirrored origin's signal, stored and
@@ -125,6 +126,7 @@ def forward_report(
         "action": action,
         "matched_at": matched_at,
         "distance": distance,
+        "human_confirmed": bool(human_confirmed),
     }
     return _store(member=member, peer=peer, idempotency_key=idempotency_key, fields=fields)
 
@@ -137,6 +139,7 @@ def forward_dispute(
     seq: int,
     reason: str,
     note: str = "",
+    content_description: str = "",
     signal_type: str = "",
     value: str = "",
     idempotency_key: str | None = None,
@@ -152,11 +155,19 @@ def forward_dispute(
             f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
             code=DisputeErrorCode.NOTE_TOO_LONG,
         )
+    description = (content_description or "").replace("\r\n", "\n").strip()
+    if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            f"The content description is {len(description)} characters long; keep it to "
+            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
+            code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
+        )
     fields = {
         "kind": Forward.Kind.DISPUTE,
         **_signal_fields(peer, seq, signal_type, value),
         "reason": reason,
         "note": note,
+        "content_description": description,
     }
     return _store(member=member, peer=peer, idempotency_key=idempotency_key, fields=fields)
 
@@ -182,9 +193,13 @@ def _body(forward: Forward) -> bytes:
             body["matched_at"] = forward.matched_at.isoformat()
         if forward.distance is not None:
             body["distance"] = forward.distance
+        if forward.human_confirmed:
+            body["human_confirmed"] = True
     else:
         body["reason"] = forward.reason
         body["note"] = forward.note
+        if forward.content_description:
+            body["content_description"] = forward.content_description
     return json.dumps(body).encode()
 
 

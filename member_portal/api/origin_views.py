@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from member_portal.api import serializers as s
 from member_portal.api import views
 from member_portal.api.base import MemberAPIView, min_wait_seconds
-from member_portal.api.schema import ERRORS
+from member_portal.api.schema import errors
 from member_portal.members.models import SCOPE_FEED_READ
 from member_portal.ports import origins as origins_port
 
@@ -28,7 +28,7 @@ class OriginsView(MemberAPIView):
             "trust anchor (signed by this bank's log keys). A bank without peers carries one "
             "origin, its own."
         ),
-        responses={200: s.Origins, **ERRORS},
+        responses={200: s.Origins, **errors()},
     )
     def get(self, request):
         now = int(time.time())

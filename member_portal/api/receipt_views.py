@@ -9,7 +9,7 @@ from hashbank.core.errors import NotFound
 from hashbank.receipts.errors import ReceiptErrorCode
 from member_portal.api import serializers as s
 from member_portal.api.base import MemberAPIView
-from member_portal.api.schema import ERRORS
+from member_portal.api.schema import BODY_ERRORS, errors
 from member_portal.api.views import position
 from member_portal.members import selectors as member_selectors
 from member_portal.members import services as member_services
@@ -37,7 +37,22 @@ class ReceiptView(MemberAPIView):
             'size is applied to our matching"). Moves your acknowledged position.'
         ),
         request=s.ReceiptInput,
-        responses={200: s.SyncPosition, **ERRORS},
+        responses={
+            200: s.SyncPosition,
+            **errors(
+                BODY_ERRORS,
+                e400=(
+                    "malformed_receipt",
+                    "receipt_wrong_origin",
+                    "receipt_checkpoint_mismatch",
+                    "receipt_key_not_registered",
+                    "invalid_receipt_signature",
+                    "receipt_time_in_future",
+                ),
+                e404=("unknown_checkpoint",),
+                e409=("checkpoint_not_pulled", "stale_receipt"),
+            ),
+        },
     )
     def post(self, request):
         data = s.ReceiptInput(data=request.data)
@@ -51,7 +66,7 @@ class ReceiptView(MemberAPIView):
 class ReceiptKeysView(MemberAPIView):
     required_scope = SCOPE_FEED_READ
 
-    @extend_schema(operation_id="receipt_keys", responses={200: s.ReceiptKeys, **ERRORS})
+    @extend_schema(operation_id="receipt_keys", responses={200: s.ReceiptKeys, **errors()})
     def get(self, request):
         keys = member_selectors.receipt_keys(request.user.member)
         return Response({"keys": [_key(k) for k in keys]})
@@ -59,7 +74,14 @@ class ReceiptKeysView(MemberAPIView):
     @extend_schema(
         operation_id="register_receipt_key",
         request=s.ReceiptKeyInput,
-        responses={201: s.ReceiptKey, **ERRORS},
+        responses={
+            201: s.ReceiptKey,
+            **errors(
+                BODY_ERRORS,
+                e400=("invalid_receipt_key",),
+                e409=("receipt_key_exists", "too_many_receipt_keys"),
+            ),
+        },
     )
     def post(self, request):
         data = s.ReceiptKeyInput(data=request.data)
@@ -79,7 +101,7 @@ class ReceiptKeyView(MemberAPIView):
     @extend_schema(
         operation_id="revoke_receipt_key",
         parameters=[OpenApiParameter("key_id", str, OpenApiParameter.PATH, description="8 hex")],
-        responses={200: s.ReceiptKey, **ERRORS},
+        responses={200: s.ReceiptKey, **errors(e404=("unknown_receipt_key",))},
     )
     def delete(self, request, key_id: str):
         if len(key_id) != 8 or not all(c in "0123456789abcdef" for c in key_id):

@@ -31,12 +31,16 @@ class ForwardedReportInput(ForwardInput):
     action = serializers.ChoiceField(choices=MatchReport.Action.values)
     matched_at = serializers.DateTimeField(required=False, allow_null=True)
     distance = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=256)
+    human_confirmed = serializers.BooleanField(required=False, default=False)
 
 
 class ForwardedDisputeInput(ForwardInput):
     reason = serializers.ChoiceField(choices=Dispute.Reason.values)
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=Dispute.NOTE_MAX_LENGTH, default=""
+    )
+    content_description = serializers.CharField(
+        required=False, allow_blank=True, max_length=Dispute.DESCRIPTION_MAX_LENGTH, default=""
     )
 
 

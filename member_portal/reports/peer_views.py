@@ -81,6 +81,7 @@ class PeerReportsView(PeerAPIView):
             action=fields["action"],
             matched_at=fields.get("matched_at"),
             distance=fields.get("distance"),
+            human_confirmed=fields["human_confirmed"],
             idempotency_key=fields["forward_id"],
             source="peer",
             forwarded_for=fields["member"],
@@ -107,6 +108,7 @@ class PeerDisputesView(PeerAPIView):
             signal=signal,
             reason=fields["reason"],
             note=fields["note"],
+            content_description=fields["content_description"],
             idempotency_key=fields["forward_id"],
             forwarded_for=fields["member"],
         )

@@ -20,7 +20,7 @@ from hashbank.forwarding import selectors as forwarding
 from hashbank.forwarding import services as forwarding_services
 from hashbank.forwarding.models import Forward
 from member_portal.api.base import MemberAPIView, min_wait_seconds, path_id
-from member_portal.api.schema import BODY_ERRORS, ERRORS, errors
+from member_portal.api.schema import BODY_ERRORS, errors
 from member_portal.members.models import SCOPE_REPORTS_WRITE
 from member_portal.reports import selectors, services
 from member_portal.reports import serializers as s
@@ -242,7 +242,11 @@ class BenignListView(MemberAPIView):
     @extend_schema(
         operation_id="contribute_benign_hash",
         request=s.BenignInput,
-        responses={200: s.BenignOutput, 201: s.BenignOutput, **ERRORS},
+        responses={
+            200: s.BenignOutput,
+            201: s.BenignOutput,
+            **errors(BODY_ERRORS, SIGNAL_BODY, e409=("value_in_feed",)),
+        },
     )
     def post(self, request):
         data = s.BenignInput(data=request.data)

@@ -101,12 +101,24 @@ def test_a_credential_expiry_that_is_not_a_small_ascii_number_is_refused(member,
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", ["\u00b9", "\u2460", HUGE], ids=["sup", "circled", "huge"])
-def test_withdrawing_a_hash_named_by_a_non_ascii_number_is_refused(target):
+def test_withdrawing_a_photo_named_by_a_non_ascii_number_changes_nothing(target):
     from urllib.parse import urlencode
 
-    response = Client().post(
+    from hashbank.cases import services as case_services
+    from hashbank.cases.models import CaseSignal
+    from tests.fixtures.values import ATTESTED, md5
+    from tests.submissions.conftest import open_case
+
+    case, pin = case_services.submit_case(hashes=[md5()], attestations=ATTESTED)
+    client = Client()
+    open_case(client, case, pin)
+    response = client.post(
         "/status/withdraw/",
-        urlencode({"case_number": "HB-0000-0000", "pin": "0" * 12, "hash": target}),
+        urlencode({"item": target, "confirm": "yes"}),
         content_type="application/x-www-form-urlencoded",
     )
-    assert response.status_code == 400
+    # Back to the case's own page (post/redirect/get), not a 500, and nothing withdrawn.
+    assert response.status_code == 303
+    assert response["Location"] == "/status/"
+    assert not CaseSignal.objects.filter(case=case).exclude(status="active").exists()
+    assert not CaseSignal.objects.filter(withdrawal_due_at__isnull=False).exists()

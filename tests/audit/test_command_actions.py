@@ -30,7 +30,7 @@ def test_createmember_records_one_entry_by_the_command_line(db):
     (entry,) = AuditEntry.objects.all()
     assert (entry.action, entry.target, entry.member) == ("member.created", "acme", "acme")
     assert (entry.actor_id, entry.actor_name) == (None, "manage.py")
-    assert entry.after == {"name": "Acme Video"}
+    assert entry.after == {"name": "Acme Video", "kind": "platform"}
     assert verify_chain().ok
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from hashbank.ledger.models import Checkpoint
 from member_portal.members import services as members
-from member_portal.members.models import SyncPosition
 from member_portal.webhooks import services as webhooks
 from member_portal.webhooks import signing
 from member_portal.webhooks.models import WebhookDelivery
@@ -103,16 +102,14 @@ def test_send_a_test_webhook_reaches_the_endpoint_signed(
 def test_sync_step_says_entries_behind_and_for_how_long(signed_in, member, publish):
     _case, first = publish()
     _case, second = publish([("md5", "ab" * 16)])
-    SyncPosition.objects.update_or_create(
-        member=member, defaults={"last_acked_size": first.size, "last_acked_at": timezone.now()}
-    )
+    members.acknowledge_checkpoint(member=member, size=first.size)
     Checkpoint.objects.filter(pk=second.pk).update(
         published_at=timezone.now() - dt.timedelta(hours=3)
     )
     html = signed_in.get("/portal/first-sync/").content.decode()
     lag = second.size - first.size
     assert f"Behind: {lag} entr" in html and "for 3\xa0hours" in html
-    SyncPosition.objects.filter(member=member).update(last_acked_size=second.size)
+    members.acknowledge_checkpoint(member=member, size=second.size)
     html = signed_in.get("/portal/first-sync/").content.decode()
     assert f"Done: you acknowledged the latest checkpoint (size {second.size})" in html
 
