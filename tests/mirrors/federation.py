@@ -1,7 +1,7 @@
 """Two banks as processes of their own (tests/publishing/banks.py), bank B mirroring bank A, and
 between them a forwarding proxy (a real HTTP server of the test) through which B reaches A: it
-passes every request on, unless a test tells it to answer one path itself (a forged checkpoint
-signed with A's key, a bad entries page)."""
+passes every request on (GETs, and POSTs such as forwarded reports and disputes), unless a test
+tells it to answer one path itself (a forged checkpoint signed with A's key, a bad entries page)."""
 
 from __future__ import annotations
 
@@ -46,6 +46,18 @@ class Proxy:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                proxy.requests.append(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status, headers, answer = proxy.forward(self.path, dict(self.headers), body)
+                self.send_response(status)
+                for name in ("Content-Type", "Location", "Retry-After"):
+                    if headers.get(name):
+                        self.send_header(name, headers[name])
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
             def log_message(self, *args):
                 pass
 
@@ -54,9 +66,18 @@ class Proxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def forward(self, path: str, headers: dict) -> tuple[int, dict, bytes]:
-        wanted = {k: v for k, v in headers.items() if k.lower() in ("authorization",)}
-        request = urllib.request.Request(self.target + path, headers=wanted)
+    def forward(
+        self, path: str, headers: dict, body: bytes | None = None
+    ) -> tuple[int, dict, bytes]:
+        """The target's answer to a GET (`body` None) or a POST of `body`."""
+        if body is None:
+            wanted = {k: v for k, v in headers.items() if k.lower() in ("authorization",)}
+        else:
+            hop = ("host", "content-length", "connection", "transfer-encoding")
+            wanted = {k: v for k, v in headers.items() if k.lower() not in hop}
+        request = urllib.request.Request(
+            self.target + path, data=body, headers=wanted, method="GET" if body is None else "POST"
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, dict(response.headers), response.read()

@@ -234,15 +234,16 @@ class Bank:
         self.manage("createmember", slug, "--name", f"Bank {slug}", "--peer")
         return self.manage("issuecredential", slug).strip().splitlines()[-1]
 
-    def peer_with(self, origin_bank: Bank, name: str | None = None) -> str:
+    def peer_with(self, origin_bank: Bank, name: str | None = None, via: str = "") -> str:
         """On this bank (B): `peers add` the bank `origin_bank` (A), with a peer credential A
-        issued and A's log key pinned; returns the peer's name."""
+        issued and A's log key pinned (reached at `via`, e.g. a test's proxy, if given); returns
+        the peer's name."""
         name = name or origin_bank.name
         token = origin_bank.peer_credential(f"peer-{self.name}")
         self.manage(
             "peers",
             "add",
-            origin_bank.url,
+            via or origin_bank.url,
             "--name",
             name,
             "--credential",
