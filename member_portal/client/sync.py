@@ -2,9 +2,10 @@
 
 The order of every sync: follow the root-of-trust chain, verify the latest checkpoint against the
 last one (a smaller tree or a fork at the same size is a rollback and stops the sync), fetch the
-entries in between, recompute the Merkle root and the active-set digest (member_portal.verify),
-and only then write the new state in one transaction. Anything that fails leaves the last good
-state untouched.
+entries in between a page at a time, verifying each (member_portal.verify.EntriesVerifier) and
+writing its changes inside one transaction that commits only once the Merkle root and the
+active-set digest match the checkpoint (so memory holds one page, not the whole delta). Anything
+that fails leaves the last good state untouched.
 
 A witness policy (member_portal/feed/policy.py) passed once is stored with the state, and every
 later sync holds the bank's checkpoints to its quorum; passing another one replaces it. On a first
