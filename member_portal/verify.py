@@ -117,30 +117,75 @@ def apply_entries(
 def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
     """Check an entries page (docs/feed-format.md 6.1) against the new checkpoint in one pass:
     every leaf and disclosed value, the Merkle root and the active set. Returns the new state."""
-    checkpoint = verify_checkpoint(signed_note, state.root, state.checkpoint, policy=state.policy)
-    try:
-        start, count = wire.entries_header(page)
-    except wire.WireError as exc:
-        raise VerificationError(str(exc)) from None
-    if start != state.size:
-        raise VerificationError(
-            f"entries: start at {start}, but the verified tree has {state.size}"
+    verifier = EntriesVerifier(state, signed_note)
+    verifier.feed(page)
+    return verifier.finish()
+
+
+class EntriesVerifier:
+    """Verify the entries from `state` to the checkpoint `signed_note` a page at a time, holding
+    only the compact range and the active set's state between pages (so a delta of millions of
+    entries never sits in memory whole). The checkpoint is verified first; `feed` checks each
+    page's leaves, values and state entries as it comes; `finish` checks the Merkle root and the
+    active set against the checkpoint and returns the new state. Nothing a page said may be
+    trusted before `finish` returns."""
+
+    def __init__(self, state: FeedState, signed_note: str) -> None:
+        self.state = state
+        self.signed_note = signed_note
+        self.checkpoint = verify_checkpoint(
+            signed_note, state.root, state.checkpoint, policy=state.policy
         )
-    if start + count != checkpoint.size:
-        raise VerificationError(
-            f"entries: {start}+{count} entries do not reach the checkpoint size {checkpoint.size}"
+        self.compact = state.compact_range
+        self.active = state.active
+
+    @property
+    def size(self) -> int:
+        """The size of the tree verified so far (where the next page must start)."""
+        return self.compact.size
+
+    def feed(self, page: bytes) -> tuple[int, int]:
+        """Check one entries page that continues the entries fed so far; (start, count) of it."""
+        try:
+            start, count = wire.entries_header(page)
+        except wire.WireError as exc:
+            raise VerificationError(str(exc)) from None
+        if start != self.compact.size:
+            raise VerificationError(
+                f"entries: start at {start}, but the verified tree has {self.compact.size}"
+            )
+        if start + count > self.checkpoint.size:
+            raise VerificationError(
+                f"entries: {start}+{count} entries go past the checkpoint size "
+                f"{self.checkpoint.size}"
+            )
+        try:
+            self.compact, self.active = wire.scan_entries(page, self.compact, self.active)
+        except wire.WireError as exc:
+            raise VerificationError(str(exc)) from None
+        return start, count
+
+    def finish(self) -> FeedState:
+        checkpoint = self.checkpoint
+        if self.compact.size != checkpoint.size:
+            raise VerificationError(
+                f"entries: {self.state.size}+{self.compact.size - self.state.size} entries do "
+                f"not reach the checkpoint size {checkpoint.size}"
+            )
+        if self.compact.root() != checkpoint.root:
+            raise VerificationError(
+                f"entries: the Merkle root of {checkpoint.size} entries does not match the "
+                "checkpoint (an entry was changed, dropped, added or reordered)"
+            )
+        _check_active(checkpoint, self.active)
+        return FeedState(
+            self.state.root,
+            checkpoint,
+            self.signed_note,
+            self.compact,
+            self.active,
+            self.state.policy,
         )
-    try:
-        compact, digest = wire.scan_entries(page, state.compact_range, state.active)
-    except wire.WireError as exc:
-        raise VerificationError(str(exc)) from None
-    if compact.root() != checkpoint.root:
-        raise VerificationError(
-            f"entries: the Merkle root of {checkpoint.size} entries does not match the checkpoint "
-            "(an entry was changed, dropped, added or reordered)"
-        )
-    _check_active(checkpoint, digest)
-    return FeedState(state.root, checkpoint, signed_note, compact, digest, state.policy)
 
 
 def verify_snapshot(

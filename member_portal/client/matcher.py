@@ -25,6 +25,7 @@ PDQ_BYTES = 32
 CHUNKS = 16
 DEFAULT_THRESHOLD = 31
 DEFAULT_MIN_QUALITY = 50
+_ONES = np.ones(4, dtype=np.int32)
 _FLIPS = np.array([0] + [1 << b for b in range(16)], dtype=np.int64)
 
 
@@ -56,6 +57,9 @@ class PdqIndex:
         self.seqs = np.asarray(seqs, dtype=np.int64)
         self._words = self.codes.view(">u2")  # 16 big-endian 16-bit chunks per hash
         self._lanes = self.codes.view(np.uint64)  # 4 words per hash for XOR + popcount
+        # The same bytes as one 32-byte item per hash: np.take of candidates from it is a plain
+        # memcpy per row, several times faster than fancy-indexing the (n, 4) lanes.
+        self._items = self.codes.view(np.dtype((np.void, PDQ_BYTES))).reshape(-1)
         n = len(self.seqs)
         # All tables in one flat array: table c's rows occupy [c*n, (c+1)*n).
         self._rows = np.empty(CHUNKS * n, dtype=np.uint32)
@@ -107,8 +111,12 @@ class PdqIndex:
             # Expand the bucket ranges into positions without a Python loop.
             shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
             candidates = self._rows[shift + np.arange(total)]
-        block = self._lanes if candidates is None else self._lanes[candidates]
-        distances = np.bitwise_count(block ^ self._query_lanes(query)).sum(axis=1, dtype=np.int32)
+        if candidates is None:
+            block = self._lanes
+        else:
+            block = np.take(self._items, candidates).view(np.uint64).reshape(-1, 4)
+        counts = np.bitwise_count(block ^ self._query_lanes(query))
+        distances = counts @ _ONES  # the 4 lanes' popcounts summed (faster than .sum(axis=1))
         hits = np.nonzero(distances <= threshold)[0]
         rows_hit = hits if candidates is None else candidates[hits]
         # A hash close on several chunks is a candidate several times: keep each row once.

@@ -2,9 +2,10 @@
 
 The order of every sync: follow the root-of-trust chain, verify the latest checkpoint against the
 last one (a smaller tree or a fork at the same size is a rollback and stops the sync), fetch the
-entries in between, recompute the Merkle root and the active-set digest (member_portal.verify),
-and only then write the new state in one transaction. Anything that fails leaves the last good
-state untouched.
+entries in between a page at a time, verifying each (member_portal.verify.EntriesVerifier) and
+writing its changes inside one transaction that commits only once the Merkle root and the
+active-set digest match the checkpoint (so memory holds one page, not the whole delta). Anything
+that fails leaves the last good state untouched.
 
 A witness policy (member_portal/feed/policy.py) passed once is stored with the state, and every
 later sync holds the bank's checkpoints to its quorum; passing another one replaces it. On a first
@@ -26,9 +27,9 @@ from member_portal.feed import cosignature, note, rootdoc, wire
 from member_portal.feed import leaf as leaves
 from member_portal.feed.policy import Policy
 from member_portal.verify import (
+    EntriesVerifier,
     FeedState,
     VerificationError,
-    apply_entries,
     trust_root,
     verify_checkpoint,
     verify_snapshot,
@@ -217,34 +218,47 @@ def bootstrap(
 def apply_delta(
     store: Store, bank: Bank, state: FeedState, signed: str
 ) -> tuple[FeedState, int, int]:
-    """Verify the entries from our size to the checkpoint `signed` and apply them atomically."""
-    # Peek at the claimed size only to know what to fetch; apply_entries verifies the note.
-    try:
-        claimed = int(signed.split("\n", 2)[1])
-    except (IndexError, ValueError):
-        raise VerificationError("checkpoint: not a checkpoint") from None
-    records: list[tuple[bytes, bytes]] = []
-    if claimed > state.size:
-        for page in bank.entries_pages(state.size, claimed):
-            try:
-                start, page_records = wire.decode_entries(page)
-            except wire.WireError as exc:
-                raise VerificationError(f"entries: {exc}") from None
-            if start != state.size + len(records):
-                raise VerificationError(
-                    f"entries: a page starts at {start}, expected {state.size + len(records)}"
-                )
-            records.extend(page_records)
-    new_state = apply_entries(state, signed, records, state.size)
+    """Verify the entries from our size to the checkpoint `signed` and apply them atomically.
 
+    Page by page, inside one transaction of the state file: each page is verified
+    (verify.EntriesVerifier: leaves, values, state entries) and its adds, removes and tiers are
+    written to the active table at once, so memory holds one page, never the whole delta (a
+    carried origin replayed from its first entry is millions). The transaction commits only once
+    the checkpoint's Merkle root and active set check; any failure (or a crash: SQLite rolls an
+    unfinished transaction back) leaves the last good state untouched."""
+    verifier = EntriesVerifier(state, signed)  # the checkpoint first: nothing fetched before it
+    added = removed = 0
+    with store.transaction() as db:
+        if verifier.checkpoint.size > state.size:
+            for page in bank.entries_pages(state.size, verifier.checkpoint.size):
+                start, _count = verifier.feed(page)
+                try:
+                    _, records = wire.decode_entries(page)
+                except wire.WireError as exc:
+                    raise VerificationError(f"entries: {exc}") from None
+                page_added, page_removed = _store_page(store, db, start, records)
+                added += page_added
+                removed += page_removed
+        new_state = verifier.finish()
+        store.save(db, new_state)
+    return new_state, added, removed
+
+
+def _store_page(
+    store: Store, db, start: int, records: list[tuple[bytes, bytes]]
+) -> tuple[int, int]:
+    """Write one verified page's changes to the active table (inside the delta's transaction):
+    (adds still active at its end, removes). Removes and tiers must name an active add of the same
+    signal: one added earlier in this page, or one in the table (an earlier page's included)."""
     removes: list[tuple[int]] = []
-    pending: dict[int, tuple] = {}  # adds of this delta, in case the delta also removes them
-    tiers: dict[int, int] = {}  # add seq -> basis of its latest tier entry in this delta
+    pending: dict[int, tuple] = {}  # adds of this page, in case the page also removes them
+    tiers: dict[int, int] = {}  # add seq -> basis of its latest tier entry in this page
+    gone: set[int] = set()  # table rows this page removed (no longer active)
     for offset, (raw, payload) in enumerate(records):
-        seq = state.size + offset
+        seq = start + offset
         entry = leaves.decode(raw)
         if entry.is_state:
-            continue  # verified by apply_entries; it changes no signal
+            continue  # verified by the verifier; it changes no signal
         if entry.is_add:
             p = wire.decode_payload(payload)
             row = (
@@ -254,21 +268,24 @@ def apply_delta(
             )
             pending[seq] = row
         elif entry.is_tier:
-            target = pending.get(entry.target) or store.signal_row(entry.target)
+            target = pending.get(entry.target) or _table_row(store, entry.target, gone)
             _check_named(seq, entry, target, "sets the tier of")
             tiers[entry.target] = entry.reason_code
         else:
-            target = pending.pop(entry.target, None) or store.signal_row(entry.target)
+            target = pending.pop(entry.target, None) or _table_row(store, entry.target, gone)
             _check_named(seq, entry, target, "removes")
-            removes.append((entry.target,))
+            removes.append((entry.target,))  # deleting an add of this page deletes nothing
+            gone.add(entry.target)
             tiers.pop(entry.target, None)
     adds = [(*row, tiers.pop(row[0], leaves.NO_BASIS)) for row in pending.values()]
-    with store.transaction() as db:
-        store.remove_active(db, removes)
-        store.insert_active(db, adds)
-        store.set_basis(db, [(basis, seq) for seq, basis in tiers.items()])
-        store.save(db, new_state)
-    return new_state, len(adds), len(removes)
+    store.remove_active(db, removes)
+    store.insert_active(db, adds)
+    store.set_basis(db, [(basis, seq) for seq, basis in tiers.items()])
+    return len(adds), len(removes)
+
+
+def _table_row(store: Store, seq: int, gone: set[int]) -> tuple | None:
+    return None if seq in gone else store.signal_row(seq)
 
 
 def _check_named(seq: int, entry: leaves.Leaf, target: tuple | None, verb: str) -> None:
