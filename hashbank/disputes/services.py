@@ -24,6 +24,29 @@ def _audit(actor, action: str, dispute: Dispute, **kw) -> None:
     )
 
 
+def clean_dispute_text(*, reason: str, note: str, content_description: str) -> tuple[str, str]:
+    """(note, content description) of a dispute, checked: a known reason, texts within their
+    lengths. Also used for a dispute forwarded to another bank (hashbank.forwarding)."""
+    if reason not in Dispute.Reason.values:
+        # Members' requests are checked against the same choices by their serializer first.
+        raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)
+    # A browser counts a line break as one character against maxlength; a form sends two.
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > Dispute.NOTE_MAX_LENGTH:
+        raise DomainError(
+            f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
+            code=DisputeErrorCode.NOTE_TOO_LONG,
+        )
+    description = (content_description or "").replace("\r\n", "\n").strip()
+    if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
+        raise DomainError(
+            f"The content description is {len(description)} characters long; keep it to "
+            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
+            code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
+        )
+    return note, description
+
+
 @transaction.atomic
 def raise_dispute(
     *,
@@ -51,23 +74,9 @@ def raise_dispute(
         raise DomainError(
             "A dispute is raised by a member or a staff user.", code=DisputeErrorCode.NO_RAISER
         )
-    if reason not in Dispute.Reason.values:
-        # Members' requests are checked against the same choices by their serializer first.
-        raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)
-    # A browser counts a line break as one character against maxlength; a form sends two.
-    note = (note or "").replace("\r\n", "\n").strip()
-    if len(note) > Dispute.NOTE_MAX_LENGTH:
-        raise DomainError(
-            f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
-            code=DisputeErrorCode.NOTE_TOO_LONG,
-        )
-    description = (content_description or "").replace("\r\n", "\n").strip()
-    if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
-        raise DomainError(
-            f"The content description is {len(description)} characters long; keep it to "
-            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
-            code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
-        )
+    note, description = clean_dispute_text(
+        reason=reason, note=note, content_description=content_description
+    )
     if signal is None:
         signal = published_signal(signal_type=signal_type, value=value)
     if member is None:

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from hashbank.core import idempotency
-from hashbank.core.errors import Conflict, DomainError, NotFound
-from hashbank.disputes.errors import DisputeErrorCode
+from hashbank.core.errors import Conflict, NotFound
+from hashbank.disputes import services as dispute_services
 from hashbank.disputes.models import Dispute
 from hashbank.forwarding import selectors
 from hashbank.forwarding.errors import ForwardErrorCode
@@ -147,21 +147,9 @@ def forward_dispute(
     """(forward, created): a member's dispute of a mirrored origin's signal, stored and delivered
     to the origin after commit; the origin's reviewers decide it."""
     peer = _peer_for(origin)
-    if reason not in Dispute.Reason.values:
-        raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)
-    note = (note or "").replace("\r\n", "\n").strip()
-    if len(note) > Dispute.NOTE_MAX_LENGTH:
-        raise DomainError(
-            f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
-            code=DisputeErrorCode.NOTE_TOO_LONG,
-        )
-    description = (content_description or "").replace("\r\n", "\n").strip()
-    if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
-        raise DomainError(
-            f"The content description is {len(description)} characters long; keep it to "
-            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
-            code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
-        )
+    note, description = dispute_services.clean_dispute_text(
+        reason=reason, note=note, content_description=content_description
+    )
     fields = {
         "kind": Forward.Kind.DISPUTE,
         **_signal_fields(peer, seq, signal_type, value),
