@@ -77,12 +77,12 @@ class Bank:
             HASHBANK_SNAPSHOT_DIR=str(directory / "snapshots"),
             HASHBANK_ORIGIN=self.origin,
             HASHBANK_PUBLIC_URL=self.url,
-            # These tests follow a withdrawal from the moment it takes effect (issue 18: the
-            # cooling-off period set to 0); a test that needs one passes its own.
-            HASHBANK_WITHDRAWAL_COOLING_OFF="0",
             PYTHONPATH=str(ROOT),
             **settings,
         )
+        # These tests follow a withdrawal from the moment it takes effect (issue 18: the
+        # cooling-off period set to 0); a test that needs one passes its own setting.
+        self.env.setdefault("HASHBANK_WITHDRAWAL_COOLING_OFF", "0")
         self.process: subprocess.Popen | None = None
         self.token = ""
         self._log = None
