@@ -23,10 +23,15 @@ def mirrored_logs() -> list[MirroredLog]:
 
 
 def mirrored_log(origin_id: str) -> MirroredLog | None:
+    """The mirror of the origin with this id (64 hex digits; anything else names none, and never
+    reaches the database: a path may hold any character, NUL included)."""
+    origin_id = origin_id.lower()
+    if len(origin_id) != 64 or not all(c in "0123456789abcdef" for c in origin_id):
+        return None
     return (
         MirroredLog.objects.exclude(peer__status=Peer.Status.REMOVED)
         .select_related("peer")
-        .filter(origin_id=origin_id.lower())
+        .filter(origin_id=origin_id)
         .first()
     )
 
