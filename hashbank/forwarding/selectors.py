@@ -4,9 +4,6 @@ mirrored origin. Pure reads."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 from django.conf import settings
 from django.db.models import QuerySet
 
@@ -19,18 +16,12 @@ from hashbank.mirrors import selectors as mirrors
 from hashbank.mirrors.models import MirrorEntry
 from hashbank.signals.models import Signal
 from member_portal.feed import leaf as leaves
+from member_portal.feed import origins as origins_list
 from member_portal.feed import wire
-
-_ORIGIN_ID = re.compile(r"[0-9a-f]{64}")
-
-
-def origin_id(origin: str) -> str:
-    """The federation's id of an origin: hex SHA-256 of its checkpoint's first line."""
-    return hashlib.sha256(origin.encode()).hexdigest()
 
 
 def own_origin_id() -> str:
-    return origin_id(settings.HASHBANK_ORIGIN)
+    return origins_list.origin_id(settings.HASHBANK_ORIGIN)
 
 
 def named_origin_id(named: str | None) -> str:
@@ -38,7 +29,7 @@ def named_origin_id(named: str | None) -> str:
     named = (named or "").strip()
     if not named:
         return own_origin_id()
-    return named if _ORIGIN_ID.fullmatch(named) else origin_id(named)
+    return origins_list.as_origin_id(named)
 
 
 def is_own(named: str | None) -> bool:

@@ -10,6 +10,7 @@ from hashbank.mirrors import tree
 from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry
 from hashbank.peers import selectors as peer_selectors
 from hashbank.peers.models import Peer
+from member_portal.feed import origins as origins_list
 from member_portal.feed import wire
 
 
@@ -26,7 +27,7 @@ def mirrored_log(origin_id: str) -> MirroredLog | None:
     """The mirror of the origin with this id (64 hex digits; anything else names none, and never
     reaches the database: a path may hold any character, NUL included)."""
     origin_id = origin_id.lower()
-    if len(origin_id) != 64 or not all(c in "0123456789abcdef" for c in origin_id):
+    if not origins_list.is_origin_id(origin_id):
         return None
     return (
         MirroredLog.objects.exclude(peer__status=Peer.Status.REMOVED)

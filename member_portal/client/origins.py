@@ -18,7 +18,6 @@ old (72 h), and it is not matched at all once `off_after` old (30 days).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,16 +27,13 @@ from member_portal.client.store import Store
 from member_portal.client.sync import ClientError, SyncResult, sync
 from member_portal.feed import origins as origins_list
 from member_portal.feed import rootdoc
+from member_portal.feed.origins import as_origin_id, origin_id
 from member_portal.feed.policy import Policy
 from member_portal.verify import VerificationError
 
 REVIEW_AFTER = 72 * 3600
 OFF_AFTER = 30 * 86400
 FRESH, REVIEW, OFF = "fresh", "review", "off"
-
-
-def origin_id(origin: str) -> str:
-    return hashlib.sha256(origin.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -85,13 +81,6 @@ class OriginFilter:
         if oid in self.deny:
             return False
         return not self.allow or oid in self.allow
-
-
-def as_origin_id(item: str) -> str:
-    """An origin id as given, or the id of an origin line."""
-    if len(item) == 64 and all(c in "0123456789abcdef" for c in item):
-        return item
-    return origin_id(item)
 
 
 def origins_dir(state_path: Path) -> Path:

@@ -43,6 +43,16 @@ def origin_id(origin: str) -> str:
     return hashlib.sha256(origin.encode()).hexdigest()
 
 
+def is_origin_id(text: str) -> bool:
+    """Whether `text` is an origin id as written: 64 lowercase hex digits."""
+    return _HEX64.fullmatch(text) is not None
+
+
+def as_origin_id(named: str) -> str:
+    """The id a caller names an origin by: an origin id as given, else the id of that origin."""
+    return named if is_origin_id(named) else origin_id(named)
+
+
 def root_digest(signed_root: str) -> str:
     """hex(SHA-256(a root document's whole signed note)), as the list names a trust anchor."""
     return hashlib.sha256(signed_root.encode()).hexdigest()
