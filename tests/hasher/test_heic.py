@@ -72,7 +72,9 @@ def test_an_odd_width_heic_is_within_a_few_bits(heic_files, hasher_page):
     assert distance <= 8, distance
 
 
-def test_a_damaged_heic_gets_its_md5_and_says_it_could_not_be_decoded(heic_files, hasher_page, tmp_path):
+def test_a_damaged_heic_gets_its_md5_and_says_it_could_not_be_decoded(
+    heic_files, hasher_page, tmp_path
+):
     whole = heic_files["photo"].read_bytes()
     damaged = tmp_path / "damaged.heic"
     damaged.write_bytes(whole[: len(whole) // 3])
