@@ -10,10 +10,11 @@
 // displayed; for a 16-bit grey PNG also {pdqClipped, qualityClipped, lowQualityClipped}, the hash
 // of the samples clipped at 255 (what stock python-threatexchange computes). For other files:
 // {md5, size, kind: "other"}. Always `md5Engine`: "wasm" (hash-wasm) or "js" (md5.js, the
-// fallback when WebAssembly cannot load). HEIC/HEIF is decoded by libheif in WebAssembly. When an image cannot be decoded the
-// result still has `md5`, plus `error: "image_decode_failed"` and `decodeError` (one of
-// "heic_unsupported" (libheif could not load), "avif_unsupported", "undecodable", "too_large"). Phases reported through
-// onProgress: "decode", "pdq", "md5" (done/total in bytes for md5, in steps otherwise).
+// fallback when WebAssembly cannot load). HEIC/HEIF is decoded by libheif in WebAssembly. When
+// an image cannot be decoded the result still has `md5`, plus `error: "image_decode_failed"` and
+// `decodeError` (one of "heic_unsupported" (libheif could not load), "avif_unsupported",
+// "undecodable", "too_large"). Phases reported through onProgress: "decode", "pdq", "md5"
+// (done/total in bytes for md5, in steps otherwise).
 
 /** Quality below which a PDQ hash is unreliable: flagged, and not published as PDQ. */
 export const LOW_QUALITY = 50;
