@@ -266,7 +266,8 @@ def _append(
     add_kind, tier_kind, entry_add, entry_remove = outbox.ADD, outbox.TIER, Entry.ADD, Entry.REMOVE
     encode_add, encode_remove = leaves.encode_add, leaves.encode_remove
     encode_payload, leaf_hash = wire.encode_payload, merkle.leaf_hash
-    reason_codes, other_reason = leaves.REASON_CODES, leaves.REASON_CODES["other"]
+    # Every remove carries the neutral reason; the real one stays in the signal row (settle).
+    removed_code = leaves.REMOVED_CODE
     append_leaf_hash = compact.append_leaf_hash
     # Entries stream to the database while the next ones are computed.
     with storage.entry_writer() as write_entry:
@@ -319,7 +320,7 @@ def _append(
             else:
                 leaf = encode_remove(
                     type_code=codes[signal_type],
-                    reason_code=reason_codes.get(reason, other_reason),
+                    reason_code=removed_code,
                     timestamp=timestamp,
                     digest=digest,
                     target=targets[signal_id],
