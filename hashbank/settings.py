@@ -272,6 +272,16 @@ HASHBANK_QUICK_EXIT_URLS = config.language_urls(
 # Values withdrawn (or removed after review) this many days ago are erased by
 # beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
 # salted digest.
+# The seal's minimum mix (issue 17; docs/publishing.md): entries are sealed once changes of this
+# many distinct cases are queued, or once the oldest has waited HASHBANK_SEAL_MAX_DELAY seconds.
+# 5 in production; 1 (seal at once) on the embedded bank and under test, where one person's demo
+# would otherwise wait the maximum delay.
+HASHBANK_SEAL_MIN_MIX = config.env_int(ENV, "HASHBANK_SEAL_MIN_MIX", 5 if PRODUCTION else 1)
+HASHBANK_SEAL_MAX_DELAY = config.env_int(ENV, "HASHBANK_SEAL_MAX_DELAY", 300)
+if HASHBANK_SEAL_MIN_MIX < 1 or HASHBANK_SEAL_MAX_DELAY < 0:
+    raise config.ConfigError(
+        "HASHBANK_SEAL_MIN_MIX must be 1 or more and HASHBANK_SEAL_MAX_DELAY 0 or more (seconds)."
+    )
 HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
 # A person's withdrawal takes effect this many seconds after they ask (the one asking may be an
 # abuser holding the victim's phone or printout): until then the PIN holder can cancel it and a

@@ -78,8 +78,11 @@ def test_a_phash_signal_is_published_with_type_code_3(signing_key):
 def test_every_removal_reason_reads_the_same_in_the_feed(signing_key):
     """A withdrawal, an upheld dispute and a suspension are one `removed` to members (issue 17):
     a block of `withdrawn` removes would say one person withdrew these together."""
-    values = ["d41d8cd98f00b204e9800998ecf8427e", "9e107d9d372bb6826bd81d3542a419d6",
-              "e4d909c290d0fb1ca068ffaddf22cbd0"]
+    values = [
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "9e107d9d372bb6826bd81d3542a419d6",
+        "e4d909c290d0fb1ca068ffaddf22cbd0",
+    ]
     held = [services.hold(signal_type="md5", value=v) for v in values]
     ledger.seal()
     for signal, reason in zip(held, ["withdrawn", "dispute_upheld", "suspended"], strict=True):
@@ -88,5 +91,7 @@ def test_every_removal_reason_reads_the_same_in_the_feed(signing_key):
     removes = Entry.objects.filter(kind=Entry.REMOVE)
     assert {bytes(e.leaf)[3] for e in removes} == {leaves.REASON_CODES["removed"]}
     assert sorted(Signal.objects.values_list("removal_reason", flat=True)) == [
-        "dispute_upheld", "suspended", "withdrawn"
+        "dispute_upheld",
+        "suspended",
+        "withdrawn",
     ]

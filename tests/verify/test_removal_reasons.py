@@ -21,7 +21,12 @@ def test_a_log_with_older_reason_codes_and_neutral_removes_verifies() -> None:
     assert state.size == len(bank.records) and state.active.count == 1
     removes = [leaves.decode(raw) for raw, _ in bank.records if raw[1] == leaves.REMOVE]
     assert [r.reason for r in removes] == [
-        "withdrawn", "dispute_upheld", "staff_removed", "suspended", "other", "removed"
+        "withdrawn",
+        "dispute_upheld",
+        "staff_removed",
+        "suspended",
+        "other",
+        "removed",
     ]
 
 
