@@ -247,6 +247,17 @@ HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR",
 # Hashes one client (IPv4 address or IPv6 /64, with the /48 tier) may submit per day, across all
 # its cases (a case holds at most 1,000). 0 turns the cap off.
 HASHBANK_HASHES_PER_CLIENT_PER_DAY = config.env_int(ENV, "HASHBANK_HASHES_PER_CLIENT_PER_DAY", 3000)
+# Proof of work (hashbank/submissions/proof.py): a client's first HASHBANK_POW_FREE_PER_DAY
+# submissions a day need none; each later one a challenge of BASE_BITS bits, one more bit per
+# submission, at most MAX_BITS; a challenge is valid for TTL seconds.
+HASHBANK_POW_FREE_PER_DAY = config.env_int(ENV, "HASHBANK_POW_FREE_PER_DAY", 3)
+HASHBANK_POW_BASE_BITS = config.env_int(ENV, "HASHBANK_POW_BASE_BITS", 16)
+HASHBANK_POW_MAX_BITS = config.env_int(ENV, "HASHBANK_POW_MAX_BITS", 22)
+HASHBANK_POW_TTL_SECONDS = config.env_int(ENV, "HASHBANK_POW_TTL_SECONDS", 600)
+if not 1 <= HASHBANK_POW_BASE_BITS <= HASHBANK_POW_MAX_BITS <= 32:
+    raise config.ConfigError(
+        "HASHBANK_POW_BASE_BITS and HASHBANK_POW_MAX_BITS must satisfy 1 <= BASE <= MAX <= 32."
+    )
 # The global cap on submission attempts per minute (hashbank/core/admission.py): the factor times
 # the median minute of the last hour, within [floor, ceiling]. A floor of 0 turns it off.
 HASHBANK_SUBMISSION_CAP_FLOOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FLOOR", 300)
