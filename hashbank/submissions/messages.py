@@ -50,6 +50,14 @@ def _error_texts() -> dict[str, str]:
         "temporarily_unavailable": _(
             "The service is very busy right now. Nothing was saved. Please try again in a minute."
         ),
+        "pow_required": _(
+            "This device has sent several cases today. To protect the service, your browser "
+            "first does a short calculation. Nothing was saved yet."
+        ),
+        "pow_invalid": _("The browser's check did not work. Nothing was saved. Please send again."),
+        "pow_expired": _(
+            "The browser's check took too long and expired. Nothing was saved. Please send again."
+        ),
         "assisted_code_invalid": _(
             "The helpline code has expired or was already used. Nothing was saved. Send again to "
             "create your case without it, or ask the helpline for a new code."
@@ -155,8 +163,27 @@ def page_messages() -> dict[str, object]:
         ),
         "result.confirm": _("Please tick the box once you have saved your case number and PIN."),
         "sending": _("Sending fingerprints…"),
+        "pow.working": _(
+            "This device has sent several cases today, so your browser does a short calculation "
+            "first (nothing leaves this device). About %(seconds)s seconds left."
+        ),
+        "pow.starting": _(
+            "This device has sent several cases today, so your browser does a short calculation "
+            "first (nothing leaves this device). Estimating how long it takes…"
+        ),
         "eligibility.answer": _("Please answer both questions."),
     }
+
+
+def offline_proof_message() -> str:
+    """The no-JavaScript page's answer past the free submissions of the day: it cannot do the
+    proof of work, so it says what can."""
+    return _(
+        "This device has already sent several cases today. To protect the service from floods, "
+        "more cases from one device on one day need a short calculation that only the usual "
+        "submission page can do, with JavaScript switched on. Nothing was saved. You can use "
+        "that page, try again tomorrow, or contact the helpline, who can send it for you."
+    )
 
 
 def saved_file_text() -> str:

@@ -2,6 +2,7 @@
 // Only fingerprints are sent (POST /api/v1/submissions); the files never leave the page, and
 // their previews are object URLs that are revoked as soon as they are not shown.
 import { hashFile, stopHashing, LOW_QUALITY } from "./hasher.js";
+import { solveChallenge } from "./pow.js";
 
 const $ = (id) => document.getElementById(id);
 const messages = JSON.parse($("hb-messages").textContent);
@@ -314,19 +315,36 @@ $("consent-form").addEventListener("submit", async (event) => {
   showError($("submit-error"), t("sending"));
   let response;
   let body = null;
+  let proof;
   try {
-    response = await fetch(flow.dataset.api, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRFToken": flow.querySelector("[name=csrfmiddlewaretoken]").value,
-      },
-      body: JSON.stringify({ hashes, attestations }),
-    });
-    body = await response.json().catch(() => null);
+    // Past a few cases a day from one device the API asks for a proof of work (pow_required,
+    // or pow_expired with a fresh challenge): solved here, on this device, then sent again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      response = await fetch(flow.dataset.api, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": flow.querySelector("[name=csrfmiddlewaretoken]").value,
+        },
+        body: JSON.stringify(proof ? { hashes, attestations, proof } : { hashes, attestations }),
+      });
+      body = await response.json().catch(() => null);
+      const error = body && body.error;
+      if (!error || !["pow_required", "pow_expired"].includes(error.code) || !error.detail) break;
+      const { challenge, bits } = error.detail;
+      showError($("submit-error"), "");
+      showError($("pow-status"), t("pow.starting"));
+      const nonce = await solveChallenge(challenge, bits, {
+        onProgress: ({ secondsLeft }) => showError($("pow-status"), t("pow.working", { seconds: secondsLeft })),
+      });
+      proof = { challenge, nonce };
+      showError($("pow-status"), "");
+      showError($("submit-error"), t("sending"));
+    }
   } catch (error) {
     send.disabled = false;
+    showError($("pow-status"), "");
     return showError($("submit-error"), t("error.network"));
   }
   send.disabled = false;
