@@ -55,14 +55,14 @@ SELECT t, CASE WHEN t = 'pdq' THEN md5(c.id || 'a') || md5(c.id || 'b') ELSE md5
        c.created_at
 FROM cases_case c, (VALUES ('pdq'), ('md5')) types(t)
 WHERE c.id > %(last_case)s;
-INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at)
+INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at, item)
 SELECT c.id, s.id, CASE WHEN c.id %% 1000 = 5 THEN 'suspended' ELSE 'active' END, c.created_at,
-       c.created_at
+       c.created_at, 'a'
 FROM cases_case c JOIN signals_signal s
      ON s.signal_type = 'pdq' AND s.value = md5(c.id || 'a') || md5(c.id || 'b')
 WHERE c.id > %(last_case)s AND s.id > %(last_signal)s;
-INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at)
-SELECT c.id, s.id, 'active', c.created_at, c.created_at
+INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at, item)
+SELECT c.id, s.id, 'active', c.created_at, c.created_at, 'a'
 FROM cases_case c JOIN signals_signal s ON s.signal_type = 'md5' AND s.value = md5(c.id || 'm')
 WHERE c.id > %(last_case)s AND s.id > %(last_signal)s;
 """
