@@ -169,16 +169,38 @@ def pdq_within_scan(value: str, distance: int, limit: int) -> list[tuple[int, in
 _CHUNK_COLUMNS = [f"c{i}" for i in range(multiindex.CHUNKS)]
 
 
+# The multi-index read on PostgreSQL: one `= ANY(array)` per probed column (a bitmap OR of their
+# indexes), the exact distance summed over the chunks in the same statement, so only the matches
+# leave the database.
+_PG_DISTANCE = " + ".join(
+    f"bit_count(({column} # %(q{i})s)::bit(32))" for i, column in enumerate(_CHUNK_COLUMNS)
+)
+_PG_WITHIN_SQL = f"""
+SELECT signal_id, distance FROM (
+    SELECT signal_id, {_PG_DISTANCE} AS distance FROM {PdqChunks._meta.db_table} WHERE {{probes}}
+) near WHERE distance <= %(distance)s ORDER BY distance, signal_id LIMIT %(limit)s
+"""
+
+
 def pdq_within(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
     """(signal id, Hamming distance) of the PDQ signals within `distance` bits of `value` (64
     hex digits, already validated), nearest first, at most `limit`. Purged values are not found.
 
-    Through the multi-index (models.PdqChunks): one query for the rows whose chunks match the
-    probes of multiindex.plan (an OR of one IN list per probed column: on PostgreSQL a bitmap OR
-    of their indexes), then the exact distance from the chunks themselves."""
+    Through the multi-index (models.PdqChunks): the rows whose chunks match the probes of
+    multiindex.plan (any PDQ within the distance does), filtered by their exact distance, which
+    the chunks give on their own (no signal row is read)."""
     query = multiindex.chunks(value)
+    plan = multiindex.plan(value, distance)
+    if _is_postgres():
+        params = {f"q{i}": chunk for i, chunk in enumerate(query)}
+        params.update({f"p{position}": probes for position, probes in plan.items()})
+        params.update(distance=distance, limit=limit)
+        probes = " OR ".join(f"{_CHUNK_COLUMNS[p]} = ANY(%(p{p})s::int[])" for p in plan)
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_WITHIN_SQL.format(probes=probes), params)
+            return [(row[0], row[1]) for row in cursor.fetchall()]
     match = Q()
-    for position, probes in multiindex.plan(value, distance).items():
+    for position, probes in plan.items():
         match |= Q(**{f"{_CHUNK_COLUMNS[position]}__in": probes})
     rows = PdqChunks.objects.filter(match).values_list("signal_id", *_CHUNK_COLUMNS)
     found = []
