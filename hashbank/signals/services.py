@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.signals import selectors, types
+from hashbank.signals import selectors, storage, types
 from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
-from hashbank.signals.models import Change, Corroboration, Signal
+from hashbank.signals.models import Change, Corroboration, PdqChunks, Signal
 from member_portal.feed import leaf as leaves
 
 
@@ -43,6 +43,8 @@ def get_or_create(*, signal_type: str, value: str, quality: int | None = None) -
         with transaction.atomic():
             signal = _new_signal(signal_type, value, quality)
             signal.save()
+            if signal_type == "pdq":
+                storage.index_pdqs([(signal.pk, value)])
             return signal
     except IntegrityError:  # another submission created it a moment ago
         return Signal.objects.get(signal_type=signal_type, value=value)
@@ -93,6 +95,15 @@ def hold_many(
             if s.active_holds == 1
         ]
         Change.objects.bulk_create(added)
+        # New PDQs into the multi-index (storage.pdq_within); a new signal holds 1, and one held
+        # again after a withdrawal is already there (kept: ignored conflict).
+        storage.index_pdqs(
+            [
+                (s.pk, s.value)
+                for s in found.values()
+                if s.active_holds == 1 and s.signal_type == "pdq"
+            ]
+        )
         seal_if_published(len(added))
     return [found[(t, v)] for t, v, _ in normalized]
 
@@ -101,7 +112,8 @@ def hold_many(
 # (cases.services.submit_case) composes into its own statement. `held` inserts the new
 # values holding 1 and gives existing ones one more hold (ON CONFLICT ... DO UPDATE also row-locks
 # them until commit); `queued` queues an `add` change for every signal whose hold count became 1,
-# as it was not in the feed. With `only_after`, nothing is held unless that earlier CTE of the
+# as it was not in the feed; `indexed` adds new PDQs (holding 1) to the multi-index
+# (storage.pdq_within; one held again after a withdrawal is already there). With `only_after`, nothing is held unless that earlier CTE of the
 # same statement returned a row.
 _HOLDING_CTES = """
 held AS (
@@ -116,7 +128,13 @@ held AS (
 ), queued AS (
     INSERT INTO {change} (signal_id, kind, reason, created_at, mix_group)
     SELECT id, %(add)s, '', %(now)s, {mix_group} FROM held WHERE active_holds = 1
+), indexed AS (
+    {index_pdqs}
 )"""
+
+_INDEX_HELD_PDQS = storage.PG_INDEX_ROWS_SQL.format(
+    id="id", v="value", source="held WHERE signal_type = 'pdq' AND active_holds = 1"
+)
 
 
 def holding_ctes(
@@ -151,6 +169,7 @@ def holding_ctes(
         change=Change._meta.db_table,
         guard=f"WHERE EXISTS (SELECT FROM {only_after})" if only_after else "",
         mix_group=mix_group_sql,
+        index_pdqs=_INDEX_HELD_PDQS,
     )
     return sql, params
 
@@ -202,6 +221,7 @@ def purge_value(*, signal: Signal) -> Signal:
         )
     signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
     signal.save(update_fields=["value", "salt", "purged_at"])
+    PdqChunks.objects.filter(signal_id=signal.pk).delete()  # the chunks are the value
     return signal
 
 
@@ -225,3 +245,9 @@ def corroborate(
         Change.objects.create(signal=signal, kind=Change.Kind.TIER, reason=basis.value)
         _announce()
     return Corroboration.objects.create(signal=signal, basis=basis, by=by, changed_tier=changed)
+
+
+def backfill_pdq_index(*, batch: int = 100_000, progress=None) -> int:
+    """Add every PDQ signal the multi-index lacks (storage.backfill_pdq_index): for `manage.py
+    pdq_index backfill` after a restore or an import that bypassed these services."""
+    return storage.backfill_pdq_index(batch=batch, progress=progress)
