@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def review_target() -> timedelta:
@@ -16,10 +17,11 @@ def review_target() -> timedelta:
 
 class Dispute(models.Model):
     class Reason(models.TextChoices):
-        NOT_INTIMATE_IMAGERY = "not_intimate_imagery"
-        NOT_THE_PERSON = "not_the_person"
-        FALSE_POSITIVE = "false_positive"
-        OTHER = "other"
+        # The labels are the ones the migrations hold (TextChoices' defaults), now translatable.
+        NOT_INTIMATE_IMAGERY = "not_intimate_imagery", _("Not Intimate Imagery")
+        NOT_THE_PERSON = "not_the_person", _("Not The Person")
+        FALSE_POSITIVE = "false_positive", _("False Positive")
+        OTHER = "other", _("Other")
 
     class UpholdCode(models.TextChoices):
         """Why a reviewer upheld a dispute (`decision_code` of an upheld dispute)."""
