@@ -110,8 +110,9 @@ def _text(html: str) -> list[str]:
 # Words that read the same in both languages or are names: the product, hash types, units,
 # the languages' own names, and the fixture's people and platforms.
 SAME_IN_BOTH = re.compile(
-    r"^(hashbank|pdq|md5|phash|PDQ|MD5|UTC|PIN|CSV|English|Español|Hash|Hashes|hash|"
+    r"^(hashbank|pdq|md5|phash|PDQ|MD5|UTC|PIN|CSV|English|Español|Hash|Hashes|hash|auditor|"
     r"español|HB-\w{4}-\w{4}|hbk_\w+…|[a-z]+:[a-z]+(, [a-z]+:[a-z]+)*|hash \d+|"
+    r"https?://\S+|[a-z_]+\.[a-z_]+|someone|"
     r"Acme Video|acme|\(acme\)|acme \(Acme Video\)|Acme Video \(acme\)|not ours|ada|newbie)$"
 )
 
@@ -150,7 +151,12 @@ SIGNED_IN_PAGES = [
     "keys",
     "held hashes",
     "helpline",
+    "benign list",
+    "assisted",
+    "assisted code",
+    "audit log",
     "audit check",
+    "accounts",
 ]
 
 
@@ -159,6 +165,9 @@ def test_console_pages_in_spanish_show_no_english_text(world, make_staff):
     from hashbank.cases.models import Case
 
     Case.objects.filter(pk=world.case.pk).update(locked_at=timezone.now())
+    from hashbank.audit.services import record_event
+
+    record_event(actor="someone", action="case.note_added", target=f"case:{world.case.number}")
     client = signed_in(make_staff("administrator", username="ada"))
     pages = {
         "case": f"/staff/cases/{world.case.pk}/",
@@ -172,6 +181,11 @@ def test_console_pages_in_spanish_show_no_english_text(world, make_staff):
         "keys": "/staff/keys/",
         "held hashes": "/staff/held/",
         "helpline": "/staff/helpline/",
+        "benign list": "/staff/benign/",
+        "assisted": "/staff/cases/new/",
+        "assisted code": "/staff/cases/new/code/",
+        "audit log": "/staff/audit/",
+        "accounts": "/staff/accounts/",
         "audit check": "/staff/audit/verify",
     }
     left = {}

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hashbank.cases.pins import format_case_number
 from hashbank.disputes.models import Dispute
+from hashbank.staff import roles
 
 register = template.Library()
 
@@ -37,3 +38,18 @@ def status_word(status: str) -> str:
 def reason_label(code: str) -> str:
     """A dispute or uphold reason code as people read it; the form still posts the code."""
     return str(dict(Dispute.Reason.choices).get(code, code))
+
+
+# The roles are groups named in English (docs/staff-console.md's role table); shown translated.
+ROLE_WORDS = {
+    roles.CASEWORKER: _("caseworker"),
+    roles.DISPUTE_REVIEWER: _("dispute reviewer"),
+    roles.MEMBER_MANAGER: _("member manager"),
+    roles.ADMINISTRATOR: _("administrator"),
+    roles.AUDITOR: _("auditor"),
+}
+
+
+@register.filter
+def role_word(name: str) -> str:
+    return str(ROLE_WORDS.get(name, name))

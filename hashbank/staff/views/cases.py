@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.audit.services import record_event
@@ -285,13 +286,33 @@ def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def assisted_page_messages() -> dict[str, str]:
+    """What staff/assisted.js says, in the reader's language ({name}, {n}, {error} filled in)."""
+    return {
+        "hashing": _("Hashing {name}…"),
+        "heic": _("{name}: this browser cannot read HEIC images; only its MD5 was taken."),
+        "failed": _("{name} could not be hashed: {error}"),
+        "ready_one": _("{n} fingerprint ready."),
+        "ready_other": _("{n} fingerprints ready."),
+        "confirm_all": _("The person must confirm all three statements."),
+        "busy": _("Wait until every file is hashed."),
+        "no_files": _("Choose at least one file."),
+        "not_created": _("The case could not be created."),
+        "not_created_because": _("The case could not be created: {error}"),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required("staff.assisted_submission")
 def assisted(request: HttpRequest) -> HttpResponse:
     """GET: the page that hashes files on this device. POST (JSON, from staff/assisted.js):
     {hashes, attestations} -> {number, pin, url}; the PIN is shown once, to read to the person."""
     if request.method == "GET":
-        return render(request, "staff/assisted.html", {"nav": "assisted"})
+        return render(
+            request,
+            "staff/assisted.html",
+            {"nav": "assisted", "messages_json": assisted_page_messages()},
+        )
     try:
         body = json_body.read_object(request, allowed={"hashes", "attestations"})
         case, pin = case_services.submit_case(
