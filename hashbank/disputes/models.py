@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def review_target() -> timedelta:
@@ -35,9 +36,9 @@ class Dispute(models.Model):
     DESCRIPTION_MAX_LENGTH = 2000
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        UPHELD = "upheld"
-        REJECTED = "rejected"
+        OPEN = "open", pgettext_lazy("dispute status", "Open")
+        UPHELD = "upheld", pgettext_lazy("dispute status", "Upheld")
+        REJECTED = "rejected", pgettext_lazy("dispute status", "Rejected")
 
     # A member raises most disputes; staff may raise one too (member empty, raised_by set).
     member = models.ForeignKey(
