@@ -23,6 +23,7 @@ EXTRACTED = [
     "hashbank/signals/models.py",
     "hashbank/disputes/models.py",
     "hashbank/publishing/selectors.py",
+    "hashbank/forwarding/models.py",
     "member_portal/reports/models.py",
     # The member portal, and the webhook page it includes.
     "member_portal/portal",
@@ -57,6 +58,8 @@ SIGNED_IN_PAGES = [
     "audit log",
     "audit check",
     "accounts",
+    "forwards",
+    "federation",
 ]
 
 
@@ -88,6 +91,8 @@ def test_console_pages_in_spanish_show_no_english_text(world, make_staff):
         "assisted code": "/staff/cases/new/code/",
         "audit log": "/staff/audit/",
         "accounts": "/staff/accounts/",
+        "forwards": "/staff/review/forwarded/",
+        "federation": "/staff/federation/",
         "audit check": "/staff/audit/verify",
     }
     left = {}

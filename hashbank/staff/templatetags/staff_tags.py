@@ -18,7 +18,7 @@ def case_number(number: str) -> str:
     return format_case_number(number) if number else ""
 
 
-# A dispute's or a member's status as the console has always shown it (the stored code, lower
+# A dispute's, a member's or a peer's status as the console has always shown it (the stored code, lower
 # case), in the reader's language; the code itself stays for CSS classes and the API.
 STATUS_WORDS = {
     "open": _("open"),
@@ -26,6 +26,7 @@ STATUS_WORDS = {
     "rejected": _("rejected"),
     "active": _("active"),
     "suspended": _("suspended"),
+    "removed": _("removed"),
 }
 
 
