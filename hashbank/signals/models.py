@@ -85,6 +85,11 @@ class Change(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whose changes these are, for the seal's minimum mix (ledger.services.ready_to_seal): the id
+    # of the case whose submission, withdrawal or review queued the change (an opaque number:
+    # signals does not depend on cases), or NULL (a member's or staff's tier change), which
+    # counts as a group of its own per signal. Never published: only counted while queued.
+    mix_group = models.BigIntegerField(null=True)
 
 
 class Corroboration(models.Model):
