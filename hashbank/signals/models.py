@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Signal(models.Model):
@@ -11,9 +12,9 @@ class Signal(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "waiting for the next seal"
-        ACTIVE = "active", "active in the feed"
-        REMOVED = "removed", "removed from the feed"
+        PENDING = "pending", _("waiting for the next seal")
+        ACTIVE = "active", _("active in the feed")
+        REMOVED = "removed", _("removed from the feed")
 
     signal_type = models.CharField(max_length=16)
     value = models.CharField(max_length=64, null=True)
@@ -98,10 +99,10 @@ class Corroboration(models.Model):
     the tier queues a tier entry (Change.Kind.TIER), later ones are recorded only."""
 
     class Basis(models.TextChoices):
-        MEMBER_REPORT = "member_report", "a member's human-confirmed match report"
-        SECOND_CASE = "second_case", "a second independent case"
-        CASEWORKER_REVIEW = "caseworker_review", "a caseworker's review"
-        UNREVIEWED = "unreviewed", "confirmation taken back"
+        MEMBER_REPORT = "member_report", _("a member's human-confirmed match report")
+        SECOND_CASE = "second_case", _("a second independent case")
+        CASEWORKER_REVIEW = "caseworker_review", _("a caseworker's review")
+        UNREVIEWED = "unreviewed", _("confirmation taken back")
 
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="corroborations")
     basis = models.CharField(max_length=20, choices=Basis.choices)
