@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from hashbank.mirrors import tree
+from hashbank.mirrors import snapshot, tree
 from hashbank.mirrors.models import (
     Evidence,
     FacadeHold,
@@ -82,8 +82,9 @@ def checkpoint_for_size(log: MirroredLog, size: int) -> str | None:
 
 
 def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:
-    """Not built for mirrors: a member bootstraps a mirrored origin from its entries."""
-    return None
+    """The origin's snapshot at the mirrored size, from the mirror's own copy (snapshot.py); its
+    size, or None when there is none (members then replay the entries from 0)."""
+    return snapshot.write_snapshot(log, out)
 
 
 # -- what the origin's StopNCII facade reads (member_portal/stopncii) ----------------------------

@@ -13,16 +13,20 @@ checkpoint stored before carried origins still loads."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
+import io
 import json
 
 from threatexchange.exchanges.clients.stopncii import api as stopncii
 
+from member_portal.feed import rootdoc, wire
 from member_portal.tx_extension.api import (
     HashbankCheckpoint,
     HashbankCollabConfig,
     HashbankCredentials,
     HashbankSignalExchangeAPI,
 )
+from member_portal.verify import verify_snapshot
 from tests.fixtures.values import pdq
 from tests.mirrors.federation import mirror_sync, origin_id, published_size, submit
 from tests.publishing.banks import wait_for
@@ -201,3 +205,33 @@ def test_the_allow_list_switches_as_origin_off(federation, tmp_path):
     assert not _of(fetcher, origin_id(a))
     # B's own log is empty here, so nothing at all was fetched: no state either.
     assert fetcher.checkpoint is None or origin_id(a) not in fetcher.checkpoint.carried()
+
+
+# -- a snapshot of the mirrored origin --
+
+
+def test_b_serves_a_snapshot_of_as_origin_that_verifies_with_as_keys_alone(federation):
+    a, b, _ = federation
+    oid = origin_id(a)
+    kept, withdrawn = pdq(), pdq()
+    _published_case(a, [kept])
+    case = _published_case(a, [withdrawn])
+    before = published_size(a)
+    assert a.withdraw(case["case_number"], case["pin"]).status == 200
+    wait_for(lambda: published_size(a) > before, what="A published the removal")
+    mirror_sync(b)
+
+    response = b.get(f"/api/v1/origins/{oid}/snapshot", Authorization=f"Bearer {b.token}")
+
+    assert response.status == 200, response.text
+    assert int(response.headers["Hashbank-Tree-Size"]) == published_size(a)
+    a_root = a.get("/api/v1/roots", Authorization=f"Bearer {a.token}").json()["roots"][0]
+    values = []
+    reader = wire.SnapshotReader(
+        io.BufferedReader(gzip.GzipFile(fileobj=io.BytesIO(response.body)))
+    )
+    feed = verify_snapshot(
+        rootdoc.verify_first(a_root), reader, lambda r: values.append(r.value.hex())
+    )
+    assert feed.size == published_size(a) and feed.root.origin == a.origin
+    assert kept["value"] in values and withdrawn["value"] not in values
