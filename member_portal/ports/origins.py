@@ -196,8 +196,8 @@ def _local() -> Origin | None:
 class MirroredSource(Source):
     """A peer's log as this bank mirrors it: the peer's leaves, values and signed checkpoint
     (with the witnesses' and our cosignatures), so a member verifies it with the peer's keys.
-    The mirror keeps its latest checkpoint only, and builds no snapshot (members replay the
-    entries from 0, verifying as they go)."""
+    The mirror keeps its latest checkpoint only; its snapshot is built on request from the
+    mirror's copy (hashbank/mirrors/snapshot.py), in the origin's own format."""
 
     local = False
 
