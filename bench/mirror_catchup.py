@@ -4,6 +4,8 @@ A is seeded with `--entries` signals with payloads (tests/seeding.py, sealed, ti
 peers with A (`peers add`) and `manage.py mirrors sync` copies, proves and stores them all.
 Then A seals `--follow` more entries and B syncs again: the entries per second of that sync is
 what B keeps up with. Target: 1,000,000 entries under 60 s; keeping up with 5,000 entries/s.
+Last, a member of B downloads the snapshot of A's origin that B builds on request from its mirror
+(`/api/v1/origins/<id>/snapshot`): its time and size.
 
     .venv/bin/python bench/mirror_catchup.py                    # 1,000,000 entries
     .venv/bin/python bench/mirror_catchup.py --entries 100000 --follow 50000
@@ -18,6 +20,7 @@ Prints the figures; asserts nothing. A's and B's directories are removed at the 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -84,6 +87,14 @@ def main() -> None:
         print(
             f"follow: {grown:,} new entries (A sealed them in {seeded:.1f} s) mirrored in "
             f"{net:.1f} s: {grown / net:,.0f} entries/s kept up with"
+        )
+        oid = hashlib.sha256(a.origin.encode()).hexdigest()
+        started = time.perf_counter()
+        snapshot = b.get(f"/api/v1/origins/{oid}/snapshot", Authorization=f"Bearer {b.token}")
+        took = time.perf_counter() - started
+        print(
+            f"snapshot of A's origin from B's mirror at size {size + grown:,}: HTTP "
+            f"{snapshot.status}, {len(snapshot.body) / 1e6:,.1f} MB gzip in {took:.1f} s"
         )
         if not args.postgres:
             size_mb = (work / "b" / "bank.sqlite3").stat().st_size / 1e6

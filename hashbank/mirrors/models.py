@@ -93,3 +93,40 @@ class Evidence(models.Model):
     first_note = models.TextField()
     second_note = models.TextField()
     detected_at = models.DateTimeField(auto_now_add=True)
+
+
+class FacadeHold(models.Model):
+    """A value the mirror blanked (its remove entry was mirrored) kept, outside the byte-for-byte
+    copy, for the StopNCII facade of the origin: a stock client is told which hash to drop by its
+    value (`Withdrawn`), and the mirror no longer has it. Written in the transaction that blanks
+    the value, from the mirror's own stored payload; deleted once every platform reading the
+    origin's facade applied the removal, or the maximum retention passed (services.release_holds,
+    asking events.facade_holds)."""
+
+    log = models.ForeignKey(MirroredLog, on_delete=models.PROTECT, related_name="facade_holds")
+    seq = models.BigIntegerField()  # the add entry whose value this is
+    removed_seq = models.BigIntegerField()  # the remove entry that blanked it
+    reason_code = models.PositiveSmallIntegerField()  # the remove leaf's reason (feed/leaf.py)
+    payload = models.BinaryField(max_length=64)  # the add's payload: salt, quality, value
+    held_at = models.DateTimeField()
+
+    class Meta:
+        # A value leaves the feed once per add; the facade reads holds by (log, seq).
+        constraints = [
+            models.UniqueConstraint(fields=["log", "seq"], name="mirrors_facadehold_unique_seq")
+        ]
+
+
+class MirroredCheckpointTime(models.Model):
+    """When each mirrored size became servable (the origin's checkpoint time): the StopNCII
+    facade's clock for the origin (its startTimestamp and page tokens), since the mirror keeps
+    only its latest note. Bookkeeping of this bank, not part of the copy."""
+
+    log = models.ForeignKey(MirroredLog, on_delete=models.PROTECT, related_name="sizes")
+    size = models.BigIntegerField()
+    time = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "size"], name="mirrors_checkpointtime_unique")
+        ]

@@ -4,12 +4,20 @@ a mirrored origin as it reads the local one, and verifies it with the origin's k
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import BinaryIO
 
-from hashbank.mirrors import tree
-from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry
+from hashbank.mirrors import snapshot, tree
+from hashbank.mirrors.models import (
+    Evidence,
+    FacadeHold,
+    MirroredCheckpointTime,
+    MirroredLog,
+    MirrorEntry,
+)
 from hashbank.peers import selectors as peer_selectors
 from hashbank.peers.models import Peer
+from member_portal.feed import leaf as leaf_format
 from member_portal.feed import origins as origins_list
 from member_portal.feed import wire
 
@@ -74,8 +82,89 @@ def checkpoint_for_size(log: MirroredLog, size: int) -> str | None:
 
 
 def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:
-    """Not built for mirrors: a member bootstraps a mirrored origin from its entries."""
-    return None
+    """The origin's snapshot at the mirrored size, from the mirror's own copy (snapshot.py); its
+    size, or None when there is none (members then replay the entries from 0)."""
+    return snapshot.write_snapshot(log, out)
+
+
+# -- what the origin's StopNCII facade reads (member_portal/stopncii) ----------------------------
+
+
+@dataclass(frozen=True)
+class FacadeEntry:
+    """An add, remove or tier entry of a mirrored origin as the facade tells it: the value it
+    names (from the mirror, or from a facade hold once the mirror blanked it) and whether that
+    value is in the feed now. Entries whose value this bank no longer has are left out."""
+
+    seq: int
+    signal_type: str
+    value: bytes
+    removed: bool
+    reason: str = ""  # the removal's reason, when removed
+    basis_code: int = leaf_format.NO_BASIS  # a tier entry's basis (0: no tier entry here)
+
+
+def checkpoint_times(log: MirroredLog) -> list[tuple[int, int]]:
+    """(size, origin's checkpoint time) of every size this bank mirrored since it kept them,
+    ascending: the facade's clock for the origin."""
+    rows = list(
+        MirroredCheckpointTime.objects.filter(log=log, size__lte=log.size)
+        .order_by("size")
+        .values_list("size", "time")
+    )
+    if log.size and log.checkpoint_time is not None and (not rows or rows[-1][0] < log.size):
+        rows.append((log.size, log.checkpoint_time))
+    return rows
+
+
+def facade_entries(log: MirroredLog, start: int, end: int) -> list[FacadeEntry]:
+    """The facade's view of entries [start, end) (clamped to the mirrored size), in order."""
+    end = min(end, log.size)
+    rows = [
+        (seq, leaf_format.decode(bytes(leaf)), None if value is None else bytes(value))
+        for seq, leaf, value in MirrorEntry.objects.filter(log=log, seq__gte=start, seq__lt=end)
+        .order_by("seq")
+        .values_list("seq", "leaf", "value")
+    ]
+    values = {seq: value for seq, _, value in rows if value}
+    targets = {e.target for _, e, _ in rows if e.kind in (leaf_format.REMOVE, leaf_format.TIER)}
+    targets |= {seq for seq, e, value in rows if e.is_add and not value}
+    outside = [t for t in targets if t not in values and not (start <= t < end)]
+    if outside:
+        values.update(
+            (seq, bytes(v))
+            for seq, v in MirrorEntry.objects.filter(
+                log=log, seq__in=outside, value__isnull=False
+            ).values_list("seq", "value")
+            if v
+        )
+    held = {
+        h.seq: h
+        for h in FacadeHold.objects.filter(log=log, seq__in=targets).only(
+            "seq", "reason_code", "payload"
+        )
+    }
+    found = []
+    for seq, entry, _ in rows:
+        if entry.is_state:
+            continue
+        target = seq if entry.is_add else entry.target
+        basis = entry.reason_code if entry.is_tier else leaf_format.NO_BASIS
+        if target in values and entry.kind != leaf_format.REMOVE:
+            value, removed, reason = values[target], False, ""
+        elif target in held:
+            hold = held[target]
+            code = entry.reason_code if entry.kind == leaf_format.REMOVE else hold.reason_code
+            value, removed, reason = (
+                bytes(hold.payload),
+                True,
+                leaf_format.REASON_NAMES.get(code, "other"),
+            )
+        else:
+            continue  # blanked before this bank's facade could have served it
+        payload = wire.decode_payload(value)
+        found.append(FacadeEntry(seq, entry.signal_type, payload.value, removed, reason, basis))
+    return found
 
 
 def root_documents(log: MirroredLog) -> list[str]:

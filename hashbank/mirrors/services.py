@@ -22,7 +22,12 @@ A peer that fails otherwise (down, a malformed answer) is retried with backoff.
 
 Values: a value leaves the mirror (NULL) as soon as the remove entry that takes it out of the
 feed is mirrored. A peer purges only values that left its feed, so its purges are in the mirror
-no later than the sync that mirrored the removal.
+no later than the sync that mirrored the removal. In the transaction that blanks a value the
+mirror had stored (so could have served), the value moves to a facade hold (FacadeHold, this
+bank's own table, not the copy): the origin's StopNCII facade names it once as `Withdrawn` to
+the platforms reading that facade. `release_holds` (after every `sync_all`) deletes the holds no
+`events.facade_holds` receiver keeps. The origin need not wait for this bank before it purges:
+the hold is taken from the mirror's own copy, which no purge at the origin reaches.
 """
 
 from __future__ import annotations
@@ -41,7 +46,15 @@ from django.utils import timezone
 
 from hashbank.audit import services as audit
 from hashbank.mirrors import keys, state, storage, tree
-from hashbank.mirrors.models import Evidence, MirroredLog, MirrorEntry, MirrorTile
+from hashbank.mirrors.events import facade_holds
+from hashbank.mirrors.models import (
+    Evidence,
+    FacadeHold,
+    MirroredCheckpointTime,
+    MirroredLog,
+    MirrorEntry,
+    MirrorTile,
+)
 from hashbank.peers import selectors as peer_selectors
 from hashbank.peers import services as peer_services
 from hashbank.peers.client import PeerClient, PeerUnreachable
@@ -105,8 +118,32 @@ def mirrored_log_for(peer: Peer) -> MirroredLog:
 
 
 def sync_all(*, force: bool = False) -> list[SyncResult]:
-    """Sync every active peer (what the Celery task and the embedded scheduler run)."""
-    return [sync_peer(peer=peer, force=force) for peer in peer_selectors.active_peers()]
+    """Sync every active peer (what the Celery task and the embedded scheduler run), then drop
+    the facade holds nobody needs any more."""
+    results = [sync_peer(peer=peer, force=force) for peer in peer_selectors.active_peers()]
+    release_holds()
+    return results
+
+
+def release_holds(now: datetime | None = None) -> int:
+    """Delete the facade holds that no `events.facade_holds` receiver keeps; how many went."""
+    now = now or timezone.now()
+    released = 0
+    for log_id, origin_id in (
+        MirroredLog.objects.filter(facade_holds__isnull=False)
+        .distinct()
+        .values_list("pk", "origin_id")
+    ):
+        holds = list(FacadeHold.objects.filter(log_id=log_id).only("pk", "removed_seq", "held_at"))
+        keep: set[int] = set()
+        for _receiver, kept in facade_holds.send(
+            sender=release_holds, origin_id=origin_id, holds=holds, now=now
+        ):
+            keep |= set(kept or ())
+        gone = [h.pk for h in holds if h.pk not in keep]
+        if gone:
+            released += FacadeHold.objects.filter(pk__in=gone).delete()[0]
+    return released
 
 
 def sync_peer(*, peer: Peer, force: bool = False) -> SyncResult:
@@ -416,11 +453,14 @@ def _store(
     target_note: str,
 ) -> None:
     removed_here: set[int] = set()
-    removed_before: list[int] = []
-    for leaf, _ in records:
+    removed_before: dict[int, tuple[int, int]] = {}  # target -> (remove seq, reason code)
+    for seq, (leaf, _) in enumerate(records, start):
         if leaf[1] == _REMOVE:
             target = int.from_bytes(leaf[44:52], "big")
-            (removed_here.add if target >= start else removed_before.append)(target)
+            if target >= start:
+                removed_here.add(target)  # never stored with its value: never served
+            else:
+                removed_before[target] = (seq, leaf[3])
     rows = [
         (seq, leaf, payload if payload and seq not in removed_here else None)
         for seq, (leaf, payload) in enumerate(records, start)
@@ -431,6 +471,7 @@ def _store(
             raise Superseded()
         storage.insert_entries(locked.pk, rows)
         if removed_before:
+            _hold_for_facade(locked, removed_before)
             MirrorEntry.objects.filter(log=locked, seq__in=removed_before).update(value=None)
         tree.extend(locked, start, hashes)
         locked.verified_size = end
@@ -438,6 +479,30 @@ def _store(
         locked.pending_note = target_note
         locked.save(update_fields=["verified_size", "verified_state", "pending_note", "updated_at"])
     mirror.verified_size = end
+
+
+def _hold_for_facade(locked: MirroredLog, removed: dict[int, tuple[int, int]]) -> None:
+    """The values about to be blanked, kept for the origin's StopNCII facade (in the caller's
+    transaction, under the log's lock)."""
+    now = timezone.now()
+    stored = MirrorEntry.objects.filter(
+        log=locked, seq__in=list(removed), value__isnull=False
+    ).values_list("seq", "value")
+    FacadeHold.objects.bulk_create(
+        [
+            FacadeHold(
+                log=locked,
+                seq=seq,
+                removed_seq=removed[seq][0],
+                reason_code=removed[seq][1],
+                payload=bytes(value),
+                held_at=now,
+            )
+            for seq, value in stored
+            if value
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _accept(mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint) -> None:
@@ -460,6 +525,10 @@ def _accept(mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint
         if locked.verified_size == checkpoint.size:
             locked.pending_note = ""
         locked.save()
+        # The facade's clock: when this size became servable (the first note of it).
+        MirroredCheckpointTime.objects.get_or_create(
+            log=locked, size=checkpoint.size, defaults={"time": checkpoint.time}
+        )
     mirror.refresh_from_db()
 
 

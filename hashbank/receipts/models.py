@@ -77,3 +77,27 @@ class Acknowledgement(models.Model):
             models.Index(fields=["member", "size"]),
             models.Index(fields=["size"], name="receipts_ack_size_idx"),
         ]
+
+
+class OriginPosition(models.Model):
+    """How far a member applied a mirrored origin through the StopNCII facade of that origin
+    (`/api/stopncii/v1/origins/<id>/`): its one acknowledgement, the size before the entries it
+    is served again (docs/member-guide.md, "StopNCII facade"). A row exists from the member's
+    first fetch of that facade, so the mirror knows who may still need a blanked value
+    (hashbank/mirrors' facade holds); it only moves forward. Members reading the origin through
+    the signed feed need no hold (their client drops a removal by its sequence number)."""
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="origin_positions"
+    )
+    origin_id = models.CharField(max_length=64)  # hex SHA-256 of the origin line
+    size = models.BigIntegerField(default=0)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "origin_id"], name="receipts_one_position_per_origin"
+            )
+        ]
+        indexes = [models.Index(fields=["origin_id", "size"], name="receipts_originpos_idx")]

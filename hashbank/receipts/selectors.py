@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Min, QuerySet
 
 from hashbank.ledger import selectors as ledger
-from hashbank.receipts.models import Acknowledgement, AppliedPosition, ReceiptKey
+from hashbank.receipts.models import Acknowledgement, AppliedPosition, OriginPosition, ReceiptKey
 from member_portal.feed import cosignature, note, proof
 
 
@@ -183,6 +183,29 @@ def held_for_purge(signals, now: datetime) -> set[int]:
         and removals[s.pk][0] >= floor
         and (s.removed_at is None or s.removed_at > cap)
     }
+
+
+def held_for_facade(origin_id: str, holds, now: datetime) -> set[int]:
+    """The ids among a mirrored origin's facade `holds` (rows with `removed_seq` and `held_at`)
+    whose value a platform reading that origin's StopNCII facade may still need: one has not
+    applied past the removal (its facade position is at most the remove entry's seq), and the
+    maximum retention since the mirror blanked it has not passed. Platforms that never read that
+    facade hold nothing: they never got the value from it."""
+    holds = list(holds)
+    sizes = list(
+        OriginPosition.objects.filter(origin_id=origin_id, member__in=platforms()).values_list(
+            "size", flat=True
+        )
+    )
+    if not holds or not sizes:
+        return set()
+    floor = min(sizes)
+    cap = now - max_retention()
+    return {h.pk for h in holds if h.removed_seq >= floor and h.held_at > cap}
+
+
+def origin_position(member, origin_id: str) -> OriginPosition | None:
+    return OriginPosition.objects.filter(member=member, origin_id=origin_id).first()
 
 
 def removal_proof(signal) -> str | None:

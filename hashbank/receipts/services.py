@@ -32,7 +32,7 @@ from django.utils import timezone
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from hashbank.ledger import selectors as ledger
 from hashbank.receipts.errors import ReceiptErrorCode
-from hashbank.receipts.models import Acknowledgement, AppliedPosition, ReceiptKey
+from hashbank.receipts.models import Acknowledgement, AppliedPosition, OriginPosition, ReceiptKey
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import cosignature, note
 
@@ -147,6 +147,21 @@ def _move(
         position.save()
     elif fields:
         position.save(update_fields=fields)
+    return position
+
+
+def acknowledge_origin(*, member, origin_id: str, size: int) -> OriginPosition:
+    """A platform read a mirrored origin's StopNCII facade and (when `size` > 0) applied it up to
+    `size`: the size before the entries the facade serves it again, which the caller computed
+    from the origin's own mirrored sizes. Creates the row at the first fetch (size 0: the member
+    now reads that facade); never moves it back. One statement when nothing moves."""
+    now = timezone.now()
+    position, created = OriginPosition.objects.get_or_create(
+        member=member, origin_id=origin_id, defaults={"size": size, "at": now}
+    )
+    if not created and size > position.size:
+        OriginPosition.objects.filter(pk=position.pk, size__lt=size).update(size=size, at=now)
+        position.size, position.at = size, now
     return position
 
 

@@ -141,7 +141,9 @@ def carried_origins(
     return list(body.get("origins") or []), listed
 
 
-def _anchor(info: dict, listed: origins_list.OriginsList, pins: dict[str, str]) -> tuple[str, str]:
+def anchor_for(
+    info: dict, listed: origins_list.OriginsList, pins: dict[str, str]
+) -> tuple[str, str]:
     """(root document, how it is trusted) for an origin this client has never synced."""
     oid = info["id"]
     if oid in pins:
@@ -175,7 +177,7 @@ def sync_origin(
     anchor_text, anchored_by = None, meta["anchored_by"]
     try:
         if store.load() is None:
-            anchor_text, anchored_by = _anchor(info, listed, pins)
+            anchor_text, anchored_by = anchor_for(info, listed, pins)
             if rootdoc.parse(anchor_text).origin != info["origin"]:
                 raise VerificationError("its root document is for another origin")
         outcome.result = sync(

@@ -464,6 +464,12 @@ def acknowledge_checkpoint(*, member: Member, size: int):
     return receipt_services.acknowledge(member=member, size=size)
 
 
+def acknowledge_origin(*, member: Member, origin_id: str, size: int):
+    """The member reads a mirrored origin's StopNCII facade and applied it up to `size` (0 at its
+    first fetch): hashbank.receipts keeps it, and the mirror's facade holds wait for it."""
+    return receipt_services.acknowledge_origin(member=member, origin_id=origin_id, size=size)
+
+
 def post_receipt(*, member: Member, receipt: str) -> selectors.SyncStatus:
     """A signed receipt (hashbank/receipts/services.py): refused for a size never pulled.
 

@@ -76,6 +76,25 @@ class Source:
     def root_documents(self) -> list[str]: ...
     def write_snapshot(self, out: BinaryIO) -> int | None: ...
 
+    # What the origin's StopNCII facade reads (member_portal/stopncii/selectors.py).
+    def checkpoint_times(self) -> list[tuple[int, int]]: ...
+    def facade_entries(self, start: int, end: int) -> list[FacadeEntry]: ...
+
+
+@dataclass(frozen=True)
+class FacadeEntry:
+    """An add, remove or tier entry as the StopNCII facade tells it (the value it names and
+    whether that value is in the feed now); `basis_code` is a tier entry's basis, else 0. The
+    local origin gives the signal's tier now in `tier`/`basis` instead."""
+
+    seq: int
+    signal_type: str
+    value: str  # lowercase hex
+    removed: bool
+    basis_code: int = 0
+    pending: bool = False  # the local origin only: the signal is not in the feed yet
+    tier: tuple[str, str | None] | None = None  # the local origin only: (tier, basis) now
+
 
 def _shown(checkpoint) -> Checkpoint | None:
     if checkpoint is None:
@@ -108,6 +127,25 @@ class LocalSource(Source):
 
     def root_documents(self) -> list[str]:
         return [ledger_port.as_text(doc) for doc in ledger_port.root_documents()]
+
+    def checkpoint_times(self) -> list[tuple[int, int]]:
+        return ledger_port.checkpoint_times()
+
+    def facade_entries(self, start: int, end: int) -> list[FacadeEntry]:
+        # A record shows the signal's status now, so a withdrawn hash shows as such however old
+        # the entry that brought it; a purged value (None) names nothing.
+        return [
+            FacadeEntry(
+                seq,
+                signal.signal_type,
+                signal.value,
+                signal.state not in ("active", "pending"),
+                pending=signal.state == "pending",
+                tier=ledger_port.tier(signal) if signal.state == "active" else None,
+            )
+            for seq, signal in ledger_port.entry_signals(start, end)
+            if signal.value is not None
+        ]
 
     def write_snapshot(self, out: BinaryIO) -> int | None:
         # The bank's own snapshots are built ahead of time (the api app's snapshot files): the
@@ -156,8 +194,8 @@ def _local() -> Origin | None:
 class MirroredSource(Source):
     """A peer's log as this bank mirrors it: the peer's leaves, values and signed checkpoint
     (with the witnesses' and our cosignatures), so a member verifies it with the peer's keys.
-    The mirror keeps its latest checkpoint only, and builds no snapshot (members replay the
-    entries from 0, verifying as they go)."""
+    The mirror keeps its latest checkpoint only; its snapshot is built on request from the
+    mirror's copy (hashbank/mirrors/snapshot.py), in the origin's own format."""
 
     local = False
 
@@ -187,6 +225,17 @@ class MirroredSource(Source):
 
     def write_snapshot(self, out: BinaryIO) -> int | None:
         return _mirrors.write_snapshot(self.log, out)
+
+    def checkpoint_times(self) -> list[tuple[int, int]]:
+        return _mirrors.checkpoint_times(self.log)
+
+    def facade_entries(self, start: int, end: int) -> list[FacadeEntry]:
+        # A value the mirror blanked comes from its facade hold (hashbank/mirrors), marked
+        # removed; a tier entry carries its own basis (the records are applied in order).
+        return [
+            FacadeEntry(e.seq, e.signal_type, e.value.hex(), e.removed, basis_code=e.basis_code)
+            for e in _mirrors.facade_entries(self.log, start, end)
+        ]
 
 
 def _mirrored_origin(log) -> Origin:

@@ -8,6 +8,3 @@ from hashbank.core.errors import MEMBER_API, ErrorCode
 class StopnciiErrorCode(ErrorCode):
     SUBSCRIPTION_KEY_MISMATCH = "subscription_key_mismatch", MEMBER_API
     INVALID_PAGE_TOKEN = "invalid_page_token", MEMBER_API
-    # A mirrored origin: its removed values are blanked in the mirror, so this unsigned facade
-    # could not name the hash a withdrawal drops; members take it from the signed feed.
-    ORIGIN_NOT_ON_FACADE = "origin_not_on_facade", MEMBER_API

@@ -5,7 +5,13 @@ could first see the change); its `hashStatus` is the signal's status now, so a r
 shows as `Deleted` however old the entry that brought it. Every removed hash is `Deleted`,
 whatever the reason: members are told only that it was removed (issue 17); stock clients delete
 on `Withdrawn` and `Deleted` alike. The page token is opaque to the
-client: `<startTimestamp>.<last sequence number>.<last timestamp>`.
+client: `<startTimestamp>.<last sequence number>.<last timestamp>`. Each record names its
+`origin` (the log that holds the entry; a field stock clients ignore).
+
+Every carried origin has a facade (ports/origins.py's `Source`). A mirrored origin's clock is the
+origin's checkpoint times of the sizes this bank mirrored; its records are the entries as the
+mirror has them, a removed value named from the mirror's facade hold (hashbank/mirrors), and a
+record's status and tier are those of the entry (applied in order, the newest wins).
 
 An active hash's review tier (docs/member-guide.md, "Review tiers") is the bank's own entry in
 `CSPFeedbacks` (source `hashbank`): `PendingReview` tagged `unreviewed`, which stock HMA reads as
@@ -20,25 +26,29 @@ import bisect
 
 from hashbank.core.errors import DomainError
 from hashbank.core.numbers import parse_whole
-from member_portal.ports import ledger as ledger_port
+from member_portal.feed import leaf as leaves
+from member_portal.ports import origins as origins_port
 from member_portal.stopncii.errors import StopnciiErrorCode
 
 MAX_PAGE = 1000
 SIGNAL_TYPES = {"pdq": "ImagePDQ", "md5": "VideoMD5"}
 
 
-def _status(signal) -> str:
-    if signal.state == "active":
-        return "Active"
-    if signal.state == "pending":
+def _status(entry: origins_port.FacadeEntry) -> str:
+    if entry.pending:
         return "Received"
+    if not entry.removed:
+        return "Active"
     return "Deleted"  # the reason (a withdrawal, a dispute) stays with the bank
 
 
-def _tier_feedback(signal) -> list[dict]:
-    if signal.state != "active":
+def _tier_feedback(entry: origins_port.FacadeEntry) -> list[dict]:
+    if entry.removed or entry.pending:
         return []
-    tier, basis = ledger_port.tier(signal)
+    tier, basis = entry.tier or (
+        leaves.tier_of(entry.basis_code),
+        leaves.BASIS_NAMES.get(entry.basis_code),
+    )
     if tier == "confirmed":
         return [{"feedbackValue": "Blocked", "tags": ["confirmed", basis], "source": "hashbank"}]
     return [{"feedbackValue": "PendingReview", "tags": ["unreviewed"], "source": "hashbank"}]
@@ -63,19 +73,27 @@ def _decode_token(token: str) -> tuple[int, int, int]:
     return start, last_seq, last_ts
 
 
-def applied_before(start_timestamp: int) -> int | None:
+def applied_before(start_timestamp: int, source: origins_port.Source | None = None) -> int | None:
     """The size a client asking for changes since `start_timestamp` (its stored nextSetTimestamp,
     without a page token) says it applied: the entries before the first one we serve it again.
     None when that is nothing (a first fetch, or a time before our first checkpoint)."""
-    checkpoints = ledger_port.checkpoint_times()
+    checkpoints = (source or origins_port.LocalSource()).checkpoint_times()
     index = bisect.bisect_left([t for _, t in checkpoints], start_timestamp)
     if start_timestamp <= 0 or index == 0:
         return None
     return checkpoints[min(index, len(checkpoints)) - 1][0]
 
 
-def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) -> dict:
-    checkpoints = ledger_port.checkpoint_times()  # [(size, unix time)] ascending
+def fetch_page(
+    *,
+    start_timestamp: int,
+    page_size: int,
+    page_token: str | None,
+    source: origins_port.Source | None = None,
+) -> dict:
+    """One page of the facade of `source`'s origin (the bank's own by default)."""
+    source = source or origins_port.LocalSource()
+    checkpoints = source.checkpoint_times()  # [(size, unix time)] ascending
     sizes = [size for size, _ in checkpoints]
     sealed = sizes[-1] if sizes else 0
     if page_token:
@@ -88,20 +106,22 @@ def fetch_page(*, start_timestamp: int, page_size: int, page_token: str | None) 
         first_seq = sizes[index - 1] if 0 < index <= len(sizes) else (0 if index == 0 else sealed)
     end = min(sealed, first_seq + page_size)
     records: dict[tuple[str, str], dict] = {}
-    seq = first_seq - 1
-    for seq, signal in ledger_port.entry_signals(first_seq, end):
-        kind = SIGNAL_TYPES.get(signal.signal_type)
+    for entry in source.facade_entries(first_seq, end):
+        seq = entry.seq
+        kind = SIGNAL_TYPES.get(entry.signal_type)
         timestamp = checkpoints[bisect.bisect_right(sizes, seq)][1]
         last_ts = max(last_ts, timestamp)
-        if kind is None or signal.value is None:  # another type, or a purged withdrawn value
+        if kind is None:  # another type
             continue
-        records[(kind, signal.value)] = {
+        # One record per hash and page: the newest entry's (a removal after its add, once).
+        records[(kind, entry.value)] = {
             "lastModtimestamp": timestamp,
             "signalType": kind,
-            "hashValue": signal.value,
-            "hashStatus": _status(signal),
+            "hashValue": entry.value,
+            "hashStatus": _status(entry),
             "caseNumbers": {},  # never disclosed
-            "CSPFeedbacks": _tier_feedback(signal),
+            "CSPFeedbacks": _tier_feedback(entry),
+            "origin": source.origin,
         }
     more = end < sealed
     return {

@@ -31,6 +31,10 @@ class HashRecord(serializers.Serializer):
     hashStatus = serializers.ChoiceField(choices=STATUSES)
     caseNumbers = serializers.DictField(child=serializers.ChoiceField(choices=STATUSES))
     CSPFeedbacks = CSPFeedback(many=True)
+    origin = serializers.CharField(
+        help_text="the origin log that holds the entry (hashbank's provenance; stock clients "
+        "ignore it)"
+    )
 
 
 class FetchHashesResponse(serializers.Serializer):

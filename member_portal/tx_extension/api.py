@@ -12,6 +12,15 @@ else a plain ack, so the bank's `GET /api/v1/sync` moves.
 With `policy_file` set (a C2SP tlog-policy file), every checkpoint must also carry the witness
 cosignatures its quorum asks for, or the fetch fails and stores nothing.
 
+Every other origin the bank carries (its peers' logs, docs/federation.md) that the `origins`
+allow-list allows is fetched after the bank's own, each verified with its own keys as the
+reference client does (member_portal/client/origins.py): first trust from the bank's signed
+origins list (checked with the bank's verified keys) or a pinned root (`pin_roots`), then only
+the origin's own root chain; its witness policy from `origin_policies`. Its records are keyed
+`<origin id>:<seq>` (the bank's own keep `<seq>`) and name their origin; its state travels in
+the checkpoint's `origins` (JSON, one checkpoint per origin id). An origin whose data fails
+verification is frozen in that state at its last good size; the others go on.
+
 No `from __future__ import annotations` here: threatexchange's CLI reads the config dataclass's
 field types at run time to build its command-line options.
 """
@@ -35,12 +44,13 @@ from threatexchange.signal_type.pdq.signal import PdqSignal
 from threatexchange.signal_type.signal_base import SignalType
 
 from member_portal.client.bank import Bank, BankError
-from member_portal.client.origins import OriginFilter
+from member_portal.client.origins import OriginFilter, anchor_for, carried_origins
 from member_portal.client.sync import follow_roots, send_acknowledgement
 from member_portal.feed import cosignature, merkle, rootdoc, wire
 from member_portal.feed import leaf as leaves
 from member_portal.feed.activeset import ActiveSet
 from member_portal.feed.lthash import LtHash
+from member_portal.feed.origins import as_origin_id, origin_id
 from member_portal.feed.policy import Policy, PolicyError
 from member_portal.feed.setdigest import SetDigest
 from member_portal.verify import (
@@ -78,8 +88,21 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
         default="",
         metadata={
             "help": "comma-separated origins (or origin ids) this exchange may fetch, `!ORIGIN` "
-            "to deny one; empty: every origin. Today the extension fetches the bank's own origin "
-            "only, so an allow-list without it makes the exchange fetch nothing"
+            "to deny one; empty: every origin the bank carries"
+        },
+    )
+    pin_roots: str = field(
+        default="",
+        metadata={
+            "help": "comma-separated root document files of carried origins, trusted on their "
+            "first fetch instead of the bank's signed origins list"
+        },
+    )
+    origin_policies: str = field(
+        default="",
+        metadata={
+            "help": "comma-separated ORIGIN=FILE: a C2SP tlog-policy file for a carried "
+            "origin's witnesses"
         },
     )
     receipt_key_file: str = field(
@@ -93,6 +116,30 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
 
     def allows(self, origin: str) -> bool:
         return OriginFilter.parse(self.origins).allows(origin)
+
+    def pins(self) -> dict[str, str]:
+        """{origin id: root document} of the `pin_roots` files (each checked as a first root)."""
+        pins = {}
+        for item in filter(None, (i.strip() for i in self.pin_roots.split(","))):
+            text = Path(item).expanduser().read_text()
+            try:
+                pins[origin_id(rootdoc.verify_first(text).origin)] = text
+            except rootdoc.RootError as exc:
+                raise VerificationError(f"{item}: {exc}") from None
+        return pins
+
+    def policies(self) -> dict[str, Policy]:
+        policies = {}
+        for item in filter(None, (i.strip() for i in self.origin_policies.split(","))):
+            origin, sep, path = item.partition("=")
+            if not sep:
+                raise VerificationError("origin_policies takes ORIGIN=FILE")
+            try:
+                text = Path(path).expanduser().read_text()
+                policies[as_origin_id(origin.strip())] = Policy.parse(text)
+            except PolicyError as exc:
+                raise VerificationError(f"{path}: {exc}") from None
+        return policies
 
     def receipt_key(self) -> cosignature.Cosigner | None:
         if not self.receipt_key_file:
@@ -150,9 +197,23 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
     # The review tiers the state commitment covers: JSON {add seq: basis code} of the signals a
     # tier entry confirmed (or took back); the others are unreviewed.
     tiers: str = ""
+    # The carried origins' states: JSON {origin id: this dataclass's fields for that origin,
+    # "frozen": reason once its data failed verification}. Empty before carried origins.
+    origins: str = ""
 
     def is_stale(self) -> bool:
         return not self.complete or not self.lthash
+
+    def carried(self) -> dict[str, dict]:
+        return json.loads(self.origins or "{}")
+
+    def with_carried(self, carried: dict[str, dict]) -> "HashbankCheckpoint":
+        return dataclasses.replace(self, origins=json.dumps(carried, sort_keys=True))
+
+    @classmethod
+    def none(cls) -> "HashbankCheckpoint":
+        """No state of the bank's own origin (it is not allowed, or not fetched yet)."""
+        return cls(0, "", "", "", 0, "", 0, False)
 
     def get_progress_timestamp(self) -> int | None:
         return self.time
@@ -172,6 +233,9 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
             feed.active.switched,
             json.dumps({str(seq): basis for seq, basis in feed.active.tiers.items()}),
         )
+
+    def as_carried(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "origins"}
 
     def feed_state(self, policy: Policy | None = None) -> FeedState:
         """The stored state, with `policy` for the checkpoints that follow (the stored one met
@@ -295,42 +359,138 @@ class HashbankSignalExchangeAPI(
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
         policy = self.collab.policy()
-        trusted = checkpoint.root if checkpoint is not None else self._root_text()
-        if not self.collab.allows(rootdoc.parse(trusted).origin):
-            return  # the origin is switched off for this exchange: nothing is fetched
-        if checkpoint is not None and not checkpoint.is_stale():
-            # threatexchange (and HMA) store a fetch's state only after the fetch returned and
-            # its records were applied: the checkpoint handed back is what we may say we applied.
-            send_acknowledgement(
-                self.bank, checkpoint.note, checkpoint.size, self.collab.receipt_key()
+        carried = checkpoint.carried() if checkpoint is not None else {}
+        own_trusted = checkpoint is not None and bool(checkpoint.root)
+        trusted = checkpoint.root if own_trusted else self._root_text()
+        carrier = follow_roots(trust_root(trusted), self.bank.roots())
+        current = checkpoint if own_trusted else HashbankCheckpoint.none()
+        if self.collab.allows(carrier.origin):
+            if not current.is_stale():
+                # threatexchange (and HMA) store a fetch's state only after the fetch returned
+                # and its records were applied: the checkpoint handed back is what we may say we
+                # applied.
+                send_acknowledgement(
+                    self.bank, current.note, current.size, self.collab.receipt_key()
+                )
+            if current.is_stale():
+                feed = yield from self._bootstrap(self.bank, self._root_text(), policy, carried)
+            else:
+                feed = current.feed_state(policy)
+            feed = FeedState(
+                follow_roots(feed.root, self.bank.roots()),
+                feed.checkpoint,
+                feed.note,
+                feed.compact_range,
+                feed.active,
+                policy,
             )
-        if checkpoint is None or checkpoint.is_stale():
-            feed = yield from self._bootstrap(policy)
+            carrier = feed.root
+            try:
+                delta = self._delta(self.bank, feed, str)
+            except BankError as exc:
+                if exc.code != "no_checkpoint":
+                    raise
+                # A bank whose own log is still empty may carry others' already.
+            else:
+                current = delta.checkpoint.with_carried(carried)
+                yield dataclasses.replace(delta, checkpoint=current)
+        yield from self._carried(carrier, current, carried)
+
+    def _carried(
+        self, carrier: rootdoc.RootDocument, current: HashbankCheckpoint, carried: dict
+    ) -> t.Iterator[state.FetchDelta]:
+        """Every other origin the bank carries that the allow-list allows, one delta each, its
+        state in the checkpoint's `origins` (with the states of the others as they are)."""
+        try:
+            infos, listed = carried_origins(self.bank, carrier)
+        except BankError:
+            return  # the carrier cannot list its origins now: the carried ones stay as they are
+        pins, policies = self.collab.pins(), self.collab.policies()
+        for info in infos:
+            oid = info["id"]
+            if info.get("local") or not self.collab.allows(info["origin"]):
+                continue
+            if listed.entry(oid) is None or oid != origin_id(info["origin"]):
+                continue  # not in the signed list: never trusted
+            if carried.get(oid, {}).get("frozen"):
+                continue  # its data failed verification before: kept at its last good size
+            try:
+                deltas = list(self._fetch_origin(info, listed, pins, policies.get(oid), carried))
+            except (VerificationError, rootdoc.RootError) as exc:
+                carried = {**carried, oid: {**carried.get(oid, {}), "frozen": str(exc)}}
+                current = current.with_carried(carried)
+                yield state.FetchDelta({}, current)
+                continue
+            except BankError:
+                continue  # down or refusing: its records stay as they are
+            for updates, origin_checkpoint in deltas:
+                carried = {**carried, oid: origin_checkpoint.as_carried()}
+                current = current.with_carried(carried)
+                yield state.FetchDelta(updates, current)
+
+    def _fetch_origin(
+        self,
+        info: dict,
+        listed,
+        pins: dict[str, str],
+        policy: Policy | None,
+        carried: dict,
+    ) -> list[tuple[Updates, HashbankCheckpoint]]:
+        """(updates, that origin's checkpoint) of one carried origin, all verified before any is
+        returned (a failure raises and returns nothing)."""
+        oid = info["id"]
+        bank = self.bank.at_origin(oid)
+        stored = carried.get(oid)
+        previous = HashbankCheckpoint(**stored) if stored else None
+
+        def key(seq: int) -> str:
+            return f"{oid}:{seq}"
+
+        found: list[tuple[Updates, HashbankCheckpoint]] = []
+        if previous is None or previous.is_stale():
+            anchor, _how = anchor_for(info, listed, pins)
+            if rootdoc.parse(anchor).origin != info["origin"]:
+                raise VerificationError("its root document is for another origin")
+            boot = self._bootstrap(bank, anchor, policy, {}, key)
+            try:
+                while True:
+                    delta = next(boot)
+                    found.append((delta.updates, delta.checkpoint))
+            except StopIteration as done:
+                feed = done.value
         else:
-            feed = checkpoint.feed_state(policy)
+            feed = previous.feed_state(policy)
         feed = FeedState(
-            follow_roots(feed.root, self.bank.roots()),
+            follow_roots(feed.root, bank.roots()),
             feed.checkpoint,
             feed.note,
             feed.compact_range,
             feed.active,
             policy,
         )
-        yield self._delta(feed)
+        delta = self._delta(bank, feed, key)
+        found.append((delta.updates, delta.checkpoint))
+        return found
 
     def _root_text(self) -> str:
         return Path(self.collab.root_file).expanduser().read_text()
 
-    def _bootstrap(self, policy: Policy | None):
-        root_text = self._root_text()
-        root = follow_roots(trust_root(root_text), self.bank.roots())
+    def _bootstrap(
+        self,
+        bank: Bank,
+        root_text: str,
+        policy: Policy | None,
+        carried: dict,
+        key: t.Callable[[int], str] = str,
+    ):
+        root = follow_roots(trust_root(root_text), bank.roots())
         if policy is not None:
             # Refuse an unwitnessed bank before a snapshot is downloaded or a record yielded.
-            verify_checkpoint(self.bank.checkpoint(), root, policy=policy)
+            verify_checkpoint(bank.checkpoint(), root, policy=policy)
         try:
-            response, _ = self.bank.snapshot()
+            response, _ = bank.snapshot()
         except BankError as exc:
-            if exc.code != "no_snapshot":
+            if exc.code not in ("no_snapshot", "not_found"):
                 raise
             return FeedState(root, policy=policy)  # a young bank: the delta replays from 0
         with tempfile.TemporaryFile() as raw, response:
@@ -345,7 +505,7 @@ class HashbankSignalExchangeAPI(
                 reader = wire.SnapshotReader(_unzip(raw))
             except (OSError, EOFError, wire.WireError) as exc:
                 raise VerificationError(f"snapshot: {exc}") from None
-            partial = HashbankCheckpoint.of(feed, complete=False)
+            partial = HashbankCheckpoint.of(feed, complete=False).with_carried(carried)
             updates: Updates = {}
             for record in reader.records():
                 row = _metadata(
@@ -357,28 +517,29 @@ class HashbankSignalExchangeAPI(
                     record.basis_code,
                 )
                 if row is not None:
-                    updates[str(record.seq)] = row
+                    updates[key(record.seq)] = row
                 if len(updates) >= CHUNK:
                     yield state.FetchDelta(updates, partial)
                     updates = {}
-        yield state.FetchDelta(updates, HashbankCheckpoint.of(feed))
+        yield state.FetchDelta(updates, HashbankCheckpoint.of(feed).with_carried(carried))
         return feed
 
-    def _delta(self, feed: FeedState) -> state.FetchDelta:
-        signed = self.bank.checkpoint()
+    def _delta(self, bank: Bank, feed: FeedState, key: t.Callable[[int], str]) -> state.FetchDelta:
+        signed = bank.checkpoint()
         try:
             claimed = int(signed.split("\n", 2)[1])
         except (IndexError, ValueError):
             raise VerificationError("checkpoint: not a checkpoint") from None
         records: list[tuple[bytes, bytes]] = []
         if claimed > feed.size:
-            for page in self.bank.entries_pages(feed.size, claimed):
+            for page in bank.entries_pages(feed.size, claimed):
                 try:
                     _start, page_records = wire.decode_entries(page)
                 except wire.WireError as exc:
                     raise VerificationError(f"entries: {exc}") from None
                 records.extend(page_records)
         new_feed = apply_entries(feed, signed, records, feed.size)  # raises unless all verifies
+        origin = feed.root.origin
         updates: Updates = {}
         for offset, (raw, payload) in enumerate(records):
             entry = leaves.decode(raw)
@@ -387,29 +548,29 @@ class HashbankSignalExchangeAPI(
             if entry.is_add:
                 p = wire.decode_payload(payload)
                 row = p and _metadata(
-                    feed.size + offset, entry.signal_type, p.quality, p.value, feed.root.origin
+                    feed.size + offset, entry.signal_type, p.quality, p.value, origin
                 )
                 if row is not None:
-                    updates[str(feed.size + offset)] = row
+                    updates[key(feed.size + offset)] = row
             elif entry.is_tier:
-                key = str(entry.target)
-                added = updates.get(key)
+                target = key(entry.target)
+                added = updates.get(target)
                 if added is not None:  # added in this delta: the record carries its tier
-                    updates[key] = dataclasses.replace(added, tier=entry.tier, basis=entry.basis)
+                    updates[target] = dataclasses.replace(added, tier=entry.tier, basis=entry.basis)
                 else:  # a tier change of a record fetched before (fetch_value_merge)
                     tx_type = TX_TYPES.get(entry.signal_type)
                     if tx_type is not None:
-                        updates[key] = HashbankSignalMetadata(
+                        updates[target] = HashbankSignalMetadata(
                             tx_type.get_name(),
                             "",
                             entry.target,
                             None,
-                            feed.root.origin,
+                            origin,
                             entry.tier,
                             entry.basis,
                         )
             else:
-                updates[str(entry.target)] = None
+                updates[key(entry.target)] = None
         return state.FetchDelta(updates, HashbankCheckpoint.of(new_feed))
 
 
