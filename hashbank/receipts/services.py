@@ -150,12 +150,15 @@ def _move(
     return position
 
 
-@transaction.atomic
 def acknowledge(*, member, size: int) -> AppliedPosition:
     """A plain acknowledgement (a member without a receipt key): "we applied the log up to the
     checkpoint of `size`". An older size than the position is accepted and changes nothing."""
     _checkpoint(size)
-    return _move(member, _locked_position(member), size, timezone.now())
+    seen = storage.position(member.pk)
+    if seen is not None and size <= seen.size:
+        return seen  # the same size again (or an older one): nothing to change, nothing locked
+    with transaction.atomic():
+        return _move(member, _locked_position(member), size, timezone.now())
 
 
 def _refuse(message: str, code: ReceiptErrorCode, status: int = 400):
