@@ -12,7 +12,9 @@ after another, each on its own connection as nginx does; the figure is **the gun
 own CPU time** (utime + stime from /proc, master included) per request, so the client's work is
 not counted; the database backend's CPU (PostgreSQL) is printed beside it, and wall time.
 
-Rounds, each once per member: GET /api/v1/sync (the plain authenticated poll, for scale), POST
+Rounds, each once per member: GET /api/v1/sync without a credential (DRF's 401 before any
+database work: the floor of gunicorn, the middleware and DRF), GET /api/v1/sync (the plain
+authenticated poll, for scale), POST
 /api/v1/sync/ack (a plain acknowledgement of the same size), a receipt for a new size (a
 checkpoint was sealed since: the position moves, an Acknowledgement row is written), and receipts
 on an idle log (the same size with a later time: the steady state, no row written). Everything is
@@ -263,7 +265,11 @@ def main() -> None:
         measure(acks(checkpoint.size))  # each member's first acknowledgement: its position row
         now = int(time.time()) - 3600
         results: dict[str, list[tuple[float, float, float]]] = {}
+        anonymous = [
+            b"GET /api/v1/sync HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ] * len(fleet)
         for n in range(args.repeat):
+            results.setdefault("no credential: 401 (floor)", []).append(measure(anonymous, b"401"))
             results.setdefault("GET /api/v1/sync (the poll)", []).append(measure(gets()))
             results.setdefault("POST /sync/ack, same size", []).append(
                 measure(acks(checkpoint.size))
