@@ -1,5 +1,7 @@
 """Hot-path statements on PostgreSQL: parameters bound by the server and the statement prepared
 once per connection (unless DATABASE_PREPARED_STATEMENTS is off; see config.parse_database_url).
+The member API's polls (authentication, GET /sync, acks, receipts) read through `fetch` and
+`Columns` below, on SQLite too.
 
 Django's psycopg cursors bind parameters on the client (every value quoted into the SQL text)
 and are never prepared, so PostgreSQL parses and plans each statement anew: for the submission's
@@ -38,6 +40,8 @@ def fetch(sql: str, params: dict) -> list[tuple]:
     run on every member's poll, where building the statement with the ORM cost ten times more
     than running it (bench/receipts.py). A write returns its rows through RETURNING."""
     if connection.vendor == "postgresql":
+        if connection.queries_logged:  # as Django's cursors are (tests count statements)
+            connection.queries_log.append({"sql": sql, "params": params, "time": "0.000"})
         return fetch_prepared(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

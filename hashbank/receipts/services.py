@@ -16,7 +16,7 @@ The applied position only moves forward; an Acknowledgement row is written only 
 Each writer locks the member's AppliedPosition row (select_for_update), so two concurrent
 receipts of one member serialise and the replay check holds; the steady state (a later receipt
 for the same size) is one conditional UPDATE whose WHERE is that replay check, so it needs no lock
-(bench/receipts.py measures this path).
+and no transaction (hashbank/receipts/storage.py; bench/receipts.py measures this path).
 """
 
 from __future__ import annotations

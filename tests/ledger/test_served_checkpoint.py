@@ -22,9 +22,8 @@ def test_the_served_checkpoint_is_the_published_one_with_its_text(published):
     assert served.text == note.split(checkpoint.note)[0]
     with CaptureQueriesContext(connection) as queries:
         assert selectors.served_checkpoint(checkpoint.size) == served
-    # Seen before: one statement, the row's publication time, and no note read (on PostgreSQL
-    # the statement is prepared, outside Django's cursors).
-    assert len(queries) <= 1 and all("note" not in q["sql"] for q in queries)
+    # Seen before: one statement, the row's publication time and root, and no note read.
+    assert len(queries) == 1 and "note" not in queries[0]["sql"]
 
 
 def test_a_resigned_checkpoint_is_served_anew(published, settings):
