@@ -44,9 +44,17 @@ script copied into `git archive fb8c2ef`) run straight after the new at the same
     POST /sync/ack         9.60-14.21    4.45-4.78
     receipt, new size      13.41-13.68   8.90-9.83
     receipt, idle log      11.67-13.21   6.12-6.72   (10-11% of a core at 1,000/min)
-SQLite (no Redis, load 14-16): GET 4.98-5.08, receipt idle 7.73-10.00 (each request opens its
-SQLite connection: CONN_MAX_AGE is 0 there). At that load the target is not shown: on this
-machine CPU time per request roughly halves when it is idle; measure at a load average under 1.
+And at load average 4-6 (16:13-16:16), the same two runs one after the other:
+    round                  before        after (two runs: 2 and 3 repeats)
+    401 floor              0.87-0.97     0.84-0.97
+    GET /api/v1/sync       3.71-4.18     1.77-2.24
+    POST /sync/ack         5.48-5.99     1.94-2.37
+    receipt, new size      6.72-7.69     3.98-5.95
+    receipt, idle log      5.95-6.12     2.51-3.44   (4.2-5.7% of a core at 1,000/min; before 10%)
+PostgreSQL's own CPU per idle-log receipt: 0.37-0.87 ms after, 1.27 before.
+SQLite (no Redis): at load 4, GET 2.61-2.98, ack 2.74-3.58, receipt idle 4.65-7.26, new size
+7.63-8.03; at load 14-16, GET 4.98-5.08, receipt idle 7.73-10.00. There SQLite's own work runs
+in the worker, and each request opens its connection (CONN_MAX_AGE is 0 on SQLite).
 """
 
 from __future__ import annotations
