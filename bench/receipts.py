@@ -1,41 +1,73 @@
 """Benchmark receipts: what 1,000 members posting a signed receipt every minute cost the bank.
 
     .venv/bin/python bench/receipts.py
-    .venv/bin/python bench/receipts.py --members 1000 --database postgres://postgres@127.0.0.1:5432/hb_bench_receipts
+    .venv/bin/python bench/receipts.py --members 300 --database postgres://postgres@127.0.0.1:5432/hb_bench_receipts --redis redis://127.0.0.1:6379/14
 
-Each member has a credential and a registered receipt key and has pulled the latest checkpoint;
-each round, every member POSTs /api/v1/receipts through the whole Django stack (middleware,
-bearer authentication, rate limit, strict JSON, the view, receipts.services: parse, compare with
-our checkpoint, verify the Ed25519 cosignature, lock and move the position). Rounds: "new size"
-(a checkpoint was sealed since: the position moves and an Acknowledgement row is written), and
-"idle log" (the same size again with a later time: the steady state, no row written). Receipts are
-signed before the clock starts: a member's signing is not the bank's cost. CPU time of this
-process (time.process_time), so PostgreSQL's own work is not counted (its wall time is printed).
-Target (issue 14): 1,000 members a minute under 5% of one core, i.e. under 3 ms per receipt.
-Runs on its own SQLite database in a temporary directory unless --database names a PostgreSQL
-database (dropped and recreated). Prints figures; asserts nothing. `--profile N` adds cProfile's
-top N functions of one more idle round and the SQL of one idle-log receipt.
+Served as production serves it: gunicorn with deploy/gunicorn.conf.py (one sync worker, no
+keep-alive, its access log), the whole middleware stack, bearer authentication, the rate limit
+(in Redis with --redis), strict JSON and receipts.services. Each member has a credential and a
+registered receipt key and has pulled the latest checkpoint. This process signs every receipt
+before the clock starts (a member's signing is not the bank's cost) and sends the requests one
+after another, each on its own connection as nginx does; the figure is **the gunicorn worker's
+own CPU time** (utime + stime from /proc, master included) per request, so the client's work is
+not counted; the database backend's CPU (PostgreSQL) is printed beside it, and wall time.
 
-Measured 2026-12-03, base (c1dd18a) and new run at the same time on a loaded 2-CPU machine (load
-11 to 12), CPU ms per receipt, idle log (the steady state) / new size:
-    SQLite, --members 300:  base 16.0-17.9 / 16.7-17.8;  new (answer from the rows read) 12.9-15.6
-                            / 13.9-15.6;  GET /sync 8.2-8.4 in both
-    PostgreSQL, --members 150:  base 21.1-23.0 / 21.7-24.5;  new (also the one conditional UPDATE)
-                                17.8-18.3 / 18.6-20.4;  GET /sync 9.9 in both
-The receipt now costs about 1.8x an authenticated GET /sync (from about 2.1x): 11 statements per
-idle receipt became 6 (tests/receipts/test_receipts_api.py). At 1,000 a minute that is still ~22%
-of a core on SQLite and ~30% on PostgreSQL on that machine; what remains is the request stack
-itself (middleware, DRF, authentication: GET /sync's 8-10 ms), not the receipt, so the issue's 5%
-needs a cheaper stack (or an unloaded machine's figures), not a cheaper receipt.
+Rounds, each once per member: GET /api/v1/sync without a credential (DRF's 401 before any
+database work: the floor of gunicorn, the middleware and DRF), GET /api/v1/sync (the plain
+authenticated poll, for scale), POST
+/api/v1/sync/ack (a plain acknowledgement of the same size), a receipt for a new size (a
+checkpoint was sealed since: the position moves, an Acknowledgement row is written), and receipts
+on an idle log (the same size with a later time: the steady state, no row written). Everything is
+repeated --repeat times; the spread is printed (this machine's speed varies with its load: check
+the load printed). Target (issue 14): 1,000 members a minute under 5% of one core, i.e. under
+3 ms of CPU per receipt. Runs on its own SQLite database in a temporary directory unless
+--database names a PostgreSQL database (dropped and recreated). Prints figures; asserts nothing.
+`--profile N` adds cProfile's top N (CPU time) of idle-log receipts through hashbank.wsgi's
+application in this process, and the SQL of one.
+
+Where the time went (cProfile, CPU time, PostgreSQL and Redis, before this change): building the
+ORM's statements was the largest part (0.26-0.8 ms of CPU each to build, against 0.015-0.05 ms to
+run the same statement by hand: seven per receipt, four per GET /sync), then DRF's serializers
+(the poll's answer and the body's one field, about a tenth), two or three Redis round trips, the
+middleware (about a tenth); the Ed25519 check was under 1%. Now the polls' statements are
+hand-written (members/storage.py, receipts/storage.py, ledger.selectors: core.db.fetch, prepared
+on PostgreSQL), the served checkpoint's note is parsed once per process and publication, the
+failed-authentication counters are one MGET, the steady-state receipt runs without a transaction,
+an acknowledgement that changes nothing locks nothing, and the answer's serializer is bound once.
+
+Measured 2026-12-03 on the shared 2-CPU machine at load average 13-15 (eight engineers' jobs),
+worker CPU ms per request, --members 300, PostgreSQL and Redis, the old code (fb8c2ef, this
+script copied into `git archive fb8c2ef`) run straight after the new at the same load:
+    round                  before        after
+    401 floor              1.51-1.67     1.14-1.37
+    GET /api/v1/sync       7.66-10.07    3.78-4.38
+    POST /sync/ack         9.60-14.21    4.45-4.78
+    receipt, new size      13.41-13.68   8.90-9.83
+    receipt, idle log      11.67-13.21   6.12-6.72   (10-11% of a core at 1,000/min)
+And at load average 4-6 (16:13-16:16), the same two runs one after the other:
+    round                  before        after (two runs: 2 and 3 repeats)
+    401 floor              0.87-0.97     0.84-0.97
+    GET /api/v1/sync       3.71-4.18     1.77-2.24
+    POST /sync/ack         5.48-5.99     1.94-2.37
+    receipt, new size      6.72-7.69     3.98-5.95
+    receipt, idle log      5.95-6.12     2.51-3.44   (4.2-5.7% of a core at 1,000/min; before 10%)
+PostgreSQL's own CPU per idle-log receipt: 0.37-0.87 ms after, 1.27 before.
+SQLite (no Redis): at load 4, GET 2.61-2.98, ack 2.74-3.58, receipt idle 4.65-7.26, new size
+7.63-8.03; at load 14-16, GET 4.98-5.08, receipt idle 7.73-10.00. There SQLite's own work runs
+in the worker, and each request opens its connection (CONN_MAX_AGE is 0 on SQLite).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import json
 import os
 import pstats
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,51 +76,98 @@ from pathlib import Path
 from _scratch import recreate_database  # bench/ is the script's own directory
 
 ROOT = Path(__file__).resolve().parent.parent
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--members", type=int, default=1000)
+    parser.add_argument("--members", type=int, default=300)
     parser.add_argument("--database", default="", help="a PostgreSQL URL; default: SQLite")
+    parser.add_argument("--redis", default="", help="a Redis URL (its db is flushed); default none")
+    parser.add_argument("--repeat", type=int, default=3, help="times each round is run")
     parser.add_argument(
-        "--profile",
-        type=int,
-        default=0,
-        metavar="N",
-        help="print cProfile's top N of an idle round",
+        "--profile", type=int, default=0, metavar="N", help="print cProfile's top N (in-process)"
     )
     return parser.parse_args()
 
 
+def _cpu_each(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each of these processes still running."""
+    used = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return used
+
+
+def _cpu(pids: list[int]) -> float:
+    return sum(_cpu_each(pids).values())
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _send(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+    return response
+
+
+def _request(method: str, path: str, token: str, body: bytes = b"") -> bytes:
+    head = f"{method} {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n"
+    if body:
+        head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    return (head + "Connection: close\r\n\r\n").encode() + body
+
+
 def main() -> None:
     args = parse_args()
-    os.environ.pop("REDIS_URL", None)
     scratch = tempfile.mkdtemp(prefix="hb_bench_receipts_")
-    os.environ["HASHBANK_VAR_DIR"] = scratch
-    os.environ["HASHBANK_KEY_DIR"] = str(Path(scratch) / "keys")
-    os.environ["HASHBANK_TILES_DIR"] = ""
+    env = {
+        "HASHBANK_VAR_DIR": scratch,
+        "HASHBANK_KEY_DIR": str(Path(scratch) / "keys"),
+        "HASHBANK_TILES_DIR": "",
+        "HASHBANK_LOG_LEVEL": "WARNING",
+        "REDIS_URL": args.redis,
+        "DATABASE_URL": args.database or f"sqlite:///{scratch}/hashbank.sqlite3",
+    }
     if args.database:
         recreate_database(args.database)
-        os.environ["DATABASE_URL"] = args.database
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()
+    os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashbank.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.management import call_command
-    from django.test import Client
 
     call_command("migrate", verbosity=0)
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
     from hashbank.cases import services as cases
     from hashbank.ledger import roots, selectors
     from hashbank.ledger import services as ledger
-    from hashbank.receipts import services as receipt_services
     from hashbank.receipts.models import ReceiptKey
     from member_portal.feed import cosignature, note
     from member_portal.members import tokens
@@ -101,10 +180,11 @@ def main() -> None:
         value = f"{n:032x}"
         cases.submit_case(hashes=[{"type": "md5", "value": value}], attestations=attested)
         ledger.seal()
-        return selectors.latest_checkpoint()
+        checkpoint = selectors.latest_checkpoint()
+        SyncPosition.objects.update(last_pulled_size=checkpoint.size)
+        return checkpoint
 
     checkpoint = seal_one(1)
-    started = time.monotonic()
     # Bulk rows (what members.services would write, without a transaction per row): the set-up
     # is not what is measured.
     with transaction.atomic():
@@ -129,83 +209,197 @@ def main() -> None:
                     public_key=key.verifier.public_key,
                 )
             )
-            fleet.append((member, token, key))
+            fleet.append((token, key))
         Credential.objects.bulk_create(creds)
         ReceiptKey.objects.bulk_create(keys)
-    print(f"{args.members} members with keys set up in {time.monotonic() - started:.1f} s")
-
-    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
-
-    def round_of(checkpoint, at: int, fleet=fleet) -> tuple[float, float]:
-        text, _ = note.split(checkpoint.note)
-        bodies = []
-        SyncPosition.objects.update(last_pulled_size=checkpoint.size)
-        for _member, token, key in fleet:
-            receipt = cosignature.append(checkpoint.note, key.cosign(text, at))
-            bodies.append((token, json.dumps({"receipt": receipt})))
-        cpu, wall = time.process_time(), time.monotonic()
-        for token, body in bodies:
-            response = client.post(
-                "/api/v1/receipts",
-                body,
-                content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {token}",
-            )
-            if response.status_code != 200:
-                raise SystemExit(f"receipt refused: {response.status_code} {response.content!r}")
-        return (time.process_time() - cpu) / len(bodies), (time.monotonic() - wall) / len(bodies)
-
-    def baseline() -> tuple[float, float]:
-        """An authenticated GET /api/v1/sync per member: the stack's own cost, for scale."""
-        cpu, wall = time.process_time(), time.monotonic()
-        for _member, token, _key in fleet:
-            client.get("/api/v1/sync", HTTP_AUTHORIZATION=f"Bearer {token}")
-        return (time.process_time() - cpu) / len(fleet), (time.monotonic() - wall) / len(fleet)
-
-    def service_only(checkpoint, at: int) -> tuple[float, float]:
-        """receipts.services.record_receipt alone, without HTTP, authentication or the answer."""
-        text, _ = note.split(checkpoint.note)
-        signed = [(m, cosignature.append(checkpoint.note, k.cosign(text, at))) for m, _, k in fleet]
-        cpu, wall = time.process_time(), time.monotonic()
-        for member, receipt in signed:
-            receipt_services.record_receipt(
-                member=member, receipt=receipt, pulled_size=checkpoint.size
-            )
-        return (time.process_time() - cpu) / len(fleet), (time.monotonic() - wall) / len(fleet)
-
-    now = int(time.time())
-    baseline()  # every credential's first use writes its last-used time: not the steady state
-    rows = [("GET /api/v1/sync (scale)", *baseline())]
-    rows.append(("new size (first receipt)", *round_of(checkpoint, now)))
-    checkpoint = seal_one(2)
-    rows.append(("new size", *round_of(checkpoint, now + 60)))
-    rows.append(("idle log (same size)", *round_of(checkpoint, now + 120)))
-    rows.append(("idle log again", *round_of(checkpoint, now + 180)))
-    if args.profile:
-        profiler = cProfile.Profile()
-        profiler.enable()
-        round_of(checkpoint, now + 190)
-        profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
-        with CaptureQueriesContext(connection) as queries:
-            round_of(checkpoint, now + 200, fleet[:1])
-        print(f"{len(queries)} queries in one idle-log receipt:")
-        for query in queries:
-            print("  ", query["sql"][:160])
-    rows.append(("service only, idle log", *service_only(checkpoint, now + 240)))
-    checkpoint = seal_one(3)
     SyncPosition.objects.update(last_pulled_size=checkpoint.size)
-    rows.append(("service only, new size", *service_only(checkpoint, now + 300)))
+    connection.close()  # the server's connections only, while it is measured
+
+    def receipts(checkpoint, at: int) -> list[bytes]:
+        text, _ = note.split(checkpoint.note)
+        return [
+            _request(
+                "POST",
+                "/api/v1/receipts",
+                token,
+                json.dumps(
+                    {"receipt": cosignature.append(checkpoint.note, key.cosign(text, at))}
+                ).encode(),
+            )
+            for token, key in fleet
+        ]
+
+    def acks(size: int) -> list[bytes]:
+        body = json.dumps({"size": size}).encode()
+        return [_request("POST", "/api/v1/sync/ack", token, body) for token, _ in fleet]
+
+    def gets() -> list[bytes]:
+        return [_request("GET", "/api/v1/sync", token) for token, _ in fleet]
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "hashbank.wsgi"],
+        cwd=ROOT,
+        env=dict(
+            os.environ,
+            **env,
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_WORKERS="1",
+            GUNICORN_THREADS="1",
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("gunicorn did not start") from None
+                time.sleep(0.2)
+        web = [server.pid, *_children(server.pid)]
+
+        def database_pids() -> list[int]:
+            if not args.database:
+                return []
+            import psycopg
+
+            with psycopg.connect(args.database) as conn:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchall()
+            return [pid for (pid,) in rows]
+
+        def measure(requests: list[bytes], expect: bytes = b"200") -> tuple[float, float, float]:
+            """(worker CPU, database CPU, wall) in ms per request."""
+            _send(port, requests[0])  # the worker's database connection exists from here on
+            requests = requests[1:] or requests
+            db = _cpu_each(database_pids())
+            cpu, wall = _cpu(web), time.monotonic()
+            for request in requests:
+                response = _send(port, request)
+                if response[9:12] != expect:
+                    raise SystemExit(f"refused: {response[:400]!r}")
+            n = len(requests)
+            # The worker reconnects once its connection is CONN_MAX_AGE old: a backend that
+            # started during the round counts from zero (one that ended is lost, a few ms).
+            db_after = _cpu_each(database_pids())
+            db_used = sum(used - db.get(pid, 0.0) for pid, used in db_after.items())
+            return (
+                (_cpu(web) - cpu) * 1000 / n,
+                db_used * 1000 / n,
+                (time.monotonic() - wall) * 1000 / n,
+            )
+
+        # Warm-up: every credential's first use writes its last-used time, and the worker freezes
+        # its heap after 200 requests (deploy/gunicorn.conf.py): neither is the steady state.
+        for _ in range(max(1, 400 // args.members + 1)):
+            measure(gets())
+        measure(acks(checkpoint.size))  # each member's first acknowledgement: its position row
+        now = int(time.time()) - 3600
+        results: dict[str, list[tuple[float, float, float]]] = {}
+        anonymous = [
+            b"GET /api/v1/sync HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        ] * len(fleet)
+        for n in range(args.repeat):
+            results.setdefault("no credential: 401 (floor)", []).append(measure(anonymous, b"401"))
+            results.setdefault("GET /api/v1/sync (the poll)", []).append(measure(gets()))
+            results.setdefault("POST /sync/ack, same size", []).append(
+                measure(acks(checkpoint.size))
+            )
+            checkpoint = seal_one(2 + n)
+            results.setdefault("receipt, new size", []).append(
+                measure(receipts(checkpoint, now + n * 300))
+            )
+            for i in range(2):
+                results.setdefault("receipt, idle log", []).append(
+                    measure(receipts(checkpoint, now + n * 300 + 60 * (i + 1)))
+                )
+        load = os.getloadavg()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
     database = "PostgreSQL" if args.database else "SQLite"
+    redis_used = "Redis" if args.redis else "no Redis (the embedded rate limiter)"
     print(
-        f"POST /api/v1/receipts, {args.members} members, {database}, one process, load {os.getloadavg()[0]:.1f}"
+        f"{args.members} members, {database}, {redis_used}, one gunicorn sync worker; "
+        f"{args.repeat} runs of each round; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
     )
-    print(f"{'round':<26} {'CPU ms/receipt':>15} {'wall ms':>9} {'% of a core at 1,000/min':>26}")
-    for name, cpu, wall in rows:
-        share = cpu * 1000 / 60 * 100  # 1,000 receipts a minute
-        print(f"{name:<26} {cpu * 1000:>15.3f} {wall * 1000:>9.3f} {share:>25.2f}%")
+    print(
+        f"{'round':<30} {'worker CPU ms/request':>22} {'% of a core at 1,000/min':>25} "
+        f"{'database CPU ms':>16} {'wall ms':>8}"
+    )
+    for name, runs in results.items():
+        cpu = sorted(r[0] for r in runs)
+        db = sorted(r[1] for r in runs)
+        wall = sorted(r[2] for r in runs)
+        share = [c * 1000 / 60 / 1000 * 100 for c in cpu]  # 1,000 requests a minute
+        print(
+            f"{name:<30} {f'{cpu[0]:.2f}-{cpu[-1]:.2f}':>22} "
+            f"{f'{share[0]:.1f}-{share[-1]:.1f}%':>25} "
+            f"{f'{db[0]:.2f}-{db[-1]:.2f}' if args.database else '-':>16} "
+            f"{f'{wall[len(wall) // 2]:.2f}':>8}"
+        )
+    if args.profile:
+        profile(args.profile, fleet, checkpoint, now + 2000)  # later than every receipt above
+
+
+def profile(top: int, fleet, checkpoint, at: int) -> None:
+    """cProfile (CPU time) of idle-log receipts through the WSGI application in this process."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from hashbank.wsgi import application
+    from member_portal.feed import cosignature, note
+
+    text, _ = note.split(checkpoint.note)
+
+    def call(token: str, key, when: int) -> None:
+        body = json.dumps(
+            {"receipt": cosignature.append(checkpoint.note, key.cosign(text, when))}
+        ).encode()
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/api/v1/receipts",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "localhost",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        statuses = []
+        b"".join(application(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"refused: {statuses[0]}")
+
+    for token, key in fleet:  # warm: each member's first receipt at this size
+        call(token, key, at)
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for token, key in fleet:
+        call(token, key, at + 1)
+    profiler.disable()
+    for order in ("tottime", "cumulative"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(top)
+    with CaptureQueriesContext(connection) as queries:
+        call(*fleet[0], at + 2)
+    print(f"{len(queries)} statements through Django's cursors in one idle-log receipt:")
+    for query in queries:
+        print("  ", query["sql"][:160])
 
 
 if __name__ == "__main__":

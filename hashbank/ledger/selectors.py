@@ -7,12 +7,14 @@ bank's own view, for hashbank.publishing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
+from hashbank.core.db import fetch
 from hashbank.ledger import keys, tree
 from hashbank.ledger.models import Checkpoint, Entry, RootDocument, TreeState
 from member_portal.feed import leaf as leaves
@@ -30,8 +32,60 @@ def latest_checkpoint() -> Checkpoint | None:
 
 def latest_size() -> int | None:
     """The size of the latest published checkpoint, without loading it (answers that only say
-    how far the log is)."""
-    return published().order_by("-size").values_list("size", flat=True).first()
+    how far the log is). Hand-written (core.db.fetch): every member's poll asks it."""
+    return fetch(_LATEST_SIZE, {})[0][0]
+
+
+_TABLE = Checkpoint._meta.db_table
+_LATEST_SIZE = f"SELECT MAX(size) FROM {_TABLE} WHERE published_at IS NOT NULL"
+_VERSION = (
+    f"SELECT published_at, root FROM {_TABLE} WHERE size = %(size)s AND published_at IS NOT NULL"
+)
+
+
+@dataclass(frozen=True)
+class ServedCheckpoint:
+    """A published checkpoint as members are served it, its note split once."""
+
+    size: int
+    root: bytes
+    note: str
+    text: str  # the note without its signature lines: what a cosignature signs
+
+
+# size -> ((publication time, root) as read, the checkpoint): a re-sign or a publication gives it
+# a new time, so an entry is used only while its row still has that time (and root: another
+# database, in tests, may hold another tree of that size).
+_served: dict[int, tuple[object, ServedCheckpoint]] = {}
+SERVED_KEPT = 64  # sizes kept per process: the latest and the few members are still behind on
+
+
+def served_checkpoint(size: int) -> ServedCheckpoint | None:
+    """The published checkpoint of `size` (None when there is none), by one statement that
+    reads no note: its note is loaded and split once per process and publication (a receipt is
+    checked against it, receipts.services), again only once it was re-signed or published anew."""
+    if not 0 <= size < 2**63:
+        return None
+    rows = fetch(_VERSION, {"size": size})
+    if not rows:
+        return None
+    version = (rows[0][0], bytes(rows[0][1]))
+    kept = _served.get(size)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    checkpoint = checkpoint_for_size(size)
+    if checkpoint is None:
+        return None
+    served = ServedCheckpoint(
+        size=size,
+        root=bytes(checkpoint.root),
+        note=checkpoint.note,
+        text=note.split(checkpoint.note)[0],
+    )
+    if len(_served) >= SERVED_KEPT:
+        _served.pop(min(_served))
+    _served[size] = (version, served)
+    return served
 
 
 def checkpoint_for_size(size: int) -> Checkpoint | None:

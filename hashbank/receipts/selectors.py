@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Min, QuerySet
 
 from hashbank.ledger import selectors as ledger
+from hashbank.receipts import storage
 from hashbank.receipts.models import Acknowledgement, AppliedPosition, OriginPosition, ReceiptKey
 from member_portal.feed import cosignature, note, proof
 
@@ -34,7 +35,7 @@ def platforms() -> QuerySet:
 
 
 def position(member) -> AppliedPosition | None:
-    return AppliedPosition.objects.filter(member=member).first()
+    return storage.position(member.pk)
 
 
 def receipt_keys(member) -> list[ReceiptKey]:

@@ -16,7 +16,7 @@ The applied position only moves forward; an Acknowledgement row is written only 
 Each writer locks the member's AppliedPosition row (select_for_update), so two concurrent
 receipts of one member serialise and the replay check holds; the steady state (a later receipt
 for the same size) is one conditional UPDATE whose WHERE is that replay check, so it needs no lock
-(bench/receipts.py measures this path).
+and no transaction (hashbank/receipts/storage.py; bench/receipts.py measures this path).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from hashbank.ledger import selectors as ledger
+from hashbank.receipts import storage
 from hashbank.receipts.errors import ReceiptErrorCode
 from hashbank.receipts.models import Acknowledgement, AppliedPosition, OriginPosition, ReceiptKey
 from member_portal.feed import checkpoint as checkpoints
@@ -101,8 +101,8 @@ def revoke_key(*, member, key_id: int) -> ReceiptKey:
     return key
 
 
-def _checkpoint(size: int):
-    checkpoint = ledger.checkpoint_for_size(size)
+def _checkpoint(size: int) -> ledger.ServedCheckpoint:
+    checkpoint = ledger.served_checkpoint(size)
     if checkpoint is None:
         raise NotFound(
             f"No checkpoint of size {size} exists.", code=ReceiptErrorCode.UNKNOWN_CHECKPOINT
@@ -165,12 +165,15 @@ def acknowledge_origin(*, member, origin_id: str, size: int) -> OriginPosition:
     return position
 
 
-@transaction.atomic
 def acknowledge(*, member, size: int) -> AppliedPosition:
     """A plain acknowledgement (a member without a receipt key): "we applied the log up to the
     checkpoint of `size`". An older size than the position is accepted and changes nothing."""
     _checkpoint(size)
-    return _move(member, _locked_position(member), size, timezone.now())
+    seen = storage.position(member.pk)
+    if seen is not None and size <= seen.size:
+        return seen  # the same size again (or an older one): nothing to change, nothing locked
+    with transaction.atomic():
+        return _move(member, _locked_position(member), size, timezone.now())
 
 
 def _refuse(message: str, code: ReceiptErrorCode, status: int = 400):
@@ -202,9 +205,12 @@ def _same_size_again(position: AppliedPosition | None, size: int, timestamp: int
     )
 
 
-@transaction.atomic
 def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedPosition:
-    """Verify and keep a receipt (see the module docstring); returns the member's position."""
+    """Verify and keep a receipt (see the module docstring); returns the member's position.
+
+    The steady state runs four statements and no transaction: our checkpoint's publication
+    (its note parsed once per process: ledger.selectors.served_checkpoint), the member's keys
+    with its position, and the conditional UPDATE; anything else takes the locked path."""
     text, signatures, body = _parse(receipt)
     if body.origin != settings.HASHBANK_ORIGIN:
         raise _refuse(
@@ -214,8 +220,8 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
     checkpoint = _checkpoint(body.size)
     # Our checkpoint of that size, as served: the same tree, and our signature over this text
     # (a re-signed checkpoint has another time line; an older note of ours is still ours).
-    same_text = note.split(checkpoint.note)[0] == text
-    if bytes(checkpoint.root) != body.root or not (same_text or ledger.verify_note(receipt)):
+    same_text = checkpoint.text == text
+    if checkpoint.root != body.root or not (same_text or ledger.verify_note(receipt)):
         raise _refuse(
             "The receipt's checkpoint is not the bank's checkpoint of that size.",
             ReceiptErrorCode.RECEIPT_CHECKPOINT_MISMATCH,
@@ -228,11 +234,7 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
         )
     # The member's usable keys and, in the same read, its applied position (unlocked: for the
     # steady state below, which re-checks it in its UPDATE).
-    usable = list(
-        ReceiptKey.objects.filter(member=member, revoked_at__isnull=True).select_related(
-            "member__applied_position"
-        )
-    )
+    usable, seen = storage.usable_keys_and_position(member.pk)
     keys = {(k.name, k.key_id): k for k in usable}
     mine = [s for s in signatures if (s.name, s.key_id) in keys]
     if not mine:
@@ -254,20 +256,24 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
         raise _refuse(
             "The receipt's time is in the future.", ReceiptErrorCode.RECEIPT_TIME_IN_FUTURE
         )
-    seen = getattr(usable[0].member, "applied_position", None)
     if _same_size_again(seen, body.size, cosig.timestamp):
         # The steady state (an idle log: the size this member's last receipt was for, with a later
         # time): one conditional UPDATE, no row written. Its WHERE repeats the replay check, so a
         # concurrent receipt that got there first makes it match nothing and the locked path
         # below decides (and refuses this one as stale). The position's `at` moves only with its
         # size, which this UPDATE requires unchanged, so `seen` is the position as written.
-        if (
-            AppliedPosition.objects.filter(pk=seen.pk, size=body.size, last_receipt_size=body.size)
-            .filter(Q(last_receipt_time__isnull=True) | Q(last_receipt_time__lt=cosig.timestamp))
-            .update(last_receipt_time=cosig.timestamp)
+        if storage.note_same_size_again(
+            position_id=seen.pk, size=body.size, receipt_time=cosig.timestamp
         ):
             seen.last_receipt_time = cosig.timestamp
             return seen
+    with transaction.atomic():
+        return _record_locked(member, body, cosig, key, receipt)
+
+
+def _record_locked(member, body, cosig, key, receipt: str) -> AppliedPosition:
+    """A receipt that moves the position or is a size's first: under the position's lock, so
+    that two receipts of one member serialise and the replay check holds."""
     position = _locked_position(member)
     last = position.last_receipt_time if position is not None else None
     if position is not None and (

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hashbank.core.errors import NotFound
 from hashbank.receipts import selectors as receipt_selectors
+from member_portal.members import storage
 from member_portal.members.errors import MemberErrorCode
 from member_portal.members.models import Credential, Member, MemberUser, SyncPosition
 from member_portal.ports import ledger as ledger_port
@@ -87,12 +88,11 @@ class SyncStatus:
 
 
 def sync_status(member: Member) -> SyncStatus:
-    latest = ledger_port.latest_checkpoint()
-    position = SyncPosition.objects.filter(member=member).first() or SyncPosition(member=member)
+    position = storage.pull_position(member.pk) or SyncPosition(member=member)
     applied = receipt_selectors.position(member)
     return SyncStatus(
         member=member,
-        latest_size=latest.size if latest else None,
+        latest_size=ledger_port.latest_size(),
         last_pulled_size=position.last_pulled_size,
         last_pulled_at=position.last_pulled_at,
         last_acked_size=applied.size if applied else None,

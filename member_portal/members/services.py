@@ -24,7 +24,7 @@ from hashbank.core import ratelimit
 from hashbank.core.addresses import client_keys
 from hashbank.core.errors import Conflict, DomainError, NotFound
 from hashbank.receipts import services as receipt_services
-from member_portal.members import selectors, tokens
+from member_portal.members import selectors, storage, tokens
 from member_portal.members.errors import (
     CredentialRefused,
     InvalidCredential,
@@ -314,10 +314,18 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     but refused credential is not a guess, and must not lock its own member's host out).
     """
     clients = _client_limits(ip)
+    parsed = tokens.parse(token)
+    key_limit = _key_limit(parsed[0]) if parsed is not None else None
+    # Every failure counter this request falls under, read in one Redis round trip.
+    window = settings.HASHBANK_AUTH_FAILURE_WINDOW
+    counters = [dict(scope=sc, subject=su, limit=li, window=window) for sc, su, li in clients]
+    retries = ratelimit.retry_after_each(counters + ([key_limit] if key_limit else []))
+    client_retries = retries[: len(counters)]
+    key_retry = retries[len(counters)] if key_limit else None
     # A client past its failures keeps its one right: a valid HMAC token still works (one
     # indexed read and one HMAC), so a neighbour in the same /48, or everyone behind a
     # misconfigured proxy, cannot lock a member out. Everything else from it is refused unread.
-    client_retry = _first_reached(clients)
+    client_retry = next((r for r in client_retries if r is not None), None)
 
     def refuse(message: str, key_limit: dict | None = None) -> NoReturn:
         if client_retry is not None:
@@ -325,11 +333,10 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         _record_failure(clients, key_limit)
         raise InvalidCredential(message)
 
-    parsed = tokens.parse(token)
     if parsed is None:
         refuse("The token is malformed; expected hbk_<key id>_<secret>.")
     key_id, secret = parsed
-    credential = Credential.objects.select_related("member").filter(key_id=key_id).first()
+    credential = storage.credential_by_key_id(key_id)
     if credential is None:
         refuse("The token is not a valid credential.")
     if credential.is_revoked:
@@ -342,8 +349,6 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         )
     if not credential.member.is_active:
         raise MemberSuspended("This member is suspended; contact the bank.")
-    key_limit = _key_limit(key_id)
-    key_retry = ratelimit.retry_after_if_reached(**key_limit) if key_limit else None
     legacy = tokens.is_legacy(credential.secret_hash)
     if legacy and (key_retry is not None or client_retry is not None):
         # The one costly check left (PBKDF2) is never run for a key id or client under attack.
@@ -384,18 +389,6 @@ def _key_limit(key_id: str) -> dict | None:
         return None
     window = settings.HASHBANK_AUTH_FAILURE_WINDOW
     return {"scope": "auth-fail-key", "subject": key_id, "limit": limit, "window": window}
-
-
-def _first_reached(clients: list[tuple[str, str, int]]) -> int | None:
-    """Retry-After of the first of the client's failure counters that reached its limit."""
-    window = settings.HASHBANK_AUTH_FAILURE_WINDOW
-    for scope, subject, limit in clients:
-        retry = ratelimit.retry_after_if_reached(
-            scope=scope, subject=subject, limit=limit, window=window
-        )
-        if retry is not None:
-            return retry
-    return None
 
 
 def _record_failure(clients: list[tuple[str, str, int]], key_limit: dict | None = None) -> None:
@@ -476,11 +469,8 @@ def post_receipt(*, member: Member, receipt: str) -> selectors.SyncStatus:
     Returns the member's sync status after it, built from the rows this already read (the pull
     position, read once, and the applied position the receipt moved) and the latest size: a
     member posting a receipt every minute costs the bank three reads fewer than GET /sync."""
-    pulled_size, pulled_at = (
-        SyncPosition.objects.filter(member=member)
-        .values_list("last_pulled_size", "last_pulled_at")
-        .first()
-    ) or (None, None)
+    pulled = storage.pull_position(member.pk) or SyncPosition(member=member)
+    pulled_size, pulled_at = pulled.last_pulled_size, pulled.last_pulled_at
     applied = receipt_services.record_receipt(
         member=member, receipt=receipt, pulled_size=pulled_size
     )

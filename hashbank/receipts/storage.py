@@ -1,0 +1,62 @@
+"""The steady-state receipt's two statements, hand-written (portable SQL, prepared on PostgreSQL:
+hashbank.core.db): a member posting a receipt every minute on an idle log costs the bank these
+instead of the ORM's, which cost ten times more CPU to build than to run (bench/receipts.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from hashbank.core.db import Columns, fetch
+from hashbank.receipts.models import AppliedPosition, ReceiptKey
+
+
+@cache
+def _keys_shape() -> tuple[Columns, Columns, str]:
+    key, position = Columns(ReceiptKey, "k"), Columns(AppliedPosition, "p")
+    sql = (
+        f"SELECT {key.sql}, {position.sql} FROM {ReceiptKey._meta.db_table} k "
+        f"LEFT JOIN {AppliedPosition._meta.db_table} p ON p.member_id = k.member_id "
+        "WHERE k.member_id = %(member)s AND k.revoked_at IS NULL"
+    )
+    return key, position, sql
+
+
+def usable_keys_and_position(member_id: int) -> tuple[list[ReceiptKey], AppliedPosition | None]:
+    """The member's usable (unrevoked) receipt keys and, in the same read, its applied position
+    (None without keys, or before its first acknowledgement)."""
+    key_columns, position_columns, sql = _keys_shape()
+    keys, position = [], None
+    for row in fetch(sql, {"member": member_id}):
+        keys.append(key_columns.build(row[: len(key_columns)]))
+        if position is None and row[len(key_columns)] is not None:
+            position = position_columns.build(row[len(key_columns) :])
+    return keys, position
+
+
+_TABLE = AppliedPosition._meta.db_table
+_SAME_SIZE_AGAIN = (
+    f"UPDATE {_TABLE} SET last_receipt_time = %(time)s "
+    "WHERE id = %(id)s AND size = %(size)s AND last_receipt_size = %(size)s "
+    "AND (last_receipt_time IS NULL OR last_receipt_time < %(time)s) RETURNING id"
+)
+
+
+def note_same_size_again(*, position_id: int, size: int, receipt_time: int) -> bool:
+    """Note a later receipt time for the size of the position's last receipt, if the position is
+    still at that size and its last receipt older (the replay check, in the WHERE); whether it
+    was."""
+    params = {"id": position_id, "size": size, "time": receipt_time}
+    return bool(fetch(_SAME_SIZE_AGAIN, params))
+
+
+@cache
+def _position_shape() -> tuple[Columns, str]:
+    columns = Columns(AppliedPosition, "p")
+    return columns, f"SELECT {columns.sql} FROM {_TABLE} p WHERE p.member_id = %(member)s"
+
+
+def position(member_id: int) -> AppliedPosition | None:
+    """The member's applied position (None before its first acknowledgement): GET /sync's."""
+    columns, sql = _position_shape()
+    rows = fetch(sql, {"member": member_id})
+    return columns.build(rows[0]) if rows else None
