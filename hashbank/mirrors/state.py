@@ -1,5 +1,7 @@
 """The verifier's state of a mirrored log between syncs (MirroredLog.verified_state): the compact
-range and the active set (member_portal.feed's own types) at `verified_size`, as JSON."""
+range and the active set (member_portal.feed's own types) at `verified_size`, as JSON. Every field
+of the active set is kept, its tiers included: a catch-up that resumes across a tier entry must
+fold the next remove of that signal with the tier it has."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ def dump(compact: merkle.CompactRange, active: ActiveSet) -> dict:
         if active.legacy is None
         else [active.legacy.count, format(active.legacy.total, "x")],
         "ends_with_state": active.ends_with_state,
+        "tiers": {str(seq): basis for seq, basis in active.tiers.items()},
     }
 
 
@@ -31,4 +34,5 @@ def load(data: dict) -> tuple[merkle.CompactRange, ActiveSet]:
     lthash = LtHash.from_bytes(data["lthash_count"], base64.b64decode(data["lthash"]))
     legacy = data["legacy"]
     digest = None if legacy is None else SetDigest(legacy[0], int(legacy[1], 16))
-    return compact, ActiveSet(lthash, digest, data["ends_with_state"])
+    tiers = {int(seq): basis for seq, basis in data.get("tiers", {}).items()}
+    return compact, ActiveSet(lthash, digest, data["ends_with_state"], tiers)
