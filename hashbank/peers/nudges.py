@@ -112,10 +112,10 @@ def retry_delay(attempt: int) -> float:
 
 def send_in_thread(peer_pk: int) -> None:
     """The embedded default's queue: the nudge and its retries in a daemon thread."""
-    threading.Thread(target=_send_with_retries, args=(peer_pk,), daemon=True).start()
+    threading.Thread(target=send_with_retries, args=(peer_pk,), daemon=True).start()
 
 
-def _send_with_retries(peer_pk: int) -> None:
+def send_with_retries(peer_pk: int) -> None:
     try:
         for attempt in range(settings.HASHBANK_NUDGE_RETRIES + 1):
             try:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.dispatch import receiver
 
@@ -14,7 +16,8 @@ from hashbank.peers import nudges, tasks
 def nudge_after_publish(*, resigned: bool = False, **_kwargs) -> None:
     if resigned or not settings.HASHBANK_NUDGE_PEERS:
         return
-    # Tasks run in-process in the embedded default: a thread keeps the peer's answer off the
-    # publish's path there.
-    enqueue = nudges.send_in_thread if settings.CELERY_TASK_ALWAYS_EAGER else tasks.nudge_peer.delay
-    nudges.queue_all(enqueue=enqueue)
+    # Tasks run in-process in the embedded default: in its server a thread keeps the peer's
+    # answer off the publish's path (a command or a test runs the task in-process, as others).
+    serving = len(sys.argv) > 1 and sys.argv[1] == "runserver"
+    threaded = settings.CELERY_TASK_ALWAYS_EAGER and serving
+    nudges.queue_all(enqueue=nudges.send_in_thread if threaded else tasks.nudge_peer.delay)
