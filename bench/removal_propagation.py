@@ -74,7 +74,7 @@ def run(mirror: float, member_every: float, nudges: bool, trials: int) -> list[f
                                 "hashes": "all"})  # fmt: skip
             if status != 200:
                 raise Failed(f"the withdrawal at A answered {status}")
-            wait_for(lambda: a.published_size() > before, timeout=60, interval=0.05,
+            wait_for(lambda n=before: a.published_size() > n, timeout=60, interval=0.05,
                      what="A publishes the removal")  # fmt: skip
             published = time.monotonic()
             # The member syncs on its own cadence, whose phase the removal does not know.

@@ -96,7 +96,7 @@ def test_a_nudge_without_a_valid_peer_credential_is_refused(db, mirrored_peer, a
         {"origin": ORIGIN, "size": "twelve"},
         {"origin": ORIGIN, "size": 2**63},
         {"origin": "x" * 300, "size": 1},
-        '{"origin": "%s", "size": 1, "size": 2}' % ORIGIN,
+        f'{{"origin": "{ORIGIN}", "size": 1, "size": 2}}',
     ],
 )
 def test_a_malformed_nudge_is_400_and_queues_nothing(peer_api, mirrored_peer, body):
