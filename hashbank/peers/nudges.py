@@ -112,21 +112,27 @@ def retry_delay(attempt: int) -> float:
 
 def send_in_thread(peer_pk: int) -> None:
     """The embedded default's queue: the nudge and its retries in a daemon thread."""
-    threading.Thread(target=send_with_retries, args=(peer_pk,), daemon=True).start()
+    threading.Thread(target=_thread, args=(peer_pk,), daemon=True).start()
 
 
-def send_with_retries(peer_pk: int) -> None:
+def _thread(peer_pk: int) -> None:
     try:
-        for attempt in range(settings.HASHBANK_NUDGE_RETRIES + 1):
-            try:
-                send(peer_pk=peer_pk)
-                return
-            except NudgeFailed as exc:
-                if exc.final or attempt == settings.HASHBANK_NUDGE_RETRIES:
-                    return
-            # A background thread's backoff: nothing waits on it.
-            time.sleep(retry_delay(attempt + 1))
+        send_with_retries(peer_pk)
     except Exception:  # the thread must not die silently on a database hiccup
         log.exception("nudge thread failed")
     finally:
-        close_old_connections()
+        close_old_connections()  # the thread's own connection
+
+
+def send_with_retries(peer_pk: int) -> None:
+    """One nudge and, while it fails with an answer a retry may change, its retries after
+    retry_delay(1), retry_delay(2), ... (at most HASHBANK_NUDGE_RETRIES)."""
+    for attempt in range(settings.HASHBANK_NUDGE_RETRIES + 1):
+        try:
+            send(peer_pk=peer_pk)
+            return
+        except NudgeFailed as exc:
+            if exc.final or attempt == settings.HASHBANK_NUDGE_RETRIES:
+                return
+        # A background thread's backoff: nothing waits on it.
+        time.sleep(retry_delay(attempt + 1))
