@@ -11,7 +11,10 @@ The figure that counts (issue 16: under 100 ms p95 at 1M cases) is PostgreSQL's;
 for a laptop. Seeding writes, per case, one PDQ and one MD5 hold; 1% of cases are locked, 5%
 staff-assisted, 0.1% assigned to the benchmark's caseworker, 0.1% hold a suspended hash, and 100
 signals have an open dispute. --recreate drops and recreates the PostgreSQL database first (use
-only a database of the benchmark's own). A database already seeded with N cases is reused.
+only a database of the benchmark's own). A database already seeded with N cases is reused. The seed writes rows
+around the services, so it fills the PDQ multi-index as `manage.py pdq_index backfill` does, then
+VACUUM ANALYZE. After the requests, the PDQ-within-distance read alone, by a scan of every PDQ
+and through the multi-index, side by side at 0, 31, 32, 48 and 64 bits (they must agree).
 Prints figures; asserts nothing.
 """
 
@@ -55,14 +58,14 @@ SELECT t, CASE WHEN t = 'pdq' THEN md5(c.id || 'a') || md5(c.id || 'b') ELSE md5
        c.created_at
 FROM cases_case c, (VALUES ('pdq'), ('md5')) types(t)
 WHERE c.id > %(last_case)s;
-INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at)
+INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at, item)
 SELECT c.id, s.id, CASE WHEN c.id %% 1000 = 5 THEN 'suspended' ELSE 'active' END, c.created_at,
-       c.created_at
+       c.created_at, 'a'
 FROM cases_case c JOIN signals_signal s
      ON s.signal_type = 'pdq' AND s.value = md5(c.id || 'a') || md5(c.id || 'b')
 WHERE c.id > %(last_case)s AND s.id > %(last_signal)s;
-INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at)
-SELECT c.id, s.id, 'active', c.created_at, c.created_at
+INSERT INTO cases_casesignal (case_id, signal_id, status, created_at, changed_at, item)
+SELECT c.id, s.id, 'active', c.created_at, c.created_at, 'a'
 FROM cases_case c JOIN signals_signal s ON s.signal_type = 'md5' AND s.value = md5(c.id || 'm')
 WHERE c.id > %(last_case)s AND s.id > %(last_signal)s;
 """
@@ -88,7 +91,19 @@ def seed_postgres(n: int, user_id: int) -> None:
             for statement in filter(str.strip, _PG_SEED.split(";")):
                 cursor.execute(statement, params)
             print(f"  seeded {high} cases", flush=True)
-        cursor.execute("ANALYZE")
+    index_pdqs()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would: visibility map and statistics
+
+
+def index_pdqs() -> None:
+    """The seed writes signals around the services, so the PDQ multi-index is filled as an
+    operator would after such an import (`manage.py pdq_index backfill`)."""
+    from hashbank.signals import services
+
+    start = time.perf_counter()
+    added = services.backfill_pdq_index()
+    print(f"  indexed {added} PDQs in {time.perf_counter() - start:.0f} s", flush=True)
 
 
 def seed_orm(n: int, user_id: int) -> None:
@@ -142,6 +157,7 @@ def seed_orm(n: int, user_id: int) -> None:
             [n],
         )
     print(f"  seeded {n} cases", flush=True)
+    index_pdqs()
 
 
 def main() -> None:
@@ -276,6 +292,44 @@ def main() -> None:
                 f"{p95(cpus):>8.1f} {p95(dbs):>8.1f}",
                 flush=True,
             )
+    scan_against_index(pdqs, args.runs)
+
+
+def scan_against_index(pdqs: list[str], runs: int) -> None:
+    """The selector's PDQ-within-distance read alone, by a scan of every PDQ and through the
+    multi-index, side by side; both must answer the same (else the benchmark stops)."""
+    from hashbank.signals import multiindex, storage
+
+    print("\nPDQ within a distance, the read alone (ms): scan of every PDQ vs the multi-index")
+    print(
+        f"{'distance':<10} {'probes':>7} {'found':>6} {'scan p50':>9} {'p95':>8} "
+        f"{'index p50':>10} {'p95':>8}"
+    )
+    rng = random.Random(31)
+    for distance in (0, 31, 32, 48, 64):
+        scans, indexed, found = [], [], 0
+        for _ in range(max(3, runs // 4) if distance > 32 else runs):
+            value = rng.choice(pdqs)
+            start = time.perf_counter()
+            by_scan = storage.pdq_within_scan(value, distance, 200)
+            middle = time.perf_counter()
+            by_index = storage.pdq_within(value, distance, 200)
+            end = time.perf_counter()
+            if by_scan != by_index:
+                raise SystemExit(f"distance {distance}: the index and the scan disagree")
+            scans.append((middle - start) * 1000)
+            indexed.append((end - middle) * 1000)
+            found = max(found, len(by_index))
+
+        def p95(values: list[float]) -> float:
+            return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+        print(
+            f"{distance:<10} {multiindex.probe_count(distance):>7} {found:>6} "
+            f"{statistics.median(scans):>9.1f} {p95(scans):>8.1f} "
+            f"{statistics.median(indexed):>10.1f} {p95(indexed):>8.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -305,6 +305,7 @@ def main() -> None:
         HASHBANK_ENV="embedded",
         HASHBANK_VAR_DIR=str(ROOT / "var" / "bench"),
         HASHBANK_SUBMISSIONS_PER_HOUR=str(10**9),
+        HASHBANK_POW_FREE_PER_DAY=str(10**9),  # the load comes from one address
         HASHBANK_LOG_LEVEL="WARNING",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(args.workers),

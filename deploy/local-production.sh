@@ -41,6 +41,9 @@ export CELERY_QUEUE=hashbank-smoke-$$
 # The smoke test's requests come through "a proxy" on loopback naming the person's address in
 # X-Forwarded-For (deploy/smoke.py): the log scan then knows what a leaked address looks like.
 export HASHBANK_TRUSTED_PROXIES=127.0.0.1
+# The smoke test sends one case and waits for its seal: with production's minimum mix (5 cases,
+# docs/operations.md) it would wait the 300 s maximum delay. A real deployment keeps the default.
+export HASHBANK_SEAL_MIN_MIX=${HASHBANK_SEAL_MIN_MIX:-1}
 # Plain HTTP on loopback only: TLS is nginx's job in a real deployment (deploy/nginx).
 export SECURE_SSL_REDIRECT=false
 export GUNICORN_BIND=127.0.0.1:$PORT GUNICORN_WORKERS=2 GUNICORN_ACCESSLOG=$RUN_DIR/access.log

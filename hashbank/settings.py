@@ -256,6 +256,17 @@ HASHBANK_THROTTLE_48_FACTOR = config.env_int(ENV, "HASHBANK_THROTTLE_48_FACTOR",
 # Hashes one client (IPv4 address or IPv6 /64, with the /48 tier) may submit per day, across all
 # its cases (a case holds at most 1,000). 0 turns the cap off.
 HASHBANK_HASHES_PER_CLIENT_PER_DAY = config.env_int(ENV, "HASHBANK_HASHES_PER_CLIENT_PER_DAY", 3000)
+# Proof of work (hashbank/submissions/proof.py): a client's first HASHBANK_POW_FREE_PER_DAY
+# submissions a day need none; each later one a challenge of BASE_BITS bits, one more bit per
+# submission, at most MAX_BITS; a challenge is valid for TTL seconds.
+HASHBANK_POW_FREE_PER_DAY = config.env_int(ENV, "HASHBANK_POW_FREE_PER_DAY", 3)
+HASHBANK_POW_BASE_BITS = config.env_int(ENV, "HASHBANK_POW_BASE_BITS", 16)
+HASHBANK_POW_MAX_BITS = config.env_int(ENV, "HASHBANK_POW_MAX_BITS", 20)
+HASHBANK_POW_TTL_SECONDS = config.env_int(ENV, "HASHBANK_POW_TTL_SECONDS", 600)
+if not 1 <= HASHBANK_POW_BASE_BITS <= HASHBANK_POW_MAX_BITS <= 32:
+    raise config.ConfigError(
+        "HASHBANK_POW_BASE_BITS and HASHBANK_POW_MAX_BITS must satisfy 1 <= BASE <= MAX <= 32."
+    )
 # The global cap on submission attempts per minute (hashbank/core/admission.py): the factor times
 # the median minute of the last hour, within [floor, ceiling]. A floor of 0 turns it off.
 HASHBANK_SUBMISSION_CAP_FLOOR = config.env_int(ENV, "HASHBANK_SUBMISSION_CAP_FLOOR", 300)
@@ -281,6 +292,16 @@ HASHBANK_QUICK_EXIT_URLS = config.language_urls(
 # Values withdrawn (or removed after review) this many days ago are erased by
 # beat every day and by `manage.py ledger purge` (its default); the public log keeps only their
 # salted digest.
+# The seal's minimum mix (issue 17; docs/publishing.md): entries are sealed once changes of this
+# many distinct cases are queued, or once the oldest has waited HASHBANK_SEAL_MAX_DELAY seconds.
+# 5 in production; 1 (seal at once) on the embedded bank and under test, where one person's demo
+# would otherwise wait the maximum delay.
+HASHBANK_SEAL_MIN_MIX = config.env_int(ENV, "HASHBANK_SEAL_MIN_MIX", 5 if PRODUCTION else 1)
+HASHBANK_SEAL_MAX_DELAY = config.env_int(ENV, "HASHBANK_SEAL_MAX_DELAY", 300)
+if HASHBANK_SEAL_MIN_MIX < 1 or HASHBANK_SEAL_MAX_DELAY < 0:
+    raise config.ConfigError(
+        "HASHBANK_SEAL_MIN_MIX must be 1 or more and HASHBANK_SEAL_MAX_DELAY 0 or more (seconds)."
+    )
 HASHBANK_PURGE_REMOVED_DAYS = config.env_int(ENV, "HASHBANK_PURGE_REMOVED_DAYS", 90)
 # A person's withdrawal takes effect this many seconds after they ask (the one asking may be an
 # abuser holding the victim's phone or printout): until then the PIN holder can cancel it and a

@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.bank",
     "tests.fixtures.browser",
     "tests.fixtures.worker",
+    "tests.fixtures.backends",
 ]

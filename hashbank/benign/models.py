@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from hashbank.signals import multiindex
+
 
 class BenignHash(models.Model):
     class Source(models.TextChoices):
@@ -20,11 +22,54 @@ class BenignHash(models.Model):
     contributed_by = models.CharField(max_length=150)
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A PDQ's 16 chunks of 16 bits (hashbank/signals/multiindex.py), each indexed: for a long
+    # list (selectors.LISTED_PER_LOOKUP) the screen looks up a few hundred chunk values per
+    # submitted PDQ instead of reading the list whole. Null for other types.
+    c0 = models.IntegerField(null=True)
+    c1 = models.IntegerField(null=True)
+    c2 = models.IntegerField(null=True)
+    c3 = models.IntegerField(null=True)
+    c4 = models.IntegerField(null=True)
+    c5 = models.IntegerField(null=True)
+    c6 = models.IntegerField(null=True)
+    c7 = models.IntegerField(null=True)
+    c8 = models.IntegerField(null=True)
+    c9 = models.IntegerField(null=True)
+    c10 = models.IntegerField(null=True)
+    c11 = models.IntegerField(null=True)
+    c12 = models.IntegerField(null=True)
+    c13 = models.IntegerField(null=True)
+    c14 = models.IntegerField(null=True)
+    c15 = models.IntegerField(null=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["signal_type", "value"], name="one_benign_per_value")
         ]
+        indexes = [
+            models.Index(fields=["c0"], name="benign_pdq_chunk_0"),
+            models.Index(fields=["c1"], name="benign_pdq_chunk_1"),
+            models.Index(fields=["c2"], name="benign_pdq_chunk_2"),
+            models.Index(fields=["c3"], name="benign_pdq_chunk_3"),
+            models.Index(fields=["c4"], name="benign_pdq_chunk_4"),
+            models.Index(fields=["c5"], name="benign_pdq_chunk_5"),
+            models.Index(fields=["c6"], name="benign_pdq_chunk_6"),
+            models.Index(fields=["c7"], name="benign_pdq_chunk_7"),
+            models.Index(fields=["c8"], name="benign_pdq_chunk_8"),
+            models.Index(fields=["c9"], name="benign_pdq_chunk_9"),
+            models.Index(fields=["c10"], name="benign_pdq_chunk_10"),
+            models.Index(fields=["c11"], name="benign_pdq_chunk_11"),
+            models.Index(fields=["c12"], name="benign_pdq_chunk_12"),
+            models.Index(fields=["c13"], name="benign_pdq_chunk_13"),
+            models.Index(fields=["c14"], name="benign_pdq_chunk_14"),
+            models.Index(fields=["c15"], name="benign_pdq_chunk_15"),
+        ]
+
+    @staticmethod
+    def chunk_fields(signal_type: str, value: str) -> dict[str, int | None]:
+        """The c0..c15 fields for this value: its chunks for a PDQ, else nulls."""
+        chunks = multiindex.chunks(value) if signal_type == "pdq" else (None,) * multiindex.CHUNKS
+        return {f"c{i}": chunk for i, chunk in enumerate(chunks)}
 
     def __str__(self) -> str:
         return f"benign {self.signal_type} #{self.pk}"

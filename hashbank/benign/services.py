@@ -53,6 +53,7 @@ def contribute(
                 source=source,
                 contributed_by=contributed_by[:150],
                 note=note[:500],
+                **BenignHash.chunk_fields(signal_type, value),
             )
             if actor is not None:
                 audit.record_event(

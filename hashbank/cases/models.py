@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Case(models.Model):
@@ -72,13 +73,13 @@ class Case(models.Model):
 
 class CaseSignal(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "active"
-        SUSPENDED = "suspended", "suspended"  # under review: the hold is released meanwhile
-        WITHDRAWN = "withdrawn", "withdrawn"  # by the person; final
-        REMOVED = "removed", "removed"  # after review (a dispute upheld, staff removal); final
+        ACTIVE = "active", _("active")
+        SUSPENDED = "suspended", _("suspended")  # under review: the hold is released meanwhile
+        WITHDRAWN = "withdrawn", _("withdrawn")  # by the person; final
+        REMOVED = "removed", _("removed")  # after review (a dispute upheld, staff removal); final
         # Near a benign hash (hashbank.benign): never held in the feed until a caseworker
         # publishes it (it becomes active) or rejects it (removed).
-        HELD = "held", "held for review"
+        HELD = "held", _("held for review")
 
     # No single-column indexes: (case, signal) and (signal, status) below serve both lookups, and
     # each index is one more write per hash on the submission path.

@@ -441,7 +441,7 @@ def _withdraw_rows(
             continue
         before = row.status
         if row.status == CaseSignal.Status.ACTIVE:
-            release(signal=row.signal, reason=RemovalReason.WITHDRAWN)
+            release(signal=row.signal, reason=RemovalReason.WITHDRAWN, mix_group=case.pk)
         row.status = CaseSignal.Status.WITHDRAWN
         row.withdrawal_due_at = None
         row.save(update_fields=["status", "withdrawal_due_at", "changed_at"])
@@ -578,7 +578,9 @@ def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSig
     )
     if row.status != CaseSignal.Status.ACTIVE:
         raise InvalidTransition("Only an active hash can be suspended.")
-    signal_services.release(signal=row.signal, reason=RemovalReason.SUSPENDED)
+    signal_services.release(
+        signal=row.signal, reason=RemovalReason.SUSPENDED, mix_group=row.case_id
+    )
     row.status = CaseSignal.Status.SUSPENDED
     row.save(update_fields=["status", "changed_at"])
     _audit(
@@ -604,7 +606,9 @@ def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]
     if not rows:
         raise InvalidTransition("No hash of this case is active.")
     for row in rows:
-        signal_services.release(signal=row.signal, reason=RemovalReason.SUSPENDED)
+        signal_services.release(
+            signal=row.signal, reason=RemovalReason.SUSPENDED, mix_group=case.pk
+        )
         row.status = CaseSignal.Status.SUSPENDED
         row.save(update_fields=["status", "changed_at"])
         _audit(
@@ -654,7 +658,10 @@ def decide_held(*, case_signal: CaseSignal, actor: Any, publish: bool) -> CaseSi
     signal = row.signal
     if publish:
         signal_services.hold(
-            signal_type=signal.signal_type, value=signal.value, quality=signal.quality
+            signal_type=signal.signal_type,
+            value=signal.value,
+            quality=signal.quality,
+            mix_group=row.case_id,
         )
     row.status = CaseSignal.Status.ACTIVE if publish else CaseSignal.Status.REMOVED
     row.save(update_fields=["status", "changed_at"])
@@ -678,7 +685,12 @@ def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
     if row.status != CaseSignal.Status.SUSPENDED:
         raise InvalidTransition("Only a suspended hash can be restored.")
     signal = row.signal
-    signal_services.hold(signal_type=signal.signal_type, value=signal.value, quality=signal.quality)
+    signal_services.hold(
+        signal_type=signal.signal_type,
+        value=signal.value,
+        quality=signal.quality,
+        mix_group=row.case_id,
+    )
     row.status = CaseSignal.Status.ACTIVE
     row.save(update_fields=["status", "changed_at"])
     _audit(actor=actor, action="case.signal_restored", case=row.case, after={"case_signal": row.pk})
@@ -698,7 +710,7 @@ def remove_signal_after_review(*, signal: Any, reason: Any) -> list[CaseSignal]:
     release = signal_services.release
     for row in rows:
         if row.status == CaseSignal.Status.ACTIVE:
-            release(signal=row.signal, reason=reason)
+            release(signal=row.signal, reason=reason, mix_group=row.case_id)
         row.status = CaseSignal.Status.REMOVED
         row.withdrawal_due_at = None  # a scheduled withdrawal has nothing left to do
         row.save(update_fields=["status", "withdrawal_due_at", "changed_at"])

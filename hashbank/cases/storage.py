@@ -37,11 +37,11 @@ def insert_case(
         )
     try:
         with transaction.atomic():
-            signals = signal_services.hold_many(items=items) if items else []
+            case = Case.objects.create(number=number, **fields)
+            signals = signal_services.hold_many(items=items, mix_group=case.pk) if items else []
             kept = [
                 signal_services.get_or_create(signal_type=t, value=v, quality=q) for t, v, q in held
             ]
-            case = Case.objects.create(number=number, **fields)
             CaseSignal.objects.bulk_create(
                 [
                     CaseSignal(
@@ -94,7 +94,9 @@ def _insert_in_one_statement(
     *, number: str, fields: dict, items: Items, item_ids: dict[tuple[str, str], str]
 ) -> Case | None:
     now = timezone.now()
-    holding, params = signal_services.holding_ctes(items, now=now, only_after="new_case")
+    holding, params = signal_services.holding_ctes(
+        items, now=now, only_after="new_case", mix_group_sql="(SELECT id FROM new_case)"
+    )
     sql = _CREATE_CASE_SQL.format(
         case=Case._meta.db_table, case_signal=CaseSignal._meta.db_table, holding=holding
     )

@@ -1,7 +1,9 @@
 """The middlewares of the core: security headers on every response, and no upload, ever.
 
 No page loads anything from another origin and no page runs inline script or style. A view that
-needs something else (none should) sets its own header, which is kept.
+needs something else (none should) sets its own header, which is kept. One script is allowed
+WebAssembly ('wasm-unsafe-eval'): the hashing worker, whose policy is the one its own response
+carries. It runs the vendored hash-wasm MD5 and libheif; no page gets that allowance.
 
 No request body that could be a photo is read: `NoUploadMiddleware` refuses a multipart, large
 or unmeasured body on the victim routes before anything reads it, a body above
@@ -11,6 +13,7 @@ keeps no file that any other route might be sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 
@@ -43,6 +46,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The worker script, under its plain name or the manifest storage's hashed one.
+_WASM_WORKER = re.compile(r"^/static/hashbank/js/hasher-worker(?:\.[0-9a-f]{12})?\.js$")
+WORKER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+
+
+def content_security_policy(path: str) -> str:
+    """The policy for a response to `path`: the strict one, except for the hashing worker."""
+    return WORKER_CONTENT_SECURITY_POLICY if _WASM_WORKER.match(path) else CONTENT_SECURITY_POLICY
+
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 
 
@@ -52,7 +67,9 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Content-Security-Policy", content_security_policy(request.path)
+        )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response

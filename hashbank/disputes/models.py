@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def review_target() -> timedelta:
@@ -16,10 +18,11 @@ def review_target() -> timedelta:
 
 class Dispute(models.Model):
     class Reason(models.TextChoices):
-        NOT_INTIMATE_IMAGERY = "not_intimate_imagery"
-        NOT_THE_PERSON = "not_the_person"
-        FALSE_POSITIVE = "false_positive"
-        OTHER = "other"
+        # The labels are the ones the migrations hold (TextChoices' defaults), now translatable.
+        NOT_INTIMATE_IMAGERY = "not_intimate_imagery", _("Not Intimate Imagery")
+        NOT_THE_PERSON = "not_the_person", _("Not The Person")
+        FALSE_POSITIVE = "false_positive", _("False Positive")
+        OTHER = "other", _("Other")
 
     class UpholdCode(models.TextChoices):
         """Why a reviewer upheld a dispute (`decision_code` of an upheld dispute)."""
@@ -33,9 +36,9 @@ class Dispute(models.Model):
     DESCRIPTION_MAX_LENGTH = 2000
 
     class Status(models.TextChoices):
-        OPEN = "open"
-        UPHELD = "upheld"
-        REJECTED = "rejected"
+        OPEN = "open", pgettext_lazy("dispute status", "Open")
+        UPHELD = "upheld", pgettext_lazy("dispute status", "Upheld")
+        REJECTED = "rejected", pgettext_lazy("dispute status", "Rejected")
 
     # A member raises most disputes; staff may raise one too (member empty, raised_by set).
     member = models.ForeignKey(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Forward(models.Model):
@@ -17,14 +18,15 @@ class Forward(models.Model):
     """
 
     class Kind(models.TextChoices):
-        REPORT = "report"
-        DISPUTE = "dispute"
+        # The labels are the ones the migrations hold, now translatable.
+        REPORT = "report", _("Report")
+        DISPUTE = "dispute", _("Dispute")
 
     class State(models.TextChoices):
-        PENDING = "pending", "waiting to be delivered (or retried)"
-        DELIVERED = "delivered", "accepted by the origin bank"
-        DECIDED = "decided", "decided by the origin bank's reviewers"
-        REFUSED = "refused", "refused by the origin bank"
+        PENDING = "pending", _("waiting to be delivered (or retried)")
+        DELIVERED = "delivered", _("accepted by the origin bank")
+        DECIDED = "decided", _("decided by the origin bank's reviewers")
+        REFUSED = "refused", _("refused by the origin bank")
 
     forward_id = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)

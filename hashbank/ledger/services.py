@@ -14,6 +14,12 @@ Every seal that appends entries ends them with one state entry (member_portal/fe
 count and LtHash16 commitment of the active set after the entries before it, kept O(batch) in
 TreeState.lthash. The first such seal is the log's switch from the additive digest: it computes
 the active set's LtHash once from the log (O(active)). Re-signing appends nothing.
+
+The minimum mix (issue 17): entries are shuffled within a seal, but a seal of one case's changes
+alone still links them. So a seal appends entries only when the queue holds changes of at least
+HASHBANK_SEAL_MIN_MIX distinct cases, or when its oldest change has waited
+HASHBANK_SEAL_MAX_DELAY seconds (so a withdrawal on a quiet bank is not held forever); until then
+it leaves the queue as it is, and a later submission or beat's sweep seals it (ready_to_seal).
 """
 
 from __future__ import annotations
@@ -61,7 +67,21 @@ class NoSigningKey(DomainError):
     status = 503
 
 
-def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint | None:
+def ready_to_seal(now: datetime) -> bool:
+    """Whether the queue may be sealed now: it mixes at least HASHBANK_SEAL_MIN_MIX cases, or
+    its oldest change waited HASHBANK_SEAL_MAX_DELAY seconds (or the queue is empty)."""
+    min_mix = settings.HASHBANK_SEAL_MIN_MIX
+    if min_mix <= 1:
+        return True
+    oldest = outbox.oldest_queued()
+    if oldest is None or now - oldest >= timedelta(seconds=settings.HASHBANK_SEAL_MAX_DELAY):
+        return True
+    return outbox.mix() >= min_mix
+
+
+def seal(
+    *, max_batch: int = MAX_BATCH, force_sign: bool = False, wait_for_mix: bool = True
+) -> Checkpoint | None:
     """Turn pending changes into the next batch of entries and sign a checkpoint.
 
     With nothing pending, re-signs the latest checkpoint when it is older than resign_after() (or
@@ -70,13 +90,20 @@ def seal(*, max_batch: int = MAX_BATCH, force_sign: bool = False) -> Checkpoint 
 
     Without a witness policy the checkpoint is published in the same transaction; with one it is
     pending until `publish`. Either way `checkpoint_sealed` is sent once the seal committed.
+
+    Queued changes wait, as if none were queued, until ready_to_seal() (unless not
+    `wait_for_mix`: an operator's `manage.py ledger seal`).
     """
     signers = _signers()
     TreeState.objects.get_or_create(id=1)
     with transaction.atomic():
         state = _lock_tree()
         now = timezone.now()
-        pending = outbox.pending(max_batch)
+        if wait_for_mix and not ready_to_seal(now):
+            log.info("seal waits for the minimum mix")
+            pending = []
+        else:
+            pending = outbox.pending(max_batch)
         resigned = not pending
         if resigned:
             checkpoint = _resign_latest(state, now, signers, force=force_sign)
@@ -266,7 +293,8 @@ def _append(
     add_kind, tier_kind, entry_add, entry_remove = outbox.ADD, outbox.TIER, Entry.ADD, Entry.REMOVE
     encode_add, encode_remove = leaves.encode_add, leaves.encode_remove
     encode_payload, leaf_hash = wire.encode_payload, merkle.leaf_hash
-    reason_codes, other_reason = leaves.REASON_CODES, leaves.REASON_CODES["other"]
+    # Every remove carries the neutral reason; the real one stays in the signal row (settle).
+    removed_code = leaves.REMOVED_CODE
     append_leaf_hash = compact.append_leaf_hash
     # Entries stream to the database while the next ones are computed.
     with storage.entry_writer() as write_entry:
@@ -319,7 +347,7 @@ def _append(
             else:
                 leaf = encode_remove(
                     type_code=codes[signal_type],
-                    reason_code=reason_codes.get(reason, other_reason),
+                    reason_code=removed_code,
                     timestamp=timestamp,
                     digest=digest,
                     target=targets[signal_id],

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hashbank.ledger import selectors as ledger_selectors
 from hashbank.publishing import services
@@ -62,29 +63,38 @@ def quorum_problem(now: datetime | None = None) -> str | None:
     if (now - waiting.signed_at).total_seconds() <= settings.HASHBANK_PUBLISH_TIMEOUT:
         return None
     reasons = [
-        f"{row.name} {row.last_outcome or 'not asked yet'}"
+        f"{row.name} {row.last_outcome or _('not asked yet')}"
         for row in Witness.objects.order_by("name")
     ]
     since = waiting.signed_at.replace(microsecond=0).isoformat()
-    return (
-        f"witness quorum not met since {since} (tree size {waiting.size}): "
-        f"{', '.join(reasons) or 'no witness asked yet'}"
-    )
+    return _("witness quorum not met since %(since)s (tree size %(size)s): %(reasons)s") % {
+        "since": since,
+        "size": waiting.size,
+        "reasons": ", ".join(reasons) or _("no witness asked yet"),
+    }
 
 
 def summary() -> str:
-    """One line for the dashboard and the status command."""
+    """One line for the dashboard and the status command (in the active language: English
+    outside a request)."""
     if not settings.HASHBANK_WITNESS_POLICY:
-        return "no witness policy: checkpoints are published as soon as they are sealed"
+        return _("no witness policy: checkpoints are published as soon as they are sealed")
     problem = quorum_problem()
     if problem:
         return problem
     latest = ledger_selectors.latest_checkpoint()
-    mode = "fail-open (bootstrap)" if settings.HASHBANK_WITNESS_FAIL_OPEN else "fail-closed"
+    mode = _("fail-open (bootstrap)") if settings.HASHBANK_WITNESS_FAIL_OPEN else _("fail-closed")
+    policy = settings.HASHBANK_WITNESS_POLICY
     if latest is None:
-        return f"witness policy {settings.HASHBANK_WITNESS_POLICY} ({mode}); nothing published yet"
-    marked = " WITHOUT the quorum" if latest.without_quorum else ""
-    return (
-        f"witness policy {settings.HASHBANK_WITNESS_POLICY} ({mode}); published size "
-        f"{latest.size}{marked} at {latest.published_at.replace(microsecond=0).isoformat()}"
-    )
+        return _("witness policy %(policy)s (%(mode)s); nothing published yet") % {
+            "policy": policy,
+            "mode": mode,
+        }
+    at = latest.published_at.replace(microsecond=0).isoformat()
+    if latest.without_quorum:
+        text = _(
+            "witness policy %(policy)s (%(mode)s); published size %(size)s WITHOUT the quorum at %(at)s"
+        )
+    else:
+        text = _("witness policy %(policy)s (%(mode)s); published size %(size)s at %(at)s")
+    return text % {"policy": policy, "mode": mode, "size": latest.size, "at": at}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Signal(models.Model):
@@ -11,9 +12,9 @@ class Signal(models.Model):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "waiting for the next seal"
-        ACTIVE = "active", "active in the feed"
-        REMOVED = "removed", "removed from the feed"
+        PENDING = "pending", _("waiting for the next seal")
+        ACTIVE = "active", _("active in the feed")
+        REMOVED = "removed", _("removed from the feed")
 
     signal_type = models.CharField(max_length=16)
     value = models.CharField(max_length=64, null=True)
@@ -84,6 +85,11 @@ class Change(models.Model):
     kind = models.CharField(max_length=6, choices=Kind.choices)
     reason = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Whose changes these are, for the seal's minimum mix (ledger.services.ready_to_seal): the id
+    # of the case whose submission, withdrawal or review queued the change (an opaque number:
+    # signals does not depend on cases), or NULL (a member's or staff's tier change), which
+    # counts as a group of its own per signal. Never published: only counted while queued.
+    mix_group = models.BigIntegerField(null=True)
 
 
 class Corroboration(models.Model):
@@ -93,10 +99,10 @@ class Corroboration(models.Model):
     the tier queues a tier entry (Change.Kind.TIER), later ones are recorded only."""
 
     class Basis(models.TextChoices):
-        MEMBER_REPORT = "member_report", "a member's human-confirmed match report"
-        SECOND_CASE = "second_case", "a second independent case"
-        CASEWORKER_REVIEW = "caseworker_review", "a caseworker's review"
-        UNREVIEWED = "unreviewed", "confirmation taken back"
+        MEMBER_REPORT = "member_report", _("a member's human-confirmed match report")
+        SECOND_CASE = "second_case", _("a second independent case")
+        CASEWORKER_REVIEW = "caseworker_review", _("a caseworker's review")
+        UNREVIEWED = "unreviewed", _("confirmation taken back")
 
     signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="corroborations")
     basis = models.CharField(max_length=20, choices=Basis.choices)
@@ -105,3 +111,61 @@ class Corroboration(models.Model):
     # Whether it changed the tier (queued a tier entry) or only added to the record.
     changed_tier = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PdqChunks(models.Model):
+    """The multi-index of PDQ values (signals.multiindex): a PDQ signal's value cut into 16
+    chunks of 16 bits, one indexed column each, so that the staff search's "PDQ within a distance"
+    looks up a few hundred chunk values instead of reading every PDQ (issue 16).
+
+    One row per PDQ signal whose value is known: written by the services that create signals
+    (`get_or_create`, `hold_many`, `holding_ctes`), deleted by `purge_value` (the chunks are the
+    value), filled for older rows by migration 0007 and `manage.py pdq_index`. The chunks alone
+    give a candidate's exact distance, so a search reads no signal row."""
+
+    signal = models.OneToOneField(
+        Signal, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # 0..65535, most significant chunk first. Sixteen indexes are sixteen writes per new PDQ
+    # signal (not per hold: a value held again is not re-indexed), the price of a search that
+    # stays under 100 ms at a million cases.
+    c0 = models.IntegerField()
+    c1 = models.IntegerField()
+    c2 = models.IntegerField()
+    c3 = models.IntegerField()
+    c4 = models.IntegerField()
+    c5 = models.IntegerField()
+    c6 = models.IntegerField()
+    c7 = models.IntegerField()
+    c8 = models.IntegerField()
+    c9 = models.IntegerField()
+    c10 = models.IntegerField()
+    c11 = models.IntegerField()
+    c12 = models.IntegerField()
+    c13 = models.IntegerField()
+    c14 = models.IntegerField()
+    c15 = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["c0"], name="pdq_chunk_0"),
+            models.Index(fields=["c1"], name="pdq_chunk_1"),
+            models.Index(fields=["c2"], name="pdq_chunk_2"),
+            models.Index(fields=["c3"], name="pdq_chunk_3"),
+            models.Index(fields=["c4"], name="pdq_chunk_4"),
+            models.Index(fields=["c5"], name="pdq_chunk_5"),
+            models.Index(fields=["c6"], name="pdq_chunk_6"),
+            models.Index(fields=["c7"], name="pdq_chunk_7"),
+            models.Index(fields=["c8"], name="pdq_chunk_8"),
+            models.Index(fields=["c9"], name="pdq_chunk_9"),
+            models.Index(fields=["c10"], name="pdq_chunk_10"),
+            models.Index(fields=["c11"], name="pdq_chunk_11"),
+            models.Index(fields=["c12"], name="pdq_chunk_12"),
+            models.Index(fields=["c13"], name="pdq_chunk_13"),
+            models.Index(fields=["c14"], name="pdq_chunk_14"),
+            models.Index(fields=["c15"], name="pdq_chunk_15"),
+        ]
+
+    @property
+    def chunks(self) -> tuple[int, ...]:
+        return tuple(getattr(self, f"c{i}") for i in range(16))

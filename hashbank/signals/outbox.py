@@ -7,7 +7,9 @@ The signals app owns it and is its only writer. The ledger's seal uses exactly t
   entries: the signals that ended the batch in the feed (with the sequence number of their add
   entry) are marked active, those that ended it out of the feed removed, the tiers the batch set
   are kept (the basis of each signal's latest tier entry), and `changes` leave the queue;
-- `is_empty()`: whether a backlog remains.
+- `is_empty()`: whether a backlog remains;
+- `oldest_queued()` and `mix()`: when the oldest queued change was queued, and how many
+  distinct groups (cases) the queue holds: what the seal's minimum mix asks (issue 17).
 
 All three run in the seal's transaction, so a crash leaves the queue and the signals as they were
 or as the new checkpoint says, never half of it.
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
+
+from django.db.models import Min
 
 from hashbank.signals import storage
 from hashbank.signals.models import Change
@@ -38,6 +42,20 @@ def pending(limit: int) -> list[PendingChange]:
 
 def is_empty() -> bool:
     return not Change.objects.exists()
+
+
+def oldest_queued() -> dt.datetime | None:
+    """When the oldest queued change was queued (None with an empty queue)."""
+    return Change.objects.aggregate(oldest=Min("created_at"))["oldest"]
+
+
+def mix() -> int:
+    """How many distinct groups have changes queued: each case whose actions queued changes
+    counts once, and each signal with a change queued by no case (a member's or staff's tier
+    change) once. Two indexed-free counts over the queue, which every seal empties."""
+    cases = Change.objects.filter(mix_group__isnull=False).values("mix_group").distinct().count()
+    others = Change.objects.filter(mix_group__isnull=True).values("signal_id").distinct().count()
+    return cases + others
 
 
 def settle(

@@ -82,3 +82,9 @@ def review_tiers(signal_ids: list[int]) -> dict[int, tuple[str, str | None]]:
     return {
         sid: (leaves.tier_of(code), leaves.BASIS_NAMES.get(code)) for sid, code in codes.items()
     }
+
+
+def unindexed_pdq_count() -> int:
+    """PDQ signals with a value missing from the multi-index: 0 unless rows were written around
+    the services (a restore of an older dump, a raw import); `manage.py pdq_index` fills them."""
+    return storage.unindexed_pdq_count()

@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from hashbank.signals import selectors, types
+from hashbank.signals import selectors, storage, types
 from hashbank.signals.errors import SignalErrorCode
 from hashbank.signals.events import changes_queued
-from hashbank.signals.models import Change, Corroboration, Signal
+from hashbank.signals.models import Change, Corroboration, PdqChunks, Signal
 from member_portal.feed import leaf as leaves
 
 
@@ -43,24 +43,31 @@ def get_or_create(*, signal_type: str, value: str, quality: int | None = None) -
         with transaction.atomic():
             signal = _new_signal(signal_type, value, quality)
             signal.save()
+            if signal_type == "pdq":
+                storage.index_pdqs([(signal.pk, value)])
             return signal
     except IntegrityError:  # another submission created it a moment ago
         return Signal.objects.get(signal_type=signal_type, value=value)
 
 
 @transaction.atomic
-def hold(*, signal_type: str, value: str, quality: int | None = None) -> Signal:
-    """A case holds this value active; publishes it (an `add` change) when it was not already."""
+def hold(
+    *, signal_type: str, value: str, quality: int | None = None, mix_group: int | None = None
+) -> Signal:
+    """A case holds this value active; publishes it (an `add` change) when it was not already.
+    `mix_group` is the case's id, for the seal's minimum mix (Change.mix_group)."""
     signal = get_or_create(signal_type=signal_type, value=value, quality=quality)
     Signal.objects.filter(pk=signal.pk).update(active_holds=F("active_holds") + 1)
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if signal.active_holds == 1:
-        Change.objects.create(signal=signal, kind=Change.Kind.ADD)
+        Change.objects.create(signal=signal, kind=Change.Kind.ADD, mix_group=mix_group)
         _announce()
     return signal
 
 
-def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
+def hold_many(
+    *, items: list[tuple[str, str, int | None]], mix_group: int | None = None
+) -> list[Signal]:
     """hold() for many values at once, in a few statements whatever their number. `items` are
     distinct (signal_type, value, quality); returns their Signals in order. (A person's submission
     on PostgreSQL composes holding_ctes into its own single statement instead.)"""
@@ -83,9 +90,20 @@ def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
         for signal in found.values():
             signal.active_holds += 1
         added = [
-            Change(signal=s, kind=Change.Kind.ADD) for s in found.values() if s.active_holds == 1
+            Change(signal=s, kind=Change.Kind.ADD, mix_group=mix_group)
+            for s in found.values()
+            if s.active_holds == 1
         ]
         Change.objects.bulk_create(added)
+        # New PDQs into the multi-index (storage.pdq_within); a new signal holds 1, and one held
+        # again after a withdrawal is already there (kept: ignored conflict).
+        storage.index_pdqs(
+            [
+                (s.pk, s.value)
+                for s in found.values()
+                if s.active_holds == 1 and s.signal_type == "pdq"
+            ]
+        )
         seal_if_published(len(added))
     return [found[(t, v)] for t, v, _ in normalized]
 
@@ -94,7 +112,8 @@ def hold_many(*, items: list[tuple[str, str, int | None]]) -> list[Signal]:
 # (cases.services.submit_case) composes into its own statement. `held` inserts the new
 # values holding 1 and gives existing ones one more hold (ON CONFLICT ... DO UPDATE also row-locks
 # them until commit); `queued` queues an `add` change for every signal whose hold count became 1,
-# as it was not in the feed. With `only_after`, nothing is held unless that earlier CTE of the
+# as it was not in the feed; `indexed` adds new PDQs (holding 1) to the multi-index
+# (storage.pdq_within; one held again after a withdrawal is already there). With `only_after`, nothing is held unless that earlier CTE of the
 # same statement returned a row.
 _HOLDING_CTES = """
 held AS (
@@ -107,18 +126,29 @@ held AS (
     ON CONFLICT (signal_type, value) DO UPDATE SET active_holds = s.active_holds + 1
     RETURNING s.id, s.signal_type, s.value, s.active_holds
 ), queued AS (
-    INSERT INTO {change} (signal_id, kind, reason, created_at)
-    SELECT id, %(add)s, '', %(now)s FROM held WHERE active_holds = 1
+    INSERT INTO {change} (signal_id, kind, reason, created_at, mix_group)
+    SELECT id, %(add)s, '', %(now)s, {mix_group} FROM held WHERE active_holds = 1
+), indexed AS (
+    {index_pdqs}
 )"""
+
+_INDEX_HELD_PDQS = storage.PG_INDEX_ROWS_SQL.format(
+    id="id", v="value", source="held WHERE signal_type = 'pdq' AND active_holds = 1"
+)
 
 
 def holding_ctes(
-    items: list[tuple[str, str, int | None]], *, now: dt.datetime, only_after: str = ""
+    items: list[tuple[str, str, int | None]],
+    *,
+    now: dt.datetime,
+    only_after: str = "",
+    mix_group_sql: str = "NULL",
 ) -> tuple[str, dict]:
     """The `held` and `queued` CTEs (SQL, parameters) that hold `items`, for PostgreSQL.
 
     `items` are distinct and normalized (types.normalize). `held` returns (id, signal_type,
-    value, active_holds) per item; the caller then passes the number of rows with active_holds
+    value, active_holds) per item; `mix_group_sql` is an SQL expression of the statement for the
+    queued changes' Change.mix_group (the new case's id). The caller then passes the number of rows with active_holds
     1 to seal_if_published. Signals are locked in (type, value) order: every transaction that locks
     several signals (withdrawals, seals) takes them in that order, so none waits in a cycle.
     """
@@ -138,6 +168,8 @@ def holding_ctes(
         signal=Signal._meta.db_table,
         change=Change._meta.db_table,
         guard=f"WHERE EXISTS (SELECT FROM {only_after})" if only_after else "",
+        mix_group=mix_group_sql,
+        index_pdqs=_INDEX_HELD_PDQS,
     )
     return sql, params
 
@@ -159,15 +191,20 @@ def _announce() -> None:
 
 
 @transaction.atomic
-def release(*, signal: Signal, reason: types.RemovalReason | str) -> Signal:
-    """A case stops holding this value; removes it from the feed when no case holds it any more."""
+def release(
+    *, signal: Signal, reason: types.RemovalReason | str, mix_group: int | None = None
+) -> Signal:
+    """A case stops holding this value; removes it from the feed when no case holds it any more.
+    `reason` stays in the bank (the feed says only `removed`); `mix_group` as for hold()."""
     reason_value = reason.value if isinstance(reason, types.RemovalReason) else str(reason)
     updated = Signal.objects.filter(pk=signal.pk, active_holds__gt=0).update(
         active_holds=F("active_holds") - 1
     )
     signal = Signal.objects.select_for_update().get(pk=signal.pk)
     if updated and signal.active_holds == 0:
-        Change.objects.create(signal=signal, kind=Change.Kind.REMOVE, reason=reason_value)
+        Change.objects.create(
+            signal=signal, kind=Change.Kind.REMOVE, reason=reason_value, mix_group=mix_group
+        )
         _announce()
     return signal
 
@@ -184,6 +221,7 @@ def purge_value(*, signal: Signal) -> Signal:
         )
     signal.value, signal.salt, signal.purged_at = None, b"", timezone.now()
     signal.save(update_fields=["value", "salt", "purged_at"])
+    PdqChunks.objects.filter(signal_id=signal.pk).delete()  # the chunks are the value
     return signal
 
 
@@ -207,3 +245,9 @@ def corroborate(
         Change.objects.create(signal=signal, kind=Change.Kind.TIER, reason=basis.value)
         _announce()
     return Corroboration.objects.create(signal=signal, basis=basis, by=by, changed_tier=changed)
+
+
+def backfill_pdq_index(*, batch: int = 100_000, progress=None) -> int:
+    """Add every PDQ signal the multi-index lacks (storage.backfill_pdq_index): for `manage.py
+    pdq_index backfill` after a restore or an import that bypassed these services."""
+    return storage.backfill_pdq_index(batch=batch, progress=progress)

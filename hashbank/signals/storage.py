@@ -11,10 +11,12 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Q
 
 from hashbank.core.db import chunks
-from hashbank.signals.models import Change, Signal
+from hashbank.signals import multiindex
+from hashbank.signals.models import Change, PdqChunks, Signal
 
 PENDING_SQL = f"""
 SELECT c.id, c.kind, c.reason, c.signal_id, s.signal_type, s.digest, s.salt, s.quality, s.value,
@@ -136,8 +138,8 @@ def delete_changes(ids: list[int]) -> None:
 
 # PDQ values are 64 hex digits (256 bits); 'x' || value casts them to a bit string, whose XOR's
 # population count is the Hamming distance (bit_count: PostgreSQL 14 and later). One pass over the
-# PDQ signals: there is no index for "near", and this is the staff search, not a member's path.
-_PDQ_WITHIN_SQL = f"""
+# PDQ signals: the reference the multi-index search is tested and benchmarked against.
+_PDQ_SCAN_SQL = f"""
 SELECT id, distance FROM (
     SELECT id, bit_count(('x' || value)::bit(256) # ('x' || %(value)s)::bit(256)) AS distance
     FROM {Signal._meta.db_table}
@@ -146,12 +148,11 @@ SELECT id, distance FROM (
 """
 
 
-def pdq_within(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
-    """(signal id, Hamming distance) of the PDQ signals within `distance` bits of `value` (64
-    hex digits, already validated), nearest first, at most `limit`. Purged values are not found."""
+def pdq_within_scan(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
+    """What pdq_within answers, by reading every PDQ signal (no index): the reference."""
     if _is_postgres():
         with connection.cursor() as cursor:
-            cursor.execute(_PDQ_WITHIN_SQL, {"value": value, "distance": distance, "limit": limit})
+            cursor.execute(_PDQ_SCAN_SQL, {"value": value, "distance": distance, "limit": limit})
             return [(row[0], row[1]) for row in cursor.fetchall()]
     # Elsewhere (SQLite: tests, a laptop) the same pass in Python, streamed.
     target = int(value, 16)
@@ -163,3 +164,116 @@ def pdq_within(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
             found.append((pk, bits))
     found.sort(key=lambda item: (item[1], item[0]))
     return found[:limit]
+
+
+_CHUNK_COLUMNS = [f"c{i}" for i in range(multiindex.CHUNKS)]
+
+
+# The multi-index read on PostgreSQL: one `= ANY(array)` per probed column (a bitmap OR of their
+# indexes), the exact distance summed over the chunks in the same statement, so only the matches
+# leave the database.
+_PG_DISTANCE = " + ".join(
+    f"bit_count(({column} # %(q{i})s)::bit(32))" for i, column in enumerate(_CHUNK_COLUMNS)
+)
+_PG_WITHIN_SQL = f"""
+SELECT signal_id, distance FROM (
+    SELECT signal_id, {_PG_DISTANCE} AS distance FROM {PdqChunks._meta.db_table} WHERE {{probes}}
+) near WHERE distance <= %(distance)s ORDER BY distance, signal_id LIMIT %(limit)s
+"""
+
+
+def pdq_within(value: str, distance: int, limit: int) -> list[tuple[int, int]]:
+    """(signal id, Hamming distance) of the PDQ signals within `distance` bits of `value` (64
+    hex digits, already validated), nearest first, at most `limit`. Purged values are not found.
+
+    Through the multi-index (models.PdqChunks): the rows whose chunks match the probes of
+    multiindex.plan (any PDQ within the distance does), filtered by their exact distance, which
+    the chunks give on their own (no signal row is read)."""
+    query = multiindex.chunks(value)
+    plan = multiindex.plan(value, distance)
+    if _is_postgres():
+        params = {f"q{i}": chunk for i, chunk in enumerate(query)}
+        params.update({f"p{position}": probes for position, probes in plan.items()})
+        params.update(distance=distance, limit=limit)
+        probes = " OR ".join(f"{_CHUNK_COLUMNS[p]} = ANY(%(p{p})s::int[])" for p in plan)
+        with connection.cursor() as cursor:
+            cursor.execute(_PG_WITHIN_SQL.format(probes=probes), params)
+            return [(row[0], row[1]) for row in cursor.fetchall()]
+    match = Q()
+    for position, probes in plan.items():
+        match |= Q(**{f"{_CHUNK_COLUMNS[position]}__in": probes})
+    rows = PdqChunks.objects.filter(match).values_list("signal_id", *_CHUNK_COLUMNS)
+    found = []
+    for row in rows.iterator(chunk_size=5000):
+        bits = multiindex.distance_of(row[1:], query)
+        if bits <= distance:
+            found.append((row[0], bits))
+    found.sort(key=lambda item: (item[1], item[0]))
+    return found[:limit]
+
+
+def index_pdqs(signals: list[tuple[int, str]]) -> None:
+    """Add (signal id, PDQ value) to the multi-index; rows already there are kept."""
+    PdqChunks.objects.bulk_create(
+        [
+            PdqChunks(
+                signal_id=pk, **dict(zip(_CHUNK_COLUMNS, multiindex.chunks(value), strict=True))
+            )
+            for pk, value in signals
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+
+
+# The chunks in SQL: hex digits 4i+1..4i+4 of the value as an integer, as multiindex.chunks.
+_PG_CHUNKS = ", ".join(
+    f"('x' || substr({{v}}, {4 * i + 1}, 4))::bit(16)::int" for i in range(multiindex.CHUNKS)
+)
+PG_INDEX_ROWS_SQL = (
+    f"INSERT INTO {PdqChunks._meta.db_table} (signal_id, {', '.join(_CHUNK_COLUMNS)}) "
+    "SELECT {id}, " + _PG_CHUNKS + " FROM {source} ON CONFLICT (signal_id) DO NOTHING"
+)
+_PG_BACKFILL_SQL = PG_INDEX_ROWS_SQL.format(
+    id="id",
+    v="value",
+    source=f"{Signal._meta.db_table} WHERE signal_type = 'pdq' AND value IS NOT NULL "
+    "AND id > %(after)s AND id <= %(upto)s",
+)
+
+
+def backfill_pdq_index(*, batch: int = 100_000, progress=None) -> int:
+    """Index every PDQ signal with a value that the multi-index lacks, `batch` signal ids at a
+    time (each its own transaction), calling progress(done ids, last id) after each; returns how
+    many rows were added. Idempotent; safe while submissions run (they index their own)."""
+    last = Signal.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    added = 0
+    for after in range(0, last, batch):
+        upto = min(last, after + batch)
+        with transaction.atomic():
+            if _is_postgres():
+                with connection.cursor() as cursor:
+                    cursor.execute(_PG_BACKFILL_SQL, {"after": after, "upto": upto})
+                    added += cursor.rowcount
+            else:
+                rows = list(
+                    Signal.objects.filter(
+                        signal_type="pdq", value__isnull=False, id__gt=after, id__lte=upto
+                    )
+                    .exclude(id__in=PdqChunks.objects.values("signal_id"))
+                    .values_list("id", "value")
+                )
+                index_pdqs(rows)
+                added += len(rows)
+        if progress is not None:
+            progress(upto, last)
+    return added
+
+
+def unindexed_pdq_count() -> int:
+    """PDQ signals with a value that the multi-index lacks (0 once backfilled)."""
+    return (
+        Signal.objects.filter(signal_type="pdq", value__isnull=False)
+        .exclude(id__in=PdqChunks.objects.values("signal_id"))
+        .count()
+    )

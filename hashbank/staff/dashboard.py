@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from hashbank.cases.models import Case
 from hashbank.core import admission
@@ -63,7 +65,8 @@ class Dashboard:
 
     @property
     def day_labels(self) -> list[str]:
-        return [d.strftime("%d %b") for d in self.days]
+        # "03 Dec" / "03 dic": the month in the reader's language.
+        return [date_format(d, "d M") for d in self.days]
 
 
 def build() -> Dashboard:
@@ -81,9 +84,9 @@ def build() -> Dashboard:
     ages = [now - created for created in raised]
     target = review_target()
     buckets = [
-        ("under 1 day", sum(a < dt.timedelta(days=1) for a in ages)),
-        ("1 to 3 days", sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),
-        ("3 days or more", sum(a >= dt.timedelta(days=3) for a in ages)),
+        (_("under 1 day"), sum(a < dt.timedelta(days=1) for a in ages)),
+        (_("1 to 3 days"), sum(dt.timedelta(days=1) <= a < dt.timedelta(days=3) for a in ages)),
+        (_("3 days or more"), sum(a >= dt.timedelta(days=3) for a in ages)),
     ]
 
     board = Dashboard(

@@ -7,10 +7,12 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.cases import selectors as cases
 from hashbank.disputes.models import Dispute
 from hashbank.signals import selectors as signal_selectors
+from hashbank.signals.models import Corroboration, Signal
 from hashbank.staff import timeline
 from member_portal.reports.models import MatchReport
 
@@ -35,6 +37,10 @@ def open_dispute_counts(signal_ids: list[int]) -> dict[int, int]:
     return {row["signal_id"]: row["n"] for row in rows}
 
 
+# A review tier as people read it (the stored tier stays the code).
+TIER_LABELS = {"unreviewed": _("unreviewed"), "confirmed": _("confirmed")}
+
+
 @dataclass(frozen=True)
 class SignalRow:
     case_signal: Any
@@ -52,6 +58,23 @@ class SignalRow:
     @property
     def status(self) -> str:
         return self.case_signal.status
+
+    # Labels in the reader's language; the codes above stay for comparisons and CSS classes.
+    @property
+    def status_label(self) -> str:
+        return self.case_signal.get_status_display()
+
+    @property
+    def signal_state_label(self) -> str:
+        return str(dict(Signal.State.choices).get(self.signal.state, self.signal.state))
+
+    @property
+    def tier_label(self) -> str:
+        return str(TIER_LABELS.get(self.tier, self.tier))
+
+    @property
+    def basis_label(self) -> str:
+        return str(dict(Corroboration.Basis.choices).get(self.basis, self.basis or ""))
 
 
 def case_signal_rows(case: Any) -> list[SignalRow]:

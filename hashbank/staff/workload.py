@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from hashbank.cases.models import Case, CaseSignal
 from hashbank.disputes.models import Dispute, review_target
@@ -21,12 +22,18 @@ from hashbank.ledger import selectors as ledger
 from member_portal.members import selectors as members
 
 LIST = 20
-DUE_BUCKETS = ("overdue", "due within 24 hours", "due in 1 to 3 days", "due later")
+# Bucket names are lazy: shown in the reader's language, and equal to the English ones.
+DUE_BUCKETS = (
+    gettext_lazy("overdue"),
+    gettext_lazy("due within 24 hours"),
+    gettext_lazy("due in 1 to 3 days"),
+    gettext_lazy("due later"),
+)
 AGE_BUCKETS = (
-    ("under a day", dt.timedelta(days=1)),
-    ("1 to 7 days", dt.timedelta(days=7)),
-    ("7 to 30 days", dt.timedelta(days=30)),
-    ("over 30 days", None),
+    (gettext_lazy("under a day"), dt.timedelta(days=1)),
+    (gettext_lazy("1 to 7 days"), dt.timedelta(days=7)),
+    (gettext_lazy("7 to 30 days"), dt.timedelta(days=30)),
+    (gettext_lazy("over 30 days"), None),
 )
 
 
@@ -39,14 +46,20 @@ def duration(delta: dt.timedelta | None) -> str:
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
 
-    def unit(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
+    def day(n: int) -> str:
+        return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+
+    def hour(n: int) -> str:
+        return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
+
+    def minute(n: int) -> str:
+        return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
 
     if days:
-        return unit(days, "day") + (f" {unit(hours, 'hour')}" if hours else "")
+        return day(days) + (f" {hour(hours)}" if hours else "")
     if hours:
-        return unit(hours, "hour") + (f" {unit(minutes, 'minute')}" if minutes else "")
-    return unit(minutes, "minute") if minutes else "under a minute"
+        return hour(hours) + (f" {minute(minutes)}" if minutes else "")
+    return minute(minutes) if minutes else gettext("under a minute")
 
 
 def _bucket(age: dt.timedelta) -> str:
@@ -109,7 +122,9 @@ def _disputes(board: Workload) -> None:
             {
                 "dispute": dispute,
                 "when": (
-                    f"overdue by {duration(-left)}" if left < dt.timedelta(0) else duration(left)
+                    gettext("overdue by %(time)s") % {"time": duration(-left)}
+                    if left < dt.timedelta(0)
+                    else duration(left)
                 ),
                 "overdue": left < dt.timedelta(0),
                 "approvals": dispute.approvals.count(),

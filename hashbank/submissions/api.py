@@ -18,7 +18,7 @@ from hashbank.cases.errors import CaseErrorCode, InvalidSubmission
 from hashbank.core import json_body
 from hashbank.core.errors import CoreErrorCode, DomainError, NotFound
 from hashbank.core.http_errors import error_response
-from hashbank.submissions import throttle
+from hashbank.submissions import proof, throttle
 from hashbank.submissions.applied import applied_by_hash, as_json
 from hashbank.submissions.assisted import ASSISTED_SESSION_KEY, forget_code
 from hashbank.submissions.errors import SubmissionErrorCode
@@ -137,9 +137,11 @@ def _item_hash_ids(wanted: Any, case) -> list[int] | None:
 
 @_json_view
 def submit(request: HttpRequest) -> JsonResponse:
-    """POST /api/v1/submissions {hashes: [{type, value, quality?}], attestations: {...}}."""
+    """POST /api/v1/submissions {hashes: [{type, value, quality?}], attestations: {...},
+    proof?: {challenge, nonce}} (the proof past a few submissions a day: proof.py)."""
     throttle.check_submission(request)
-    body = json_body.read_object(request, allowed={"hashes", "attestations"})
+    body = json_body.read_object(request, allowed={"hashes", "attestations", "proof"})
+    proof.require(request, body.get("proof"))  # one hash to check; spent even if refused below
     throttle.check_hashes(request, body.get("hashes"))
     # An assisted submission: the code the person entered on /submit/assisted/ (assisted.py).
     code = request.session.get(ASSISTED_SESSION_KEY)
@@ -156,6 +158,7 @@ def submit(request: HttpRequest) -> JsonResponse:
         raise
     if code is not None:
         forget_code(request)
+    proof.count(request)
     return JsonResponse(
         {
             "case_number": pins.format_case_number(case.number),

@@ -27,10 +27,11 @@ from hashbank.core import views as core_views
 from hashbank.core.errors import DomainError
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.helpline import selectors as helpline
-from hashbank.submissions import throttle
+from hashbank.submissions import proof, throttle
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import (
     error_message,
+    offline_proof_message,
     page_messages,
     saved_file_name,
     saved_file_text,
@@ -161,6 +162,9 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
         attestations = {
             name: request.POST.get(name) == "yes" for name in services.REQUIRED_ATTESTATIONS
         }
+        # No script runs here to do the proof of work: past the free submissions of the day the
+        # page explains what to do instead (messages.offline_proof_message).
+        proof.require(request, None)
         hashes = _offline_hashes(text)
         throttle.check_hashes(request, hashes)
         case, pin = services.submit_case(
@@ -168,11 +172,12 @@ def offline_submit(request: HttpRequest) -> HttpResponse:
             attestations=attestations,
             language=get_language() or "",
         )
+        proof.count(request)
     except DomainError as error:
-        return render(
-            request,
-            "refused.html",
-            {"error": error_message(error)},
-            status=error.status,
+        message = (
+            offline_proof_message()
+            if error.code == SubmissionErrorCode.POW_REQUIRED
+            else error_message(error)
         )
+        return render(request, "refused.html", {"error": message}, status=error.status)
     return _render_result(request, case, pin)

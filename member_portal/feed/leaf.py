@@ -4,7 +4,8 @@ offset size field
 0      1    version (1)
 1      1    kind: 1 add, 2 remove, 3 state, 4 tier
 2      1    signal type code (1 pdq, 2 md5, 3 phash); 0 for a state entry
-3      1    removal reason code (0 for an add or a state entry); for a tier entry its basis code
+3      1    removal reason code (0 for an add or a state entry; 6 `removed` for every remove sealed
+            now, 1-5 in older removes); for a tier entry its basis code
 4      8    time the entry was sealed, Unix seconds, big-endian
 12     32   value digest: SHA-256 of the salted value (see value_digest); for a state entry the
             commitment digest of the active set (member_portal/feed/lthash.py)
@@ -49,8 +50,15 @@ REASON_CODES = {
     "staff_removed": 3,
     "suspended": 4,
     "other": 5,
+    "removed": 6,
 }
 REASON_NAMES = {code: name for name, code in REASON_CODES.items()}
+# What every remove sealed from now on carries: members are told only that a value left the feed.
+# Why (a person's withdrawal, an upheld dispute, a suspension) stays with the bank and the person;
+# a block of `withdrawn` removes would otherwise say "one person withdrew these together"
+# (issue 17). Codes 1-5 are still read: earlier removes carry them, and a log is append-only.
+REMOVED = "removed"
+REMOVED_CODE = REASON_CODES[REMOVED]
 
 # A tier entry's basis (byte 3): what set the signal's tier. `unreviewed` takes a confirmation
 # back; the others confirm it. 0 is never written: it stands for "no tier entry since its add"

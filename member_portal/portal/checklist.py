@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from member_portal.api import error_log
@@ -84,6 +85,7 @@ def send_test_webhook(request, endpoint_id: int):
         transaction.on_commit(lambda: webhook_tasks.deliver_webhook.delay(delivery.pk))
     messages.success(
         request,
-        f"A test webhook is on its way to {endpoint.url}; its state is below (reload to update).",
+        _("A test webhook is on its way to %(url)s; its state is below (reload to update).")
+        % {"url": endpoint.url},
     )
     return redirect("/portal/first-sync/#webhooks")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from member_portal.members.selectors import member_for_user
 
@@ -20,14 +21,14 @@ def member_required(view):
             return render(
                 request,
                 "portal/refused.html",
-                {"message": "This account belongs to no member platform."},
+                {"message": _("This account belongs to no member platform.")},
                 status=403,
             )
         if not member.is_active:
             return render(
                 request,
                 "portal/refused.html",
-                {"message": "Your organisation's membership is suspended."},
+                {"message": _("Your organisation's membership is suspended.")},
                 status=403,
             )
         request.member = member

@@ -8,6 +8,7 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.core.errors import DomainError
@@ -32,7 +33,7 @@ def start_totp_enrolment(*, user) -> TOTPDevice:
 def confirm_totp(*, device: TOTPDevice, token: str) -> TOTPDevice:
     if not device.verify_token((token or "").strip()):
         raise DomainError(
-            "That code did not match; check the time on your phone.",
+            _("That code did not match; check the time on your phone."),
             code=PortalErrorCode.INVALID_OTP,
         )
     device.confirmed = True

@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -48,7 +49,7 @@ def sign_in(request):
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                 target = "/portal/"
             return redirect(target)
-        form.add_error(None, "Those details did not match. Check your password and code.")
+        form.add_error(None, _("Those details did not match. Check your password and code."))
     return render(request, "portal/sign_in.html", {"form": form})
 
 
@@ -92,7 +93,7 @@ def enrol(request):
             form.add_error(None, exc.message)
         else:
             del request.session[ENROL_SESSION_KEY]
-            messages.success(request, "Your authenticator is set up. Please sign in.")
+            messages.success(request, _("Your authenticator is set up. Please sign in."))
             return redirect("/portal/login/")
     return render(
         request,
@@ -120,7 +121,7 @@ def credentials(request):
         data = form.cleaned_data
         days = data.get("expires_days")
         try:
-            _, new_token = services.issue_credential(
+            _credential, new_token = services.issue_credential(
                 member=request.member,
                 scopes=data["scopes"],
                 label=data["label"],
@@ -167,7 +168,7 @@ def receipt_keys(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "The receipt key is registered.")
+            messages.success(request, _("The receipt key is registered."))
             return redirect("/portal/receipt-keys/")
     keys = [(key, selectors.receipt_vkey(key)) for key in selectors.receipt_keys(request.member)]
     return render(request, "portal/receipt_keys.html", {"form": form, "keys": keys})
@@ -181,7 +182,7 @@ def revoke_receipt_key(request, key_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The receipt key is revoked.")
+        messages.success(request, _("The receipt key is revoked."))
     return redirect("/portal/receipt-keys/")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hashbank.core.errors import DomainError
@@ -43,5 +44,5 @@ def webhooks(request):
 def remove(request, endpoint_id: int):
     endpoint = get_object_or_404(selectors.endpoints_for_member(request.member), pk=endpoint_id)
     services.remove_endpoint(endpoint=endpoint, actor=request.user)
-    messages.success(request, "The webhook is removed.")
+    messages.success(request, _("The webhook is removed."))
     return redirect("/portal/webhooks/")

@@ -90,10 +90,6 @@ def tier(signal) -> tuple[str, str | None]:
     return leaves.tier_of(signal.tier_basis), leaves.BASIS_NAMES.get(signal.tier_basis)
 
 
-def removal_reason(signal) -> str:
-    return signal.removal_reason or ""
-
-
 def as_text(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode()

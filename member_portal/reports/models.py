@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MatchReport(models.Model):
     class Action(models.TextChoices):
-        BLOCKED_UPLOAD = "blocked_upload"
-        REMOVED = "removed"
-        NO_ACTION = "no_action"
+        # The labels are the ones the migrations hold (TextChoices' defaults), now translatable.
+        BLOCKED_UPLOAD = "blocked_upload", _("Blocked Upload")
+        REMOVED = "removed", _("Removed")
+        NO_ACTION = "no_action", _("No Action")
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.PROTECT, related_name="match_reports"

@@ -1,8 +1,10 @@
 """FetchHashes over the ledger: every sealed entry since a time, as StopNCII hash records.
 
 A record's `lastModtimestamp` is the time of the checkpoint that sealed the entry (when members
-could first see the change); its `hashStatus` is the signal's status now, so a withdrawn hash
-shows as `Withdrawn` however old the entry that brought it. The page token is opaque to the
+could first see the change); its `hashStatus` is the signal's status now, so a removed hash
+shows as `Deleted` however old the entry that brought it. Every removed hash is `Deleted`,
+whatever the reason: members are told only that it was removed (issue 17); stock clients delete
+on `Withdrawn` and `Deleted` alike. The page token is opaque to the
 client: `<startTimestamp>.<last sequence number>.<last timestamp>`.
 
 An active hash's review tier (docs/member-guide.md, "Review tiers") is the bank's own entry in
@@ -30,7 +32,7 @@ def _status(signal) -> str:
         return "Active"
     if signal.state == "pending":
         return "Received"
-    return "Withdrawn" if ledger_port.removal_reason(signal) == "withdrawn" else "Deleted"
+    return "Deleted"  # the reason (a withdrawal, a dispute) stays with the bank
 
 
 def _tier_feedback(signal) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class WebhookEndpoint(models.Model):
@@ -21,9 +22,10 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending"
-        DELIVERED = "delivered"
-        FAILED = "failed"
+        # The labels are the ones the migrations hold (TextChoices' defaults), now translatable.
+        PENDING = "pending", pgettext_lazy("delivery status", "Pending")
+        DELIVERED = "delivered", pgettext_lazy("delivery status", "Delivered")
+        FAILED = "failed", pgettext_lazy("delivery status", "Failed")
 
     endpoint = models.ForeignKey(
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"

@@ -55,6 +55,16 @@ def test_every_response_carries_a_strict_content_security_policy(client):
     assert "default-src 'self'" in csp
 
 
+@pytest.mark.django_db
+def test_only_the_hashing_worker_may_run_webassembly(client):
+    worker = client.get("/static/hashbank/js/hasher-worker.js")
+    assert worker.status_code == 200
+    assert "script-src 'self' 'wasm-unsafe-eval';" in worker["Content-Security-Policy"]
+    for path in ("/submit/", "/static/hashbank/js/hasher.js", "/static/hashbank/js/submit.js"):
+        csp = client.get(path)["Content-Security-Policy"]
+        assert "script-src 'self';" in csp and "wasm" not in csp, path
+
+
 def test_health_endpoints_never_cache(client):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
     assert json.loads(client.get("/healthz").content)["status"] == "alive"

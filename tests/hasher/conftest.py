@@ -1,11 +1,14 @@
 """A tiny local HTTP server for the hasher's static files, and a page that drives `hashFile`.
 
 The page is served from 127.0.0.1 (a module worker needs a real origin, not file://); files reach
-`hashFile` the way a person's would, through an <input type=file>.
+`hashFile` the way a person's would, through an <input type=file>. Every response carries the
+Content-Security-Policy the bank would send for its path, so the worker (and its WebAssembly)
+runs under the production policy.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Iterator
@@ -13,6 +16,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from hashbank.core.middleware import content_security_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "hashbank" / "submissions" / "static"
@@ -28,11 +33,11 @@ DRIVER = b"""
 import { hashFile } from "/static/hashbank/js/hasher.js";
 import { dctMatrix } from "/static/hashbank/js/pdq.js";
 window.dctMatrix = dctMatrix;
-window.hashSelected = async () => {
+window.hashSelected = async (md5Engine = "auto") => {
   const out = [];
   for (const file of document.getElementById("files").files) {
     const phases = new Set();
-    const result = await hashFile(file, { onProgress: (p) => phases.add(p.phase) });
+    const result = await hashFile(file, { onProgress: (p) => phases.add(p.phase), md5Engine });
     result.phases = [...phases];
     out.push(result);
   }
@@ -42,7 +47,7 @@ window.hasherReady = true;
 """
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class HasherHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         extra = {"/": (TEST_PAGE, "text/html"), "/driver.js": (DRIVER, "text/javascript")}
         if self.path in extra:
@@ -55,6 +60,12 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    policy = staticmethod(content_security_policy)
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy(self.path))
+        super().end_headers()
+
     def guess_type(self, path: str) -> str:  # type: ignore[override]
         return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
 
@@ -62,9 +73,9 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def hasher_server() -> Iterator[str]:
-    handler = functools.partial(_Handler, directory=str(STATIC.parent))
+@contextlib.contextmanager
+def serve_hasher(handler_class: type[SimpleHTTPRequestHandler]) -> Iterator[str]:
+    handler = functools.partial(handler_class, directory=str(STATIC.parent))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -76,11 +87,16 @@ def hasher_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def hasher_page(chromium, hasher_server) -> Iterator[object]:
-    """One page for the session: the worker stays warm across tests."""
+def hasher_server() -> Iterator[str]:
+    with serve_hasher(HasherHandler) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def open_hasher_page(chromium, url: str) -> Iterator[object]:
     context = chromium.new_context()
     page = context.new_page()
-    page.goto(hasher_server + "/")
+    page.goto(url + "/")
     page.wait_for_function("window.hasherReady === true")
     try:
         yield page
@@ -88,10 +104,17 @@ def hasher_page(chromium, hasher_server) -> Iterator[object]:
         context.close()
 
 
-def hash_in_browser(page, paths: list[Path]) -> list[dict]:
+@pytest.fixture(scope="session")
+def hasher_page(chromium, hasher_server) -> Iterator[object]:
+    """One page for the session: the worker stays warm across tests."""
+    with open_hasher_page(chromium, hasher_server) as page:
+        yield page
+
+
+def hash_in_browser(page, paths: list[Path], md5_engine: str = "auto") -> list[dict]:
     """`hashFile` on each file, picked through the page's file input."""
     page.set_input_files("#files", [str(p) for p in paths])
-    return page.evaluate("window.hashSelected()")
+    return page.evaluate("(engine) => window.hashSelected(engine)", md5_engine)
 
 
 @pytest.fixture(scope="session")

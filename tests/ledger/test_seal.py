@@ -93,7 +93,7 @@ def test_remove_is_a_new_entry_naming_the_add_it_removes(signing_key) -> None:
     leaf = independent.leaf_fields(bytes(Entry.objects.get(seq=3).leaf))  # after a state entry
     second_add = Entry.objects.get(signal=second, kind=Entry.ADD).seq  # the seal shuffles adds
     assert leaf["kind"] == 2 and leaf["target"] == second_add
-    assert leaf["reason"] == leaves.REASON_CODES["dispute_upheld"]
+    assert leaf["reason"] == leaves.REASON_CODES["removed"]  # members are told only "removed"
     assert leaf["digest"] == bytes(second.digest)
     assert Entry.objects.count() == 5  # nothing updated or deleted
     second.refresh_from_db()

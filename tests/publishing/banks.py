@@ -83,6 +83,9 @@ class Bank:
         # These tests follow a withdrawal from the moment it takes effect (issue 18: the
         # cooling-off period set to 0); a test that needs one passes its own setting.
         self.env.setdefault("HASHBANK_WITHDRAWAL_COOLING_OFF", "0")
+        # These tests send many cases from one address; the proof of work past a few a day has
+        # its own tests (tests/submissions/test_proof_of_work.py).
+        self.env.setdefault("HASHBANK_POW_FREE_PER_DAY", "1000000")
         self.process: subprocess.Popen | None = None
         self.token = ""
         self._log = None

@@ -101,13 +101,13 @@ def test_a_withdrawal_reaches_both_platforms_and_the_person_sees_it(
     assert receipts.applied_for_signals([signal])[signal.pk].removed == 1
 
     # A purge now is held back: Acme has not acknowledged the removal yet, and the StopNCII
-    # facade keeps serving the value as Withdrawn, once.
+    # facade keeps serving the value as Deleted, once.
     call_command("ledger", "purge", "--removed-days", "0")
     signal.refresh_from_db()
     assert signal.purged_at is None and signal.value == MD5_VALUE
     page = facade.fetch_page(start_timestamp=0, page_size=1000, page_token=None)
     assert [r["hashStatus"] for r in page["hashRecords"] if r["hashValue"] == MD5_VALUE] == [
-        "Withdrawn"
+        "Deleted"
     ]
 
     tx("fetch")  # acknowledges the removal

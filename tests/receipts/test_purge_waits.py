@@ -1,5 +1,5 @@
 """A withdrawn value is purged only once every active platform applied its removal, or once the
-maximum retention passed; meanwhile the StopNCII facade keeps serving it as Withdrawn, once."""
+maximum retention passed; meanwhile the StopNCII facade keeps serving it as Deleted, once."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_the_facade_serves_a_held_value_as_withdrawn_exactly_once_per_page(withd
     _purge()
     page = facade.fetch_page(start_timestamp=0, page_size=1000, page_token=None)
     records = [r for r in page["hashRecords"] if r["hashValue"] == MD5_VALUE]
-    assert [r["hashStatus"] for r in records] == ["Withdrawn"]
+    assert [r["hashStatus"] for r in records] == ["Deleted"]
 
 
 def test_the_daily_task_holds_back_too(withdrawn, settings):

@@ -43,13 +43,15 @@ def test_a_value_held_by_two_cases_stays_active_while_either_holds_it(signing_ke
     ) == [1, 2]
 
 
-def test_releasing_to_zero_publishes_a_remove_with_the_reason_code(signing_key):
+def test_releasing_to_zero_publishes_a_neutral_remove_and_keeps_the_reason_in_the_bank(
+    signing_key,
+):
     signal = services.hold(signal_type="md5", value="d41d8cd98f00b204e9800998ecf8427e")
     ledger.seal()
     services.release(signal=signal, reason="staff_removed")
     ledger.seal()
     remove = leaves.decode(bytes(Entry.objects.get(signal=signal, kind=Entry.REMOVE).leaf))
-    assert remove.reason == "staff_removed" and remove.target == 0
+    assert remove.reason == "removed" and remove.target == 0
     assert Signal.objects.get(pk=signal.pk).removal_reason == "staff_removed"
 
 
@@ -71,3 +73,25 @@ def test_a_phash_signal_is_published_with_type_code_3(signing_key):
     leaf = leaves.decode(bytes(Entry.objects.get(signal=signal).leaf))
     assert leaf.signal_type == "phash" and leaf.type_code == 3
     assert signal.value == "c3e1f0f8fcfe7f3f"
+
+
+def test_every_removal_reason_reads_the_same_in_the_feed(signing_key):
+    """A withdrawal, an upheld dispute and a suspension are one `removed` to members (issue 17):
+    a block of `withdrawn` removes would say one person withdrew these together."""
+    values = [
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "9e107d9d372bb6826bd81d3542a419d6",
+        "e4d909c290d0fb1ca068ffaddf22cbd0",
+    ]
+    held = [services.hold(signal_type="md5", value=v) for v in values]
+    ledger.seal()
+    for signal, reason in zip(held, ["withdrawn", "dispute_upheld", "suspended"], strict=True):
+        services.release(signal=signal, reason=reason)
+    ledger.seal()
+    removes = Entry.objects.filter(kind=Entry.REMOVE)
+    assert {bytes(e.leaf)[3] for e in removes} == {leaves.REASON_CODES["removed"]}
+    assert sorted(Signal.objects.values_list("removal_reason", flat=True)) == [
+        "dispute_upheld",
+        "suspended",
+        "withdrawn",
+    ]

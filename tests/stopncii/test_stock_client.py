@@ -39,7 +39,8 @@ def test_stock_client_fetches_every_published_hash(publish, stock_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_withdrawal_shows_as_withdrawn(publish, stock_client):
+def test_withdrawal_shows_only_as_deleted(publish, stock_client):
+    """Members are told only "removed" (issue 17): a withdrawal reads as any other removal."""
     case, _ = publish([("pdq", PDQ_VALUES[0]), ("pdq", PDQ_VALUES[1])])
     first = stock_client.fetch_hashes(page_size=10)
     row = case.case_signals.get(signal__value=PDQ_VALUES[0])
@@ -47,7 +48,7 @@ def test_withdrawal_shows_as_withdrawn(publish, stock_client):
     publish.seal()
     later = stock_client.fetch_hashes(start_timestamp=first.nextSetTimestamp, page_size=10)
     statuses = {r.hashValue: r.hashStatus for r in later.hashRecords}
-    assert statuses[PDQ_VALUES[0]] == stopncii.StopNCIICaseStatus.Withdrawn
+    assert statuses[PDQ_VALUES[0]] == stopncii.StopNCIICaseStatus.Deleted
 
 
 @pytest.mark.django_db(transaction=True)

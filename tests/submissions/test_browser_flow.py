@@ -62,7 +62,9 @@ def test_the_whole_flow_from_picking_files_to_a_withdrawal_reaching_the_ledger(
 
     for withdrawn in CaseSignal.objects.select_related("signal").filter(pk__in=first_ids):
         assert withdrawn.status == "withdrawn"
-        assert ledger_events_for(withdrawn.signal) == [("add", ""), ("remove", "withdrawn")]
+        # Members are told only "removed"; the withdrawal stays with the bank (issue 17).
+        assert ledger_events_for(withdrawn.signal) == [("add", ""), ("remove", "removed")]
+        assert withdrawn.signal.removal_reason == "withdrawn"
 
 
 def test_no_image_byte_leaves_the_page(page, live_server, tmp_path):

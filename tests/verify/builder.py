@@ -45,7 +45,7 @@ class Bank:
         self.records.append((raw, wire.encode_payload(salt, quality, value)))
         return digest
 
-    def remove(self, digest: bytes, reason: str = "withdrawn") -> None:
+    def remove(self, digest: bytes, reason: str = "removed") -> None:
         target = self.active.pop(digest)
         code = leaves.SIGNAL_TYPE_CODES[self.values[digest][3]]
         raw = leaves.encode_remove(

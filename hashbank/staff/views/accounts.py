@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hashbank.core.errors import DomainError
@@ -59,7 +60,9 @@ def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     user = _staff_user(pk)
     services.reset_second_factor(user=user, actor=request.user)
     messages.success(
-        request, f"{user.get_username()} will set up a new authenticator at next sign-in."
+        request,
+        _("%(username)s will set up a new authenticator at next sign-in.")
+        % {"username": user.get_username()},
     )
     return redirect("staff:accounts")
 
@@ -74,6 +77,8 @@ def set_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"{user.get_username()} is {'active' if user.is_active else 'deactivated'}."
+            request,
+            (_("%(username)s is active.") if user.is_active else _("%(username)s is deactivated."))
+            % {"username": user.get_username()},
         )
     return redirect("staff:accounts")

@@ -21,6 +21,7 @@ from hashbank.audit.services import record_event, verify_chain
 from hashbank.cases.models import Case
 from hashbank.cases.pins import format_case_number, normalize_case_number
 from hashbank.staff.access import staff_required
+from hashbank.staff.audit_words import action_words
 
 CSV_COLUMNS = [
     "seq",
@@ -70,6 +71,10 @@ class AuditRow:
     member_url: str
     before: list[tuple[str, str]]
     after: list[tuple[str, str]]
+
+    @property
+    def action_label(self) -> str:
+        return action_words(self.entry.action)
 
 
 def _pairs(value) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -46,7 +47,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, user)
             request.session["staff_next"] = _next_url(request)
             return redirect("staff:verify")
-        error = "The username or the password is not right."
+        error = _("The username or the password is not right.")
     return render(
         request,
         "staff/login.html",
@@ -60,7 +61,7 @@ def _pending_staff(request: HttpRequest) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect("staff:login")
     if not is_staff_account(request.user):
-        return forbidden(request, "This account cannot use the staff console.")
+        return forbidden(request, _("This account cannot use the staff console."))
     return None
 
 
@@ -97,10 +98,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         )
         if failures >= MAX_SECOND_FACTOR_FAILURES:
             logout(request)
-            messages.error(request, "Too many wrong codes: sign in again.")
+            messages.error(request, _("Too many wrong codes: sign in again."))
             return redirect("staff:login")
         request.session["second_factor_failures"] = failures
-        error = "That code is not right (or came too soon after a wrong one); try again."
+        error = _("That code is not right (or came too soon after a wrong one); try again.")
     return render(request, "staff/verify.html", {"error": error}, status=400 if error else 200)
 
 
@@ -126,7 +127,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 after={"factor": "totp", "recovery_codes": len(codes)},
             )
             return render(request, "staff/recovery_codes.html", {"codes": codes, "first": True})
-        error = "That code is not right; check the time on your phone and try again."
+        error = _("That code is not right; check the time on your phone and try again.")
     context = {
         "qr": otp.qr_svg(otp.provisioning_uri(device), title="QR code for your authenticator app"),
         "secret": otp.secret_base32(device),
@@ -162,9 +163,9 @@ def change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         new, again = request.POST.get("new_password", ""), request.POST.get("new_password2", "")
         if not user.check_password(request.POST.get("old_password", "")):
-            errors.append("The current password is not right.")
+            errors.append(_("The current password is not right."))
         elif new != again:
-            errors.append("The two new passwords differ.")
+            errors.append(_("The two new passwords differ."))
         else:
             try:
                 validate_password(new, user)
@@ -176,7 +177,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, user)
             StaffProfile.objects.filter(user=user).update(must_change_password=False)
             record_event(actor=user, action="auth.password_changed", target=f"user:{user.pk}")
-            messages.success(request, "Your password is changed.")
+            messages.success(request, _("Your password is changed."))
             return redirect("staff:dashboard")
     return render(request, "staff/password.html", {"errors": errors}, status=400 if errors else 200)
 

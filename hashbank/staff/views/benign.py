@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.benign import selectors, services
@@ -39,7 +40,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, "Published: it enters the feed." if publish else "Rejected: never published."
+            request,
+            _("Published: it enters the feed.") if publish else _("Rejected: never published."),
         )
     return redirect("staff:held_queue")
 
@@ -61,7 +63,7 @@ def benign_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, "Added: submissions near it will wait for a caseworker.")
+            messages.success(request, _("Added: submissions near it will wait for a caseworker."))
             return redirect("staff:benign")
     return render(
         request,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.audit.services import record_event
@@ -31,7 +32,7 @@ def _case_or_404(case_id: int):
     # the person's credential, and URLs end up in access logs, browser history and proxies.
     case = case_selectors.case_by_id(case_id)
     if case is None:
-        raise NotFound("No such case.", code=StaffErrorCode.UNKNOWN_CASE)
+        raise NotFound(_("No such case."), code=StaffErrorCode.UNKNOWN_CASE)
     return case
 
 
@@ -44,7 +45,7 @@ def detail(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(
             request,
             "staff/cases_list.html",
-            {"nav": "cases", "error": "No such case."},
+            {"nav": "cases", "error": _("No such case.")},
             status=404,
         )
     rows = selectors.case_signal_rows(case)
@@ -73,7 +74,7 @@ def _act(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
     try:
         case = _case_or_404(case_id)
     except NotFound:
-        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+        return render(request, "staff/forbidden.html", {"message": _("No such case.")}, status=404)
     try:
         action(case)
         messages.success(request, done)
@@ -94,7 +95,7 @@ def removal_proof(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     case = get_object_or_404(CaseSignal, case_id=case_id, pk=pk)
     text = receipts.removal_proof(case.signal)
     if text is None:
-        return HttpResponse("This hash has not been removed from the feed.", status=404)
+        return HttpResponse(_("This hash has not been removed from the feed."), status=404)
     record_event(
         actor=request.user, action="case.removal_proof_downloaded", target=f"case-signal {pk}"
     )
@@ -113,7 +114,7 @@ def suspend(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
         lambda case: case_services.suspend(
             case_signal=_case_signal(case, pk), actor=request.user, reason=reason
         ),
-        "The hash is suspended from the feed while it is reviewed.",
+        _("The hash is suspended from the feed while it is reviewed."),
     )
 
 
@@ -126,7 +127,7 @@ def confirm(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
         lambda case: case_services.review_signal(
             case_signal=_case_signal(case, pk), actor=request.user, confirmed=True
         ),
-        "The hash is confirmed: members are told with the next checkpoint.",
+        _("The hash is confirmed: members are told with the next checkpoint."),
     )
 
 
@@ -139,7 +140,7 @@ def unconfirm(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
         lambda case: case_services.review_signal(
             case_signal=_case_signal(case, pk), actor=request.user, confirmed=False
         ),
-        "The hash is unreviewed again: members are told with the next checkpoint.",
+        _("The hash is unreviewed again: members are told with the next checkpoint."),
     )
 
 
@@ -150,7 +151,7 @@ def restore(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
         request,
         case_id,
         lambda case: case_services.restore(case_signal=_case_signal(case, pk), actor=request.user),
-        "The hash is back in the feed.",
+        _("The hash is back in the feed."),
     )
 
 
@@ -167,7 +168,7 @@ def withdraw(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
             actor=request.user,
             reason=reason,
         ),
-        "The hash is withdrawn; it leaves the feed at the next checkpoint.",
+        _("The hash is withdrawn; it leaves the feed at the next checkpoint."),
     )
 
 
@@ -180,7 +181,7 @@ def withdraw_all(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         lambda case: case_services.withdraw(case=case, actor=request.user, reason=reason),
-        "Every hash is withdrawn; they leave the feed at the next checkpoint.",
+        _("Every hash is withdrawn; they leave the feed at the next checkpoint."),
     )
 
 
@@ -195,7 +196,7 @@ def expedite_withdrawal(request: HttpRequest, case_id: int) -> HttpResponse:
         lambda case: case_services.expedite_withdrawal(
             case=case, actor=request.user, reason=reason
         ),
-        "The waiting withdrawals took effect; they leave the feed at the next checkpoint.",
+        _("The waiting withdrawals took effect; they leave the feed at the next checkpoint."),
     )
 
 
@@ -208,7 +209,7 @@ def suspend_all(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         lambda case: case_services.suspend_all(case=case, actor=request.user, reason=reason),
-        "Every active hash is suspended from the feed while the case is reviewed.",
+        _("Every active hash is suspended from the feed while the case is reviewed."),
     )
 
 
@@ -219,7 +220,7 @@ def raise_dispute(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
     try:
         case = _case_or_404(case_id)
     except NotFound:
-        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+        return render(request, "staff/forbidden.html", {"message": _("No such case.")}, status=404)
     try:
         dispute = staff_services.raise_dispute(
             case=case,
@@ -232,7 +233,9 @@ def raise_dispute(request: HttpRequest, case_id: int, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, f"Dispute {dispute.pk} raised: it waits in the review queue for a decision."
+            request,
+            _("Dispute %(id)s raised: it waits in the review queue for a decision.")
+            % {"id": dispute.pk},
         )
     return redirect("staff:case", case_id=case.pk)
 
@@ -244,7 +247,7 @@ def unlock(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         case_id,
         lambda case: case_services.unlock_case(case=case, actor=request.user),
-        "The case is unlocked; the person can use their PIN again.",
+        _("The case is unlocked; the person can use their PIN again."),
     )
 
 
@@ -256,7 +259,7 @@ def start_possession_check(request: HttpRequest, case_id: int) -> HttpResponse:
     try:
         case = _case_or_404(case_id)
     except NotFound:
-        return render(request, "staff/forbidden.html", {"message": "No such case."}, status=404)
+        return render(request, "staff/forbidden.html", {"message": _("No such case.")}, status=404)
     check, code = case_services.start_possession_check(case=case, actor=request.user)
     return render(
         request,
@@ -281,8 +284,24 @@ def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
         lambda case: case_services.add_note(
             case=case, actor=request.user, text=request.POST.get("text", "")
         ),
-        "Note added.",
+        _("Note added."),
     )
+
+
+def assisted_page_messages() -> dict[str, str]:
+    """What staff/assisted.js says, in the reader's language ({name}, {n}, {error} filled in)."""
+    return {
+        "hashing": _("Hashing {name}…"),
+        "heic": _("{name}: this browser cannot read HEIC images; only its MD5 was taken."),
+        "failed": _("{name} could not be hashed: {error}"),
+        "ready_one": _("{n} fingerprint ready."),
+        "ready_other": _("{n} fingerprints ready."),
+        "confirm_all": _("The person must confirm all three statements."),
+        "busy": _("Wait until every file is hashed."),
+        "no_files": _("Choose at least one file."),
+        "not_created": _("The case could not be created."),
+        "not_created_because": _("The case could not be created: {error}"),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -291,7 +310,11 @@ def assisted(request: HttpRequest) -> HttpResponse:
     """GET: the page that hashes files on this device. POST (JSON, from staff/assisted.js):
     {hashes, attestations} -> {number, pin, url}; the PIN is shown once, to read to the person."""
     if request.method == "GET":
-        return render(request, "staff/assisted.html", {"nav": "assisted"})
+        return render(
+            request,
+            "staff/assisted.html",
+            {"nav": "assisted", "messages_json": assisted_page_messages()},
+        )
     try:
         body = json_body.read_object(request, allowed={"hashes", "attestations"})
         case, pin = case_services.submit_case(

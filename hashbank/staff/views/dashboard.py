@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hashbank.receipts import selectors as receipts
@@ -23,30 +24,30 @@ def index(request: HttpRequest) -> HttpResponse:
         "nav": "dashboard",
         "board": board,
         "submissions_chart": charts.bar_chart(
-            title="Cases submitted per day, last 14 days",
+            title=_("Cases submitted per day, last 14 days"),
             labels=labels,
-            series=[("cases", board.submissions)],
+            series=[(_("cases"), board.submissions)],
         ),
         "reports_chart": charts.bar_chart(
-            title="Match reports per day by member, last 14 days",
+            title=_("Match reports per day by member, last 14 days"),
             labels=labels,
-            series=board.reports_by_member or [("no reports", [0] * len(labels))],
+            series=board.reports_by_member or [(_("no reports"), [0] * len(labels))],
             legend=True,
         ),
         "disputes_chart": charts.bar_chart(
-            title="Open disputes by age",
-            labels=[name for name, _ in board.dispute_age_buckets],
-            series=[("open disputes", [n for _, n in board.dispute_age_buckets])],
+            title=_("Open disputes by age"),
+            labels=[name for name, _n in board.dispute_age_buckets],
+            series=[(_("open disputes"), [n for _name, n in board.dispute_age_buckets])],
         ),
         "lag_chart": charts.bar_chart(
-            title="Entries each member has not pulled yet",
+            title=_("Entries each member has not pulled yet"),
             labels=[s.member.slug for s in board.sync],
-            series=[("entries behind", [s.pull_lag or 0 for s in board.sync])],
+            series=[(_("entries behind"), [s.pull_lag or 0 for s in board.sync])],
         ),
         "behind_on_removals": receipts.behind_on_removals(),
         "sub_rows": list(zip(labels, board.submissions, strict=True)),
         "report_rows": [
-            (label, [values[i] for _, values in board.reports_by_member])
+            (label, [values[i] for _slug, values in board.reports_by_member])
             for i, label in enumerate(labels)
         ],
         "checkpoint_stale": board.checkpoint_age is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hashbank.core.errors import DomainError
@@ -56,7 +57,7 @@ def _search_filters(text: str) -> tuple[dict, str]:
         return {"signal_ids": [pk for pk, _distance in hits]}, ""
     if len(text) <= 64 and all(c.isalnum() or c in "-_" for c in text):
         return {"member_slug": text.lower()}, ""
-    return {}, "Type a dispute number, a member's slug or a hash value."
+    return {}, _("Type a dispute number, a member's slug or a hash value.")
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hashbank.cases.models import CaseSignal
@@ -87,7 +88,7 @@ def _decide(request: HttpRequest, pk: int, decide) -> HttpResponse:
     dispute = get_object_or_404(Dispute, pk=pk)
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        messages.error(request, "Write the reason for the decision.")
+        messages.error(request, _("Write the reason for the decision."))
         return redirect("staff:review_detail", pk=pk)
     try:
         decide(dispute, reason[:4000])
@@ -110,13 +111,17 @@ def uphold(request: HttpRequest, pk: int) -> HttpResponse:
         if dispute.is_open:
             messages.success(
                 request,
-                f"Your approval of dispute {dispute.pk} is recorded. A second reviewer must "
-                "uphold it too before the signal leaves the feed.",
+                _(
+                    "Your approval of dispute %(id)s is recorded. A second reviewer must "
+                    "uphold it too before the signal leaves the feed."
+                )
+                % {"id": dispute.pk},
             )
             return
         messages.success(
             request,
-            f"Dispute {dispute.pk} upheld: the signal leaves the feed at the next checkpoint.",
+            _("Dispute %(id)s upheld: the signal leaves the feed at the next checkpoint.")
+            % {"id": dispute.pk},
         )
 
     return _decide(request, pk, decide)
@@ -127,6 +132,9 @@ def uphold(request: HttpRequest, pk: int) -> HttpResponse:
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     def decide(dispute, reason: str) -> None:
         dispute_services.reject(dispute=dispute, reviewer=request.user, reason=reason)
-        messages.success(request, f"Dispute {dispute.pk} rejected: the signal stays in the feed.")
+        messages.success(
+            request,
+            _("Dispute %(id)s rejected: the signal stays in the feed.") % {"id": dispute.pk},
+        )
 
     return _decide(request, pk, decide)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from hashbank.core.errors import DomainError
@@ -25,7 +26,7 @@ def contact(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            messages.success(request, "Saved: the public pages show the new contact now.")
+            messages.success(request, _("Saved: the public pages show the new contact now."))
             return redirect("staff:helpline")
     return render(
         request,

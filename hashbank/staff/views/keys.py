@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hashbank.ledger import selectors as ledger
@@ -18,20 +19,19 @@ from member_portal.feed import rootdoc
 def rotation_state(root, key_states: list[dict]) -> str:
     """A plain sentence: no root yet, steady, or in an overlap where two keys sign."""
     if root is None:
-        return "No root document yet: run `manage.py keys init`."
+        return _("No root document yet: run `manage.py keys init`.")
     missing = [k["key_id"] for k in key_states if not k["loaded"]]
     if missing:
-        return (
-            f"Key {', '.join(missing)} is in the root document but its private key is not loaded "
-            "on this host: checkpoints lack its signature."
-        )
+        return _(
+            "Key %(keys)s is in the root document but its private key is not loaded on this "
+            "host: checkpoints lack its signature."
+        ) % {"keys": ", ".join(missing)}
     if len(key_states) > 1:
-        return (
-            f"Rotation in progress: {len(key_states)} keys sign every checkpoint. Once members "
-            "have root document version "
-            f"{root.version}, retire the old key with `manage.py keys retire KEYID`."
-        )
-    return "Steady: one signing key."
+        return _(
+            "Rotation in progress: %(n)d keys sign every checkpoint. Once members have root "
+            "document version %(version)s, retire the old key with `manage.py keys retire KEYID`."
+        ) % {"n": len(key_states), "version": root.version}
+    return _("Steady: one signing key.")
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hashbank.core.errors import DomainError
@@ -44,7 +45,8 @@ def index(request: HttpRequest) -> HttpResponse:
             errors = "; ".join(error.messages)
         else:
             messages.success(
-                request, f"Member {member.slug} onboarded. Issue it a credential next."
+                request,
+                _("Member %(slug)s onboarded. Issue it a credential next.") % {"slug": member.slug},
             )
             return redirect("staff:member", slug=member.slug)
     return render(
@@ -99,10 +101,12 @@ def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
         # ASCII digits, at most about 27 years (timedelta overflows long before 18 digits).
         number = parse_whole(days, max_digits=4)
         if days and number is None:
-            raise DomainError("The expiry is a number of days.", code=StaffErrorCode.INVALID_EXPIRY)
+            raise DomainError(
+                _("The expiry is a number of days."), code=StaffErrorCode.INVALID_EXPIRY
+            )
         expires_at = timezone.now() + dt.timedelta(days=number) if number is not None else None
         ips = [ip for ip in request.POST.get("allowed_ips", "").replace(",", " ").split() if ip]
-        _, token = services.issue_credential(
+        _credential, token = services.issue_credential(
             member=member,
             scopes=request.POST.getlist("scopes") or None,
             label=request.POST.get("label", "").strip(),
@@ -116,8 +120,8 @@ def issue_credential(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug,
         issue,
-        "Credential issued",
-        hint="The platform sends it as `Authorization: Bearer <token>` (see the member guide).",
+        _("Credential issued"),
+        hint=_("The platform sends it as `Authorization: Bearer <token>` (see the member guide)."),
     )
 
 
@@ -128,11 +132,11 @@ def revoke_credential(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         credential = get_object_or_404(member.credentials, pk=pk)
         if credential.is_revoked:
             raise DomainError(
-                "This credential is already revoked.", code=StaffErrorCode.ALREADY_REVOKED
+                _("This credential is already revoked."), code=StaffErrorCode.ALREADY_REVOKED
             )
         services.revoke_credential(credential=credential, actor=request.user)
 
-    return _run(request, slug, revoke, "Credential revoked: it stops working now.")
+    return _run(request, slug, revoke, _("Credential revoked: it stops working now."))
 
 
 @require_POST
@@ -141,8 +145,10 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     def invite_user(member) -> str:
         username = request.POST.get("username", "").strip()
         if not username:
-            raise DomainError("Give the new user a username.", code=StaffErrorCode.INVALID_USERNAME)
-        _, code = services.invite_user(
+            raise DomainError(
+                _("Give the new user a username."), code=StaffErrorCode.INVALID_USERNAME
+            )
+        _invitation, code = services.invite_user(
             member=member,
             username=username,
             email=request.POST.get("email", "").strip(),
@@ -154,9 +160,11 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         slug,
         invite_user,
-        "Invitation created",
-        hint="The person enters it at /portal/invitation/ within 7 days to set a password and "
-        "an authenticator.",
+        _("Invitation created"),
+        hint=_(
+            "The person enters it at /portal/invitation/ within 7 days to set a password and "
+            "an authenticator."
+        ),
     )
 
 
@@ -166,13 +174,13 @@ def suspend(request: HttpRequest, slug: str) -> HttpResponse:
     def run(member) -> None:
         if not member.is_active:
             raise DomainError(
-                "This member is already suspended.", code=StaffErrorCode.ALREADY_SUSPENDED
+                _("This member is already suspended."), code=StaffErrorCode.ALREADY_SUSPENDED
             )
         services.suspend_member(
             member=member, actor=request.user, reason=request.POST.get("reason", "").strip()[:500]
         )
 
-    return _run(request, slug, run, "Member suspended: its credentials stop working now.")
+    return _run(request, slug, run, _("Member suspended: its credentials stop working now."))
 
 
 @require_POST
@@ -180,10 +188,12 @@ def suspend(request: HttpRequest, slug: str) -> HttpResponse:
 def reactivate(request: HttpRequest, slug: str) -> HttpResponse:
     def run(member) -> None:
         if member.is_active:
-            raise DomainError("This member is already active.", code=StaffErrorCode.ALREADY_ACTIVE)
+            raise DomainError(
+                _("This member is already active."), code=StaffErrorCode.ALREADY_ACTIVE
+            )
         services.reactivate_member(member=member, actor=request.user)
 
-    return _run(request, slug, run, "Member reactivated.")
+    return _run(request, slug, run, _("Member reactivated."))
 
 
 def _member_user(member, pk: int):
@@ -200,9 +210,11 @@ def reinvite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         lambda member: services.reinvite_user(
             member_user=_member_user(member, pk), actor=request.user
         ),
-        "New invitation created",
-        hint="The earlier invitation no longer works. The person enters this one at "
-        "/portal/invitation/ within 7 days to set a password and an authenticator.",
+        _("New invitation created"),
+        hint=_(
+            "The earlier invitation no longer works. The person enters this one at "
+            "/portal/invitation/ within 7 days to set a password and an authenticator."
+        ),
     )
 
 
@@ -217,7 +229,9 @@ def reset_portal_user(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         lambda member: services.reset_portal_user(
             member_user=_member_user(member, pk), actor=request.user
         ),
-        "Portal user reset",
-        hint="Their password and authenticator are removed and they are signed out. They enter "
-        "this invitation at /portal/invitation/ within 7 days to set both again.",
+        _("Portal user reset"),
+        hint=_(
+            "Their password and authenticator are removed and they are signed out. They enter "
+            "this invitation at /portal/invitation/ within 7 days to set both again."
+        ),
     )

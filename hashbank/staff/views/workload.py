@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hashbank.staff import charts, workload
@@ -20,16 +21,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "board": board,
         "target": workload.duration(board.target),
         "due_chart": charts.bar_chart(
-            title="Open disputes by due date (disputes)",
-            labels=[name for name, _ in board.disputes_due],
-            series=[("open disputes", [n for _, n in board.disputes_due])],
-            unit="disputes",
+            title=_("Open disputes by due date (disputes)"),
+            labels=[name for name, _n in board.disputes_due],
+            series=[(_("open disputes"), [n for _name, n in board.disputes_due])],
+            unit=_("disputes"),
         ),
         "suspended_chart": charts.bar_chart(
-            title="Suspended hashes by time suspended (hashes)",
-            labels=[name for name, _ in board.suspended_ages],
-            series=[("suspended hashes", [n for _, n in board.suspended_ages])],
-            unit="hashes",
+            title=_("Suspended hashes by time suspended (hashes)"),
+            labels=[name for name, _n in board.suspended_ages],
+            series=[(_("suspended hashes"), [n for _name, n in board.suspended_ages])],
+            unit=_("hashes"),
         ),
     }
     return render(request, "staff/workload.html", context)

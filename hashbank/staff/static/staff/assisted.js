@@ -10,6 +10,9 @@ const progress = $("assisted-progress");
 const errorBox = $("assisted-error");
 const hashes = [];
 let busy = 0;
+// The page's words, in its language (the view fills them in: staff/views/cases.py).
+const M = JSON.parse($("assisted-messages").textContent);
+const say = (key, values = {}) => M[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
 function cell(row, text, code = false) {
   const td = document.createElement("td");
@@ -53,7 +56,7 @@ input.addEventListener("change", async () => {
   input.value = "";
   for (const file of files) {
     busy += 1;
-    progress.textContent = `Hashing ${file.name}…`;
+    progress.textContent = say("hashing", { name: file.name });
     try {
       const result = await hashFile(file);
       for (const hash of hashesOf(result)) {
@@ -62,14 +65,14 @@ input.addEventListener("change", async () => {
           addRow(file.name, hash);
         }
       }
-      if (result.decodeError === "heic_unsupported") showError(`${file.name}: this browser cannot read HEIC images; only its MD5 was taken.`);
+      if (result.decodeError === "heic_unsupported") showError(say("heic", { name: file.name }));
     } catch (err) {
-      showError(`${file.name} could not be hashed: ${err.message}`);
+      showError(say("failed", { name: file.name, error: err.message }));
     } finally {
       busy -= 1;
     }
   }
-  progress.textContent = busy ? progress.textContent : `${hashes.length} fingerprints ready.`;
+  progress.textContent = busy ? progress.textContent : say(hashes.length === 1 ? "ready_one" : "ready_other", { n: hashes.length });
 });
 
 form.addEventListener("submit", async (event) => {
@@ -80,9 +83,9 @@ form.addEventListener("submit", async (event) => {
     depicted: $("att-depicted").checked,
     consent: $("att-consent").checked,
   };
-  if (!attestations.adult || !attestations.depicted || !attestations.consent) return showError("The person must confirm all three statements.");
-  if (busy) return showError("Wait until every file is hashed.");
-  if (!hashes.length) return showError("Choose at least one file.");
+  if (!attestations.adult || !attestations.depicted || !attestations.consent) return showError(say("confirm_all"));
+  if (busy) return showError(say("busy"));
+  if (!hashes.length) return showError(say("no_files"));
   const button = $("assisted-submit");
   button.disabled = true;
   try {
@@ -93,7 +96,7 @@ form.addEventListener("submit", async (event) => {
       body: JSON.stringify({ hashes, attestations }),
     });
     const body = await response.json();
-    if (!response.ok) return showError(body.error ? body.error.message : "The case could not be created.");
+    if (!response.ok) return showError(body.error ? body.error.message : say("not_created"));
     form.hidden = true;
     $("result-number").textContent = body.number;
     $("result-pin").textContent = body.pin;
@@ -101,7 +104,7 @@ form.addEventListener("submit", async (event) => {
     $("assisted-result").hidden = false;
     $("result-heading").focus();
   } catch (err) {
-    showError(`The case could not be created: ${err.message}`);
+    showError(say("not_created_because", { error: err.message }));
   } finally {
     button.disabled = false;
   }

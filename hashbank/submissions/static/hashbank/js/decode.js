@@ -10,6 +10,8 @@
 //   RGB conversion differs from libjpeg-turbo's) and for browsers without ImageDecoder. The
 //   canvas premultiplies alpha (lossy where alpha < 255; JPEG has no alpha), and the browser
 //   applies EXIF orientation, which we undo.
+// - HEIC/HEIF: libheif in WebAssembly (heic.js), whose RGBA is exactly pillow-heif's RGB.
+import { HeicUnavailable, decodeHeic } from "./heic.js";
 import { orient } from "./orient.js";
 
 const MAX_PIXELS = 100 * 1000 * 1000; // beyond this, decoding would exhaust a phone's memory
@@ -172,6 +174,20 @@ async function viaBitmap(file, format, orientation) {
   }
 }
 
+async function viaLibheif(file) {
+  let px;
+  try {
+    px = await decodeHeic(file, MAX_PIXELS);
+  } catch (err) {
+    const code = err instanceof HeicUnavailable ? "heic_unsupported" : "undecodable";
+    throw new DecodeError(code, String(err && err.message ? err.message : err));
+  }
+  if (!px) throw new DecodeError("undecodable", "libheif found no image");
+  if (px.tooLarge) throw new DecodeError("too_large", px.tooLarge);
+  const { data, width, height } = px;
+  return { luma: lumaFromPixels(data, width, height, 0, width * 4, "rgba"), width, height };
+}
+
 /**
  * Luma of the stored pixels of an image file.
  * @param {Blob} file
@@ -181,6 +197,7 @@ async function viaBitmap(file, format, orientation) {
  */
 export async function decodeStoredLuma(file, format, orientation) {
   if (file.size > MAX_IMAGE_BYTES) throw new DecodeError("too_large", `${file.size} bytes`);
+  if (format === "heic") return viaLibheif(file);
   const direct = await viaImageDecoder(file, format);
   if (direct && direct.luma) return direct;
   const shown = await viaBitmap(file, format, orientation);

@@ -1,6 +1,6 @@
 // The hashing worker: MD5 of every file (streamed), PDQ of images. Runs off the page's thread so
 // the page stays responsive; nothing here talks to the network.
-import { MD5 } from "./md5.js";
+import { createMD5, prepareMD5 } from "./md5-stream.js";
 import { DecodeError, decodeStoredLuma } from "./decode.js";
 import { orient } from "./orient.js";
 import { pdqFromLuma } from "./pdq.js";
@@ -10,8 +10,8 @@ import { exifOrientation, sniffFormat } from "./sniff.js";
 const CHUNK = 8 * 1024 * 1024;
 const LOW_QUALITY = 50;
 
-async function md5OfFile(file, progress) {
-  const md5 = new MD5();
+async function md5OfFile(file, progress, engine) {
+  const md5 = await createMD5(engine);
   const total = file.size;
   let next = total > 0 ? file.slice(0, Math.min(CHUNK, total)).arrayBuffer() : null;
   for (let pos = 0; pos < total; ) {
@@ -23,7 +23,7 @@ async function md5OfFile(file, progress) {
     pos = end;
     progress("md5", pos, total);
   }
-  return md5.hex();
+  return [md5.hex(), md5.engine];
 }
 
 function pdqResult(luma, width, height) {
@@ -65,7 +65,7 @@ async function imageHashes(file, format, progress) {
   return out;
 }
 
-async function hashOne(id, file) {
+async function hashOne(id, file, md5Engine) {
   const progress = (phase, done, total) => postMessage({ id, progress: { phase, done, total } });
   const head = new Uint8Array(await file.slice(0, 64).arrayBuffer());
   const format = sniffFormat(head);
@@ -73,7 +73,7 @@ async function hashOne(id, file) {
   // Start the MD5 first: while the browser decodes the image on its own thread, this worker
   // would otherwise sit idle.
   const t0 = performance.now();
-  const md5 = md5OfFile(file, progress).then((hex) => [hex, performance.now() - t0]);
+  const md5 = md5OfFile(file, progress, md5Engine).then((r) => [...r, performance.now() - t0]);
   if (format) {
     result.format = format;
     try {
@@ -81,12 +81,15 @@ async function hashOne(id, file) {
     } catch (err) {
       const code = err instanceof DecodeError ? err.code : "undecodable";
       result.error = "image_decode_failed";
-      result.decodeError = format === "heic" || format === "avif" ? `${format}_unsupported` : code;
+      // Chromium decodes AVIF itself: a failure there is an unsupported AVIF flavour. HEIC goes
+      // through libheif, which tells a damaged file from a decoder that did not load.
+      result.decodeError = format === "avif" ? "avif_unsupported" : code;
       result.decodeMessage = String(err && err.message ? err.message : err);
     }
   }
-  const [hex, md5Ms] = await md5;
+  const [hex, engine, md5Ms] = await md5;
   result.md5 = hex;
+  result.md5Engine = engine;
   result.timings = { ...result.timings, md5Ms };
   return result;
 }
@@ -100,7 +103,7 @@ async function warmUp() {
   const [shown] = orient(luma, side, side, 6);
   pdqFromLuma(shown, side, side);
   pdqFromLuma(luma, side, side);
-  new MD5().update(new Uint8Array(4 << 20)).hex();
+  await prepareMD5();
   try {
     const canvas = new OffscreenCanvas(side, side);
     const ctx = canvas.getContext("2d");
@@ -118,7 +121,7 @@ async function warmUp() {
 // multiply memory use.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
-  const { id, file, warmup } = event.data;
+  const { id, file, warmup, md5Engine } = event.data;
   if (warmup) {
     queue = queue.then(async () => {
       await warmUp();
@@ -128,7 +131,7 @@ self.onmessage = (event) => {
   }
   queue = queue.then(async () => {
     try {
-      postMessage({ id, result: await hashOne(id, file) });
+      postMessage({ id, result: await hashOne(id, file, md5Engine) });
     } catch (err) {
       postMessage({ id, failure: String(err && err.message ? err.message : err) });
     }

@@ -2,11 +2,18 @@
 // Only fingerprints are sent (POST /api/v1/submissions); the files never leave the page, and
 // their previews are object URLs that are revoked as soon as they are not shown.
 import { hashFile, stopHashing, LOW_QUALITY } from "./hasher.js";
+import { solveChallenge } from "./pow.js";
 
 const $ = (id) => document.getElementById(id);
 const messages = JSON.parse($("hb-messages").textContent);
-const t = (key, values = {}) =>
-  (messages[key] || key).replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
+const t = (key, values = {}) => fill(messages[key] || key, values);
+// Plurals: the page carries ngettext's forms ({one, other}); the page's language picks one.
+const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+const tn = (key, count, values = {}) => {
+  const forms = messages[key] || {};
+  return fill(forms[plurals.select(count)] || forms.other || key, { count, ...values });
+};
 
 const flow = $("flow");
 const steps = ["step-eligibility", "step-files", "step-review", "step-result"];
@@ -93,19 +100,35 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Previews are blurred until tapped: someone may be looking over the person's shoulder, and
+// seeing the images again can hurt. The button toggles; its state is read out (aria-pressed).
+function blurred(media, name) {
+  const toggle = el("button", { type: "button", class: "preview-toggle" }, media);
+  toggle.setAttribute("aria-pressed", "false");
+  toggle.setAttribute("aria-label", t("file.reveal", { name }));
+  toggle.addEventListener("click", () => {
+    const shown = toggle.getAttribute("aria-pressed") !== "true";
+    toggle.setAttribute("aria-pressed", String(shown));
+  });
+  return toggle;
+}
+
 function renderFile(entry) {
   const { file } = entry;
   const isImage = file.type.startsWith("image/") || /\.(heic|heif)$/i.test(file.name);
   let preview;
   if (isImage) {
     entry.url = URL.createObjectURL(file);
-    preview = el("img", { src: entry.url, alt: t("file.preview", { name: file.name }), class: "preview" });
-    preview.addEventListener("error", () => preview.replaceWith(el("span", { class: "preview preview-none" })));
+    const img = el("img", { src: entry.url, alt: t("file.preview", { name: file.name }), class: "preview" });
+    preview = blurred(img, file.name);
+    // HEIC and damaged images: the browser cannot show them, so there is nothing to blur.
+    img.addEventListener("error", () => preview.replaceWith(el("span", { class: "preview preview-none" })));
   } else if (file.type.startsWith("video/")) {
     // The first frame, decoded locally from an object URL; nothing is played or sent.
     entry.url = URL.createObjectURL(file);
-    preview = el("video", { src: entry.url, muted: true, preload: "metadata", class: "preview" });
-    preview.setAttribute("aria-label", t("file.preview", { name: file.name }));
+    const video = el("video", { src: entry.url, muted: true, preload: "metadata", class: "preview" });
+    video.setAttribute("aria-label", t("file.preview", { name: file.name }));
+    preview = blurred(video, file.name);
   } else {
     preview = el("span", { class: "preview preview-none", role: "img", "aria-label": t("file.nopreview") });
   }
@@ -113,7 +136,7 @@ function renderFile(entry) {
   const label = el("span", { class: "file-state", id: `${progressId}-label` }, t("file.waiting"));
   const progress = el("progress", { id: progressId, max: 100, value: 0 });
   progress.setAttribute("aria-labelledby", `${progressId}-name ${progressId}-label`);
-  const remove = el("button", { type: "button", class: "button-small" }, "×");
+  const remove = el("button", { type: "button", class: "button-small file-remove" }, "×");
   remove.setAttribute("aria-label", t("file.remove", { name: file.name }));
   remove.addEventListener("click", () => removeFile(entry));
   const notes = el("p", { class: "file-notes" });
@@ -128,6 +151,7 @@ function renderFile(entry) {
   entry.label = label;
   entry.notes = notes;
   $("file-list").append(item);
+  $("files-blurred").hidden = false;
   return item;
 }
 
@@ -140,12 +164,13 @@ function removeFile(entry) {
   entry.item.remove();
   entry.removed = true;
   updateCount();
-  (next ? next.querySelector("button") : input.nextElementSibling).focus();
+  (next ? next.querySelector(".file-remove") : input.nextElementSibling).focus();
 }
 
 function updateCount() {
   const done = files.filter((entry) => entry.state === "done" || entry.state === "failed").length;
-  $("files-status").textContent = files.length ? t("files.count", { count: files.length, done }) : "";
+  $("files-status").textContent = files.length ? tn("files.count", files.length, { done }) : "";
+  if (!files.length) $("files-blurred").hidden = true;
 }
 
 let busy = false;
@@ -170,7 +195,7 @@ async function pump() {
 function progress(entry, { phase, done, total }) {
   // Decoding and PDQ take the first half for images, the MD5 pass the rest (all of it otherwise).
   const fraction = total ? done / total : 0;
-  const isImage = entry.file.type.startsWith("image/");
+  const isImage = entry.file.type.startsWith("image/") || /\.(heic|heif)$/i.test(entry.file.name);
   let value = fraction * 100;
   if (isImage) value = phase === "md5" ? 50 + fraction * 50 : phase === "pdq" ? 25 + fraction * 25 : fraction * 25;
   // 100 only once the result is in (finishFile), so a full bar always means "ready".
@@ -178,11 +203,30 @@ function progress(entry, { phase, done, total }) {
   entry.label.textContent = t(phase === "decode" ? "file.decoding" : "file.hashing");
 }
 
+// A full success has a similarity fingerprint (PDQ) that will be sent; a file that gets only its
+// MD5 (not an image, damaged, unsupported, too little detail) is "partial", and says why.
+function fullySent(r) {
+  return hashesOf(r).some((hash) => hash.type === "pdq");
+}
+
+function looksLikeMedia(entry) {
+  const { file, result } = entry;
+  return result.kind !== "other" || /^(image|video)\//.test(file.type);
+}
+
 function finishFile(entry) {
   const r = entry.result;
   entry.progress.value = 100;
-  entry.item.dataset.state = entry.state;
-  entry.label.textContent = t(entry.state === "done" ? "file.done" : "file.failed");
+  const state = entry.state === "done" ? (fullySent(r) ? "done" : "partial") : "failed";
+  entry.item.dataset.state = state;
+  entry.label.textContent = t({ done: "file.done", partial: "file.partial", failed: "file.failed" }[state]);
+  if (r && !looksLikeMedia(entry)) {
+    entry.item.dataset.kind = "not-media";
+    const remove = el("button", { type: "button", class: "button-small button-secondary" }, t("file.removeThis"));
+    remove.addEventListener("click", () => removeFile(entry));
+    entry.notes.replaceChildren(t("file.notMedia"), " ", remove);
+    return;
+  }
   const notes = [];
   if (r && r.decodeError) notes.push(t(r.decodeError === "heic_unsupported" ? "file.heic" : "file.undecodable"));
   const low = (q) => q !== undefined && q < LOW_QUALITY;
@@ -215,9 +259,8 @@ function hashesOf(result) {
 $("files-back").addEventListener("click", () => show("step-eligibility"));
 $("files-next").addEventListener("click", () => {
   if (!files.length) return showError($("files-error"), t("files.none"));
-  if (files.some((entry) => entry.state === "waiting" || entry.state === "hashing")) {
-    return showError($("files-error"), t("files.busy"));
-  }
+  const left = files.filter((entry) => entry.state === "waiting" || entry.state === "hashing").length;
+  if (left) return showError($("files-error"), tn("files.busy", left));
   showError($("files-error"), "");
   renderReview();
   show("step-review");
@@ -250,7 +293,7 @@ function renderReview() {
   for (const hash of all) {
     list.append(el("li", {}, el("span", { class: "file-name" }, hash.name), ": ", t(hash.label), " ", el("code", { class: "hash" }, hash.value)));
   }
-  $("review-total").textContent = t("review.total", { count: all.length });
+  $("review-total").textContent = tn("review.total", all.length);
 }
 
 $("review-back").addEventListener("click", () => show("step-files"));
@@ -272,29 +315,73 @@ $("consent-form").addEventListener("submit", async (event) => {
   showError($("submit-error"), t("sending"));
   let response;
   let body = null;
+  let proof;
   try {
-    response = await fetch(flow.dataset.api, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        "X-CSRFToken": flow.querySelector("[name=csrfmiddlewaretoken]").value,
-      },
-      body: JSON.stringify({ hashes, attestations }),
-    });
-    body = await response.json().catch(() => null);
+    // Past a few cases a day from one device the API asks for a proof of work (pow_required,
+    // or pow_expired with a fresh challenge): solved here, on this device, then sent again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      response = await fetch(flow.dataset.api, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": flow.querySelector("[name=csrfmiddlewaretoken]").value,
+        },
+        body: JSON.stringify(proof ? { hashes, attestations, proof } : { hashes, attestations }),
+      });
+      body = await response.json().catch(() => null);
+      const error = body && body.error;
+      if (!error || !["pow_required", "pow_expired"].includes(error.code) || !error.detail) break;
+      const { challenge, bits } = error.detail;
+      showError($("submit-error"), "");
+      showError($("pow-status"), t("pow.starting"));
+      const nonce = await solveChallenge(challenge, bits, {
+        onProgress: ({ secondsLeft }) => showError($("pow-status"), t("pow.working", { seconds: secondsLeft })),
+      });
+      proof = { challenge, nonce };
+      showError($("pow-status"), "");
+      showError($("submit-error"), t("sending"));
+    }
   } catch (error) {
     send.disabled = false;
+    showError($("pow-status"), "");
     return showError($("submit-error"), t("error.network"));
   }
   send.disabled = false;
   if (!response.ok) {
     const code = body && body.error ? body.error.code : "other";
-    return showError($("submit-error"), messages[`error.${code}`] || t("error.other"));
+    const text = messages[`error.${code}`] || t("error.other");
+    return showError($("submit-error"), [text, waitText(response.headers.get("Retry-After"))].join(" ").trim());
   }
   showError($("submit-error"), "");
   showResult(body);
 });
+
+// Retry-After (seconds, or an HTTP date) in words: every wait says how long.
+function waitText(header) {
+  if (!header) return "";
+  let seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds)) return "";
+  seconds = Math.max(1, Math.ceil(seconds));
+  if (seconds < 90) return tn("wait.seconds", seconds);
+  if (seconds < 90 * 60) return tn("wait.minutes", Math.ceil(seconds / 60));
+  return tn("wait.hours", Math.ceil(seconds / 3600));
+}
+
+// Changing the language reloads the page, which loses the chosen files (the page keeps no copy
+// of them on the device, on purpose). With files chosen, the first "Change" says so; the second
+// changes the language.
+const languageForm = document.querySelector("form.language");
+if (languageForm) {
+  const note = el("p", { id: "language-note", class: "notice language-note", hidden: true }, t("language.reload"));
+  note.setAttribute("role", "alert");
+  languageForm.after(note);
+  languageForm.addEventListener("submit", (event) => {
+    if (!files.length || !note.hidden) return;
+    event.preventDefault();
+    note.hidden = false;
+  });
+}
 
 // Step 4: the case number and PIN, shown once. Until the person says they saved them, leaving
 // (reload, close, a link) asks first; the quick exit never asks (it marks the page as leaving).
