@@ -57,10 +57,19 @@ HASHBANK_PUBLISH_TIMEOUT = config.env_float(ENV, "HASHBANK_PUBLISH_TIMEOUT", 5.0
 # is attested by the witnesses, not only by the bank.
 HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
 # Federation (docs/federation.md): each HTTP call to a peer bank gets this long; the mirror syncs
-# every active peer this often (beat in production, a thread of the server in embedded mode), so
-# that a removal at a peer reaches this bank's members well within a minute.
+# every active peer this often (beat in production, a thread of the server in embedded mode), and
+# at once when the peer nudges us after its publish. 15 s of mirror plus the members' 30 s poll
+# (HASHBANK_MIN_WAIT_SECONDS) keep a removal at a peer under 60 s to this bank's members even when
+# every nudge is lost.
 HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
-HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
+HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 15.0)
+# Nudges (docs/peer-api.md): after each publish, tell every active peer to sync our log now; a
+# failed nudge is retried after 2 s, 4 s, 8 s, ... at most HASHBANK_NUDGE_RETRIES times, each call
+# given HASHBANK_NUDGE_TIMEOUT seconds (a nudge is answered before the peer syncs).
+HASHBANK_NUDGE_PEERS = config.env_bool(ENV, "HASHBANK_NUDGE_PEERS", True)
+HASHBANK_NUDGE_TIMEOUT = config.env_float(ENV, "HASHBANK_NUDGE_TIMEOUT", 5.0)
+HASHBANK_NUDGE_RETRY_SECONDS = config.env_float(ENV, "HASHBANK_NUDGE_RETRY_SECONDS", 2.0)
+HASHBANK_NUDGE_RETRIES = config.env_int(ENV, "HASHBANK_NUDGE_RETRIES", 5)
 # Reports and disputes about a mirrored origin's signals are forwarded to its bank
 # (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
 # apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for
@@ -416,7 +425,9 @@ HASHBANK_TOKEN_KEY = ENV.get("HASHBANK_TOKEN_KEY", "")
 HASHBANK_AUTH_FAILURES_PER_CLIENT = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_CLIENT", 30)
 HASHBANK_AUTH_FAILURES_PER_KEY = config.env_int(ENV, "HASHBANK_AUTH_FAILURES_PER_KEY", 30)
 HASHBANK_AUTH_FAILURE_WINDOW = config.env_int(ENV, "HASHBANK_AUTH_FAILURE_WINDOW", 600)
-HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 60)
+# The `min_wait` hint of the member API: members are asked to sync no more often than this (and
+# this often is what keeps a removal under a minute: docs/federation.md, "Removal propagation").
+HASHBANK_MIN_WAIT_SECONDS = config.env_int(ENV, "HASHBANK_MIN_WAIT_SECONDS", 30)
 # Entries per page of GET /api/v1/entries (a peer's mirror reads pages of this size too).
 HASHBANK_ENTRIES_PAGE_MAX = config.env_int(ENV, "HASHBANK_ENTRIES_PAGE_MAX", 50_000)
 HASHBANK_SNAPSHOT_DIR = Path(ENV.get("HASHBANK_SNAPSHOT_DIR", VAR_DIR / "snapshots"))

@@ -11,4 +11,4 @@ class MirrorsConfig(AppConfig):
         # thread of the server process; production uses beat (docs/federation.md).
         from hashbank.mirrors import embedded, services
 
-        embedded.start_if_serving(services.sync_all)
+        embedded.start_if_serving(services.sync_all, services.sync_origins)

@@ -1,4 +1,9 @@
-"""What the mirrors ask the rest of the bank, as Django signals (so they import none of it).
+"""What the mirrors tell the rest of the bank and ask of it, as Django signals (so they import
+none of it; docs/architecture.md's signal table).
+
+`mirror_advanced(mirror=...)` is sent after a sync stored a new mirrored checkpoint of a peer's
+origin (its transaction committed): members are served it from now on, as they are our own
+after `checkpoint_published`. member_portal.webhooks announces it to members' endpoints.
 
 `facade_holds(origin_id=..., holds=[FacadeHold, ...], now=...)` is sent by
 services.release_holds: each receiver answers the ids among `holds` to keep for now (someone
@@ -12,4 +17,5 @@ from __future__ import annotations
 
 import django.dispatch
 
+mirror_advanced = django.dispatch.Signal()
 facade_holds = django.dispatch.Signal()

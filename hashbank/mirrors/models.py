@@ -117,16 +117,31 @@ class FacadeHold(models.Model):
         ]
 
 
-class MirroredCheckpointTime(models.Model):
-    """When each mirrored size became servable (the origin's checkpoint time): the StopNCII
-    facade's clock for the origin (its startTimestamp and page tokens), since the mirror keeps
-    only its latest note. Bookkeeping of this bank, not part of the copy."""
+class MirrorCheckpoint(models.Model):
+    """Every checkpoint of the origin the mirror accepted (its stored note, as served): entries
+    ending at any of them stay servable while the mirror moves on, as the origin's own
+    checkpoints do (a member that read one checkpoint pages its delta against it while the
+    mirror syncs), and when it arrived. `removals` counts the remove entries it brought: the
+    console's removal-propagation lag is `stored_at - checkpoint_time` over those (the origin's
+    checkpoint time, in its clock; a mirror that skipped the origin's earlier checkpoints sees
+    only the later time, so the lag shown is then a lower bound)."""
 
-    log = models.ForeignKey(MirroredLog, on_delete=models.PROTECT, related_name="sizes")
+    log = models.ForeignKey(MirroredLog, on_delete=models.PROTECT, related_name="checkpoints")
     size = models.BigIntegerField()
-    time = models.BigIntegerField()
+    note = models.TextField()
+    checkpoint_time = models.BigIntegerField()
+    stored_at = models.DateTimeField()
+    removals = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["log", "size"], name="mirrors_checkpointtime_unique")
+            models.UniqueConstraint(fields=["log", "size"], name="mirrors_checkpoint_unique_size")
+        ]
+        # The console reads the newest arrivals with removals per origin.
+        indexes = [
+            models.Index(
+                fields=["log", "-size"],
+                condition=models.Q(removals__gt=0),
+                name="mirrors_checkpoint_removals",
+            )
         ]

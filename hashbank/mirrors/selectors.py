@@ -11,7 +11,7 @@ from hashbank.mirrors import snapshot, tree
 from hashbank.mirrors.models import (
     Evidence,
     FacadeHold,
-    MirroredCheckpointTime,
+    MirrorCheckpoint,
     MirroredLog,
     MirrorEntry,
 )
@@ -43,6 +43,16 @@ def mirrored_log(origin_id: str) -> MirroredLog | None:
         .filter(origin_id=origin_id)
         .first()
     )
+
+
+def mirror_of_origin(origin: str) -> MirroredLog | None:
+    """The mirror of the peer whose origin line is `origin` (its row is made at the first sync;
+    a peer never synced yet has one made here, empty), or None when no peer has it."""
+    peer = Peer.objects.exclude(status=Peer.Status.REMOVED).filter(origin=origin).first()
+    if peer is None:
+        return None
+    found = MirroredLog.objects.select_related("peer").filter(peer=peer).first()
+    return found or MirroredLog(peer=peer, origin=peer.origin, origin_id=peer.origin_id)
 
 
 def entries_page(log: MirroredLog, start: int, end: int) -> bytes:
@@ -77,8 +87,16 @@ def checkpoint_note(log: MirroredLog) -> str:
 
 
 def checkpoint_for_size(log: MirroredLog, size: int) -> str | None:
-    """The mirror keeps the latest checkpoint only: its note for its size, else None."""
-    return log.checkpoint_note if log.checkpoint_note and size == log.size else None
+    """The note of the mirrored checkpoint of `size` (the latest, or an earlier one the mirror
+    accepted: a member pages its delta against the checkpoint it read while the mirror moves
+    on), else None."""
+    if log.checkpoint_note and size == log.size:
+        return log.checkpoint_note
+    if size > log.size:
+        return None
+    return (
+        MirrorCheckpoint.objects.filter(log=log, size=size).values_list("note", flat=True).first()
+    )
 
 
 def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:
@@ -108,9 +126,9 @@ def checkpoint_times(log: MirroredLog) -> list[tuple[int, int]]:
     """(size, origin's checkpoint time) of every size this bank mirrored since it kept them,
     ascending: the facade's clock for the origin."""
     rows = list(
-        MirroredCheckpointTime.objects.filter(log=log, size__lte=log.size)
+        MirrorCheckpoint.objects.filter(log=log, size__lte=log.size)
         .order_by("size")
-        .values_list("size", "time")
+        .values_list("size", "checkpoint_time")
     )
     if log.size and log.checkpoint_time is not None and (not rows or rows[-1][0] < log.size):
         rows.append((log.size, log.checkpoint_time))
@@ -231,7 +249,31 @@ def status() -> list[dict]:
                 "last_error": m.last_error,
                 "failures": m.failures,
                 "retry_at": m.retry_at,
+                "removal_lag": removal_lag(m),
                 "keys": [str(k) for k in peer_selectors.log_verifiers(m.peer)],
             }
         )
     return found
+
+
+def removal_lag(m: MirroredLog, recent: int = 50) -> dict:
+    """How long the origin's recent removals took to reach this mirror: over its newest `recent`
+    mirrored checkpoints that brought remove entries, `stored_at - checkpoint_time` in seconds
+    (p50 and max), how many removals and checkpoints that covers, and the newest one's."""
+    rows = list(
+        MirrorCheckpoint.objects.filter(log=m, removals__gt=0)
+        .order_by("-size")
+        .values_list("checkpoint_time", "stored_at", "removals")[:recent]
+    )
+    lags = sorted(max(0.0, stored.timestamp() - time) for time, stored, _ in rows)
+    if not lags:
+        return {"checkpoints": 0, "removals": 0, "p50_seconds": None, "max_seconds": None,
+                "last_seconds": None}  # fmt: skip
+    newest_time, newest_stored, _ = rows[0]
+    return {
+        "checkpoints": len(rows),
+        "removals": sum(r for _, _, r in rows),
+        "p50_seconds": round(lags[(len(lags) - 1) // 2], 1),
+        "max_seconds": round(lags[-1], 1),
+        "last_seconds": round(max(0.0, newest_stored.timestamp() - newest_time), 1),
+    }

@@ -41,16 +41,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from hashbank.audit import services as audit
-from hashbank.mirrors import keys, state, storage, tree
-from hashbank.mirrors.events import facade_holds
+from hashbank.mirrors import embedded, keys, state, storage, tasks, tree
+from hashbank.mirrors.events import facade_holds, mirror_advanced
 from hashbank.mirrors.models import (
     Evidence,
     FacadeHold,
-    MirroredCheckpointTime,
+    MirrorCheckpoint,
     MirroredLog,
     MirrorEntry,
     MirrorTile,
@@ -144,6 +145,46 @@ def release_holds(now: datetime | None = None) -> int:
         if gone:
             released += FacadeHold.objects.filter(pk__in=gone).delete()[0]
     return released
+
+
+def sync_origins(origin_ids: set[str]) -> list[SyncResult]:
+    """Sync the active peers of these origins now (nudged: the peer just published, so any
+    backoff is skipped)."""
+    return [
+        sync_peer(peer=peer, force=True)
+        for peer in peer_selectors.active_peers()
+        if peer.origin_id in origin_ids
+    ]
+
+
+def _nudge_key(origin_id: str) -> str:
+    return f"hashbank:mirror-nudged:{origin_id}"
+
+
+def nudged(*, mirror: MirroredLog, size: int) -> bool:
+    """The origin says it published `size` (POST /peer/v1/nudge): queue a sync of it unless the
+    mirror has that size already or a sync of it is queued (coalescing). Never syncs on the
+    caller's thread in the embedded server or in production; True when a sync was queued.
+
+    The nudge is a hint, never evidence: the sync fetches and verifies the origin's own
+    checkpoint as a scheduled one does, so a false nudge costs one checkpoint request."""
+    if mirror.frozen or mirror.size >= size:
+        return False
+    if embedded.request(mirror.origin_id):
+        return True
+    # Production: one queued sync per origin; the task clears the flag when it starts, so a nudge
+    # that arrives during a sync queues one more. Eager (no scheduler thread: a management
+    # command, a test) runs it here, as every task does there.
+    if cache.add(_nudge_key(mirror.origin_id), 1, timeout=max(60, settings.HASHBANK_PEER_TIMEOUT)):
+        tasks.sync_origin.delay(mirror.origin_id)
+        return True
+    return False
+
+
+def sync_nudged(*, origin_id: str) -> list[SyncResult]:
+    """What tasks.sync_origin runs."""
+    cache.delete(_nudge_key(origin_id))
+    return sync_origins({origin_id})
 
 
 def sync_peer(*, peer: Peer, force: bool = False) -> SyncResult:
@@ -282,10 +323,11 @@ def _sync(peer: Peer, mirror: MirroredLog) -> str:
             return "up to date"
 
     target_note, target = _target(client, mirror, signed, latest)
-    _catch_up(peer, client, mirror, target_note, target)
+    removals = _catch_up(peer, client, mirror, target_note, target)
     mirror.refresh_from_db()
-    _accept(mirror, target_note, target)
+    _accept(mirror, target_note, target, removals=removals)
     _check_witness(mirror)
+    mirror_advanced.send(sender=MirroredLog, mirror=mirror)
     return "synced"
 
 
@@ -368,13 +410,15 @@ def _catch_up(
     mirror: MirroredLog,
     target_note: str,
     target: checkpoints.Checkpoint,
-) -> None:
-    """Store the entries [verified_size, target.size), each page proven before it is stored."""
+) -> int:
+    """Store the entries [verified_size, target.size), each page proven before it is stored;
+    the number of remove entries among them."""
     reader = _tile_reader(client, target) if target.size >= fmt.WIDTH else None
     root_doc = peer_selectors.trusted_root(peer)
     start = mirror.verified_size
     compact, active = state.load(mirror.verified_state)
     previous = _parse(mirror.checkpoint_note)
+    removals = 0
     while start < target.size:
         page = _get(client, ENTRIES, {"from": start, "size": target.size})
         try:
@@ -410,8 +454,9 @@ def _catch_up(
                 mirror.checkpoint_note or target_note,
                 target_note,
             ) from None
-        _store(mirror, start, end, records, hashes, compact, active, target_note)
+        removals += _store(mirror, start, end, records, hashes, compact, active, target_note)
         start = end
+    return removals
 
 
 def _prove(
@@ -451,7 +496,7 @@ def _store(
     compact: merkle.CompactRange,
     active,
     target_note: str,
-) -> None:
+) -> int:
     removed_here: set[int] = set()
     removed_before: dict[int, tuple[int, int]] = {}  # target -> (remove seq, reason code)
     for seq, (leaf, _) in enumerate(records, start):
@@ -479,6 +524,7 @@ def _store(
         locked.pending_note = target_note
         locked.save(update_fields=["verified_size", "verified_state", "pending_note", "updated_at"])
     mirror.verified_size = end
+    return len(removed_here) + len(removed_before)
 
 
 def _hold_for_facade(locked: MirroredLog, removed: dict[int, tuple[int, int]]) -> None:
@@ -505,9 +551,12 @@ def _hold_for_facade(locked: MirroredLog, removed: dict[int, tuple[int, int]]) -
     )
 
 
-def _accept(mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint) -> None:
+def _accept(
+    mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint, *, removals: int = 0
+) -> None:
     """Make `signed` (all of whose entries are stored) the mirrored checkpoint, with this bank's
-    witness's and mirror's cosignatures appended."""
+    witness's and mirror's cosignatures appended, and kept for its size (MirrorCheckpoint, with
+    the number of remove entries it brought: the console's removal-propagation lag)."""
     text, _ = note.split(signed)
     stored = _cosign_by_own_witness(mirror, signed, checkpoint)
     mirror_line = keys.cosigner().cosign(text, int(time.time()))
@@ -525,11 +574,25 @@ def _accept(mirror: MirroredLog, signed: str, checkpoint: checkpoints.Checkpoint
         if locked.verified_size == checkpoint.size:
             locked.pending_note = ""
         locked.save()
-        # The facade's clock: when this size became servable (the first note of it).
-        MirroredCheckpointTime.objects.get_or_create(
-            log=locked, size=checkpoint.size, defaults={"time": checkpoint.time}
-        )
+        _record_checkpoint(locked, checkpoint, stored, removals)
     mirror.refresh_from_db()
+
+
+def _record_checkpoint(
+    locked: MirroredLog, checkpoint: checkpoints.Checkpoint, stored: str, removals: int
+) -> None:
+    """Keep the accepted note for its size (a re-signed one replaces the note, keeping when the
+    size first arrived)."""
+    updated = MirrorCheckpoint.objects.filter(log=locked, size=checkpoint.size).update(note=stored)
+    if not updated:
+        MirrorCheckpoint.objects.create(
+            log=locked,
+            size=checkpoint.size,
+            note=stored,
+            checkpoint_time=checkpoint.time,
+            stored_at=timezone.now(),
+            removals=removals,
+        )
 
 
 def _cosign_by_own_witness(

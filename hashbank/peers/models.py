@@ -28,6 +28,13 @@ class Peer(models.Model):
     # The anchor and every later root document accepted through rootdoc.verify_chain, oldest
     # first: the keys the peer's checkpoints are checked with are the last one's.
     root_documents = models.JSONField(default=list)
+    # Nudges (docs/peer-api.md, POST /peer/v1/nudge): after each checkpoint we publish, the peer
+    # is told to sync our log now. The last nudge it accepted, and the failures since (retried
+    # with backoff, shown in `peers list` and the console).
+    nudged_at = models.DateTimeField(null=True, blank=True)
+    nudged_size = models.BigIntegerField(null=True, blank=True)
+    nudge_failures = models.PositiveIntegerField(default=0)
+    nudge_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -105,6 +105,45 @@ def sync_statuses() -> list[SyncStatus]:
     return [sync_status(m) for m in Member.objects.order_by("slug")]
 
 
+@dataclass(frozen=True)
+class PeerLag:
+    """How far a peer bank that mirrors our log is behind it, as its peer credential's reads
+    show: the size of our checkpoint it last read and how old our oldest checkpoint it has not
+    read is (0 when it is up to date)."""
+
+    member: Member
+    latest_size: int | None
+    pulled_size: int | None
+    pulled_at: datetime | None
+    behind_entries: int | None
+    behind_seconds: int | None
+
+
+def peers_mirroring_us(now: datetime | None = None) -> list[PeerLag]:
+    """Every peer bank with a credential on our log (members of kind peer), for the console."""
+    now = now or timezone.now()
+    found = []
+    for member in Member.objects.filter(kind=Member.Kind.PEER).order_by("slug"):
+        status = sync_status(member)
+        behind = status.pull_lag
+        seconds = None
+        if behind is not None:
+            first = ledger_port.first_published_after(status.last_pulled_size) if behind else None
+            when = first.published_at if first is not None else None
+            seconds = max(0, int((now - when).total_seconds())) if when else 0
+        found.append(
+            PeerLag(
+                member,
+                status.latest_size,
+                status.last_pulled_size,
+                status.last_pulled_at,
+                behind,
+                seconds,
+            )  # fmt: skip
+        )
+    return found
+
+
 def members_behind(size: int) -> QuerySet[Member]:
     """Active member platforms (not peer banks) that have not acknowledged a checkpoint of at
     least `size`."""

@@ -19,6 +19,8 @@ from typing import BinaryIO
 from django.conf import settings
 
 from hashbank.mirrors import selectors as _mirrors
+from hashbank.mirrors import services as _mirror_services
+from hashbank.mirrors.events import mirror_advanced  # noqa: F401  (webhooks connects to it)
 from hashbank.peers import selectors as _peers
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import note
@@ -288,3 +290,26 @@ def signed_list(origins: list[Origin], now: int | None = None) -> str:
     signers = ledger_port.current_signers()
     when = int(time.time()) if now is None else now
     return origins_list.sign(local_origin(), when, entries, signers)
+
+
+@dataclass(frozen=True)
+class Nudged:
+    """What POST /peer/v1/nudge answers: the mirror's size and whether a sync was queued."""
+
+    origin: str
+    peer_status: str
+    mirrored_size: int
+    queued: bool
+
+
+def nudge(origin: str, size: int) -> Nudged | None:
+    """The origin's bank says it published `size`: queue a sync of its mirror now (coalesced;
+    hashbank.mirrors.services.nudged). None when this bank mirrors no such origin; a suspended
+    peer's mirror is not synced (`peer_status` says so)."""
+    log = _mirrors.mirror_of_origin(origin)
+    if log is None:
+        return None
+    if log.peer.status != "active":
+        return Nudged(log.origin, log.peer.status, log.size, False)
+    queued = _mirror_services.nudged(mirror=log, size=size)
+    return Nudged(log.origin, log.peer.status, log.size, queued)

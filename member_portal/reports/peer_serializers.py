@@ -61,3 +61,18 @@ class ForwardedDisputeOutput(serializers.Serializer):
     @extend_schema_field(DecisionOutput(allow_null=True))
     def get_decision(self, dispute: Dispute) -> dict | None:
         return None if dispute.is_open else DecisionOutput(dispute).data
+
+
+class NudgeInput(serializers.Serializer):
+    origin = serializers.CharField(
+        max_length=255, help_text="the nudging bank's origin (first checkpoint line)"
+    )
+    size = serializers.IntegerField(
+        min_value=0, max_value=2**62, help_text="the size of its newest published checkpoint"
+    )
+
+
+class NudgeOutput(serializers.Serializer):
+    origin = serializers.CharField()
+    mirrored_size = serializers.IntegerField(help_text="our mirror's size when the nudge came")
+    queued = serializers.BooleanField(help_text="a sync of the origin was queued by this nudge")

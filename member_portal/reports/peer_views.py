@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from hashbank.core.errors import CoreErrorCode, DomainError, NotFound, PermissionDenied
+from hashbank.core.errors import Conflict, CoreErrorCode, DomainError, NotFound, PermissionDenied
 from hashbank.core.numbers import parse_whole
 from hashbank.disputes import selectors as dispute_selectors
 from hashbank.disputes import services as dispute_services
@@ -20,6 +20,7 @@ from member_portal.api.authentication import HasScope
 from member_portal.api.base import MemberAPIView
 from member_portal.api.schema import ERRORS
 from member_portal.members.models import SCOPE_REPORTS_WRITE
+from member_portal.ports import origins as origins_port
 from member_portal.reports import peer_serializers as s
 from member_portal.reports import services
 
@@ -131,3 +132,39 @@ class PeerDisputeView(PeerAPIView):
                 "No dispute with this forwarding id.", code=ForwardErrorCode.UNKNOWN_FORWARD
             )
         return Response(s.ForwardedDisputeOutput(dispute).data)
+
+
+class PeerNudgeView(PeerAPIView):
+    """A bank we mirror tells us it published a checkpoint: its mirror syncs now, not at its next
+    interval (docs/peer-api.md, "Nudges"). Idempotent and cheap: a sync is queued only when our
+    mirror is behind the size named, at most one per origin at a time, and the sync verifies the
+    origin's own checkpoint, so a nudge is a hint, never evidence."""
+
+    @extend_schema(
+        operation_id="peer_nudge",
+        request=s.NudgeInput,
+        responses={202: s.NudgeOutput, **ERRORS},
+    )
+    def post(self, request):
+        data = s.NudgeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = origins_port.nudge(data.validated_data["origin"], data.validated_data["size"])
+        if found is None:
+            raise NotFound(
+                "This bank mirrors no origin of that name.", code=ForwardErrorCode.UNKNOWN_ORIGIN
+            )
+        if found.peer_status != "active":
+            raise Conflict(
+                "This bank has suspended its peering with that origin.",
+                code=ForwardErrorCode.PEER_UNAVAILABLE,
+            )
+        return Response(
+            s.NudgeOutput(
+                {
+                    "origin": found.origin,
+                    "mirrored_size": found.mirrored_size,
+                    "queued": found.queued,
+                }
+            ).data,
+            status=status.HTTP_202_ACCEPTED,
+        )

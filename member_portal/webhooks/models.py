@@ -31,6 +31,9 @@ class WebhookDelivery(models.Model):
         WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
     )
     event = models.CharField(max_length=32, default="checkpoint.new")
+    # The origin whose checkpoint is announced: empty for this bank's own log, else the hex id
+    # of a mirrored origin (its checkpoints are announced as ours are, docs/member-guide.md).
+    origin_id = models.CharField(max_length=64, blank=True, default="")
     checkpoint_size = models.BigIntegerField()
     body = models.TextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
@@ -44,7 +47,8 @@ class WebhookDelivery(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["endpoint", "event", "checkpoint_size"], name="one_delivery_per_checkpoint"
+                fields=["endpoint", "event", "origin_id", "checkpoint_size"],
+                name="one_delivery_per_origin_checkpoint",
             )
         ]
         indexes = [models.Index(fields=["endpoint", "-created_at"])]

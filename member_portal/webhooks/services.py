@@ -89,14 +89,38 @@ def notify_new_checkpoint(checkpoint) -> list[int]:
     """Record a delivery per active endpoint of an active member and queue them (idempotent:
     calling twice for one checkpoint sends once). Returns the ids of the new deliveries, which
     the caller queues (receivers.deliver_after_publish) once they are committed."""
-    body = _body(checkpoint)
+    return _record_deliveries(_body(checkpoint), checkpoint.size, "")
+
+
+@transaction.atomic
+def notify_mirrored_checkpoint(*, origin: str, origin_id: str, size: int, note: str) -> list[int]:
+    """The same for a mirrored origin's new checkpoint (hashbank.mirrors' `mirror_advanced`):
+    the body names that origin and its per-origin checkpoint URL, so that a member syncs it now
+    rather than at its next poll."""
+    body = json.dumps(
+        {
+            "event": "checkpoint.new",
+            "origin": origin,
+            "size": size,
+            "checkpoint": note,
+            "checkpoint_url": (
+                f"{settings.HASHBANK_PUBLIC_URL}/api/v1/origins/{origin_id}/checkpoint"
+            ),
+        },
+        separators=(",", ":"),
+    )
+    return _record_deliveries(body, size, origin_id)
+
+
+def _record_deliveries(body: str, size: int, origin_id: str) -> list[int]:
     queued = []
     endpoints = WebhookEndpoint.objects.filter(is_active=True, member__status=Member.Status.ACTIVE)
     for endpoint in endpoints:
         delivery, created = WebhookDelivery.objects.get_or_create(
             endpoint=endpoint,
             event="checkpoint.new",
-            checkpoint_size=checkpoint.size,
+            origin_id=origin_id,
+            checkpoint_size=size,
             defaults={"body": body},
         )
         if created:

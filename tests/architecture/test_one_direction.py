@@ -211,6 +211,7 @@ DEFERRED_ALLOWED = {
     "hashbank/ledger/apps.py",
     "hashbank/publishing/apps.py",
     "hashbank/forwarding/apps.py",
+    "hashbank/peers/apps.py",
     "hashbank/mirrors/apps.py",
     "hashbank/receipts/apps.py",
     "member_portal/webhooks/apps.py",

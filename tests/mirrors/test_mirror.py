@@ -144,3 +144,32 @@ def test_the_mirror_endpoints_answer_404_for_what_is_not_there(federation):
     assert b.request("POST", f"/mirror/{oid}/checkpoint", b"x").status in (403, 405)
     evidence = b.get("/federation/evidence")
     assert evidence.status == 200 and json.loads(evidence.body) == {"evidence": []}
+
+
+def test_a_nudge_from_a_makes_b_mirror_at_once_and_b_records_the_removals_arrival(federation):
+    """B's interval is an hour (the fixture): only A's nudge after its publish explains B's
+    mirror moving. Last in this module: A peering with B (so it nudges B) would make the syncs
+    the other tests run by hand find nothing to do."""
+    a, b, _ = federation
+    a.peer_with(b)  # A now knows B's URL and holds a credential B issued: it nudges B
+    try:
+        oid = origin_id(a)
+
+        def mirrored_size() -> int:
+            response = b.get(f"/mirror/{oid}/checkpoint")
+            return size_of(response.text) if response.status == 200 else 0
+
+        case = submit(a, 3, pdq)
+        size = published_size(a)
+        wait_for(lambda: mirrored_size() >= size, timeout=60, what="B mirrors A after A's nudge")
+        assert "nudged at size" in a.manage("peers", "list")
+        before = published_size(a)
+        assert a.withdraw(case["case_number"], case["pin"]).status == 200
+        wait_for(lambda: published_size(a) > before, what="the removal is published")
+        size = published_size(a)
+        wait_for(lambda: mirrored_size() >= size, timeout=60, what="B mirrors the removal")
+        [status] = json.loads(b.manage("mirrors", "status", "--json"))
+        assert status["removal_lag"]["removals"] >= 3
+        assert 0 <= status["removal_lag"]["max_seconds"] < 60
+    finally:
+        a.manage("peers", "suspend", "b")

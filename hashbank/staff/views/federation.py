@@ -1,5 +1,6 @@
 """The federation page (administrators): the peer banks whose logs this bank mirrors, each
-mirror's last checkpoint, lag, witness status and errors, the equivocation evidence, and
+mirror's last checkpoint, lag, witness status, removal-propagation lag, nudges and errors; the
+peer banks that mirror our log and how far behind it they are; the equivocation evidence; and
 suspend / resume / remove a peer (audited by hashbank.peers.services)."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hashbank.mirrors import selectors as mirrors
 from hashbank.peers import selectors as peers
 from hashbank.peers import services as peer_services
 from hashbank.staff.access import staff_required
+from member_portal.members import selectors as members
 
 ACTIONS = {
     "suspend": peer_services.suspend_peer,
@@ -30,7 +32,12 @@ def federation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/federation.html",
-        {"nav": "federation", "rows": rows, "evidence": mirrors.evidence()},
+        {
+            "nav": "federation",
+            "rows": rows,
+            "evidence": mirrors.evidence(),
+            "mirroring_us": members.peers_mirroring_us(),
+        },
     )
 
 

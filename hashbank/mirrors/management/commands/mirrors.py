@@ -38,6 +38,13 @@ class Command(BaseCommand):
                 f"{m['peer']}  {m['origin']}  size {m['size']}  lag {m['lag_entries']} entries"
                 f" / {m['lag_seconds']} s  witnessed {m['witnessed_at'] or 'never'}  {state}"
             )
+            lag = m["removal_lag"]
+            if lag["checkpoints"]:
+                self.stdout.write(
+                    f"  removals reached this mirror in p50 {lag['p50_seconds']} s, max "
+                    f"{lag['max_seconds']} s ({lag['removals']} removals, last {lag['checkpoints']}"
+                    " checkpoints that brought any)"
+                )
             if m["last_error"]:
                 self.stdout.write(f"  last error: {m['last_error']} (retry at {m['retry_at']})")
 

@@ -44,6 +44,14 @@ class Command(BaseCommand):
             self.stdout.write("No peers: add one with `manage.py peers add URL ...`.")
         for peer in found:
             self.stdout.write(f"{peer.name}  {peer.status}  {peer.origin}  {peer.url}")
+            if peer.nudged_at:
+                self.stdout.write(
+                    f"  nudged at size {peer.nudged_size} entries, {peer.nudged_at.isoformat()}"
+                )
+            if peer.nudge_failures:
+                self.stdout.write(
+                    f"  {peer.nudge_failures} nudges failed since: {peer.nudge_error}"
+                )
 
     def do_suspend(self, name: str, **options) -> None:
         services.suspend_peer(name=name)
