@@ -61,6 +61,9 @@ HASHBANK_RESIGN_SECONDS = config.env_int(ENV, "HASHBANK_RESIGN_SECONDS", 600)
 # that a removal at a peer reaches this bank's members well within a minute.
 HASHBANK_PEER_TIMEOUT = config.env_float(ENV, "HASHBANK_PEER_TIMEOUT", 30.0)
 HASHBANK_MIRROR_INTERVAL = config.env_float(ENV, "HASHBANK_MIRROR_INTERVAL", 30.0)
+# Entries pages a mirror catch-up fetches ahead while it verifies and stores the one before (0:
+# one page at a time, in the sync's own thread). Each is at most the peer's page (about 5 MB).
+HASHBANK_MIRROR_FETCH_AHEAD = config.env_int(ENV, "HASHBANK_MIRROR_FETCH_AHEAD", 2)
 # Reports and disputes about a mirrored origin's signals are forwarded to its bank
 # (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
 # apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for
