@@ -2,12 +2,13 @@
 
 One sync of a peer: fetch its latest checkpoint and check it with the peer's keys (from the trust
 anchor along its own root chain); fetch its entries with payloads from the mirrored size on,
-streaming, one page at a time; prove each page against the checkpoint's tree BEFORE storing it
-(the peer's public tiles, read through feed.tiles.TileReader, which checks each tile against the
-signed root; each 256-entry chunk's root must be the proven level-1 hash), check its leaves,
-values and state entries with the feed's verifier (wire.scan_entries, and for the page that
-reaches the checkpoint verify.apply_entries_page, which also checks the root and the active
-set), and store it in one transaction with the verifier's state, so a catch-up resumes where it
+streaming, in order, the next pages fetched ahead by a thread (pages.py) while one is checked;
+check each page's leaves, values and state entries with the feed's verifier (wire.scan_entries,
+and for the page that reaches the checkpoint verify.apply_entries_page, which also checks the
+root and the active set), which hands back the leaf hashes, and prove the page against the
+checkpoint's tree BEFORE storing it (the peer's public tiles, read through
+feed.tiles.TileReader, which checks each tile against the signed root; each 256-entry chunk's
+root must be the proven level-1 hash, and becomes the mirror's own), and store it in one transaction with the verifier's state, so a catch-up resumes where it
 stopped. The mirror never rewinds: `verified_size` and `size` only grow, under the log row's lock.
 
 Once the checkpoint's entries are all stored, this bank's own witness cosigns it (its view of the
