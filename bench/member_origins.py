@@ -10,7 +10,9 @@ builds none: hashbank.mirrors.selectors.write_snapshot), and GET /api/v1/origins
 origins list. Each origin is a synthetic feed signed with its own key (bench/member_client.py's
 Feed). The client runs as members run it, in a process of its own (`python -m
 member_portal.client sync`, then `match`'s matcher in another), so its peak RSS is its own.
-Prints figures; asserts nothing. Targets: bootstrap < 90 s, PDQ p99 < 5 ms, RSS < 600 MB.
+Prints figures; asserts nothing. Targets: bootstrap < 90 s, PDQ p99 < 5 ms, RSS < 600 MB. The
+match times are given as wall time and as the matching thread's CPU time: on a loaded machine
+the wall p99 is mostly the wait for a CPU, which the CPU time leaves out.
 """
 
 from __future__ import annotations
@@ -189,7 +191,7 @@ for path in paths:
         matchers.append(Matcher(store.rows('pdq'), ((s, v) for s, v, _ in store.rows('md5'))))
 build = time.perf_counter() - started
 rng = np.random.default_rng(1)
-times, found = [], 0
+times, cpu, found = [], [], 0
 for i in range(queries):
     codes = matchers[i % len(matchers)].pdq.codes
     q = codes[rng.integers(len(codes))].copy()
@@ -197,13 +199,16 @@ for i in range(queries):
         q[b // 8] ^= 1 << (b % 8)
     if i % 2:
         q = rng.integers(0, 256, 32, dtype=np.uint8)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.thread_time()
     found += any(bool(m.match_pdq(q.tobytes())) for m in matchers)
     times.append(time.perf_counter() - t)
+    cpu.append(time.thread_time() - c)
 times.sort()
-pct = lambda p: times[min(len(times) - 1, int(len(times) * p))] * 1000
+cpu.sort()
+pct = lambda p, xs=times: xs[min(len(xs) - 1, int(len(xs) * p))] * 1000
 print(json.dumps({"origins": len(matchers), "indexed": sum(len(m.pdq) for m in matchers),
     "build_s": round(build, 1), "p50_ms": round(pct(0.5), 2), "p99_ms": round(pct(0.99), 2),
+    "cpu_p50_ms": round(pct(0.5, cpu), 2), "cpu_p99_ms": round(pct(0.99, cpu), 2),
     "hits": found, "queries": queries, "rss_mb": round(rss()), "base_mb": round(base)}))
 """
 
@@ -265,7 +270,8 @@ def main() -> None:
         print(
             f"matcher: {m['indexed']:,} PDQ over {m['origins']} origins indexed in {m['build_s']} s; "
             f"PDQ match across all origins (distance 31, {m['queries']} queries, {m['hits']} hits): "
-            f"p50 {m['p50_ms']} ms, p99 {m['p99_ms']} ms (load average {os.getloadavg()[0]:.1f} on "
+            f"p50 {m['p50_ms']} ms, p99 {m['p99_ms']} ms wall; CPU time p50 {m['cpu_p50_ms']} ms, "
+            f"p99 {m['cpu_p99_ms']} ms (load average {os.getloadavg()[0]:.1f} on "
             f"{os.cpu_count()} CPUs); RSS with the matchers loaded {m['rss_mb']} MB "
             f"(interpreter + numpy {m['base_mb']} MB)"
         )

@@ -70,6 +70,9 @@ HASHBANK_NUDGE_PEERS = config.env_bool(ENV, "HASHBANK_NUDGE_PEERS", True)
 HASHBANK_NUDGE_TIMEOUT = config.env_float(ENV, "HASHBANK_NUDGE_TIMEOUT", 5.0)
 HASHBANK_NUDGE_RETRY_SECONDS = config.env_float(ENV, "HASHBANK_NUDGE_RETRY_SECONDS", 2.0)
 HASHBANK_NUDGE_RETRIES = config.env_int(ENV, "HASHBANK_NUDGE_RETRIES", 5)
+# Entries pages a mirror catch-up fetches ahead while it verifies and stores the one before (0:
+# one page at a time, in the sync's own thread). Each is at most the peer's page (about 5 MB).
+HASHBANK_MIRROR_FETCH_AHEAD = config.env_int(ENV, "HASHBANK_MIRROR_FETCH_AHEAD", 2)
 # Reports and disputes about a mirrored origin's signals are forwarded to its bank
 # (docs/peer-api.md): a failed delivery is retried after 10 s, 20 s, 40 s, ... (at most an hour
 # apart), an undecided dispute's outcome is read from the origin every minute, and beat looks for

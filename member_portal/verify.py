@@ -114,11 +114,14 @@ def apply_entries(
     return apply_entries_page(state, signed_note, wire.encode_entries(start, records))
 
 
-def apply_entries_page(state: FeedState, signed_note: str, page: bytes) -> FeedState:
+def apply_entries_page(
+    state: FeedState, signed_note: str, page: bytes, leaf_hashes: list[bytes] | None = None
+) -> FeedState:
     """Check an entries page (docs/feed-format.md 6.1) against the new checkpoint in one pass:
-    every leaf and disclosed value, the Merkle root and the active set. Returns the new state."""
+    every leaf and disclosed value, the Merkle root and the active set. Returns the new state.
+    `leaf_hashes`, if given, gets the page's leaf hashes (wire.scan_entries)."""
     verifier = EntriesVerifier(state, signed_note)
-    verifier.feed(page)
+    verifier.feed(page, leaf_hashes)
     return verifier.finish()
 
 
@@ -144,7 +147,7 @@ class EntriesVerifier:
         """The size of the tree verified so far (where the next page must start)."""
         return self.compact.size
 
-    def feed(self, page: bytes) -> tuple[int, int]:
+    def feed(self, page: bytes, leaf_hashes: list[bytes] | None = None) -> tuple[int, int]:
         """Check one entries page that continues the entries fed so far; (start, count) of it."""
         try:
             start, count = wire.entries_header(page)
@@ -160,7 +163,9 @@ class EntriesVerifier:
                 f"{self.checkpoint.size}"
             )
         try:
-            self.compact, self.active = wire.scan_entries(page, self.compact, self.active)
+            self.compact, self.active = wire.scan_entries(
+                page, self.compact, self.active, leaf_hashes
+            )
         except wire.WireError as exc:
             raise VerificationError(str(exc)) from None
         return start, count

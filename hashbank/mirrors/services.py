@@ -2,12 +2,13 @@
 
 One sync of a peer: fetch its latest checkpoint and check it with the peer's keys (from the trust
 anchor along its own root chain); fetch its entries with payloads from the mirrored size on,
-streaming, one page at a time; prove each page against the checkpoint's tree BEFORE storing it
-(the peer's public tiles, read through feed.tiles.TileReader, which checks each tile against the
-signed root; each 256-entry chunk's root must be the proven level-1 hash), check its leaves,
-values and state entries with the feed's verifier (wire.scan_entries, and for the page that
-reaches the checkpoint verify.apply_entries_page, which also checks the root and the active
-set), and store it in one transaction with the verifier's state, so a catch-up resumes where it
+streaming, in order, the next pages fetched ahead by a thread (pages.py) while one is checked;
+check each page's leaves, values and state entries with the feed's verifier (wire.scan_entries,
+and for the page that reaches the checkpoint verify.apply_entries_page, which also checks the
+root and the active set), which hands back the leaf hashes, and prove the page against the
+checkpoint's tree BEFORE storing it (the peer's public tiles, read through
+feed.tiles.TileReader, which checks each tile against the signed root; each 256-entry chunk's
+root must be the proven level-1 hash, and becomes the mirror's own), and store it in one transaction with the verifier's state, so a catch-up resumes where it
 stopped. The mirror never rewinds: `verified_size` and `size` only grow, under the log row's lock.
 
 Once the checkpoint's entries are all stored, this bank's own witness cosigns it (its view of the
@@ -56,6 +57,7 @@ from hashbank.mirrors.models import (
     MirrorEntry,
     MirrorTile,
 )
+from hashbank.mirrors.pages import FetchAhead
 from hashbank.peers import selectors as peer_selectors
 from hashbank.peers import services as peer_services
 from hashbank.peers.client import PeerClient, PeerUnreachable
@@ -71,7 +73,6 @@ from member_portal.feed import cosignature, merkle, note, wire
 from member_portal.feed import leaf as leaves
 from member_portal.feed import tiles as fmt
 from member_portal.feed import witness as witness_wire
-from member_portal.feed.sha import sha256
 
 log = logging.getLogger(__name__)
 
@@ -412,57 +413,96 @@ def _catch_up(
     target: checkpoints.Checkpoint,
 ) -> int:
     """Store the entries [verified_size, target.size), each page proven before it is stored;
-    the number of remove entries among them."""
+    the number of remove entries among them.
+
+    The pages are fetched ahead (pages.FetchAhead, HASHBANK_MIRROR_FETCH_AHEAD pages) while the
+    one before is verified and stored; a page that fails verification stops the fetching, and
+    nothing after the last stored page is kept."""
     reader = _tile_reader(client, target) if target.size >= fmt.WIDTH else None
     root_doc = peer_selectors.trusted_root(peer)
-    start = mirror.verified_size
     compact, active = state.load(mirror.verified_state)
     previous = _parse(mirror.checkpoint_note)
+
+    def fetch_page(start: int) -> tuple[int, bytes]:
+        return _entries_page(client, start, target.size)
+
     removals = 0
-    while start < target.size:
-        page = _get(client, ENTRIES, {"from": start, "size": target.size})
-        try:
-            first, count = wire.entries_header(page)
-            _, records = wire.decode_entries(page)
-        except wire.WireError as exc:
-            raise PeerFailed(f"entries page at {start}: {exc}") from None
-        if first != start or count == 0 or start + count > target.size:
-            raise PeerFailed(f"asked for entries from {start}, got {first}+{count}")
-        end = start + count
-        if end < target.size:
-            end -= end % fmt.WIDTH  # pages stop on a tile boundary, so each is provable alone
-            if end <= start:
-                raise PeerFailed("the peer's entries pages are shorter than a tile")
-            records = records[: end - start]
-        batch = wire.encode_entries(start, records)
-        hashes = [sha256(b"\x00" + leaf).digest() for leaf, _ in records]
-        if reader is not None and end < target.size:
-            _prove(mirror, reader, start, hashes, target_note)
-        try:
-            if end == target.size:
-                verified = verify.apply_entries_page(
-                    verify.FeedState(root_doc, previous, "", compact, active),
-                    target_note,
-                    batch,
+    pages = FetchAhead(
+        fetch_page, mirror.verified_size, target.size, settings.HASHBANK_MIRROR_FETCH_AHEAD
+    )
+    try:
+        for start, end, page in pages:
+            if start != mirror.verified_size:
+                raise PeerFailed(
+                    f"a page from {start}, but the mirror is at {mirror.verified_size}"
                 )
-                compact, active = verified.compact_range, verified.active
-            else:
-                compact, active = wire.scan_entries(batch, compact, active)
-        except (verify.VerificationError, wire.WireError) as exc:
-            raise Equivocation(
-                f"entries {start}-{end} do not fit checkpoint {target.size}: {exc}",
-                mirror.checkpoint_note or target_note,
-                target_note,
-            ) from None
-        removals += _store(mirror, start, end, records, hashes, compact, active, target_note)
-        start = end
+            try:
+                batch, records = _cut(page, start, end)
+            except wire.WireError as exc:
+                raise PeerFailed(f"entries page at {start}: {exc}") from None
+            hashes: list[bytes] = []
+            try:
+                if end == target.size:
+                    verified = verify.apply_entries_page(
+                        verify.FeedState(root_doc, previous, "", compact, active),
+                        target_note,
+                        batch,
+                        hashes,
+                    )
+                    compact, active = verified.compact_range, verified.active
+                else:
+                    compact, active = wire.scan_entries(batch, compact, active, hashes)
+            except (verify.VerificationError, wire.WireError) as exc:
+                raise Equivocation(
+                    f"entries {start}-{end} do not fit checkpoint {target.size}: {exc}",
+                    mirror.checkpoint_note or target_note,
+                    target_note,
+                ) from None
+            roots = None
+            if reader is not None and end < target.size:
+                roots = _prove(mirror, reader, start, hashes, target_note)
+            removals += _store(
+                mirror, start, end, records, hashes, roots, compact, active, target_note
+            )
+    finally:
+        pages.close(settings.HASHBANK_PEER_TIMEOUT)
     return removals
+
+
+def _entries_page(client: PeerClient, start: int, size: int) -> tuple[int, bytes]:
+    """The peer's entries page from `start` towards `size`, and where the mirror takes it to:
+    the page's end, or, short of `size`, its last tile boundary (so each page is provable alone
+    against the origin's tiles). Runs in the fetch-ahead thread: no database."""
+    page = _get(client, ENTRIES, {"from": start, "size": size})
+    try:
+        first, count = wire.entries_header(page)
+    except wire.WireError as exc:
+        raise PeerFailed(f"entries page at {start}: {exc}") from None
+    if first != start or count == 0 or start + count > size:
+        raise PeerFailed(f"asked for entries from {start}, got {first}+{count}")
+    end = start + count
+    if end < size:
+        end -= end % fmt.WIDTH
+        if end <= start:
+            raise PeerFailed("the peer's entries pages are shorter than a tile")
+    return end, page
+
+
+def _cut(page: bytes, start: int, end: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The page's entries [start, end) as a page of their own (the peer's bytes, its header
+    rewritten when the page is cut short) and as (leaf, payload) records."""
+    _, records = wire.decode_entries(page)
+    count = end - start
+    if count == len(records):
+        return page, records
+    return wire.entries_prefix(page, count), records[:count]
 
 
 def _prove(
     mirror: MirroredLog, reader: fmt.TileReader, start: int, hashes: list[bytes], signed: str
-) -> None:
-    """Each full 256-entry chunk ending in this page has the root the proven tiles give."""
+) -> list[bytes]:
+    """Each full 256-entry chunk ending in this page has the root the proven tiles give; returns
+    those roots (the level-1 hashes the page completes, for tree.extend)."""
     offset = start % fmt.WIDTH
     known: list[bytes] = []
     if offset:
@@ -470,21 +510,25 @@ def _prove(
         known = tree.split(bytes(row.hashes)) if row is not None else []
         if len(known) != offset:
             raise PeerFailed("the mirror's rightmost tile does not end at its verified size")
-    run = known + hashes
+    run = known + hashes if known else hashes
     first_chunk = start // fmt.WIDTH
+    roots = []
     for i in range(len(run) // fmt.WIDTH):
         chunk = first_chunk + i
         try:
             expected = reader.hashes(1, chunk // fmt.WIDTH)[chunk % fmt.WIDTH]
         except fmt.TileError as exc:
             raise PeerFailed(f"the peer's tiles: {exc}") from None
-        if tree.fold(run[i * fmt.WIDTH : (i + 1) * fmt.WIDTH]) != expected:
+        root = tree.fold(run[i * fmt.WIDTH : (i + 1) * fmt.WIDTH])
+        if root != expected:
             raise Equivocation(
                 f"entries {chunk * fmt.WIDTH}-{(chunk + 1) * fmt.WIDTH} are not those of the "
                 "signed checkpoint's tree",
                 mirror.checkpoint_note or signed,
                 signed,
             )
+        roots.append(root)
+    return roots
 
 
 def _store(
@@ -493,6 +537,7 @@ def _store(
     end: int,
     records: list[tuple[bytes, bytes]],
     hashes: list[bytes],
+    roots: list[bytes] | None,
     compact: merkle.CompactRange,
     active,
     target_note: str,
@@ -518,7 +563,7 @@ def _store(
         if removed_before:
             _hold_for_facade(locked, removed_before)
             MirrorEntry.objects.filter(log=locked, seq__in=removed_before).update(value=None)
-        tree.extend(locked, start, hashes)
+        tree.extend(locked, start, hashes, roots)
         locked.verified_size = end
         locked.verified_state = state.dump(compact, active)
         locked.pending_note = target_note

@@ -7,15 +7,21 @@ from __future__ import annotations
 from hashbank.mirrors.models import MirroredLog, MirrorTile
 from member_portal.feed import merkle
 from member_portal.feed import tiles as fmt
+from member_portal.feed.sha import sha256
 
 WIDTH = fmt.WIDTH
 HASH = fmt.HASH_SIZE
 
 
 def fold(hashes: list[bytes]) -> bytes:
-    """The root of a perfect subtree whose nodes at one height are `hashes` (a power of two)."""
+    """The root of a perfect subtree whose nodes at one height are `hashes` (a power of two):
+    merkle.node_hash, inlined (a catch-up folds every 256-entry chunk it stores)."""
+    sha = sha256
     while len(hashes) > 1:
-        hashes = [merkle.node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+        pairs = iter(hashes)
+        hashes = [
+            sha(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs, strict=True)
+        ]
     return hashes[0]
 
 
@@ -23,10 +29,15 @@ def split(data: bytes) -> list[bytes]:
     return [data[i : i + HASH] for i in range(0, len(data), HASH)]
 
 
-def extend(log: MirroredLog, start: int, leaf_hashes: list[bytes]) -> None:
+def extend(
+    log: MirroredLog, start: int, leaf_hashes: list[bytes], chunk_roots: list[bytes] | None = None
+) -> None:
     """Append the hashes of leaves [start, start+n) to the tiles, every level; in the caller's
-    transaction. A level-L tile holds the roots of full level-(L-1) tiles."""
+    transaction. A level-L tile holds the roots of full level-(L-1) tiles. `chunk_roots`, if
+    given, are the roots of the level-0 tiles these hashes complete, in order (the caller folded
+    them already to prove them against the origin's tiles)."""
     level, first, items = 0, start, leaf_hashes
+    given = chunk_roots is not None
     while items:
         end = first + len(items)
         tile_first, tile_last = first // WIDTH, (end - 1) // WIDTH
@@ -54,7 +65,12 @@ def extend(log: MirroredLog, start: int, leaf_hashes: list[bytes]) -> None:
             if len(data) == WIDTH * HASH:
                 if completed_first is None:
                     completed_first = index
-                completed.append(fold(split(data)))
+                completed.append(data if given else fold(split(data)))
+        if given:
+            if len(chunk_roots) != len(completed):
+                raise ValueError("the chunk roots are not those of the completed tiles")
+            completed = list(chunk_roots)
+            given = False
         MirrorTile.objects.bulk_create(new_rows, batch_size=500)
         if changed:
             MirrorTile.objects.bulk_update(changed, ["hashes"])

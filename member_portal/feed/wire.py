@@ -108,6 +108,22 @@ def entries_header(page: bytes) -> tuple[int, int]:
     return start, count
 
 
+def entries_prefix(page: bytes, count: int) -> bytes:
+    """The first `count` entries of an entries page, as a page of their own (its bytes, the
+    header's count rewritten): a mirror cuts a page at a tile boundary."""
+    start, total = entries_header(page)
+    if count >= total:
+        return page
+    pos, end = _HEADER.size, len(page)
+    for _ in range(count):
+        if pos + LEAF_SIZE + 1 > end:
+            raise WireError("entries page truncated")
+        pos += LEAF_SIZE + 1 + page[pos + LEAF_SIZE]
+    if pos > end:
+        raise WireError("entries page truncated")
+    return _HEADER.pack(ENTRIES_MAGIC, start, count) + page[_HEADER.size : pos]
+
+
 # One entry as scan_entries reads it: the leaf's version, kind, type, reason, (timestamp), digest
 # and target (leaf.py's layout), then the payload's length byte.
 _ENTRY_HEAD = struct.Struct(">BBBB8x32s8sB")
@@ -117,7 +133,10 @@ _NO_TARGET = leaves.NO_TARGET.to_bytes(8, "big")
 
 
 def scan_entries(
-    page: bytes, compact: merkle.CompactRange, active: ActiveSet
+    page: bytes,
+    compact: merkle.CompactRange,
+    active: ActiveSet,
+    leaf_hashes: list[bytes] | None = None,
 ) -> tuple[merkle.CompactRange, ActiveSet]:
     """Decode an entries page that continues the tree `compact`, checking every leaf, every
     disclosed value against its leaf's digest and every state entry against the active set it
@@ -125,7 +144,8 @@ def scan_entries(
 
     One pass, each entry parsed and hashed once (this is what bench/verify_feed.py measures); the
     LtHash elements are expanded a run at a time, between state entries. The inputs are left as
-    they were. Raises WireError naming the first bad entry; whether the result matches a signed
+    they were; `leaf_hashes`, if given, gets each entry's leaf hash appended (a mirror keeps them
+    as its tiles). Raises WireError naming the first bad entry; whether the result matches a signed
     checkpoint is for the caller (member_portal.verify) to check.
     """
     start, count = entries_header(page)
@@ -133,12 +153,18 @@ def scan_entries(
         raise WireError(f"entries: start at {start}, but the tree has {compact.size}")
     hashes = list(compact.hashes)
     after = active.copy()
-    _scan(page, _HEADER.size, start, count, hashes, after)
+    _scan(page, _HEADER.size, start, count, hashes, after, leaf_hashes)
     return merkle.CompactRange(start + count, hashes), after
 
 
 def _scan(
-    page: bytes, pos: int, start: int, count: int, hashes: list[bytes], active: ActiveSet
+    page: bytes,
+    pos: int,
+    start: int,
+    count: int,
+    hashes: list[bytes],
+    active: ActiveSet,
+    leaf_hashes: list[bytes] | None = None,
 ) -> None:
     """The hot loop: extends `hashes` (the compact range) and `active` in place. Every name it
     uses is bound to a local first."""
@@ -160,6 +186,7 @@ def _scan(
     append_add, append_remove = adds.append, removes.append
     ends_with_state = active.ends_with_state
     end = len(page)
+    keep_leaf = leaf_hashes.append if leaf_hashes is not None else None
     for seq in range(start, start + count):
         if pos + 53 > end:
             raise WireError(f"entries: page truncated at entry {seq}")
@@ -239,6 +266,8 @@ def _scan(
         # merkle.CompactRange.append_leaf_hash, inlined: the leaf hash, then one node hash per
         # perfect subtree this leaf completes.
         node = sha(b"\x00" + raw).digest()
+        if keep_leaf is not None:
+            keep_leaf(node)
         m = seq
         while m & 1:
             node = sha(b"\x01" + hashes.pop() + node).digest()

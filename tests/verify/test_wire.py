@@ -3,6 +3,7 @@ docs/feed-format.md: snapshot records built from entries, and the one-pass entri
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -121,3 +122,24 @@ def test_scanning_names_the_entry_whose_value_does_not_match_its_leaf(memory_ban
     records[4] = (raw, payload[:-1] + bytes([payload[-1] ^ 1]))
     with pytest.raises(wire.WireError, match="entry 4: value does not match"):
         wire.scan_entries(independent.entries_page(0, records), merkle.CompactRange(), ActiveSet())
+
+
+def test_scanning_hands_back_the_specified_leaf_hashes(memory_bank: Bank) -> None:
+    page = independent.entries_page(0, memory_bank.records)
+    hashes: list[bytes] = []
+    wire.scan_entries(page, merkle.CompactRange(), ActiveSet(), hashes)
+    assert hashes == [hashlib.sha256(b"\x00" + raw).digest() for raw, _ in memory_bank.records]
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 13])
+def test_a_page_prefix_is_the_page_of_those_entries(memory_bank: Bank, count: int) -> None:
+    page = independent.entries_page(5, memory_bank.records)
+    assert wire.entries_prefix(page, count) == independent.entries_page(
+        5, memory_bank.records[:count]
+    )
+
+
+def test_a_prefix_of_a_truncated_page_is_refused(memory_bank: Bank) -> None:
+    page = independent.entries_page(0, memory_bank.records)
+    with pytest.raises(wire.WireError):
+        wire.entries_prefix(page[:60], 3)
