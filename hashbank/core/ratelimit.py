@@ -81,16 +81,7 @@ def history(*, scope: str, subject: str, window: int, windows: int) -> list[int]
     """The counts of the `windows` windows before the current one, the most recent first (0
     where nothing was counted, or the counter has expired: see `record(keep=)`)."""
     _, start = _window(window)
-    keys = [_key(scope, subject, start - n * window) for n in range(1, windows + 1)]
-    client = _redis()
-    if client is not None:
-        try:
-            return [int(value or 0) for value in client.mget(keys)]
-        except RedisError:
-            _redis_failed()
-    store = cache if shared_client() is None else _local
-    values = store.get_many(keys)
-    return [int(values.get(key) or 0) for key in keys]
+    return _peek_many([_key(scope, subject, start - n * window) for n in range(1, windows + 1)])
 
 
 def current(*, scope: str, subject: str, window: int) -> int:
