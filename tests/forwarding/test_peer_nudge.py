@@ -10,8 +10,8 @@ import pytest
 
 from hashbank.mirrors.models import MirroredLog
 from hashbank.peers.models import Peer
-from member_portal.feed import note, origins, rootdoc
 from tests.fixtures.members import ApiClient
+from tests.fixtures.peers import unreachable_peer
 
 ORIGIN = "nudging.bank.test/hashbank"
 
@@ -19,17 +19,7 @@ ORIGIN = "nudging.bank.test/hashbank"
 @pytest.fixture
 def mirrored_peer(db):
     """A peer we mirror, at an address where nothing listens (a sync of it fails at once)."""
-    signer = note.Signer.generate(ORIGIN)
-    anchor = note.sign(rootdoc.render(ORIGIN, 1, 2**40, [signer.verifier]), [signer])
-    return Peer.objects.create(
-        name="nudging",
-        url="http://127.0.0.1:9",
-        origin=ORIGIN,
-        origin_id=origins.origin_id(ORIGIN),
-        anchor_root=anchor,
-        anchor_version=1,
-        root_documents=[anchor],
-    )
+    return unreachable_peer("nudging", ORIGIN)
 
 
 def nudge(client, body, **extra):

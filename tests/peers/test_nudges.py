@@ -8,7 +8,7 @@ import pytest
 
 from hashbank.peers import nudges, tasks
 from hashbank.peers.models import Peer
-from member_portal.feed import note, origins, rootdoc
+from tests.fixtures.peers import unreachable_peer
 
 ORIGIN = "mirroring.bank.test/hashbank"
 
@@ -16,17 +16,7 @@ ORIGIN = "mirroring.bank.test/hashbank"
 @pytest.fixture
 def down_peer(db, key_dir):
     """An active peer at an address where nothing listens."""
-    signer = note.Signer.generate(ORIGIN)
-    anchor = note.sign(rootdoc.render(ORIGIN, 1, 2**40, [signer.verifier]), [signer])
-    return Peer.objects.create(
-        name="mirroring",
-        url="http://127.0.0.1:9",
-        origin=ORIGIN,
-        origin_id=origins.origin_id(ORIGIN),
-        anchor_root=anchor,
-        anchor_version=1,
-        root_documents=[anchor],
-    )
+    return unreachable_peer("mirroring", ORIGIN)
 
 
 def test_a_burst_of_publishes_queues_one_nudge_per_peer_until_it_starts(published, down_peer):

@@ -9,9 +9,9 @@ from django.utils import timezone
 from hashbank.audit.models import AuditEntry
 from hashbank.mirrors.models import Evidence, MirrorCheckpoint, MirroredLog
 from hashbank.peers.models import Peer
-from member_portal.feed import note, origins, rootdoc
 from member_portal.members import services as members
 from member_portal.members.models import Member
+from tests.fixtures.peers import unreachable_peer
 from tests.fixtures.staff import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -20,17 +20,7 @@ ORIGIN = "peer.bank.test/hashbank"
 
 @pytest.fixture
 def peer(key_dir):
-    signer = note.Signer.generate(ORIGIN)
-    anchor = note.sign(rootdoc.render(ORIGIN, 1, 4102444800, [signer.verifier]), [signer])
-    return Peer.objects.create(
-        name="peer-a",
-        url="http://127.0.0.1:9",
-        origin=ORIGIN,
-        origin_id=origins.origin_id(ORIGIN),
-        anchor_root=anchor,
-        anchor_version=1,
-        root_documents=[anchor],
-    )
+    return unreachable_peer("peer-a", ORIGIN, expires=4102444800)
 
 
 def test_the_page_lists_peers_and_its_actions_are_audited(peer, make_staff):
