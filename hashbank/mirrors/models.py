@@ -98,7 +98,7 @@ class Evidence(models.Model):
 class FacadeHold(models.Model):
     """A value the mirror blanked (its remove entry was mirrored) kept, outside the byte-for-byte
     copy, for the StopNCII facade of the origin: a stock client is told which hash to drop by its
-    value (`Withdrawn`), and the mirror no longer has it. Written in the transaction that blanks
+    value (`Deleted`), and the mirror no longer has it. Written in the transaction that blanks
     the value, from the mirror's own stored payload; deleted once every platform reading the
     origin's facade applied the removal, or the maximum retention passed (services.release_holds,
     asking events.facade_holds)."""

@@ -25,7 +25,7 @@ Values: a value leaves the mirror (NULL) as soon as the remove entry that takes 
 feed is mirrored. A peer purges only values that left its feed, so its purges are in the mirror
 no later than the sync that mirrored the removal. In the transaction that blanks a value the
 mirror had stored (so could have served), the value moves to a facade hold (FacadeHold, this
-bank's own table, not the copy): the origin's StopNCII facade names it once as `Withdrawn` to
+bank's own table, not the copy): the origin's StopNCII facade names it once as `Deleted` to
 the platforms reading that facade. `release_holds` (after every `sync_all`) deletes the holds no
 `events.facade_holds` receiver keeps. The origin need not wait for this bank before it purges:
 the hold is taken from the mirror's own copy, which no purge at the origin reaches.

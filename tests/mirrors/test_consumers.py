@@ -2,8 +2,9 @@
 mirroring A; one pair for this module, each test reading only the cases it added).
 
 The StopNCII facade: the stock python-threatexchange client fetches A's adds from B, is told a
-withdrawal at A once per page as `Withdrawn` though B's mirror blanked the value, and B keeps
-that value aside (a facade hold) exactly until the client acknowledged past the removal.
+withdrawal at A once per page as `Deleted` (as every removal is) though B's mirror blanked the
+value, and B keeps that value aside (a facade hold) exactly until the client acknowledged past
+the removal.
 
 The python-threatexchange extension, pointed at B only, through the real `fetch_iter` as HMA
 drives it: A trusted from B's signed origins list, verified with A's keys, keyed by A's origin
@@ -89,7 +90,7 @@ def test_the_stock_client_reads_as_origin_from_b_and_drops_a_withdrawal_told_onc
     for page in pages:  # never twice in a page
         assert len([v for v, _ in page if v in values]) == len({v for v, _ in page if v in values})
     told = {v: s for page in pages for v, s in page if v in values}
-    assert told == dict.fromkeys(values, "Withdrawn")
+    assert told == dict.fromkeys(values, "Deleted")
     mirror_sync(b)
     assert _held(b, values) == 2  # the client has not acknowledged past the removal yet
 
