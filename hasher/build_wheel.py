@@ -3,12 +3,14 @@
     python hasher/build_wheel.py [OUT_DIR]      (default: dist/; `make hasher-dist` runs this)
 
 It builds from a copy of only the files the wheel carries, so setuptools' build/ and egg-info never
-land in the working tree. Standard library only; pip must be importable by this Python.
+land in the working tree. Standard library only; pip must be importable by this Python (setuptools and wheel too, or
+pip fetches them).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -33,6 +35,13 @@ SOURCES = (
 )
 
 
+def _isolation() -> list[str]:
+    # With setuptools and wheel in this Python (make's venv), build offline with them; else (a
+    # Python 3.12+ venv has no setuptools) pip fetches them into an isolated build environment.
+    have = all(importlib.util.find_spec(name) for name in ("setuptools", "wheel"))
+    return ["--no-build-isolation"] if have else []
+
+
 def build(out_dir: Path) -> Path:
     """The built wheel's path in `out_dir` (an older build of the same version is replaced)."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -43,7 +52,7 @@ def build(out_dir: Path) -> Path:
             shutil.copyfile(ROOT / name, src / name)
         wheels = Path(tmp) / "wheels"
         subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"]
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", *_isolation()]
             + ["-w", str(wheels), str(src / "hasher")],
             check=True,
             timeout=300,
