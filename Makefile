@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 AXE_PREFIX := tests/submissions/node
 AXE := $(AXE_PREFIX)/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format bench migrate firststart clean deps-test browser-deps screenshots vendor
+.PHONY: run test lint format bench migrate firststart clean deps-test browser-deps screenshots vendor hasher-dist
 
 $(VENV)/.run-installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test: deps-test
 screenshots: deps-test
 	$(PY) -m pytest -q -p no:cacheprovider tests/screenshots/shoot_pages.py -o python_functions=shoot_*
 	@echo "screenshots in $${HASHBANK_SCREENSHOT_DIR:-var/screenshots}/"
+
+# The offline hasher's wheel (hashbank-hasher, pure Python) into dist/, with its sha256; the bank
+# serves it from there at /offline-hasher/ (HASHBANK_HASHER_DIST_DIR; docs/offline-hasher.md).
+hasher-dist: $(VENV)/.run-installed
+	$(PY) hasher/build_wheel.py dist
 
 # The browser code served from our origin (hash-wasm, libheif-js): fetched again from npm, checked
 # against the recorded integrity and sha256, and copied into static/ (VENDOR.md there).

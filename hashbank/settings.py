@@ -43,6 +43,9 @@ HASHBANK_PUBLIC_URL = ENV.get("HASHBANK_PUBLIC_URL", "http://127.0.0.1:8000").rs
 # The log as C2SP tlog-tiles files, rewritten after every seal and served at /log/ (by nginx in
 # production). Empty switches writing them off.
 HASHBANK_TILES_DIR = ENV.get("HASHBANK_TILES_DIR", str(VAR_DIR / "tiles"))
+# Where `make hasher-dist` wrote the offline hasher's wheel, served at /offline-hasher/ with the
+# sha256 of the file itself (docs/offline-hasher.md). Empty: no download is offered.
+HASHBANK_HASHER_DIST_DIR = ENV.get("HASHBANK_HASHER_DIST_DIR", str(BASE_DIR / "dist"))
 # Publishing only what witnesses saw (docs/publishing.md): a C2SP tlog-policy file naming the
 # witnesses (with their add-checkpoint URL prefixes) and the quorum a checkpoint needs before
 # members are shown it. Empty: every seal is published at once, cosigned by nobody.

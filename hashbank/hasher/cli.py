@@ -46,7 +46,10 @@ def paste_text(built: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m hashbank.hasher",
+        # `hashbank-hasher` once installed from its wheel (hasher/), else run from a checkout.
+        prog="hashbank-hasher"
+        if Path(sys.argv[0]).name == "hashbank-hasher"
+        else "python -m hashbank.hasher",
         description="Make the hashes (PDQ, pHash, MD5) of your files, on this computer, "
         "into a small JSON file, and print it as text to paste into the hashbank form.",
     )

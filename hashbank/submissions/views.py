@@ -1,5 +1,6 @@
 """The victim-facing pages: home, the submission form (and its no-JavaScript path), status, the
-information pages (FAQ, privacy, about, participating platforms, cover your tracks), the 500 page.
+information pages (FAQ, privacy, about, participating platforms, cover your tracks), the offline
+hasher's download (its wheel and sha256, from our own origin), the 500 page.
 
 Pages read top to bottom; rules live in cases.services. Nothing here sets a cookie except the
 CSRF token the forms need (and the language switcher's choice, set by Django's set_language).
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -27,7 +28,7 @@ from hashbank.core import views as core_views
 from hashbank.core.errors import DomainError
 from hashbank.hasher.format import parse_hash_file, signals_from_entries
 from hashbank.helpline import selectors as helpline
-from hashbank.submissions import proof, throttle
+from hashbank.submissions import hasher_download, proof, throttle
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.messages import (
     error_message,
@@ -104,7 +105,31 @@ def submit_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "submissions/submit.html",
-        {"messages_json": page_messages(), "status_address": _status_address(request)},
+        {
+            "messages_json": page_messages(),
+            "status_address": _status_address(request),
+            "hasher": hasher_download.current(),
+        },
+    )
+
+
+@require_GET
+def offline_hasher(request: HttpRequest) -> HttpResponse:
+    """The offline hasher's download: the wheel's name, its sha256, how to check and install it."""
+    return render(request, "submissions/offline_hasher.html", {"hasher": hasher_download.current()})
+
+
+@require_GET
+def offline_hasher_file(request: HttpRequest, name: str) -> FileResponse:
+    """The wheel itself, from our own origin; only the one the page names."""
+    wheel = hasher_download.current()
+    if wheel is None or name != wheel.name:
+        raise Http404
+    return FileResponse(
+        wheel.path.open("rb"),
+        as_attachment=True,
+        filename=wheel.name,
+        content_type="application/octet-stream",
     )
 
 

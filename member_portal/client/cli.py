@@ -416,7 +416,7 @@ def _state_info(store: Store, state) -> dict:
 
 
 def _match(args, store: Store) -> int:
-    # numpy, Pillow and pdqhash load only for `match`: `sync` and `status` start without them.
+    # numpy and Pillow load only for `match`: `sync` and `status` start without them.
     from member_portal.client.hashing import hash_file
     from member_portal.client.matcher import Matcher
 

@@ -47,6 +47,7 @@ def shoot_every_victim_page(chromium, live_server, tmp_path, settings, language,
         ("/about/", "about"),
         ("/platforms/", "platforms"),
         ("/cover-your-tracks/", "cover-your-tracks"),
+        ("/offline-hasher/", "offline-hasher"),
         ("/check/", "possession-check"),
         ("/no-such-page/", "not-found"),
     ]:

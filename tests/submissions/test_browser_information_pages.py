@@ -16,14 +16,18 @@ PAGES = {
     "/about/": {"en": "Who runs this service", "es": "Quién gestiona este servicio"},
     "/platforms/": {"en": "Participating platforms", "es": "Plataformas participantes"},
     "/cover-your-tracks/": {"en": "Cover your tracks", "es": "Borre su rastro"},
+    "/offline-hasher/": {"en": "The offline hasher", "es": "El generador sin conexión"},
     "/no-such-page/": {"en": "Page not found", "es": "Página no encontrada"},
 }
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_information_page_reads_in_its_language_with_no_serious_accessibility_violation(
-    axe_page, live_server, settings, language
+    axe_page, live_server, settings, language, tmp_path
 ):
+    # /offline-hasher/ as most will see it: with a wheel to download, its name and checksum.
+    (tmp_path / "hashbank_hasher-1.0.0-py3-none-any.whl").write_bytes(b"PK\x03\x04 a wheel")
+    settings.HASHBANK_HASHER_DIST_DIR = str(tmp_path)
     settings.HASHBANK_HELPLINE = {
         "organisation": "Safe Online Helpline",
         "phone": "+44 345 600 0459",

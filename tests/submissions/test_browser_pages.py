@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -62,9 +63,14 @@ def test_the_quick_exit_leaves_at_once_and_replaces_the_page_in_history(page, li
     ("language", "heading"), [("en", "Your case has been created"), ("es", "Su caso se ha creado")]
 )
 def test_without_javascript_the_offline_hashers_text_is_pasted_and_creates_a_case(
-    chromium, live_server, tmp_path, capsys, language, heading
+    chromium, live_server, tmp_path, capsys, language, heading, settings
 ):
     from hashbank.hasher.cli import main as offline_hasher
+
+    wheel = tmp_path / "dist" / "hashbank_hasher-1.0.0-py3-none-any.whl"
+    wheel.parent.mkdir()
+    wheel.write_bytes(b"PK\x03\x04 a wheel")
+    settings.HASHBANK_HASHER_DIST_DIR = str(wheel.parent)
 
     files = browser.make_files(tmp_path)
     out = tmp_path / "hashes.json"
@@ -75,7 +81,10 @@ def test_without_javascript_the_offline_hashers_text_is_pasted_and_creates_a_cas
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/submit/")
-        assert "python -m hashbank.hasher" in page.inner_text("main")
+        main = page.inner_text("main")
+        assert f"pipx install ./{wheel.name}" in main
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() in main
+        assert page.get_attribute("noscript a[download]", "href") == f"/offline-hasher/{wheel.name}"
         assert not page.is_visible("#flow")
         # The only file picker is the JavaScript hasher's, hidden with it; nothing to upload.
         assert page.locator("noscript input[type=file], form input[type=file]").count() == 0

@@ -16,7 +16,14 @@ from member_portal.members.models import Member
 
 pytestmark = pytest.mark.django_db
 
-INFORMATION_PAGES = ["/help/", "/privacy/", "/about/", "/platforms/", "/cover-your-tracks/"]
+INFORMATION_PAGES = [
+    "/help/",
+    "/privacy/",
+    "/about/",
+    "/platforms/",
+    "/cover-your-tracks/",
+    "/offline-hasher/",
+]
 VICTIM_PAGES = ["/", "/submit/", "/status/", *INFORMATION_PAGES, "/no-such-page/"]
 # Words a title must not carry, where someone looking over a shoulder or at the history sees it.
 GIVEAWAYS = re.compile(r"porn|intim|sexual|nude|desnud|naked|revenge|venganza", re.I)
