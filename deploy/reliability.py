@@ -10,7 +10,7 @@ sync at the published size), and no 5xx was answered outside the outage windows.
 
 It never disturbs the machine's shared services: its own `redis-server` on a free port (started,
 stopped and restarted by it), its own database (RELIABILITY_PG, default the local PostgreSQL,
-database hashbank_reliability) reached by the bank's processes through a TCP proxy in this process
+database hashbank_reliability_PID, dropped at the end) reached by the bank's processes through a TCP proxy in this process
 (refusing the database = the proxy refuses and drops connections; the server keeps running), and
 its own Celery queue. Prints a table and exits 1 on any loss, any 5xx outside the outage windows or
 a gap in the ledger. Bounded: about 75 s of load, then at most 120 s waiting for the last seal.
@@ -40,7 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY") or sys.executable
 PG = os.environ.get("RELIABILITY_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 PG_HOST, PG_PORT = "127.0.0.1", int(PG.rsplit(":", 1)[1]) if PG.count(":") >= 2 else 5432
-DB = os.environ.get("RELIABILITY_DB", "hashbank_reliability")
+# Its own database, named after this process (two runs on one machine never share one); dropped
+# at the end.
+DB = os.environ.get("RELIABILITY_DB", f"hashbank_reliability_{os.getpid()}")
 SUBMITTERS = int(os.environ.get("RELIABILITY_SUBMITTERS", 50))
 # The phases (seconds): load before the first fault, each outage window, load after the last.
 WARMUP, REDIS_DOWN, DB_DOWN, COOLDOWN = 8.0, 8.0, 8.0, 10.0
@@ -259,7 +261,9 @@ class Topology:
             if done.returncode:
                 sys.exit(f"manage.py {step[0]} failed:\n{done.stdout}{done.stderr}")
         lines = done.stdout.splitlines()
-        token = next(lines[i + 1] for i, l in enumerate(lines) if "Demo member credential" in l)
+        token = next(
+            lines[i + 1] for i, line in enumerate(lines) if "Demo member credential" in line
+        )
         self.token = token.strip()
         self.start_redis()
         self.spawn("web", PY, "-m", "gunicorn", "hashbank.wsgi:application",
@@ -282,7 +286,7 @@ class Topology:
         process.wait(timeout=30)
 
     def stop(self) -> None:
-        for name, process in self.procs.items():
+        for process in self.procs.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         for process in self.procs.values():
@@ -464,6 +468,7 @@ def main() -> int:
     windows, tally = Windows(), Tally()
     stop_load, stop_member = threading.Event(), threading.Event()
     failures: list[str] = []
+    member, load_seconds = None, 0.0
     try:
         topo.setup()
         member = Member(topo)
@@ -529,20 +534,36 @@ def main() -> int:
         stop_member.set()
         syncing.join()
         failures += check_ledger(topo, member, tally)
+    except SystemExit as stopped:  # a step that did not happen in time: report, with the logs
+        failures.append(str(stopped.code))
     finally:
         stop_load.set()
         stop_member.set()
         topo.stop()
+        psql("postgres", f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
 
+    # Every log (web, worker, beat, Redis): no client address, token, hash value, case number or
+    # PIN, outages or not (deploy/log_scan.py; the submitters' addresses are TEST-NET-2's).
+    secrets_file = run_dir / "secrets.json"
+    secrets_file.write_text(json.dumps([getattr(topo, "token", "")]))
+    scan = subprocess.run(
+        [PY, "deploy/log_scan.py", str(run_dir), "--secrets", str(secrets_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    print(scan.stdout.strip())
+    if scan.returncode:
+        failures.append("the logs hold what must never be logged (deploy/log_scan.py above)")
     if tally.errors_out:
         failures.append(
             f"{tally.errors_out} 5xx outside the outage windows: {tally.samples_out[:5]}"
         )
-    if member.verified_failures:
+    if member and member.verified_failures:
         failures.append(f"the member's sync failed verification {member.verified_failures} times")
     print()
     print("outage windows (s from the first fault):")
-    first = min(s for _, s, _ in windows.closed)
+    first = min((s for _, s, _ in windows.closed), default=0.0)
     for name, start, end in windows.closed:
         print(
             f"  {name:<17} {start - first:6.1f} .. {end - first - GRACE:6.1f} (+{GRACE:.0f} s grace)"
@@ -552,7 +573,7 @@ def main() -> int:
           f"{'other 4xx':>10}")  # fmt: skip
     print(f"{len(tally.accepted):>9} {LOST[0]:>5} {tally.errors_in:>7} {tally.errors_out:>8} "
           f"{tally.refused_retried:>16} {sum(tally.refused_other.values()):>10}")  # fmt: skip
-    print(f"member syncs by exit code: {dict(sorted(member.codes.items()))}; "
+    print(f"member syncs by exit code: {dict(sorted(member.codes.items())) if member else {}}; "
           f"other 4xx by status: {tally.refused_other}")  # fmt: skip
     print(f"5xx in the windows (status, code): {tally.errors_by_window}")
     print(f"load {load_seconds:.0f} s, whole run {time.monotonic() - began:.0f} s")
@@ -561,7 +582,8 @@ def main() -> int:
     if failures:
         for name in ("web", "worker", "beat"):
             print(f"--- {name}.log (last 30 lines)")
-            lines = (run_dir / f"{name}.log").read_text(errors="replace").splitlines()
+            path = run_dir / f"{name}.log"
+            lines = path.read_text(errors="replace").splitlines() if path.exists() else []
             print("\n".join(lines[-30:]))
         return 1
     if not os.environ.get("RELIABILITY_KEEP"):
