@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -39,7 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = os.environ.get("PY") or sys.executable
 PG = os.environ.get("RELIABILITY_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-PG_HOST, PG_PORT = "127.0.0.1", int(PG.rsplit(":", 1)[1]) if PG.count(":") >= 2 else 5432
+PG_HOST = urllib.parse.urlsplit(PG).hostname or "127.0.0.1"
+PG_PORT = urllib.parse.urlsplit(PG).port or 5432
 # Its own database, named after this process (two runs on one machine never share one); dropped
 # at the end.
 DB = os.environ.get("RELIABILITY_DB", f"hashbank_reliability_{os.getpid()}")
@@ -56,6 +58,14 @@ ATTESTED = {"adult": True, "depicted": True, "consent": True}
 
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def proxied_url(port: int) -> str:
+    """RELIABILITY_PG's user (and password) at the proxy's loopback port, database DB."""
+    parts = urllib.parse.urlsplit(PG)
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@127.0.0.1:{port}" if userinfo else f"127.0.0.1:{port}"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, f"/{DB}", "", ""))
 
 
 def free_port() -> int:
@@ -191,7 +201,7 @@ class Topology:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "HASHBANK_ORIGIN": "localhost/hashbank-reliability",
             "HASHBANK_PUBLIC_URL": self.base,
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.proxy.port}/{DB}",
+            "DATABASE_URL": proxied_url(self.proxy.port),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "HASHBANK_VAR_DIR": str(run_dir / "var"),
             "HASHBANK_KEY_DIR": str(run_dir / "keys"),
