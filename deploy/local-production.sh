@@ -5,6 +5,10 @@
 #
 #   bash deploy/local-production.sh            # serve on http://127.0.0.1:8765 until Ctrl-C
 #   bash deploy/local-production.sh --smoke    # what CI runs
+#   bash deploy/local-production.sh --reliability
+#       # what CI runs next: deploy/reliability.py starts the same topology (these settings, its
+#       # own Redis, a proxy in front of PostgreSQL it can make refuse, its own queue) and runs 50
+#       # submitters through a worker kill mid-seal, a Redis stop and a database outage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +16,9 @@ SMOKE=0
 [ "${1:-}" = "--smoke" ] && SMOKE=1
 PY=${PY:-.venv/bin/python}
 [ -x "$PY" ] || make -s .venv/.run-installed
+if [ "${1:-}" = "--reliability" ]; then
+    RELIABILITY_PG=${SMOKE_PG:-postgres://postgres@127.0.0.1:5432} exec "$PY" deploy/reliability.py
+fi
 PORT=${SMOKE_PORT:-8765}
 PGURL=${SMOKE_PG:-postgres://postgres@127.0.0.1:5432}
 DB=hashbank_production_smoke

@@ -144,6 +144,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "hashbank.core.middleware.SecurityHeadersMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500.
+    "hashbank.core.middleware.DatabaseUnavailableMiddleware",
     # Before anything that could read the body (CsrfViewMiddleware parses request.POST): refuses
     # a multipart or large body on the victim routes from the headers alone. Only the header
     # middlewares, which never read the body, come first, so that the refusal carries them.

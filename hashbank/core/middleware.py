@@ -1,4 +1,5 @@
-"""The middlewares of the core: security headers on every response, and no upload, ever.
+"""The middlewares of the core: security headers on every response, no upload, ever, and a 503
+with Retry-After (never a 500) while the database cannot be reached.
 
 No page loads anything from another origin and no page runs inline script or style. A view that
 needs something else (none should) sets its own header, which is kept. One script is allowed
@@ -13,12 +14,14 @@ keeps no file that any other route might be sent.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -26,7 +29,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from hashbank.core.errors import CoreErrorCode, DomainError
+from hashbank.core.errors import CoreErrorCode, DomainError, Unavailable
 from hashbank.core.http_errors import error_response
 from hashbank.core.numbers import parse_whole
 
@@ -80,6 +83,53 @@ class SecurityHeadersMiddleware:
 VICTIM_VIEW_MODULES = ("hashbank.submissions.", "django.views.i18n")
 # Methods whose request can carry a body worth refusing (a GET's is ignored by Django anyway).
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+log = logging.getLogger(__name__)
+
+# Seconds a client is told to wait while the database is unreachable (a restart, a failover, a
+# network cut): a person's browser or a member's client tries again then.
+DATABASE_RETRY_AFTER = 5
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that could not reach the database (the connection refused, dropped or broken:
+    Django's OperationalError and InterfaceError) answers 503 with Retry-After and the
+    `temporarily_unavailable` code, not a 500 (issue 17; deploy/reliability.py found 700 such
+    500s in an 8-second outage). Nothing was written: the transaction did not commit, or never
+    began. Other database errors (an integrity error is a bug) stay 500s.
+
+    The answer is built without the database: JSON on the APIs, a short translated text on the
+    pages (a template's context processors would read the database again)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        log.warning("database unavailable: answered 503", extra={"error": type(exception).__name__})
+        if request.path.startswith(("/api/", "/peer/")):
+            return error_response(
+                Unavailable(
+                    "The service cannot reach its database right now. Nothing was saved; "
+                    "please try again in a few seconds.",
+                    retry_after=DATABASE_RETRY_AFTER,
+                )
+            )
+        response = HttpResponse(
+            _(
+                "This service is briefly unavailable, so nothing was saved. Please try again "
+                "in a few seconds."
+            ),
+            content_type="text/plain; charset=utf-8",
+            status=503,
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
 
 
 class NoUploadMiddleware:
