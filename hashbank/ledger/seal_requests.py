@@ -4,7 +4,7 @@ a lost task delays sealing by seconds. Without a broker (tasks in-process) every
 
 from __future__ import annotations
 
-from django.conf import settings
+from celery import current_app
 
 from hashbank.core.redis import shared_client
 
@@ -12,12 +12,14 @@ SEAL_REQUEST_TTL_SECONDS = 2
 
 
 def flag_key() -> str:
-    return f"hashbank:{settings.CELERY_TASK_DEFAULT_QUEUE}:seal-requested"
+    """The flag of the queue the seal task is sent to (the Celery app's, which a test's worker
+    changes too), so the worker that takes the task clears the flag the request set."""
+    return f"hashbank:{current_app.conf.task_default_queue}:seal-requested"
 
 
 def _client():
     """Redis, where the flag lives; None when tasks run in-process (each request seals at once)."""
-    return None if settings.CELERY_TASK_ALWAYS_EAGER else shared_client()
+    return None if current_app.conf.task_always_eager else shared_client()
 
 
 def claim() -> bool:

@@ -31,11 +31,13 @@ def code(response) -> str:
     return response.json()["error"]["code"]
 
 
-def test_a_nudge_for_a_size_the_mirror_lacks_syncs_the_origin_now(peer_api, mirrored_peer):
+def test_a_nudge_for_a_size_the_mirror_lacks_syncs_the_origin_now(
+    peer_api, mirrored_peer, tasks_in_process
+):
     response = nudge(peer_api, {"origin": ORIGIN, "size": 5})
     assert response.status_code == 202, response.content
     assert response.json() == {"origin": ORIGIN, "mirrored_size": 0, "queued": True}
-    # No scheduler thread in a test: the queued sync ran in-process, and reached for the peer.
+    # No scheduler thread and tasks in-process: the queued sync ran here, and reached for the peer.
     mirror = MirroredLog.objects.get(peer=mirrored_peer)
     assert mirror.failures == 1 and "checkpoint" in mirror.last_error
 

@@ -29,7 +29,7 @@ def test_a_burst_of_publishes_queues_one_nudge_per_peer_until_it_starts(publishe
     assert nudges.queue_all(enqueue=queued.append) == 1
 
 
-def test_a_failed_nudge_is_recorded_on_the_peer(published, down_peer):
+def test_a_failed_nudge_is_recorded_on_the_peer(published, down_peer, tasks_in_process):
     nudges.queue_all(enqueue=tasks.nudge_peer.delay)  # in-process here: one attempt
     peer = Peer.objects.get(pk=down_peer.pk)
     assert peer.nudge_failures == 1 and peer.nudge_error.startswith("unreachable")
