@@ -1,7 +1,7 @@
 """Benchmark: POST /api/v1/submissions (10 hashes each) under gunicorn on PostgreSQL.
 
     .venv/bin/python bench/submissions.py [--rate 200] [--seconds 20] [--workers 4] [--threads 1]
-                                          [--worker-class sync|gthread]
+                                          [--worker-class sync|gthread] [--attackers 8]
 
 Starts gunicorn (deploy/gunicorn.conf.py: sync workers unless --threads > 1) on a scratch
 PostgreSQL database and a Redis db, then drives it from a second process on loopback: a
@@ -14,6 +14,12 @@ generator) spent per submission, how busy the machine was, and a reference speed
 after, since this machine's speed varies from minute to minute.
 Seal requests go to the Redis queue (no Celery worker runs, so sealing does not compete for the
 CPU); the queue is purged at the end.
+
+`--attackers N` (issue 17): after the closed loop, the closed loop again while N attackers, each
+from an address of its own (X-Forwarded-For from the trusted loopback proxy), send member-API
+requests as fast as they can with a token of a real key id and a wrong secret; the two ceilings
+side by side, with what the attackers got (the failed-attempt limit answers 429 once it applies).
+Target: the submissions keep at least 90% of their throughput with 8 attackers.
 """
 
 from __future__ import annotations
@@ -151,6 +157,77 @@ def load(
             **cpu,
         }
     )
+
+
+def attack(port: int, token: str, address: str, stop: threading.Event, out: multiprocessing.Queue):
+    """Runs in its own process: one attacker sending GET /api/v1/checkpoint with a wrong secret
+    of a real key id, a new connection each, until `stop`; reports the answers it got."""
+    request = (
+        f"GET /api/v1/checkpoint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        f"Authorization: Bearer {token}\r\nX-Forwarded-For: {address}\r\n\r\n"
+    ).encode()
+    statuses: dict[int, int] = {}
+    while not stop.is_set():
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(request)
+                head = sock.recv(64)
+                while sock.recv(65536):
+                    pass
+            status = int(head.split(b" ", 2)[1])
+        except (OSError, IndexError, ValueError):
+            status = 0
+        statuses[status] = statuses.get(status, 0) + 1
+    out.put(statuses)
+
+
+def _wrong_secret_token(env: dict) -> str:
+    """A token of a real member's real key id with a wrong secret (key ids are shown in the portal
+    and the audit log, so an attacker may know one)."""
+    subprocess.run(
+        [PY, "manage.py", "createmember", "bench-attacked", "--name", "Attacked"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    issued = (
+        subprocess.run(
+            [PY, "manage.py", "issuecredential", "bench-attacked"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    key_part = issued.rsplit("_", 1)[0]
+    return f"{key_part}_{secrets.token_urlsafe(32)}"
+
+
+def under_attack(port: int, clients: int, seconds: float, pid: int, attackers: int, token: str):
+    """The closed loop while `attackers` attack processes run; (result, attackers' statuses)."""
+    stop = multiprocessing.Event()
+    out: multiprocessing.Queue = multiprocessing.Queue()
+    procs = [
+        multiprocessing.Process(target=attack, args=(port, token, f"198.51.100.{i + 1}", stop, out))
+        for i in range(attackers)
+    ]
+    for proc in procs:
+        proc.start()
+    try:
+        result = run_load(port, clients, seconds, None, pid)
+    finally:
+        stop.set()
+    statuses: dict[int, int] = {}
+    for _ in procs:
+        for status, count in out.get(timeout=60).items():
+            statuses[status] = statuses.get(status, 0) + count
+    for proc in procs:
+        proc.join(timeout=30)
+    return result, statuses
 
 
 def _worker_times(access_log: Path) -> list[float]:
@@ -293,6 +370,9 @@ def main() -> None:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/hb_bench_submissions"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument(
+        "--attackers", type=int, default=0, help="then the closed loop again under N attackers"
+    )
     args = parser.parse_args()
 
     with socket.socket() as probe:
@@ -306,7 +386,10 @@ def main() -> None:
         HASHBANK_VAR_DIR=str(ROOT / "var" / "bench"),
         HASHBANK_SUBMISSIONS_PER_HOUR=str(10**9),
         HASHBANK_POW_FREE_PER_DAY=str(10**9),  # the load comes from one address
+        HASHBANK_HASHES_PER_CLIENT_PER_DAY="0",  # no daily hash cap for that address
+        HASHBANK_SUBMISSION_CAP_FLOOR="0",  # nor the bank-wide adaptive cap: the ceiling is measured
         HASHBANK_LOG_LEVEL="WARNING",
+        HASHBANK_TRUSTED_PROXIES="127.0.0.1",  # the attackers name their own addresses
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS=str(args.workers),
         GUNICORN_THREADS=str(args.threads),
@@ -325,6 +408,7 @@ def main() -> None:
         env=env,
     )
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    bad_token = _wrong_secret_token(env) if args.attackers else ""
     subprocess.run(
         [PY, "manage.py", "keys", "init"],
         cwd=ROOT,
@@ -375,6 +459,23 @@ def main() -> None:
         os.truncate(access_log, 0)  # gunicorn appends (O_APPEND): it writes on from the start
         closed = run_load(port, args.clients, args.seconds / 2, None, server.pid)
         report("closed loop (ceiling)", closed, _worker_times(access_log))
+        if args.attackers:
+            os.truncate(access_log, 0)
+            attacked, answers = under_attack(
+                port, args.clients, args.seconds / 2, server.pid, args.attackers, bad_token
+            )
+            report(f"closed loop under {args.attackers} attackers", attacked, [])
+            before = closed["statuses"].get(201, 0) / closed["elapsed"]
+            after = attacked["statuses"].get(201, 0) / attacked["elapsed"]
+            if not before:
+                raise SystemExit("no submission was accepted without the attack: see above")
+            sent = sum(answers.values())
+            print(
+                f"\nsubmissions/s without attack {before:,.1f}, with {args.attackers} attackers "
+                f"{after:,.1f}: {100 * after / before:.0f}% kept (target 90%); the attackers sent "
+                f"{sent:,} requests ({sent / attacked['elapsed']:,.0f}/s), answered "
+                + ", ".join(f"{code}: {n:,}" for code, n in sorted(answers.items()))
+            )
         os.truncate(access_log, 0)
         opened = run_load(port, args.clients, args.seconds, args.rate, server.pid)
         report(f"open loop at {args.rate:.0f}/s", opened, _worker_times(access_log))
