@@ -210,7 +210,9 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
 
     The steady state runs four statements and no transaction: our checkpoint's publication
     (its note parsed once per process: ledger.selectors.served_checkpoint), the member's keys
-    with its position, and the conditional UPDATE; anything else takes the locked path."""
+    with its position, and the conditional UPDATE. A receipt for a larger size than the position
+    moves it in two hand-written statements (storage.move_forward); anything else (the first
+    receipt, a stale or replayed one) takes the locked path."""
     text, signatures, body = _parse(receipt)
     if body.origin != settings.HASHBANK_ORIGIN:
         raise _refuse(
@@ -267,6 +269,24 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
         ):
             seen.last_receipt_time = cosig.timestamp
             return seen
+    if seen is not None and body.size > seen.size:
+        # The log grew since: move the position and record it in two statements, under the row
+        # lock the UPDATE takes; one that matches nothing (a later receipt got there first) goes
+        # to the locked path, which decides.
+        now = timezone.now()
+        with transaction.atomic():
+            if storage.move_forward(
+                position_id=seen.pk,
+                member_id=member.pk,
+                size=body.size,
+                at=now,
+                receipt_time=cosig.timestamp,
+                key_id=key.pk,
+                receipt=receipt,
+            ):
+                seen.size, seen.at = body.size, now
+                seen.last_receipt_size, seen.last_receipt_time = body.size, cosig.timestamp
+                return seen
     with transaction.atomic():
         return _record_locked(member, body, cosig, key, receipt)
 

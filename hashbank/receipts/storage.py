@@ -1,13 +1,16 @@
-"""The steady-state receipt's two statements, hand-written (portable SQL, prepared on PostgreSQL:
+"""The receipt's hot statements, hand-written (portable SQL, prepared on PostgreSQL:
 hashbank.core.db): a member posting a receipt every minute on an idle log costs the bank these
 instead of the ORM's, which cost ten times more CPU to build than to run (bench/receipts.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 
+from django.db import connection
+
 from hashbank.core.db import Columns, fetch
-from hashbank.receipts.models import AppliedPosition, ReceiptKey
+from hashbank.receipts.models import Acknowledgement, AppliedPosition, ReceiptKey
 
 
 @cache
@@ -60,3 +63,42 @@ def position(member_id: int) -> AppliedPosition | None:
     columns, sql = _position_shape()
     rows = fetch(sql, {"member": member_id})
     return columns.build(rows[0]) if rows else None
+
+
+# A receipt that moves the position forward (the log grew since the member's last receipt): the
+# move and its Acknowledgement row, in the caller's transaction. The UPDATE's WHERE is the replay
+# check of services._record_locked for a larger size (no later receipt time seen), and the
+# UPDATE takes the row's lock, so two receipts of one member still serialise.
+_MOVE_FORWARD = (
+    f"UPDATE {_TABLE} SET size = %(size)s, at = %(at)s, last_receipt_size = %(size)s, "
+    "last_receipt_time = %(time)s "
+    "WHERE id = %(id)s AND size < %(size)s "
+    "AND (last_receipt_time IS NULL OR last_receipt_time <= %(time)s) RETURNING id"
+)
+_ACKNOWLEDGEMENT = (
+    f"INSERT INTO {Acknowledgement._meta.db_table} (member_id, size, at, key_id, receipt) "
+    "VALUES (%(member)s, %(size)s, %(at)s, %(key)s, %(receipt)s) RETURNING id"
+)
+
+
+def move_forward(
+    *,
+    position_id: int,
+    member_id: int,
+    size: int,
+    at: datetime,
+    receipt_time: int,
+    key_id: int,
+    receipt: str,
+) -> bool:
+    """Move the position to `size` with this receipt, if it is still below `size` and has seen no
+    later receipt, and record the move; whether it moved (else nothing was written)."""
+    at_value = connection.ops.adapt_datetimefield_value(at)
+    params = {"id": position_id, "size": size, "at": at_value, "time": receipt_time}
+    if not fetch(_MOVE_FORWARD, params):
+        return False
+    fetch(
+        _ACKNOWLEDGEMENT,
+        {"member": member_id, "size": size, "at": at_value, "key": key_id, "receipt": receipt},
+    )
+    return True

@@ -142,6 +142,30 @@ def test_a_replayed_or_older_receipt_is_refused(publish, api, receipt_key, membe
     _refused(api, member, sign_receipt(first.note, receipt_key), 409, "stale_receipt")
 
 
+def test_a_receipt_for_a_larger_tree_moves_the_position_unless_an_earlier_time_says_replay(
+    publish, api, receipt_key, member
+):
+    _, first = publish()
+    pull(api, first.size)
+    now = int(time.time())
+    assert post(api, sign_receipt(first.note, receipt_key, at=now)).status_code == 200
+    _, second = publish([("md5", MD5_VALUE)])
+    pull(api, second.size)
+
+    # A larger tree but an earlier time than the last receipt: a replay of an old signing.
+    _refused(api, member, sign_receipt(second.note, receipt_key, at=now - 60), 409, "stale_receipt")
+    # The same second is two syncs in a second: it moves the position, and the receipt is kept.
+    assert post(api, sign_receipt(second.note, receipt_key, at=now)).status_code == 200
+    position = AppliedPosition.objects.get(member=member)
+    assert (position.size, position.last_receipt_size, position.last_receipt_time) == (
+        second.size,
+        second.size,
+        now,
+    )
+    kept = Acknowledgement.objects.filter(member=member).order_by("size")
+    assert [(a.size, bool(a.receipt)) for a in kept] == [(first.size, True), (second.size, True)]
+
+
 def test_the_same_receipt_twice_is_a_replay(published, api, receipt_key, member):
     _case, checkpoint = published
     pull(api, checkpoint.size)
