@@ -1,4 +1,5 @@
-"""What several benchmarks share: their own scratch PostgreSQL database. Not a benchmark itself
+"""What several benchmarks share: their own scratch PostgreSQL database, and waiting for the
+gunicorn they start. Not a benchmark itself
 (`make bench` runs only bench/[!_]*.py)."""
 
 from __future__ import annotations
@@ -12,3 +13,20 @@ def recreate_database(url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
         conn.execute(f'create database "{name}"')
+
+
+def wait_for_server(port: int, server, timeout: float) -> None:
+    """Until something accepts on 127.0.0.1:`port`; exits if `server` (a Popen) ends first or
+    `timeout` seconds pass."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)

@@ -73,7 +73,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _scratch import recreate_database  # bench/ is the script's own directory
+from _scratch import recreate_database, wait_for_server  # bench/ is the script's own directory
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -253,15 +253,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
+        wait_for_server(port, server, 60)
         web = [server.pid, *_children(server.pid)]
 
         def database_pids() -> list[int]:

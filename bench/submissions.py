@@ -41,6 +41,8 @@ import threading
 import time
 from pathlib import Path
 
+from _scratch import wait_for_server  # bench/ is the script's own directory
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 
@@ -448,15 +450,7 @@ def main() -> None:
         env=env,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
+        wait_for_server(port, server, 30)
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}; "
             f"PostgreSQL {dbname}; CPUs: {os.cpu_count()}; 10 hashes per submission; "

@@ -47,22 +47,8 @@ class BenignHash(models.Model):
             models.UniqueConstraint(fields=["signal_type", "value"], name="one_benign_per_value")
         ]
         indexes = [
-            models.Index(fields=["c0"], name="benign_pdq_chunk_0"),
-            models.Index(fields=["c1"], name="benign_pdq_chunk_1"),
-            models.Index(fields=["c2"], name="benign_pdq_chunk_2"),
-            models.Index(fields=["c3"], name="benign_pdq_chunk_3"),
-            models.Index(fields=["c4"], name="benign_pdq_chunk_4"),
-            models.Index(fields=["c5"], name="benign_pdq_chunk_5"),
-            models.Index(fields=["c6"], name="benign_pdq_chunk_6"),
-            models.Index(fields=["c7"], name="benign_pdq_chunk_7"),
-            models.Index(fields=["c8"], name="benign_pdq_chunk_8"),
-            models.Index(fields=["c9"], name="benign_pdq_chunk_9"),
-            models.Index(fields=["c10"], name="benign_pdq_chunk_10"),
-            models.Index(fields=["c11"], name="benign_pdq_chunk_11"),
-            models.Index(fields=["c12"], name="benign_pdq_chunk_12"),
-            models.Index(fields=["c13"], name="benign_pdq_chunk_13"),
-            models.Index(fields=["c14"], name="benign_pdq_chunk_14"),
-            models.Index(fields=["c15"], name="benign_pdq_chunk_15"),
+            models.Index(fields=[f"c{i}"], name=f"benign_pdq_chunk_{i}")
+            for i in range(multiindex.CHUNKS)
         ]
 
     @staticmethod

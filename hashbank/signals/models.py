@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hashbank.signals import multiindex
+
 
 class Signal(models.Model):
     """One hash value of one type, published once however many cases hold it.
@@ -148,22 +150,7 @@ class PdqChunks(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["c0"], name="pdq_chunk_0"),
-            models.Index(fields=["c1"], name="pdq_chunk_1"),
-            models.Index(fields=["c2"], name="pdq_chunk_2"),
-            models.Index(fields=["c3"], name="pdq_chunk_3"),
-            models.Index(fields=["c4"], name="pdq_chunk_4"),
-            models.Index(fields=["c5"], name="pdq_chunk_5"),
-            models.Index(fields=["c6"], name="pdq_chunk_6"),
-            models.Index(fields=["c7"], name="pdq_chunk_7"),
-            models.Index(fields=["c8"], name="pdq_chunk_8"),
-            models.Index(fields=["c9"], name="pdq_chunk_9"),
-            models.Index(fields=["c10"], name="pdq_chunk_10"),
-            models.Index(fields=["c11"], name="pdq_chunk_11"),
-            models.Index(fields=["c12"], name="pdq_chunk_12"),
-            models.Index(fields=["c13"], name="pdq_chunk_13"),
-            models.Index(fields=["c14"], name="pdq_chunk_14"),
-            models.Index(fields=["c15"], name="pdq_chunk_15"),
+            models.Index(fields=[f"c{i}"], name=f"pdq_chunk_{i}") for i in range(multiindex.CHUNKS)
         ]
 
     @property
