@@ -1,5 +1,5 @@
-"""What several benchmarks share: their own scratch PostgreSQL database, and waiting for the
-gunicorn they start. Not a benchmark itself
+"""What several benchmarks share: their own scratch PostgreSQL database and Redis db, and waiting
+for the gunicorn they start. Not a benchmark itself
 (`make bench` runs only bench/[!_]*.py)."""
 
 from __future__ import annotations
@@ -13,6 +13,30 @@ def recreate_database(url: str) -> None:
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'drop database if exists "{name}" with (force)')
         conn.execute(f'create database "{name}"')
+
+
+def claim_redis(url: str, *, flush: bool) -> None:
+    """Take the Redis db at `url` for the benchmark: refused if it holds any key, unless `flush`
+    (the benchmark's --flush) says its contents may be deleted. A benchmark never empties a db
+    it did not check was its own: the bank's keys have no prefix of their own to delete by."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    held = client.dbsize()
+    if held and not flush:
+        raise SystemExit(
+            f"the Redis db given holds {held} keys: name an empty db for the benchmark, or pass "
+            "--flush to delete them first"
+        )
+    if held:
+        client.flushdb()
+
+
+def release_redis(url: str) -> None:
+    """Delete what the benchmark wrote into the db `claim_redis` found empty (or emptied)."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
 
 
 def wait_for_server(port: int, server, timeout: float) -> None:

@@ -21,7 +21,8 @@ on an idle log (the same size with a later time: the steady state, no row writte
 repeated --repeat times; the spread is printed (this machine's speed varies with its load: check
 the load printed). Target (issue 14): 1,000 members a minute under 5% of one core, i.e. under
 3 ms of CPU per receipt. Runs on its own SQLite database in a temporary directory unless
---database names a PostgreSQL database (dropped and recreated). Prints figures; asserts nothing.
+--database names a PostgreSQL database (dropped and recreated); --redis must name an empty Redis
+db (`--flush` deletes what it holds first), emptied again at the end. Prints figures; asserts nothing.
 `--profile N` adds cProfile's top N (CPU time) of idle-log receipts through hashbank.wsgi's
 application in this process, and the SQL of one.
 
@@ -73,7 +74,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _scratch import recreate_database, wait_for_server  # bench/ is the script's own directory
+from _scratch import (  # bench/ is the script's own directory
+    claim_redis,
+    recreate_database,
+    release_redis,
+    wait_for_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -83,7 +89,14 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=300)
     parser.add_argument("--database", default="", help="a PostgreSQL URL; default: SQLite")
-    parser.add_argument("--redis", default="", help="a Redis URL (its db is flushed); default none")
+    parser.add_argument(
+        "--redis",
+        default="",
+        help="a Redis URL of an empty db (emptied again at the end); default none",
+    )
+    parser.add_argument(
+        "--flush", action="store_true", help="delete the keys the --redis db already holds"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="times each round is run")
     parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="print cProfile's top N (in-process)"
@@ -151,9 +164,7 @@ def main() -> None:
     if args.database:
         recreate_database(args.database)
     if args.redis:
-        import redis
-
-        redis.Redis.from_url(args.redis).flushdb()
+        claim_redis(args.redis, flush=args.flush)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashbank.settings")
     sys.path.insert(0, str(ROOT))
@@ -317,6 +328,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        if args.redis:
+            release_redis(args.redis)
 
     database = "PostgreSQL" if args.database else "SQLite"
     redis_used = "Redis" if args.redis else "no Redis (the embedded rate limiter)"

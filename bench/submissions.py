@@ -13,7 +13,8 @@ throughput, latency percentiles, the CPU each part (gunicorn, PostgreSQL, Redis,
 generator) spent per submission, how busy the machine was, and a reference speed before and
 after, since this machine's speed varies from minute to minute.
 Seal requests go to the Redis queue (no Celery worker runs, so sealing does not compete for the
-CPU); the queue is purged at the end.
+CPU). The Redis db must be empty (`--flush` deletes what it holds first); it is emptied again at
+the end, so only the benchmark's own keys are deleted.
 
 `--attackers N` (issue 17): after the closed loop, the closed loop again while N attackers, each
 from an address of its own (X-Forwarded-For from the trusted loopback proxy), send member-API
@@ -41,7 +42,11 @@ import threading
 import time
 from pathlib import Path
 
-from _scratch import wait_for_server  # bench/ is the script's own directory
+from _scratch import (  # bench/ is the script's own directory
+    claim_redis,
+    release_redis,
+    wait_for_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -381,7 +386,12 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/hb_bench_submissions"
     )
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/13", help="an empty db (emptied at the end)"
+    )
+    parser.add_argument(
+        "--flush", action="store_true", help="delete the keys the --redis-url db already holds"
+    )
     parser.add_argument(
         "--attackers", type=int, default=0, help="then the closed loop again under N attackers"
     )
@@ -408,6 +418,7 @@ def main() -> None:
     )
     if args.worker_class:
         env["GUNICORN_WORKER_CLASS"] = args.worker_class
+    claim_redis(args.redis_url, flush=args.flush)
     dbname = args.database_url.rsplit("/", 1)[1]
     subprocess.run(
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"DROP DATABASE IF EXISTS {dbname}"],
@@ -490,15 +501,7 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-        subprocess.run(
-            [
-                PY,
-                "-c",
-                "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()",
-                args.redis_url,
-            ],
-            env=env,
-        )
+        release_redis(args.redis_url)
 
 
 if __name__ == "__main__":
