@@ -8,9 +8,9 @@ past the free ones, from HASHBANK_POW_BASE_BITS to HASHBANK_POW_MAX_BITS. Withou
 answer is 428 `pow_required` with a fresh challenge in `detail`; a forged, altered or
 already-used proof is 400 `pow_invalid`; an expired one 400 `pow_expired` with a fresh challenge.
 
-Checking needs no state but the one-use mark: a challenge's token is remembered (Redis SET NX, or
-the process's memory while Redis is down, as the rate limiter does) until it has expired, so a
-proof is spent once.
+Checking needs no state but the one-use mark: a challenge's token is remembered until it has
+expired, in Redis, or in the database while Redis is down (hashbank/core/spent_tokens.py), so a
+proof is spent once whichever web process serves it.
 """
 
 from __future__ import annotations
@@ -20,18 +20,14 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
-from redis.exceptions import RedisError
 
-from hashbank.core import proof_of_work, ratelimit
+from hashbank.core import proof_of_work, ratelimit, spent_tokens
 from hashbank.core.errors import DomainError
-from hashbank.core.redis import shared_client
 from hashbank.submissions.errors import SubmissionErrorCode
 from hashbank.submissions.throttle import DAY, client_key
 
 SCOPE = "submit/day"
-_used = LocMemCache("hashbank-pow-used", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 
 REQUIRED_MESSAGE = (
     "This device has sent several cases today: solve the challenge in detail and send again with "
@@ -72,17 +68,6 @@ def challenge_for(subject: str, bits: int) -> dict[str, Any]:
     return {"challenge": issued.text, "bits": bits, "expires_in": ttl}
 
 
-def _first_use(token: str, ttl: int) -> bool:
-    key = f"hashbank:pow:used:{token}"
-    client = shared_client()
-    if client is not None:
-        try:
-            return bool(client.set(key, 1, nx=True, ex=ttl))
-        except RedisError:
-            pass  # remembered in this process meanwhile, like the rate limiter's counts
-    return _used.add(key, 1, timeout=ttl)
-
-
 def require(request: HttpRequest, proof: object) -> None:
     """Refuse this submission unless the client is within its free ones today or `proof`
     solves a challenge issued to it. Spends the proof."""
@@ -110,7 +95,8 @@ def require(request: HttpRequest, proof: object) -> None:
         ) from None
     except proof_of_work.ProofInvalid:
         raise ProofRefused(INVALID_MESSAGE) from None
-    if not _first_use(checked.token, max(checked.expires - int(time.time()), 0) + 60):
+    ttl = max(checked.expires - int(time.time()), 0) + 60
+    if not spent_tokens.first_use(token=checked.token, ttl=ttl):
         raise ProofRefused(INVALID_MESSAGE)
     if checked.bits < bits:  # issued before this client's later submissions raised the bar
         raise ProofRequired(REQUIRED_MESSAGE, detail=challenge_for(subject, bits))
@@ -119,8 +105,3 @@ def require(request: HttpRequest, proof: object) -> None:
 def count(request: HttpRequest) -> None:
     """One more submission saved for this client today."""
     ratelimit.record(scope=SCOPE, subject=client_key(request), window=DAY)
-
-
-def reset_process_state() -> None:
-    """Forget this process's spent tokens (for tests)."""
-    _used.clear()
