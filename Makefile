@@ -57,6 +57,7 @@ screenshots: deps-test
 
 # The offline hasher's wheel (hashbank-hasher, pure Python) into dist/, with its sha256; the bank
 # serves it from there at /offline-hasher/ (HASHBANK_HASHER_DIST_DIR; docs/offline-hasher.md).
+# deploy/Dockerfile runs the same script into its HASHBANK_HASHER_DIST_DIR (deploy/image_check.py).
 hasher-dist: $(VENV)/.run-installed
 	$(PY) hasher/build_wheel.py dist
 
