@@ -7,6 +7,13 @@ ledger, the ledger has no gap (`manage.py ledger verify`, contiguous entries, th
 sync at the published size), and no 5xx was answered outside the outage windows.
 
     python deploy/reliability.py          # what `bash deploy/local-production.sh --reliability` runs
+    RELIABILITY_POW=1 python deploy/reliability.py
+
+With RELIABILITY_POW=1 every submission needs an 8-bit proof of work (as the page does past the
+free ones: the 428's challenge solved, the body sent again with it), and each submitter replays
+every proof the bank accepted once, with a new body: the run then also fails if any replay is
+accepted, during the Redis outage too (the spent tokens are then in the database, shared by both
+gunicorn workers: hashbank/core/spent_tokens.py).
 
 It never disturbs the machine's shared services: its own `redis-server` on a free port (started,
 stopped and restarted by it), its own database (RELIABILITY_PG, default the local PostgreSQL,
@@ -18,6 +25,7 @@ a gap in the ledger. Bounded: about 75 s of load, then at most 120 s waiting for
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -46,6 +54,7 @@ PG_PORT = urllib.parse.urlsplit(PG).port or 5432
 # at the end.
 DB = os.environ.get("RELIABILITY_DB", f"hashbank_reliability_{os.getpid()}")
 SUBMITTERS = int(os.environ.get("RELIABILITY_SUBMITTERS", 50))
+POW = os.environ.get("RELIABILITY_POW") == "1"
 # The phases (seconds): load before the first fault, each outage window, load after the last.
 WARMUP, REDIS_DOWN, DB_DOWN, COOLDOWN = 8.0, 8.0, 8.0, 10.0
 # After an outage ends, the processes reconnect: answers in this grace are still the outage's.
@@ -216,7 +225,9 @@ class Topology:
             # A test bank: 50 submitters from 50 addresses submit far past a person's throttle,
             # the proof of work and the global cap, which are not what this run measures.
             "HASHBANK_SUBMISSIONS_PER_HOUR": "100000",
-            "HASHBANK_POW_FREE_PER_DAY": "100000",
+            "HASHBANK_POW_FREE_PER_DAY": "0" if POW else "100000",
+            "HASHBANK_POW_BASE_BITS": "8",
+            "HASHBANK_POW_MAX_BITS": "8",
             "HASHBANK_HASHES_PER_CLIENT_PER_DAY": "0",
             "HASHBANK_SUBMISSION_CAP_FLOOR": "0",
             "HASHBANK_SEAL_MIN_MIX": "1",
@@ -347,15 +358,29 @@ class Tally:
         self.errors_in = self.errors_out = 0  # 5xx (and 503 without Retry-After), no answer
         self.samples_out: list[str] = []
         self.errors_by_window: dict[str, dict[str, int]] = {}
+        self.replays_refused = 0  # RELIABILITY_POW: a spent proof sent again, refused
+        self.replays_accepted: list[str] = []  # ... and accepted: when (outage window or not)
+
+
+def solve(challenge: str, bits: int) -> str:
+    """The proof of work's nonce, as the page's worker finds it (hashbank/core/proof_of_work.py)."""
+    n = 0
+    while True:
+        digest = hashlib.sha256(f"{challenge}:{n}".encode()).digest()
+        if int.from_bytes(digest, "big").bit_length() <= 256 - bits:
+            return str(n)
+        n += 1
 
 
 def submitter(n: int, base: str, stop: threading.Event, tally: Tally, windows: Windows) -> None:
     """One person's browser: the page for its CSRF cookie, then submissions one after another,
     each retried after Retry-After when refused for now. Its address (TEST-NET-2, via the trusted
-    proxy's X-Forwarded-For) is its own."""
+    proxy's X-Forwarded-For) is its own. With RELIABILITY_POW, it solves the challenge of a 428
+    and sends the body again with the proof, then replays that proof once with a new body."""
     address = f"198.51.100.{n + 1}"
     csrf = None
     payload = None
+    proof = None
     while not stop.is_set():
         started = time.monotonic()
         if csrf is None:
@@ -370,19 +395,30 @@ def submitter(n: int, base: str, stop: threading.Event, tally: Tally, windows: W
                            {"type": "pdq", "value": random_pdq(), "quality": 90}],
                 "attestations": ATTESTED,
             }  # fmt: skip
+            headers_sent = {
+                "Content-Type": "application/json", "X-CSRFToken": csrf,
+                "Cookie": f"csrftoken={csrf}", "Referer": f"{base}/submit/",
+                "X-Forwarded-For": address,
+            }  # fmt: skip
+            sent = {**payload, "proof": proof} if proof else payload
             status, headers, body = http(
-                f"{base}/api/v1/submissions",
-                data=json.dumps(payload).encode(),
-                headers={
-                    "Content-Type": "application/json", "X-CSRFToken": csrf,
-                    "Cookie": f"csrftoken={csrf}", "Referer": f"{base}/submit/",
-                    "X-Forwarded-For": address,
-                },
-            )  # fmt: skip
+                f"{base}/api/v1/submissions", data=json.dumps(sent).encode(), headers=headers_sent
+            )
             if status == 201:
                 with tally.lock:
                     tally.accepted.append((json.loads(body)["case_number"], payload["hashes"]))
                 payload = None
+                if proof:
+                    replay(base, proof, headers_sent, started, tally, windows)
+                    proof = None
+                continue
+            code = error_code(body) if status in (400, 428) else ""
+            if POW and code in ("pow_required", "pow_expired"):
+                detail = json.loads(body)["error"]["detail"]
+                proof = {"challenge": detail["challenge"], "nonce": solve(**_bits(detail))}
+                continue
+            if POW and code == "pow_invalid":  # spent by a try whose answer was a 5xx: a new one
+                proof = None
                 continue
         finished = time.monotonic()
         retry_after = headers.get("Retry-After")
@@ -410,6 +446,29 @@ def submitter(n: int, base: str, stop: threading.Event, tally: Tally, windows: W
             if status == 403:
                 csrf = None  # a fresh page (a new CSRF cookie), as a person reloading would
         stop.wait(0.5)
+
+
+def _bits(detail: dict) -> dict:
+    return {"challenge": detail["challenge"], "bits": int(detail["bits"])}
+
+
+def replay(base: str, proof: dict, headers: dict, started: float, tally: Tally, windows) -> None:
+    """The accepted proof again, with a new body: it must be refused (`pow_invalid`)."""
+    body = {
+        "hashes": [{"type": "md5", "value": secrets.token_hex(16)}],
+        "attestations": ATTESTED,
+        "proof": proof,
+    }
+    status, _, answer = http(
+        f"{base}/api/v1/submissions", data=json.dumps(body).encode(), headers=headers
+    )
+    with tally.lock:
+        if status == 201:
+            inside = windows.inside(started, time.monotonic()) or "outside the outages"
+            tally.replays_accepted.append(inside)
+            tally.accepted.append((json.loads(answer)["case_number"], body["hashes"]))
+        elif status == 400 and error_code(answer) == "pow_invalid":
+            tally.replays_refused += 1
 
 
 def error_code(body: bytes) -> str:
@@ -569,6 +628,10 @@ def main() -> int:
         failures.append(
             f"{tally.errors_out} 5xx outside the outage windows: {tally.samples_out[:5]}"
         )
+    if tally.replays_accepted:
+        failures.append(
+            f"{len(tally.replays_accepted)} spent proofs accepted again: {tally.replays_accepted[:5]}"
+        )
     if member and member.verified_failures:
         failures.append(f"the member's sync failed verification {member.verified_failures} times")
     print()
@@ -586,6 +649,11 @@ def main() -> int:
     print(f"member syncs by exit code: {dict(sorted(member.codes.items())) if member else {}}; "
           f"other 4xx by status: {tally.refused_other}")  # fmt: skip
     print(f"5xx in the windows (status, code): {tally.errors_by_window}")
+    if POW:
+        print(
+            f"proof of work: {tally.replays_refused} replays of a spent proof refused, "
+            f"{len(tally.replays_accepted)} accepted"
+        )
     print(f"load {load_seconds:.0f} s, whole run {time.monotonic() - began:.0f} s")
     for failure in failures:
         print(f"FAIL {failure}")

@@ -8,9 +8,9 @@ past the free ones, from HASHBANK_POW_BASE_BITS to HASHBANK_POW_MAX_BITS. Withou
 answer is 428 `pow_required` with a fresh challenge in `detail`; a forged, altered or
 already-used proof is 400 `pow_invalid`; an expired one 400 `pow_expired` with a fresh challenge.
 
-Checking needs no state but the one-use mark: a challenge's token is remembered until it has
-expired, in Redis, or in the database while Redis is down (hashbank/core/spent_tokens.py), so a
-proof is spent once whichever web process serves it.
+Checking needs no state but the one-use mark: a challenge's token is remembered in the database
+until it has expired (hashbank/core/spent_tokens.py), so a proof is spent once whichever web
+process serves it, Redis up or down.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A proof of work is spent once while Redis is down, whichever web process serves it: the spent
-token is then kept in the database (hashbank/core/spent_tokens.py), which every process shares,
-not in one process's memory (a replay once per gunicorn worker before). The outage is real:
-REDIS_URL names a loopback port where nothing listens."""
+token is kept in the database (hashbank/core/spent_tokens.py), which every process shares, not in
+one process's memory (a replay once per gunicorn worker before). The outage is real: REDIS_URL
+names a loopback port where nothing listens."""
 
 from __future__ import annotations
 
@@ -182,5 +182,17 @@ def test_a_proof_spent_while_redis_was_down_stays_spent_once_redis_is_back(
     answer = solved(required(browser_client))
     assert submit(browser_client, proof=answer).status_code == 201
     settings.REDIS_URL = os.environ["REDIS_URL"]
+    replay = submit(browser_client, proof=answer)
+    assert (replay.status_code, replay.json()["error"]["code"]) == (400, "pow_invalid")
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a real Redis: set REDIS_URL")
+def test_a_proof_spent_while_redis_answered_stays_spent_when_redis_goes_down(
+    browser_client, settings
+):
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    answer = solved(required(browser_client))
+    assert submit(browser_client, proof=answer).status_code == 201
+    settings.REDIS_URL = REDIS_DOWN
     replay = submit(browser_client, proof=answer)
     assert (replay.status_code, replay.json()["error"]["code"]) == (400, "pow_invalid")
