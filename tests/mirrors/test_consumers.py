@@ -17,6 +17,7 @@ import dataclasses
 import gzip
 import io
 import json
+import time
 
 from threatexchange.exchanges.clients.stopncii import api as stopncii
 
@@ -206,6 +207,26 @@ def test_the_allow_list_switches_as_origin_off(federation, tmp_path):
     assert not _of(fetcher, origin_id(a))
     # B's own log is empty here, so nothing at all was fetched: no state either.
     assert fetcher.checkpoint is None or origin_id(a) not in fetcher.checkpoint.carried()
+
+
+def test_the_extension_sends_a_stale_carried_origins_records_to_review(federation, tmp_path):
+    a, b, _ = federation
+    oid = origin_id(a)
+    _published_case(a, [pdq()])
+    mirror_sync(b)
+    fetcher = HmaLikeFetcher(_api(b, tmp_path))
+    fetcher.fetch()
+    assert _of(fetcher, oid) and all(r.freshness == "fresh" for r in _of(fetcher, oid).values())
+    signed_at = fetcher.checkpoint.carried()[oid]["time"]
+    wait_for(lambda: int(time.time()) > signed_at, timeout=5, what="a second passes")
+
+    fetcher.api.collab = dataclasses.replace(fetcher.api.collab, review_after=1)
+    fetcher.fetch()
+
+    records = _of(fetcher, oid).values()
+    assert records and all(r.freshness == "review" for r in records)
+    assert all("stale_origin" in r.get_as_opinions()[0].tags for r in records)
+    assert fetcher.checkpoint.carried()[oid]["freshness"] == "review"
 
 
 # -- a snapshot of the mirrored origin --
