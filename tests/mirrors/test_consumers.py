@@ -18,6 +18,7 @@ import gzip
 import io
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from threatexchange.exchanges.clients.stopncii import api as stopncii
 
@@ -318,3 +319,18 @@ def test_b_builds_as_snapshot_once_per_mirrored_state_and_a_withdrawal_makes_a_n
     assert after.headers["ETag"] != first.headers["ETag"]
     assert kept["value"] in values_after and withdrawn["value"] not in values_after
     assert len(_snapshot_files(b)) == 1
+
+
+def test_concurrent_first_requests_for_as_snapshot_get_the_same_whole_file(federation):
+    a, b, _ = federation
+    kept = pdq()
+    _published_case(a, [kept])
+    mirror_sync(b)  # the mirror moved on: no file of A's origin yet
+    assert _snapshot_files(b) == {}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: _snapshot(a, b), range(4)))
+
+    assert len({response.body for response, _values in answers}) == 1
+    assert all(kept["value"] in values for _response, values in answers)
+    assert len(_snapshot_files(b)) == 1
+    assert not list((b.directory / "snapshots").glob(".building-*"))  # no temporary file left
