@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.audit import services as audit
 from hashbank.benign.errors import BenignErrorCode
@@ -31,14 +32,14 @@ def contribute(
     holds in the feed is refused: contesting a published hash is a dispute, reviewed by people.
     Staff contributions (`actor`) are audited."""
     try:
-        signal_type, value, _ = types.normalize(
+        signal_type, value, _quality = types.normalize(
             signal_type, value, 100 if signal_type == "pdq" else None
         )
     except types.InvalidSignal as error:
         raise DomainError(error.message, code=SignalErrorCode.INVALID_SIGNAL) from None
     if Signal.objects.filter(signal_type=signal_type, value=value, active_holds__gt=0).exists():
         raise DomainError(
-            "That hash is in the feed: dispute it instead (a reviewer decides).",
+            _("That hash is in the feed: dispute it instead (a reviewer decides)."),
             code=BenignErrorCode.VALUE_IN_FEED,
             status=409,
         )
@@ -80,7 +81,7 @@ def decide(*, case_signal_id: int, published: bool, by: str) -> HeldMatch:
     held = HeldMatch.objects.select_for_update().filter(case_signal_id=case_signal_id).first()
     if held is None or held.decided_at is not None:
         raise DomainError(
-            "This hash is not waiting for a decision.", code=BenignErrorCode.ALREADY_DECIDED
+            _("This hash is not waiting for a decision."), code=BenignErrorCode.ALREADY_DECIDED
         )
     held.decision = HeldMatch.Decision.PUBLISHED if published else HeldMatch.Decision.REJECTED
     held.decided_by, held.decided_at = by[:150], timezone.now()

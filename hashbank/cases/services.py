@@ -16,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.audit import services as audit
 from hashbank.benign import selectors as benign_selectors
@@ -211,7 +212,7 @@ def issue_assisted_code(*, actor: Any) -> tuple[AssistedCode, str]:
     `assisted.LIFETIME`; returns (row, code). Only the code's keyed hash is stored; the issue is
     audited (`case.assisted_code_issued`, with its expiry, never the code)."""
     now = timezone.now()
-    for _ in range(5):
+    for _attempt in range(5):
         code = assisted.new_code()
         try:
             with transaction.atomic():
@@ -311,7 +312,7 @@ def _create_case(
     near = near or {}
     published = [item for i, item in enumerate(items) if i not in near]
     held = [item for i, item in enumerate(items) if i in near]
-    for _ in range(5):
+    for _attempt in range(5):
         case = storage.insert_case(
             number=pins.new_case_number(),
             fields=fields,
@@ -362,10 +363,13 @@ def authenticate_case(*, number: str, pin: str, guessing: bool = True) -> Case:
         locked, next_attempt_at = False, None
     if locked and guessing:
         pins.verify_pin(None, None)
-        raise CaseLocked("This case is locked after too many wrong PINs; contact the helpline.")
+        raise CaseLocked(_("This case is locked after too many wrong PINs; contact the helpline."))
     if guessing and next_attempt_at and next_attempt_at > now:
         wait = int((next_attempt_at - now).total_seconds()) + 1
-        raise PinRetryLater(f"Too many wrong PINs; try again in {wait} seconds.", retry_after=wait)
+        raise PinRetryLater(
+            _("Too many wrong PINs; try again in %(wait)s seconds.") % {"wait": wait},
+            retry_after=wait,
+        )
     if pins.verify_pin(pins.normalize_pin(pin), case.pin_hash if case else None):
         if case.failed_pin_attempts:
             Case.objects.filter(pk=case.pk).update(failed_pin_attempts=0, next_pin_attempt_at=None)
@@ -377,7 +381,7 @@ def authenticate_case(*, number: str, pin: str, guessing: bool = True) -> Case:
         unknown_numbers.record_failure(
             normalized, now=now, schedule=partial(_pin_schedule, now=now)
         )
-    raise WrongCredentials("The case number or the PIN is not right.")
+    raise WrongCredentials(_("The case number or the PIN is not right."))
 
 
 def pin_delay_after(failures: int) -> int | None:
@@ -422,7 +426,7 @@ def _locked_rows(case: Case, case_signal_ids: Iterable[int] | None):
         rows = rows.filter(pk__in=wanted)
         if len(rows) != len(wanted):
             raise NotFound(
-                "One of those hashes is not in this case.", code=CaseErrorCode.UNKNOWN_HASH
+                _("One of those hashes is not in this case."), code=CaseErrorCode.UNKNOWN_HASH
             )
     return rows
 
@@ -478,7 +482,7 @@ def withdraw(
         rows, case=case, actor=actor, reason=reason, action="case.signal_withdrawn"
     )
     if actor is not None and not changed:
-        raise InvalidTransition("This hash is already withdrawn or removed.")
+        raise InvalidTransition(_("This hash is already withdrawn or removed."))
     return changed
 
 
@@ -544,7 +548,7 @@ def expedite_withdrawal(*, case: Case, actor: Any, reason: str = "") -> list[Cas
     (audited, one entry per hash). Refused when nothing is scheduled."""
     changed = _apply_scheduled(case=case, due_by=None, actor=actor, reason=reason)
     if not changed:
-        raise InvalidTransition("No withdrawal of this case is waiting.")
+        raise InvalidTransition(_("No withdrawal of this case is waiting."))
     return changed
 
 
@@ -577,7 +581,7 @@ def suspend(*, case_signal: CaseSignal, actor: Any, reason: str = "") -> CaseSig
         .get(pk=case_signal.pk)
     )
     if row.status != CaseSignal.Status.ACTIVE:
-        raise InvalidTransition("Only an active hash can be suspended.")
+        raise InvalidTransition(_("Only an active hash can be suspended."))
     signal_services.release(
         signal=row.signal, reason=RemovalReason.SUSPENDED, mix_group=row.case_id
     )
@@ -604,7 +608,7 @@ def suspend_all(*, case: Case, actor: Any, reason: str = "") -> list[CaseSignal]
         .order_by("signal__signal_type", "signal__value")
     )
     if not rows:
-        raise InvalidTransition("No hash of this case is active.")
+        raise InvalidTransition(_("No hash of this case is active."))
     for row in rows:
         signal_services.release(
             signal=row.signal, reason=RemovalReason.SUSPENDED, mix_group=case.pk
@@ -633,7 +637,7 @@ def review_signal(*, case_signal: CaseSignal, actor: Any, confirmed: bool) -> Ca
         )
         is None
     ):
-        raise InvalidTransition("Only an active hash has a review tier.")
+        raise InvalidTransition(_("Only an active hash has a review tier."))
     _audit(
         actor=actor,
         action="case.signal_confirmed" if confirmed else "case.signal_unconfirmed",
@@ -653,7 +657,7 @@ def decide_held(*, case_signal: CaseSignal, actor: Any, publish: bool) -> CaseSi
         .get(pk=case_signal.pk)
     )
     if row.status != CaseSignal.Status.HELD:
-        raise InvalidTransition("Only a held hash can be published or rejected.")
+        raise InvalidTransition(_("Only a held hash can be published or rejected."))
     benign_services.decide(case_signal_id=row.pk, published=publish, by=actor.get_username())
     signal = row.signal
     if publish:
@@ -683,7 +687,7 @@ def restore(*, case_signal: CaseSignal, actor: Any) -> CaseSignal:
         .get(pk=case_signal.pk)
     )
     if row.status != CaseSignal.Status.SUSPENDED:
-        raise InvalidTransition("Only a suspended hash can be restored.")
+        raise InvalidTransition(_("Only a suspended hash can be restored."))
     signal = row.signal
     signal_services.hold(
         signal_type=signal.signal_type,
@@ -728,7 +732,7 @@ def _code_hash(code: str) -> str:
 def start_possession_check(*, case: Case, actor: Any) -> tuple[PossessionCheck, str]:
     """A caseworker starts a check that the caller holds one of the case's images; returns the
     check and its one-time code (8 digits, shown once, to read to the caller). Audited."""
-    for _ in range(5):
+    for _attempt in range(5):
         code = f"{secrets.randbelow(10**8):08d}"
         check = PossessionCheck(
             case=case,
@@ -782,7 +786,7 @@ def unlock_case(*, case: Case, actor: Any) -> Case:
     ).exists()
     if not proved:
         raise InvalidTransition(
-            "First check that the caller holds one of the case's images (possession check)."
+            _("First check that the caller holds one of the case's images (possession check).")
         )
     before = {"failed_pin_attempts": case.failed_pin_attempts, "locked": case.is_locked}
     Case.objects.filter(pk=case.pk).update(
@@ -796,7 +800,7 @@ def unlock_case(*, case: Case, actor: Any) -> Case:
 def add_note(*, case: Case, actor: Any, text: str) -> CaseNote:
     text = (text or "").strip()
     if not text or len(text) > 4000:
-        raise DomainError("A note has 1 to 4000 characters.", code=CaseErrorCode.INVALID_NOTE)
+        raise DomainError(_("A note has 1 to 4000 characters."), code=CaseErrorCode.INVALID_NOTE)
     note = CaseNote(case=case, author=actor, text=text)
     note.full_clean()
     note.save()
@@ -809,7 +813,7 @@ def assign(*, case: Case, assignee: Any, actor: Any) -> Case:
     unassigned); audited with both names. `assignee` must be an active staff account."""
     if assignee is not None and not (assignee.is_active and assignee.is_staff):
         raise DomainError(
-            "Cases are assigned to active staff accounts only.",
+            _("Cases are assigned to active staff accounts only."),
             code=CaseErrorCode.INVALID_ASSIGNEE,
         )
     before = case.assignee.get_username() if case.assignee_id else ""

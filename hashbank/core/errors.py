@@ -129,7 +129,9 @@ class DomainError(Exception):
 
     def as_dict(self) -> dict:
         # str() of an ErrorCode is its plain value: the wire carries "not_found", never the enum.
-        body: dict[str, Any] = {"code": str(self.code), "message": self.message}
+        # str() of the message too: a console-facing service marks it with gettext_lazy, which
+        # renders in the reader's language when the error is shown.
+        body: dict[str, Any] = {"code": str(self.code), "message": str(self.message)}
         if self.detail is not None:
             body["detail"] = self.detail
         return {"error": body}

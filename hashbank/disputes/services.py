@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.audit import services as audit
 from hashbank.cases import services as cases
@@ -29,19 +30,20 @@ def clean_dispute_text(*, reason: str, note: str, content_description: str) -> t
     lengths. Also used for a dispute forwarded to another bank (hashbank.forwarding)."""
     if reason not in Dispute.Reason.values:
         # Members' requests are checked against the same choices by their serializer first.
-        raise DomainError("Choose a reason from the list.", code=DisputeErrorCode.INVALID_REASON)
+        raise DomainError(_("Choose a reason from the list."), code=DisputeErrorCode.INVALID_REASON)
     # A browser counts a line break as one character against maxlength; a form sends two.
     note = (note or "").replace("\r\n", "\n").strip()
     if len(note) > Dispute.NOTE_MAX_LENGTH:
         raise DomainError(
-            f"The note is {len(note)} characters long; keep it to {Dispute.NOTE_MAX_LENGTH}.",
+            _("The note is %(length)s characters long; keep it to %(limit)s.")
+            % {"length": len(note), "limit": Dispute.NOTE_MAX_LENGTH},
             code=DisputeErrorCode.NOTE_TOO_LONG,
         )
     description = (content_description or "").replace("\r\n", "\n").strip()
     if len(description) > Dispute.DESCRIPTION_MAX_LENGTH:
         raise DomainError(
-            f"The content description is {len(description)} characters long; keep it to "
-            f"{Dispute.DESCRIPTION_MAX_LENGTH}.",
+            _("The content description is %(length)s characters long; keep it to %(limit)s.")
+            % {"length": len(description), "limit": Dispute.DESCRIPTION_MAX_LENGTH},
             code=DisputeErrorCode.DESCRIPTION_TOO_LONG,
         )
     return note, description
@@ -72,7 +74,7 @@ def raise_dispute(
     """
     if member is None and actor is None:
         raise DomainError(
-            "A dispute is raised by a member or a staff user.", code=DisputeErrorCode.NO_RAISER
+            _("A dispute is raised by a member or a staff user."), code=DisputeErrorCode.NO_RAISER
         )
     note, description = clean_dispute_text(
         reason=reason, note=note, content_description=content_description
@@ -117,8 +119,8 @@ def _refuse_second_open_dispute(signal) -> None:
     )
     if open_dispute is not None:
         raise Conflict(
-            f"This hash is already under dispute {open_dispute.pk}; decide that one in the "
-            "review queue.",
+            _("This hash is already under dispute %(id)s; decide that one in the review queue.")
+            % {"id": open_dispute.pk},
             code=DisputeErrorCode.DISPUTE_OPEN,
         )
 
@@ -131,7 +133,8 @@ def _lock_open(dispute: Dispute) -> Dispute:
     )
     if not dispute.is_open:
         raise Conflict(
-            f"This dispute was already {dispute.status}.", code=DisputeErrorCode.DISPUTE_DECIDED
+            _("This dispute was already %(status)s.") % {"status": dispute.get_status_display()},
+            code=DisputeErrorCode.DISPUTE_DECIDED,
         )
     return dispute
 
@@ -139,7 +142,7 @@ def _lock_open(dispute: Dispute) -> Dispute:
 def _refuse_own(dispute: Dispute, reviewer) -> None:
     if dispute.raised_by_id is not None and dispute.raised_by_id == getattr(reviewer, "pk", None):
         raise PermissionDenied(
-            "You raised this dispute, so another reviewer decides it.",
+            _("You raised this dispute, so another reviewer decides it."),
             code=DisputeErrorCode.OWN_DISPUTE,
         )
 
@@ -152,7 +155,8 @@ def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Disp
     Returns the dispute: still open while approvals are missing."""
     if reason_code not in Dispute.UpholdCode.values:
         raise DomainError(
-            f"reason_code must be one of {', '.join(Dispute.UpholdCode.values)}.",
+            _("reason_code must be one of %(codes)s.")
+            % {"codes": ", ".join(Dispute.UpholdCode.values)},
             code=DisputeErrorCode.INVALID_REASON_CODE,
         )
     dispute = _lock_open(dispute)
@@ -160,7 +164,7 @@ def uphold(*, dispute: Dispute, reviewer, reason_code: str, reason: str) -> Disp
     earlier = list(dispute.approvals.select_related("reviewer"))
     if any(approval.reviewer_id == reviewer.pk for approval in earlier):
         raise Conflict(
-            "You already approved upholding this dispute; a different reviewer decides it.",
+            _("You already approved upholding this dispute; a different reviewer decides it."),
             code=DisputeErrorCode.ALREADY_APPROVED,
         )
     DisputeApproval.objects.create(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.audit.services import record_event
 from hashbank.core.errors import DomainError
@@ -30,7 +31,7 @@ def update_contact(
     }
     if values["website"] and not values["website"].lower().startswith(("https://", "http://")):
         raise DomainError(
-            "The web address must start with https://.", code=HelplineErrorCode.INVALID_CONTACT
+            _("The web address must start with https://."), code=HelplineErrorCode.INVALID_CONTACT
         )
     with transaction.atomic():
         before = selectors.contact()
@@ -44,7 +45,8 @@ def update_contact(
         except ValidationError as error:
             fields = ", ".join(sorted(error.message_dict))
             raise DomainError(
-                f"Check these fields: {fields}.", code=HelplineErrorCode.INVALID_CONTACT
+                _("Check these fields: %(fields)s.") % {"fields": fields},
+                code=HelplineErrorCode.INVALID_CONTACT,
             ) from None
         row.save()
         after = selectors.contact()

@@ -105,6 +105,11 @@ def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:
     return snapshot.write_snapshot(log, out)
 
 
+def snapshot_basis(log: MirroredLog) -> str:
+    """What the snapshot at the mirrored size depends on besides the size (snapshot.py)."""
+    return snapshot.basis(log)
+
+
 # -- what the origin's StopNCII facade reads (member_portal/stopncii) ----------------------------
 
 

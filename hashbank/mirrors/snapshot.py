@@ -1,6 +1,7 @@
-"""A mirrored origin's snapshot, built on request from what the mirror stores (docs/feed-format.md
-6.2: "HBS1", "HBS2" or "HBS3", exactly the origin's own format), so a member of this bank
-bootstraps a carried origin without replaying every entry.
+"""A mirrored origin's snapshot, built from what the mirror stores (docs/feed-format.md 6.2:
+"HBS1", "HBS2" or "HBS3", exactly the origin's own format), so a member of this bank bootstraps
+a carried origin without replaying every entry. The member API builds it on the first request
+for the mirror's (size, `basis`) and serves that file after (member_portal/api/services.py).
 
 Sound because it needs nothing but the origin's bytes: the head is the mirrored checkpoint note
 (the origin's signatures kept), the compact range comes from the mirror's hash tiles of the
@@ -14,6 +15,7 @@ the mirror's word counts for nothing. When the mirror cannot give the active set
 
 from __future__ import annotations
 
+import hashlib
 from typing import BinaryIO
 
 from hashbank.mirrors import tree
@@ -37,6 +39,16 @@ def _compact_range(log: MirroredLog, size: int) -> merkle.CompactRange:
 def _leaves(log: MirroredLog, size: int):
     rows = MirrorEntry.objects.filter(log=log, seq__lt=size).order_by("seq")
     return rows.values_list("seq", "leaf").iterator(chunk_size=CHUNK_ROWS)
+
+
+def basis(log: MirroredLog) -> str:
+    """What the snapshot at the mirrored size depends on besides the size, for a cache of it
+    (member_portal/api/services.py): the stored note (a re-signed one, or one with more
+    cosignatures, is a new head) and how far entries are stored (`verified_size`: a catch-up
+    beyond the size blanks the values of adds its remove entries take out, which a snapshot
+    at the size carries; values are blanked only as entries are stored, and it only grows)."""
+    note_digest = hashlib.sha256(log.checkpoint_note.encode()).hexdigest()[:32]
+    return f"{log.verified_size}-{note_digest}"
 
 
 def write_snapshot(log: MirroredLog, out: BinaryIO) -> int | None:

@@ -15,6 +15,7 @@ import time
 import urllib.parse
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from hashbank.audit import services as audit
 from hashbank.peers import client, selectors, tokens
@@ -43,7 +44,7 @@ def _clean_url(url: str) -> str:
 
 def _json(url: str, token: str = "") -> dict:
     try:
-        status, _, body = client.fetch(url, token=token)
+        status, _headers, body = client.fetch(url, token=token)
     except client.PeerUnreachable as exc:
         raise PeerError(f"{url}: {exc}", code=PeerErrorCode.UNREACHABLE) from None
     if status != 200:
@@ -141,7 +142,9 @@ def add_peer(
 def _locked(name: str) -> Peer:
     peer = Peer.objects.select_for_update().filter(name=name).first()
     if peer is None:
-        raise PeerError(f"no peer named {name}", code=PeerErrorCode.UNKNOWN_PEER)
+        raise PeerError(
+            _("no peer named %(name)s") % {"name": name}, code=PeerErrorCode.UNKNOWN_PEER
+        )
     return peer
 
 
@@ -149,7 +152,7 @@ def _set_status(name: str, status: str, action: str, actor: object) -> Peer:
     with transaction.atomic():
         peer = _locked(name)
         if peer.status == Peer.Status.REMOVED:
-            raise PeerError(f"{name} was removed", code=PeerErrorCode.REMOVED)
+            raise PeerError(_("%(name)s was removed") % {"name": name}, code=PeerErrorCode.REMOVED)
         if peer.status == status:
             return peer
         before = peer.status

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from hashbank.core.errors import DomainError, NotFound
 from hashbank.signals import storage, types
 from hashbank.signals.errors import INVALID_VALUE, SignalErrorCode
@@ -46,18 +48,20 @@ def signals_by_value(
     value = (value or "").strip().lower()
     if len(value) != kind.hex_length or not all(c in "0123456789abcdef" for c in value):
         raise DomainError(
-            f"A {kind.name} hash is {kind.hex_length} hexadecimal characters.",
+            _("A %(type)s hash is %(length)s hexadecimal characters.")
+            % {"type": kind.name, "length": kind.hex_length},
             code=INVALID_VALUE[kind.name],
         )
     if distance is not None:
         if kind.name != "pdq":
             raise DomainError(
-                "Only PDQ hashes are matched within a distance.",
+                _("Only PDQ hashes are matched within a distance."),
                 code=SignalErrorCode.INVALID_DISTANCE,
             )
         if not 0 <= distance <= MAX_PDQ_DISTANCE:
             raise DomainError(
-                f"A PDQ distance is a whole number from 0 to {MAX_PDQ_DISTANCE}.",
+                _("A PDQ distance is a whole number from 0 to %(max)s.")
+                % {"max": MAX_PDQ_DISTANCE},
                 code=SignalErrorCode.INVALID_DISTANCE,
             )
         return storage.pdq_within(value, distance, limit)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from hashbank.cases import pins
 from hashbank.signals.types import REGISTRY
 
@@ -45,10 +47,14 @@ def _hash(text: str, distance: int | None) -> Search | None:
     if match["type"] is None and not signal_type:
         return None  # short hex: the start of a case number
     if signal_type not in REGISTRY:
-        raise SearchError(f"Unknown hash type {signal_type!r}; use {', '.join(REGISTRY)}.")
+        raise SearchError(
+            _("Unknown hash type %(type)s; use %(types)s.")
+            % {"type": repr(signal_type), "types": ", ".join(REGISTRY)}
+        )
     if len(value) != REGISTRY[signal_type].hex_length:
         raise SearchError(
-            f"A {signal_type} hash is {REGISTRY[signal_type].hex_length} hexadecimal characters."
+            _("A %(type)s hash is %(length)s hexadecimal characters.")
+            % {"type": signal_type, "length": REGISTRY[signal_type].hex_length}
         )
     if match["distance"] is not None:
         distance = int(match["distance"])
@@ -59,16 +65,16 @@ def parse(text: str, *, distance: str = "") -> Search:
     """What the caseworker typed; `distance` is the form's distance field (PDQ only)."""
     text = (text or "").strip()
     if not text or len(text) > 200:
-        raise SearchError("Type a case number (or its start), or an MD5 or PDQ hash.")
+        raise SearchError(_("Type a case number (or its start), or an MD5 or PDQ hash."))
     field = None
     if distance.strip():
         if not distance.strip().isdigit():
-            raise SearchError("The distance is a whole number of bits, such as 31.")
+            raise SearchError(_("The distance is a whole number of bits, such as 31."))
         field = int(distance.strip())
     found = _hash(text.replace(" ", ""), field)
     if found is not None:
         if found.distance is not None and found.signal_type != "pdq":
-            raise SearchError("Only PDQ hashes are matched within a distance.")
+            raise SearchError(_("Only PDQ hashes are matched within a distance."))
         return found
     whole = pins.normalize_case_number(text)
     if whole is not None:
@@ -80,7 +86,9 @@ def parse(text: str, *, distance: str = "") -> Search:
     body = start[len(pins.NUMBER_PREFIX) :]
     if not body or len(start) > 10 or any(c not in pins.NUMBER_ALPHABET for c in body):
         raise SearchError(
-            "That is neither a case number nor a hash. Case numbers look like HB-7KQ4-M2XD "
-            "(type all of it or its start); MD5 hashes have 32 hexadecimal characters, PDQ 64."
+            _(
+                "That is neither a case number nor a hash. Case numbers look like HB-7KQ4-M2XD "
+                "(type all of it or its start); MD5 hashes have 32 hexadecimal characters, PDQ 64."
+            )
         )
     return Search("prefix", number=start)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.audit.services import record_event
@@ -37,11 +38,15 @@ def create_staff_user(
     unknown = [r for r in roles if r not in ROLES]
     if unknown or not roles:
         raise DomainError(
-            f"Roles must be among: {', '.join(ROLES)}.", code=StaffErrorCode.INVALID_ROLE
+            _("Roles must be among: %(roles)s.") % {"roles": ", ".join(ROLES)},
+            code=StaffErrorCode.INVALID_ROLE,
         )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code=StaffErrorCode.USERNAME_TAKEN)
+        raise Conflict(
+            _("The username %(username)s is taken.") % {"username": repr(username)},
+            code=StaffErrorCode.USERNAME_TAKEN,
+        )
     password = one_time_password()
     user = User(username=username, email=email, is_staff=True, is_active=True)
     user.set_password(password)
@@ -76,7 +81,7 @@ def reset_second_factor(*, user: Any, actor: Any) -> None:
 def set_active(*, user: Any, active: bool, actor: Any) -> None:
     if user.pk == getattr(actor, "pk", None) and not active:
         raise DomainError(
-            "You cannot deactivate your own account.", code=StaffErrorCode.OWN_ACCOUNT
+            _("You cannot deactivate your own account."), code=StaffErrorCode.OWN_ACCOUNT
         )
     before = user.is_active
     user.is_active = active
@@ -104,11 +109,16 @@ def raise_dispute(
         .first()
     )
     if row is None:
-        raise NotFound("That hash is not in this case.", code=StaffErrorCode.UNKNOWN_HASH)
+        raise NotFound(_("That hash is not in this case."), code=StaffErrorCode.UNKNOWN_HASH)
     if row.status not in (CaseSignal.Status.ACTIVE, CaseSignal.Status.SUSPENDED):
         raise DomainError(
-            f"This hash is {row.status}: it is no longer in the feed, so there is nothing to dispute.",
+            _(
+                "This hash is %(status)s: it is no longer in the feed, so there is nothing to dispute."
+            )
+            % {"status": row.get_status_display()},
             code=StaffErrorCode.INVALID_TRANSITION,
         )
-    dispute, _ = disputes.raise_dispute(signal=row.signal, reason=reason, note=note, actor=actor)
+    dispute, _created = disputes.raise_dispute(
+        signal=row.signal, reason=reason, note=note, actor=actor
+    )
     return dispute

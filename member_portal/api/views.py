@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import tempfile
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -15,6 +13,7 @@ from rest_framework.response import Response
 from hashbank.core.errors import DomainError, NotFound
 from member_portal.api import selectors
 from member_portal.api import serializers as s
+from member_portal.api import services as api_services
 from member_portal.api.base import (
     PAYLOAD,
     SEALED,
@@ -268,23 +267,27 @@ class LatestSnapshotView(OriginAPIView):
         return response
 
     def mirrored_snapshot(self, source: origins_port.Source):
-        """A mirrored origin's snapshot at its mirrored size, written on request (gzip)."""
-        spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 (the response owns it)
-        with gzip.GzipFile(fileobj=spool, mode="wb", compresslevel=1, mtime=0) as out:
-            size = source.write_snapshot(out)
-        if size is None:
-            spool.close()
-            raise NotFound(
-                "No snapshot of this origin; replay its entries from 0.",
-                code=ApiErrorCode.NO_SNAPSHOT,
-            )
-        length = spool.tell()
-        spool.seek(0)
-        response = FileResponse(spool, content_type="application/gzip")
-        response["Content-Length"] = str(length)
-        response["Cache-Control"] = PAYLOAD
-        response["Hashbank-Tree-Size"] = str(size)
-        return response
+        """A mirrored origin's snapshot at its mirrored size (gzip), built on the first request
+        for the mirror's state and served from that file after (api/services.py)."""
+        for _attempt in range(2):  # a sync may prune the file between the lookup and the read
+            snapshot = api_services.mirrored_snapshot(source)
+            if snapshot is None:
+                break
+            try:
+                response = file_response(
+                    self.request,
+                    snapshot_dir() / snapshot.filename,
+                    etag=snapshot.etag,
+                    content_type="application/gzip",
+                    cache_control=PAYLOAD,
+                )
+            except FileNotFoundError:
+                continue
+            response["Hashbank-Tree-Size"] = str(snapshot.size)
+            return response
+        raise NotFound(
+            "No snapshot of this origin; replay its entries from 0.", code=ApiErrorCode.NO_SNAPSHOT
+        )
 
 
 class SnapshotView(MemberAPIView):

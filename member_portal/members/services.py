@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hashbank.audit.services import record_event
@@ -51,7 +52,10 @@ def _audit(actor, action: str, *, target: str = "", member: Member | None = None
 def create_member(*, slug: str, name: str, kind: str = Member.Kind.PLATFORM, actor=None) -> Member:
     """A member platform, or (kind "peer") a peer bank that mirrors this bank's log."""
     if Member.objects.filter(slug=slug).exists():
-        raise Conflict(f"A member with slug {slug!r} exists.", code=MemberErrorCode.MEMBER_EXISTS)
+        raise Conflict(
+            _("A member with slug %(slug)s exists.") % {"slug": repr(slug)},
+            code=MemberErrorCode.MEMBER_EXISTS,
+        )
     member = Member(slug=slug, name=name, kind=kind)
     member.full_clean()
     member.save()
@@ -65,7 +69,7 @@ def _clean_scopes(scopes: list[str] | None) -> list[str]:
     unknown = [s for s in scopes if s not in SCOPES]
     if unknown or not scopes:
         raise DomainError(
-            f"Scopes must be among {', '.join(SCOPES)}.",
+            _("Scopes must be among %(scopes)s.") % {"scopes": ", ".join(SCOPES)},
             code=MemberErrorCode.INVALID_SCOPE,
             detail=unknown,
         )
@@ -79,7 +83,8 @@ def _clean_ips(allowed_ips: list[str] | None) -> list[str]:
             cleaned.append(str(ipaddress.ip_network(raw.strip(), strict=False)))
         except ValueError:
             raise DomainError(
-                f"{raw!r} is not an IP address or network.", code=MemberErrorCode.INVALID_IP
+                _("%(address)s is not an IP address or network.") % {"address": repr(raw)},
+                code=MemberErrorCode.INVALID_IP,
             ) from None
     return cleaned
 
@@ -102,11 +107,15 @@ def issue_credential(
     )
     if usable.count() >= MAX_USABLE_CREDENTIALS:
         raise Conflict(
-            "This member already holds two usable credentials; revoke one before issuing another.",
+            _(
+                "This member already holds two usable credentials; revoke one before issuing another."
+            ),
             code=MemberErrorCode.TOO_MANY_CREDENTIALS,
         )
     if expires_at is not None and expires_at <= now:
-        raise DomainError("The expiry must be in the future.", code=MemberErrorCode.INVALID_EXPIRY)
+        raise DomainError(
+            _("The expiry must be in the future."), code=MemberErrorCode.INVALID_EXPIRY
+        )
     token, key_id, secret_hash = tokens.new_token()
     credential = Credential.objects.create(
         member=member,
@@ -194,7 +203,10 @@ def invite_user(
     enrol the second factor) at /portal/invitation/."""
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code=MemberErrorCode.USERNAME_TAKEN)
+        raise Conflict(
+            _("The username %(username)s is taken.") % {"username": repr(username)},
+            code=MemberErrorCode.USERNAME_TAKEN,
+        )
     user = User(username=username, email=email)
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -224,7 +236,7 @@ def accept_invitation(*, invitation: str, password: str):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    pk, _, code = invitation.partition(".")
+    pk, _dot, code = invitation.partition(".")
     member_user = (
         MemberUser.objects.select_for_update().filter(pk=pk if pk.isdigit() else 0).first()
     )
@@ -234,7 +246,8 @@ def accept_invitation(*, invitation: str, password: str):
         or not check_password(code, member_user.invitation_hash)
     ):
         raise NotFound(
-            "This invitation is unknown, used or expired.", code=MemberErrorCode.INVALID_INVITATION
+            _("This invitation is unknown, used or expired."),
+            code=MemberErrorCode.INVALID_INVITATION,
         )
     try:
         validate_password(password, member_user.user)
@@ -264,7 +277,8 @@ def reinvite_user(*, member_user: MemberUser, actor=None) -> str:
     )
     if member_user.accepted_at is not None:
         raise Conflict(
-            f"{member_user.user.get_username()} has already joined; reset their sign-in instead.",
+            _("%(username)s has already joined; reset their sign-in instead.")
+            % {"username": member_user.user.get_username()},
             code=MemberErrorCode.ALREADY_JOINED,
         )
     member_user.user.set_unusable_password()
@@ -393,7 +407,7 @@ def _key_limit(key_id: str) -> dict | None:
 
 def _record_failure(clients: list[tuple[str, str, int]], key_limit: dict | None = None) -> None:
     window = settings.HASHBANK_AUTH_FAILURE_WINDOW
-    for scope, subject, _ in clients:
+    for scope, subject, _limit in clients:
         ratelimit.record(scope=scope, subject=subject, window=window)
     if key_limit:
         ratelimit.record(scope=key_limit["scope"], subject=key_limit["subject"], window=window)

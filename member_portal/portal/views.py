@@ -149,7 +149,7 @@ def credentials(request):
 def revoke(request, credential_id: int):
     credential = get_object_or_404(request.member.credentials, pk=credential_id)
     services.revoke_credential(credential=credential, actor=request.user)
-    messages.success(request, f"{credential.display} is revoked.")
+    messages.success(request, _("%(credential)s is revoked.") % {"credential": credential.display})
     return redirect("/portal/credentials/")
 
 

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from hashbank.mirrors import selectors as _mirrors
 from hashbank.mirrors import services as _mirror_services
-from hashbank.mirrors.events import mirror_advanced  # noqa: F401  (webhooks connects to it)
+from hashbank.mirrors.events import mirror_advanced  # noqa: F401  (webhooks and api connect to it)
 from hashbank.peers import selectors as _peers
 from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import note
@@ -77,6 +77,7 @@ class Source:
     def consistency_proof(self, old: int, new: int) -> list[bytes]: ...
     def root_documents(self) -> list[str]: ...
     def write_snapshot(self, out: BinaryIO) -> int | None: ...
+    def snapshot_key(self) -> tuple[str, int, str]: ...
 
     # What the origin's StopNCII facade reads (member_portal/stopncii/selectors.py).
     def checkpoint_times(self) -> list[tuple[int, int]]: ...
@@ -196,8 +197,9 @@ def _local() -> Origin | None:
 class MirroredSource(Source):
     """A peer's log as this bank mirrors it: the peer's leaves, values and signed checkpoint
     (with the witnesses' and our cosignatures), so a member verifies it with the peer's keys.
-    The mirror keeps its latest checkpoint only; its snapshot is built on request from the
-    mirror's copy (hashbank/mirrors/snapshot.py), in the origin's own format."""
+    The mirror keeps its latest checkpoint only; its snapshot is built from the mirror's copy
+    (hashbank/mirrors/snapshot.py), in the origin's own format, on the first request for its
+    `snapshot_key()`, and kept as a file by the api app."""
 
     local = False
 
@@ -227,6 +229,11 @@ class MirroredSource(Source):
 
     def write_snapshot(self, out: BinaryIO) -> int | None:
         return _mirrors.write_snapshot(self.log, out)
+
+    def snapshot_key(self) -> tuple[str, int, str]:
+        """(origin id, size, basis) of the snapshot `write_snapshot` writes now: the api app
+        keeps one built file per key (member_portal/api/services.py)."""
+        return self.log.origin_id, self.log.size, _mirrors.snapshot_basis(self.log)
 
     def checkpoint_times(self) -> list[tuple[int, int]]:
         return _mirrors.checkpoint_times(self.log)

@@ -21,6 +21,15 @@ the origin's own root chain; its witness policy from `origin_policies`. Its reco
 the checkpoint's `origins` (JSON, one checkpoint per origin id). An origin whose data fails
 verification is frozen in that state at its last good size; the others go on.
 
+Freshness, per origin, by the reference client's rule (member_portal/client/origins.py
+`Freshness`, the same `review_after` and `off_after` defaults): once an origin's newest verified
+checkpoint is `review_after` old its records are review-only (metadata `freshness` "review", the
+opinion an INVESTIGATION_SEED tagged `stale_origin`, whatever the tier), and once `off_after`
+old they are deleted (an off origin is not matched); a fresh checkpoint brings them back. The
+verdict every record of an origin carries is kept in its checkpoint (`freshness`); when a fetch
+finds another verdict, that origin's records are fetched again from its snapshot with the new
+one (records are keyed by seq, and only the bank's snapshot lists them).
+
 No `from __future__ import annotations` here: threatexchange's CLI reads the config dataclass's
 field types at run time to build its command-line options.
 """
@@ -43,9 +52,10 @@ from threatexchange.signal_type.md5 import VideoMD5Signal
 from threatexchange.signal_type.pdq.signal import PdqSignal
 from threatexchange.signal_type.signal_base import SignalType
 
+from member_portal.client import origins as origin_rules
 from member_portal.client.bank import Bank, BankError
 from member_portal.client.origins import OriginFilter, anchor_for, carried_origins
-from member_portal.client.sync import follow_roots, send_acknowledgement
+from member_portal.client.sync import ClientError, follow_roots, send_acknowledgement
 from member_portal.feed import cosignature, merkle, rootdoc, wire
 from member_portal.feed import leaf as leaves
 from member_portal.feed.activeset import ActiveSet
@@ -112,7 +122,28 @@ class HashbankCollabConfig(CollaborationConfigWithDefaults):
             "threatexchange stored with a signed receipt instead of a plain ack"
         },
     )
+    review_after: int = field(
+        default=origin_rules.REVIEW_AFTER,
+        metadata={
+            "help": "seconds: an origin's records are review-only once its newest verified "
+            "checkpoint is this old (default 72 h, as hashbank-member --review-after)"
+        },
+    )
+    off_after: int = field(
+        default=origin_rules.OFF_AFTER,
+        metadata={
+            "help": "seconds: an origin's records are deleted (not matched) once its newest "
+            "verified checkpoint is this old (default 30 days, as hashbank-member --off-after)"
+        },
+    )
     api: str = field(init=False, default=API_NAME)
+
+    def freshness_rule(self) -> origin_rules.Freshness:
+        """The reference client's freshness rule with this exchange's limits."""
+        try:
+            return origin_rules.Freshness(self.review_after, self.off_after)
+        except ClientError as exc:
+            raise VerificationError(str(exc)) from None
 
     def allows(self, origin: str) -> bool:
         return OriginFilter.parse(self.origins).allows(origin)
@@ -200,6 +231,8 @@ class HashbankCheckpoint(state.FetchCheckpointBase):
     # The carried origins' states: JSON {origin id: this dataclass's fields for that origin,
     # "frozen": reason once its data failed verification}. Empty before carried origins.
     origins: str = ""
+    # The freshness verdict (fresh, review; off: none kept) every record of this origin carries.
+    freshness: str = origin_rules.FRESH
 
     def is_stale(self) -> bool:
         return not self.complete or not self.lthash
@@ -265,17 +298,23 @@ class HashbankSignalMetadata(state.FetchedSignalMetadata):
     # with the basis (member_report, second_case, caseworker_review) of the tier entry.
     tier: str = leaves.UNREVIEWED
     basis: str | None = None
+    # The origin's freshness (the reference client's rule): "review" once its newest verified
+    # checkpoint is `review_after` old; an origin `off_after` old has no records at all.
+    freshness: str = origin_rules.FRESH
 
     def get_as_opinions(self) -> t.Sequence[state.SignalOpinion]:
         # Every signal in the feed is a victim's (or a helpline's) report of their own image. An
         # unreviewed one is a lead to check by a person (INVESTIGATION_SEED), never a verdict for
-        # automatic removal; a confirmed one is the positive class.
+        # automatic removal; a confirmed one is the positive class, unless its origin is stale
+        # (it may have missed withdrawals): then it too goes to a person.
+        stale = self.freshness == origin_rules.REVIEW
         category = (
             state.SignalOpinionCategory.POSITIVE_CLASS
-            if self.tier == leaves.CONFIRMED
+            if self.tier == leaves.CONFIRMED and not stale
             else state.SignalOpinionCategory.INVESTIGATION_SEED
         )
-        return [state.SignalOpinion(False, category, {"ncii", self.tier})]
+        tags = {"ncii", self.tier} | ({"stale_origin"} if stale else set())
+        return [state.SignalOpinion(False, category, tags)]
 
 
 Updates = dict[str, HashbankSignalMetadata | None]
@@ -359,6 +398,7 @@ class HashbankSignalExchangeAPI(
         checkpoint: HashbankCheckpoint | None,
     ) -> t.Iterator[state.FetchDelta[str, HashbankSignalMetadata, HashbankCheckpoint]]:
         policy = self.collab.policy()
+        rule = self.collab.freshness_rule()
         carried = checkpoint.carried() if checkpoint is not None else {}
         own_trusted = checkpoint is not None and bool(checkpoint.root)
         trusted = checkpoint.root if own_trusted else self._root_text()
@@ -372,10 +412,13 @@ class HashbankSignalExchangeAPI(
                 send_acknowledgement(
                     self.bank, current.note, current.size, self.collab.receipt_key()
                 )
-            if current.is_stale():
-                feed = yield from self._bootstrap(self.bank, self._root_text(), policy, carried)
+            booted = current.is_stale()
+            if booted:
+                feed, grade = yield from self._bootstrap(
+                    self.bank, self._root_text(), policy, carried, rule
+                )
             else:
-                feed = current.feed_state(policy)
+                feed, grade = current.feed_state(policy), current.freshness
             feed = FeedState(
                 follow_roots(feed.root, self.bank.roots()),
                 feed.checkpoint,
@@ -392,6 +435,14 @@ class HashbankSignalExchangeAPI(
                     raise
                 # A bank whose own log is still empty may carry others' already.
             else:
+                verdict = rule.verdict(delta.checkpoint.time, origin_rules.now())
+                if verdict != grade and not booted:
+                    # The records fetched before carry another verdict: all of them again.
+                    feed, grade = yield from self._bootstrap(
+                        self.bank, feed.root.signed, policy, carried, rule, grade=verdict
+                    )
+                    delta = self._delta(self.bank, feed, str)
+                delta = _graded(delta, grade)
                 current = delta.checkpoint.with_carried(carried)
                 yield dataclasses.replace(delta, checkpoint=current)
         yield from self._carried(carrier, current, carried)
@@ -446,20 +497,26 @@ class HashbankSignalExchangeAPI(
         def key(seq: int) -> str:
             return f"{oid}:{seq}"
 
+        rule = self.collab.freshness_rule()
         found: list[tuple[Updates, HashbankCheckpoint]] = []
-        if previous is None or previous.is_stale():
-            anchor, _how = anchor_for(info, listed, pins)
-            if rootdoc.parse(anchor).origin != info["origin"]:
-                raise VerificationError("its root document is for another origin")
-            boot = self._bootstrap(bank, anchor, policy, {}, key)
+
+        def bootstrap(anchor: str, grade: str | None = None) -> tuple[FeedState, str]:
+            boot = self._bootstrap(bank, anchor, policy, {}, rule, key, grade=grade)
             try:
                 while True:
                     delta = next(boot)
                     found.append((delta.updates, delta.checkpoint))
             except StopIteration as done:
-                feed = done.value
+                return done.value
+
+        booted = previous is None or previous.is_stale()
+        if booted:
+            anchor, _how = anchor_for(info, listed, pins)
+            if rootdoc.parse(anchor).origin != info["origin"]:
+                raise VerificationError("its root document is for another origin")
+            feed, grade = bootstrap(anchor)
         else:
-            feed = previous.feed_state(policy)
+            feed, grade = previous.feed_state(policy), previous.freshness
         feed = FeedState(
             follow_roots(feed.root, bank.roots()),
             feed.checkpoint,
@@ -469,6 +526,12 @@ class HashbankSignalExchangeAPI(
             policy,
         )
         delta = self._delta(bank, feed, key)
+        verdict = rule.verdict(delta.checkpoint.time, origin_rules.now())
+        if verdict != grade and not booted:
+            # The records fetched before carry another verdict: all of them again.
+            feed, grade = bootstrap(feed.root.signed, verdict)
+            delta = self._delta(bank, feed, key)
+        delta = _graded(delta, grade)
         found.append((delta.updates, delta.checkpoint))
         return found
 
@@ -481,18 +544,30 @@ class HashbankSignalExchangeAPI(
         root_text: str,
         policy: Policy | None,
         carried: dict,
+        rule: origin_rules.Freshness,
         key: t.Callable[[int], str] = str,
+        grade: str | None = None,
     ):
+        """Yield the origin's snapshot's records (verified first), graded by `grade` or else
+        by `rule` on its latest checkpoint; return (its state, the grade)."""
         root = follow_roots(trust_root(root_text), bank.roots())
-        if policy is not None:
-            # Refuse an unwitnessed bank before a snapshot is downloaded or a record yielded.
-            verify_checkpoint(bank.checkpoint(), root, policy=policy)
+        if policy is not None or grade is None:
+            # Refuse an unwitnessed bank before a snapshot is downloaded or a record yielded;
+            # the latest checkpoint's age grades the records (a snapshot's may be older).
+            try:
+                latest = verify_checkpoint(bank.checkpoint(), root, policy=policy)
+            except BankError as exc:
+                if exc.code != "no_checkpoint":
+                    raise
+                return FeedState(root, policy=policy), origin_rules.FRESH  # nothing to yield
+            if grade is None:
+                grade = rule.verdict(latest.time, origin_rules.now())
         try:
             response, _ = bank.snapshot()
         except BankError as exc:
             if exc.code not in ("no_snapshot", "not_found"):
                 raise
-            return FeedState(root, policy=policy)  # a young bank: the delta replays from 0
+            return FeedState(root, policy=policy), grade  # a young bank: the delta replays
         with tempfile.TemporaryFile() as raw, response:
             # Keep the download to read it twice: verify everything first, then hand it over.
             shutil.copyfileobj(response, raw, 1 << 20)
@@ -519,10 +594,11 @@ class HashbankSignalExchangeAPI(
                 if row is not None:
                     updates[key(record.seq)] = row
                 if len(updates) >= CHUNK:
-                    yield state.FetchDelta(updates, partial)
+                    yield _graded(state.FetchDelta(updates, partial), grade)
                     updates = {}
-        yield state.FetchDelta(updates, HashbankCheckpoint.of(feed).with_carried(carried))
-        return feed
+        done = state.FetchDelta(updates, HashbankCheckpoint.of(feed).with_carried(carried))
+        yield _graded(done, grade)
+        return feed, grade
 
     def _delta(self, bank: Bank, feed: FeedState, key: t.Callable[[int], str]) -> state.FetchDelta:
         signed = bank.checkpoint()
@@ -572,6 +648,19 @@ class HashbankSignalExchangeAPI(
             else:
                 updates[key(entry.target)] = None
         return state.FetchDelta(updates, HashbankCheckpoint.of(new_feed))
+
+
+def _graded(delta: state.FetchDelta, grade: str) -> state.FetchDelta:
+    """`delta` with its records marked with the origin's freshness verdict and the verdict in
+    its checkpoint; an off origin's records are deleted (the same keys, each None)."""
+    if grade == origin_rules.OFF:
+        updates = dict.fromkeys(delta.updates)
+    else:
+        updates = {
+            k: v if v is None else dataclasses.replace(v, freshness=grade)
+            for k, v in delta.updates.items()
+        }
+    return state.FetchDelta(updates, dataclasses.replace(delta.checkpoint, freshness=grade))
 
 
 def _unzip(raw: t.BinaryIO) -> t.BinaryIO:

@@ -31,6 +31,23 @@ def test_latest_snapshot_redirects_to_its_immutable_url(snapshot, api):
     assert response["Location"] == f"/api/v1/snapshots/{snapshot.size}"
 
 
+def test_a_mirrored_origins_snapshot_is_never_the_banks_own(snapshot, api, settings):
+    # A mirrored origin's file (api/services.mirrored_snapshot) beside the bank's own, larger:
+    # the un-prefixed endpoints serve only the bank's own log.
+    (settings.HASHBANK_SNAPSHOT_DIR / "origin-mirrored.bin.gz").write_bytes(b"not ours")
+    Snapshot.objects.create(
+        origin_id="ab" * 32,
+        size=snapshot.size + 100,
+        basis="x",
+        filename="origin-mirrored.bin.gz",
+        sha256="0" * 64,
+        bytes=8,
+    )
+    assert api.get("/api/v1/snapshot")["Location"] == f"/api/v1/snapshots/{snapshot.size}"
+    missing = api.get(f"/api/v1/snapshots/{snapshot.size + 100}")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "unknown_snapshot"
+
+
 def test_snapshot_streams_with_a_strong_etag_and_verifies(snapshot, api):
     response = api.get(f"/api/v1/snapshots/{snapshot.size}")
     assert response.status_code == 200

@@ -215,6 +215,7 @@ DEFERRED_ALLOWED = {
     "hashbank/mirrors/apps.py",
     "hashbank/receipts/apps.py",
     "member_portal/webhooks/apps.py",
+    "member_portal/api/apps.py",
     "member_portal/client/cli.py",
 }
 

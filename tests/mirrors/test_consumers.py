@@ -17,6 +17,8 @@ import dataclasses
 import gzip
 import io
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from threatexchange.exchanges.clients.stopncii import api as stopncii
 
@@ -208,24 +210,34 @@ def test_the_allow_list_switches_as_origin_off(federation, tmp_path):
     assert fetcher.checkpoint is None or origin_id(a) not in fetcher.checkpoint.carried()
 
 
+def test_the_extension_sends_a_stale_carried_origins_records_to_review(federation, tmp_path):
+    a, b, _ = federation
+    oid = origin_id(a)
+    _published_case(a, [pdq()])
+    mirror_sync(b)
+    fetcher = HmaLikeFetcher(_api(b, tmp_path))
+    fetcher.fetch()
+    assert _of(fetcher, oid) and all(r.freshness == "fresh" for r in _of(fetcher, oid).values())
+    signed_at = fetcher.checkpoint.carried()[oid]["time"]
+    wait_for(lambda: int(time.time()) > signed_at, timeout=5, what="a second passes")
+
+    fetcher.api.collab = dataclasses.replace(fetcher.api.collab, review_after=1)
+    fetcher.fetch()
+
+    records = _of(fetcher, oid).values()
+    assert records and all(r.freshness == "review" for r in records)
+    assert all("stale_origin" in r.get_as_opinions()[0].tags for r in records)
+    assert fetcher.checkpoint.carried()[oid]["freshness"] == "review"
+
+
 # -- a snapshot of the mirrored origin --
 
 
-def test_b_serves_a_snapshot_of_as_origin_that_verifies_with_as_keys_alone(federation):
-    a, b, _ = federation
-    oid = origin_id(a)
-    kept, withdrawn = pdq(), pdq()
-    _published_case(a, [kept])
-    case = _published_case(a, [withdrawn])
-    before = published_size(a)
-    assert a.withdraw(case["case_number"], case["pin"]).status == 200
-    wait_for(lambda: published_size(a) > before, what="A published the removal")
-    mirror_sync(b)
-
-    response = b.get(f"/api/v1/origins/{oid}/snapshot", Authorization=f"Bearer {b.token}")
-
+def _snapshot(a, b) -> tuple:
+    """B's snapshot of A's origin: the response, and the values of its records once verified
+    with A's keys alone (A's first root document, as a member gets it out of band)."""
+    response = b.get(f"/api/v1/origins/{origin_id(a)}/snapshot", Authorization=f"Bearer {b.token}")
     assert response.status == 200, response.text
-    assert int(response.headers["Hashbank-Tree-Size"]) == published_size(a)
     a_root = a.get("/api/v1/roots", Authorization=f"Bearer {a.token}").json()["roots"][0]
     values = []
     reader = wire.SnapshotReader(
@@ -234,5 +246,91 @@ def test_b_serves_a_snapshot_of_as_origin_that_verifies_with_as_keys_alone(feder
     feed = verify_snapshot(
         rootdoc.verify_first(a_root), reader, lambda r: values.append(r.value.hex())
     )
-    assert feed.size == published_size(a) and feed.root.origin == a.origin
+    assert feed.size == int(response.headers["Hashbank-Tree-Size"]) and feed.root.origin == a.origin
+    return response, values
+
+
+def _snapshot_files(b) -> dict[str, tuple[int, int]]:
+    """B's built snapshot files of mirrored origins, each with its inode and mtime (a build
+    writes a new file and renames it into place, so both change when one is built again)."""
+    return {
+        path.name: (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in (b.directory / "snapshots").glob("origin-*")
+    }
+
+
+def test_b_serves_a_snapshot_of_as_origin_that_verifies_with_as_keys_alone(federation):
+    a, b, _ = federation
+    kept, withdrawn = pdq(), pdq()
+    _published_case(a, [kept])
+    case = _published_case(a, [withdrawn])
+    before = published_size(a)
+    assert a.withdraw(case["case_number"], case["pin"]).status == 200
+    wait_for(lambda: published_size(a) > before, what="A published the removal")
+    mirror_sync(b)
+
+    response, values = _snapshot(a, b)
+
+    assert int(response.headers["Hashbank-Tree-Size"]) == published_size(a)
     assert kept["value"] in values and withdrawn["value"] not in values
+
+
+SNAPSHOT_HEADERS = ("Content-Type", "Content-Length", "Cache-Control", "ETag", "Hashbank-Tree-Size")
+
+
+def test_b_builds_as_snapshot_once_per_mirrored_state_and_a_withdrawal_makes_a_new_one(federation):
+    a, b, _ = federation
+    kept, withdrawn = pdq(), pdq()
+    _published_case(a, [kept])
+    case = _published_case(a, [withdrawn])
+    mirror_sync(b)
+
+    first, values = _snapshot(a, b)
+    built = _snapshot_files(b)
+    again, values_again = _snapshot(a, b)  # the cached file, verified with A's keys alone
+
+    assert len(built) == 1 and _snapshot_files(b) == built  # served, not built again
+    assert again.body == first.body and values_again == values
+    assert {h: again.headers[h] for h in SNAPSHOT_HEADERS} == {
+        h: first.headers[h] for h in SNAPSHOT_HEADERS
+    }
+    assert {kept["value"], withdrawn["value"]} <= set(values)
+    unchanged = b.get(
+        f"/api/v1/origins/{origin_id(a)}/snapshot",
+        Authorization=f"Bearer {b.token}",
+        **{"If-None-Match": first.headers["ETag"]},
+    )
+    assert unchanged.status == 304
+
+    # The withdrawal at A reaches B: the mirror moved on, its old file is gone (it held the
+    # withdrawn value), and the next request builds the new size's without it.
+    before = published_size(a)
+    assert a.withdraw(case["case_number"], case["pin"]).status == 200
+    wait_for(lambda: published_size(a) > before, what="A published the removal")
+    mirror_sync(b)
+    assert _snapshot_files(b) == {}
+    after, values_after = _snapshot(a, b)
+
+    assert (
+        int(after.headers["Hashbank-Tree-Size"])
+        == published_size(a)
+        > int(first.headers["Hashbank-Tree-Size"])
+    )
+    assert after.headers["ETag"] != first.headers["ETag"]
+    assert kept["value"] in values_after and withdrawn["value"] not in values_after
+    assert len(_snapshot_files(b)) == 1
+
+
+def test_concurrent_first_requests_for_as_snapshot_get_the_same_whole_file(federation):
+    a, b, _ = federation
+    kept = pdq()
+    _published_case(a, [kept])
+    mirror_sync(b)  # the mirror moved on: no file of A's origin yet
+    assert _snapshot_files(b) == {}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: _snapshot(a, b), range(4)))
+
+    assert len({response.body for response, _values in answers}) == 1
+    assert all(kept["value"] in values for _response, values in answers)
+    assert len(_snapshot_files(b)) == 1
+    assert not list((b.directory / "snapshots").glob(".building-*"))  # no temporary file left

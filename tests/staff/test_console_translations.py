@@ -29,6 +29,14 @@ EXTRACTED = [
     "member_portal/portal",
     "member_portal/webhooks/templates",
     "member_portal/webhooks/models.py",
+    # The services whose refusals (DomainError messages) the console and the portal show.
+    "hashbank/cases/services.py",
+    "hashbank/disputes/services.py",
+    "hashbank/benign/services.py",
+    "hashbank/helpline/services.py",
+    "hashbank/peers/services.py",
+    "hashbank/signals/selectors.py",
+    "member_portal/members/services.py",
 ]
 
 
@@ -124,3 +132,35 @@ def test_the_language_switch_is_in_the_console_header_and_remembered(client):
     page = client.get("/staff/login/").content.decode()
     assert '<html lang="es">' in page
     assert "Acceso del personal" in page and "Staff sign-in" not in page
+
+
+FORM = "application/x-www-form-urlencoded"  # the bank refuses multipart bodies
+
+# Refusals a service raises (DomainError), each shown on the page the console redirects to; the
+# English message is what an English reader sees, so the Spanish page must not show it.
+REFUSALS = [
+    ("unlock", "unlock/", {}, "First check that the caller holds one of the case"),
+    ("restore", "hashes/{md5}/restore/", {}, "Only a suspended hash can be restored."),
+    ("note", "notes/", {"text": ""}, "A note has 1 to 4000 characters."),
+    ("dispute", "hashes/{md5}/dispute/", {"reason": "nonsense"}, "Choose a reason from the list."),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "path", "form", "english"), REFUSALS, ids=[r[0] for r in REFUSALS]
+)
+def test_a_domain_error_on_a_spanish_console_page_is_in_spanish(
+    world, make_staff, name, path, form, english
+):
+    client = signed_in(make_staff("administrator", username="ada"))
+    url = f"/staff/cases/{world.case.pk}/" + path.format(md5=world.case_signal("md5").pk)
+    shown = {}
+    for language in ("en", "es"):
+        client.cookies["django_language"] = language
+        response = client.post(url, urlencode(form), follow=True, content_type=FORM)
+        assert response.status_code == 200, response.status_code
+        shown[language] = response.content.decode()
+    assert english in shown["en"]  # the refusal was raised and shown
+    assert english not in shown["es"]
+    assert english_left(shown["en"], shown["es"]) == []

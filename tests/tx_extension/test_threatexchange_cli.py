@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ from django.db import transaction
 
 from hashbank.cases import services as cases
 from hashbank.ledger import selectors
+from member_portal.feed import checkpoint as checkpoints
 from member_portal.feed import cosignature, note
 from tests.client.witnessed import bank_witnessed_by_itself, own_witness, write_policy
 from tests.fixtures.legacy import drop_last_state_entry, seal_before_the_switch
 from tests.fixtures.values import ATTESTED, MD5_VALUE, PDQ_VALUES
+from tests.publishing.banks import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 TX = Path(sys.executable).with_name("threatexchange")
@@ -232,3 +235,21 @@ def test_fetched_signals_carry_their_review_tier_from_snapshot_and_delta(bank, t
 
     assert _tagged(tx, "confirmed") == {PDQ_VALUES[0], PDQ_VALUES[2]}
     assert _signals(tx) == {("pdq", v) for v in PDQ_VALUES}
+
+
+def test_the_cli_takes_the_freshness_limits_and_tags_a_stale_origins_signals(bank, tx):
+    bank.publish()
+    bank.snapshot()
+    tx("fetch")
+    assert _tagged(tx, "stale_origin") == set()
+    text, _ = note.split(selectors.latest_checkpoint().note)
+    signed_at = checkpoints.parse(text).time  # the time the extension's freshness reads
+    wait_for(lambda: int(time.time()) > signed_at, timeout=5, what="a second passes")
+
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--review-after", "1")
+    tx("fetch")
+
+    assert _tagged(tx, "stale_origin") == set(PDQ_VALUES)
+    tx("config", "collab", "edit", "hashbank", "nii_bank", "--off-after", "1")
+    tx("fetch")
+    assert _signals(tx) == set()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from hashbank.core.errors import DomainError
@@ -21,6 +22,11 @@ ACTIONS = {
     "suspend": peer_services.suspend_peer,
     "resume": peer_services.resume_peer,
     "remove": peer_services.remove_peer,
+}
+DONE = {
+    "suspend": _("Peer %(name)s is suspended."),
+    "resume": _("Peer %(name)s is active again."),
+    "remove": _("Peer %(name)s is removed."),
 }
 
 
@@ -52,5 +58,5 @@ def peer_action(request: HttpRequest, name: str, action: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Peer {name}: {action} done.")
+        messages.success(request, DONE[action] % {"name": name})
     return redirect("staff:federation")
