@@ -1,7 +1,8 @@
 """Where the browser's MD5 time goes: hash-wasm's MD5 kernel on bytes already in its WebAssembly
 memory, the same with the 16 KB copy from JavaScript that hash-wasm's update() makes, and
 update() itself with the worker's 8 MB slices, under V8's default tiering, TurboFan only
-(`--no-liftoff`) and Liftoff only, each beside `openssl speed -elapsed -evp md5` run right after.
+(`--no-liftoff`) and Liftoff only, the speed of a freshly compiled module MiB by MiB (how
+soon V8 tiers up), each beside `openssl speed -elapsed -evp md5` run right after.
 Prints figures; asserts nothing.
 
     .venv/bin/python bench/browser_md5_kernel.py [--mb 256] [--runs 3]
@@ -78,6 +79,29 @@ window.update = async (mb) => {
   md5.digest("hex");
   return performance.now() - t0;
 };
+// A freshly compiled module (as in a new worker), after one 64-byte warm-up like prepareHasher's:
+// MB/s of each successive MiB, through the copy, while V8 moves Hash_Update from Liftoff to
+// TurboFan.
+window.tierUp = async (mb) => {
+  const { instance: fresh } = await WebAssembly.instantiate(wasm, {});
+  const y = fresh.exports;
+  const mem = new Uint8Array(y.memory.buffer, y.Hash_GetBuffer(), STEP);
+  y.Hash_Init(0);
+  y.Hash_Update(64);
+  y.Hash_Final(0);
+  const src = source(mb);
+  const out = [];
+  y.Hash_Init(0);
+  for (let p = 0; p < src.length; p += 1 << 20) {
+    const t0 = performance.now();
+    for (let q = p; q < p + (1 << 20); q += STEP) {
+      mem.set(src.subarray(q, q + STEP));
+      y.Hash_Update(STEP);
+    }
+    out.push(Math.round((1 << 20) / 1e3 / (performance.now() - t0)));
+  }
+  return out;
+};
 window.ready = true;
 """
 
@@ -132,6 +156,8 @@ def main() -> None:
                 times = [page.evaluate(f"window.{name}({args.mb})") for _ in range(args.runs)]
                 first, best = size * 1e3 / times[0], size * 1e3 / min(times)
                 print(f"  {name:11s} first {first:6.0f} MB/s, best {best:6.0f} MB/s")
+            curve = page.evaluate("window.tierUp(16)")
+            print(f"  fresh module, MB/s of each of the first 16 MiB: {curve}")
             native = openssl_md5_mb_s()
             load = os.getloadavg()[0]
             print(f"  openssl speed -elapsed -evp md5: {native or 0:.0f} MB/s (load {load:.2f})")
