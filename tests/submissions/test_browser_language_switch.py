@@ -164,3 +164,31 @@ def test_without_javascript_the_switch_reloads_the_page_in_the_other_language(
         assert page.title() == WORDS["es"]["title"]
     finally:
         context.close()
+
+
+def test_when_the_network_fails_the_switch_keeps_the_files_and_says_to_try_again(
+    chromium, live_server, tmp_path
+):
+    context = chromium.new_context()
+    try:
+        page = _open(context, live_server, "es")
+        browser.answer_eligibility(page)
+        page.set_input_files("#file-input", [str(path) for path in browser.make_files(tmp_path)])
+        browser.wait_until_hashed(page, 3)
+        # A connection that drops: the request to change the language never arrives.
+        page.route("**/i18n/setlang/", lambda route: route.abort("internetdisconnected"))
+        page.select_option("#language-select", "en")
+        page.click("form.language button[type=submit]")
+        page.wait_for_selector("#language-note:not([hidden])")
+        assert page.text_content("#language-note") == (
+            "No se ha podido cambiar el idioma en este momento. Sus archivos siguen aquí. "
+            "Vuelva a intentarlo."
+        )
+        assert page.get_attribute("html", "lang") == "es"
+        assert page.locator("#file-list .file").count() == 3
+        page.unroute("**/i18n/setlang/")
+        _switch(page, "en")
+        assert page.is_hidden("#language-note")
+        _assert_in(page, "en", "files_step")
+    finally:
+        context.close()
