@@ -19,6 +19,7 @@ import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
+# bench/ is the script's own directory
 from browser_hasher import ARGS, CHROMIUM, STATIC_PARENT, openssl_md5_mb_s
 
 PAGE = b"""<!doctype html><meta charset="utf-8"><title>bench</title>
