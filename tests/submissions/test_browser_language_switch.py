@@ -192,3 +192,33 @@ def test_when_the_network_fails_the_switch_keeps_the_files_and_says_to_try_again
         _assert_in(page, "en", "files_step")
     finally:
         context.close()
+
+
+def test_the_case_number_and_pin_stay_on_screen_and_are_saved_in_the_new_language(
+    chromium, live_server, tmp_path
+):
+    context = chromium.new_context()
+    try:
+        page = _open(context, live_server, "en")
+        page.evaluate("window.stillThisPage = true")
+        browser.answer_eligibility(page)
+        page.set_input_files("#file-input", [str(browser.make_files(tmp_path)[0])])
+        browser.wait_until_hashed(page, 1)
+        page.click("#files-next")
+        page.check("#consent-consent")
+        page.click("#send")
+        number, pin = browser.read_result(page)
+        _switch(page, "es")
+        assert page.evaluate("window.stillThisPage") is True  # no reload: nothing was lost
+        assert (page.text_content("#result-number"), page.text_content("#result-pin")) == (
+            number,
+            pin,
+        )
+        assert page.text_content("#step-indicator") == "Paso 4 de 4: su caso"
+        with page.expect_download() as download:
+            page.click("#save-file")
+        assert download.value.suggested_filename == "notas.txt"
+        saved = open(download.value.path(), encoding="utf-8").read()
+        assert saved.startswith(f"Número de caso: {number}\nPIN: {pin}\n")
+    finally:
+        context.close()

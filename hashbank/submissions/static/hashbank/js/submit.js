@@ -6,7 +6,7 @@ import { solveChallenge } from "./pow.js";
 import { fetchInLanguage, swapWords } from "./switch-language.js";
 
 const $ = (id) => document.getElementById(id);
-// Both are replaced when the language changes (switchLanguage below).
+// Both are replaced when the language changes (the language switch, below).
 let messages = JSON.parse($("hb-messages").textContent);
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
 const t = (key, values = {}) => fill(messages[key] || key, values);
@@ -376,7 +376,7 @@ function waitText(header) {
 // their fingerprints are only in this page's memory, on purpose, and a reload would lose them.
 // Without JavaScript the switch's form reloads the page, as on every other page.
 const languageForm = document.querySelector("form.language");
-// What the script writes itself; switchLanguage renders it again in the new language.
+// What the script writes itself: left alone by swapWords, rendered again by renderInLanguage.
 const LIVE = ["step-indicator", "files-status", "file-list", "review-list", "review-total", "result-number", "result-pin", "copy-status"];
 const ERRORS = ["eligibility-error", "files-error", "submit-error", "pow-status", "saved-error"];
 
