@@ -150,10 +150,9 @@ def page_messages() -> dict[str, object]:
         "wait.hours": _plural(
             "You can try again in %(count)s hour.", "You can try again in %(count)s hours."
         ),
-        "language.reload": _(
-            "Changing the language reloads this page, and the files you chose would have to be "
-            "chosen again: this page keeps no copy of them on this device. Nothing was sent. "
-            "Press Change again to switch now."
+        "language.failed": _(
+            "The language could not be changed just now. Your files are still here. Please try "
+            "again."
         ),
         "result.file": saved_file_text(),
         "result.filename": saved_file_name(),

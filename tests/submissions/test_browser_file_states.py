@@ -2,7 +2,7 @@
 success and an MD5-only file are marked differently and say why; a file that is not a photo or
 video says so and can be removed from its note; previews are blurred until tapped; a HEIC photo
 gets its similarity fingerprint; plurals, the consent error and every wait are the page's own
-words; changing language with files chosen says why they would be lost."""
+words (changing language with files chosen: test_browser_language_switch.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ TEXT = {
         "count": "5 files selected, 5 ready.",
         "consent": "Please confirm each statement before sending.",
         "wait": r"Too many attempts from this device\. .* You can try again in \d+ minutes?\.",
-        "language": "Changing the language reloads this page",
         "total": re.compile(r"^\d+ fingerprints will be sent\."),
     },
     "es": {
@@ -45,7 +44,6 @@ TEXT = {
         "count": "5 archivos seleccionados; listos: 5.",
         "consent": "Confirme cada afirmación antes de enviar.",
         "wait": r"Puede volver a intentarlo dentro de \d+ minutos?\.",
-        "language": "Cambiar el idioma vuelve a cargar esta página",
         "total": re.compile(r"^Se enviarán \d+ huellas digitales\."),
     },
 }
@@ -156,28 +154,5 @@ def test_the_consent_error_and_the_wait_are_the_pages_own_words(
         assert re.search(words["wait"], page.text_content("#submit-error")), page.text_content(
             "#submit-error"
         )
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_changing_language_with_files_chosen_says_they_would_be_lost_first(
-    chromium, live_server, tmp_path, language
-):
-    context, page = _page(chromium, live_server, language)
-    try:
-        page.goto(f"{live_server.url}/submit/")
-        browser.answer_eligibility(page)
-        page.set_input_files("#file-input", [str(_files(tmp_path)[2])])
-        browser.wait_until_hashed(page, 1)
-        other = "es" if language == "en" else "en"
-        page.select_option("#language-select", other)
-        page.click("form.language button[type=submit]")
-        note = page.locator("#language-note")
-        assert note.is_visible() and TEXT[language]["language"] in note.text_content()
-        assert page.locator("#file-list .file").count() == 1  # still there
-        with page.expect_navigation():
-            page.click("form.language button[type=submit]")
-        assert page.evaluate("document.documentElement.lang") == other
     finally:
         context.close()

@@ -3,13 +3,15 @@
 // their previews are object URLs that are revoked as soon as they are not shown.
 import { hashFile, stopHashing, LOW_QUALITY } from "./hasher.js";
 import { solveChallenge } from "./pow.js";
+import { fetchInLanguage, swapWords } from "./switch-language.js";
 
 const $ = (id) => document.getElementById(id);
-const messages = JSON.parse($("hb-messages").textContent);
+// Both are replaced when the language changes (the language switch, below).
+let messages = JSON.parse($("hb-messages").textContent);
 const fill = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name] ?? ""));
 const t = (key, values = {}) => fill(messages[key] || key, values);
 // Plurals: the page carries ngettext's forms ({one, other}); the page's language picks one.
-const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+let plurals = new Intl.PluralRules(document.documentElement.lang || "en");
 const tn = (key, count, values = {}) => {
   const forms = messages[key] || {};
   return fill(forms[plurals.select(count)] || forms.other || key, { count, ...values });
@@ -82,6 +84,8 @@ function addFiles(list) {
   for (const file of list) {
     const entry = { id: nextId++, file, url: null, state: "waiting", result: null };
     entry.item = renderFile(entry);
+    $("file-list").append(entry.item);
+    $("files-blurred").hidden = false;
     files.push(entry);
   }
   showError($("files-error"), "");
@@ -113,19 +117,21 @@ function blurred(media, name) {
   return toggle;
 }
 
+// The file's item in the list, in the page's language. Rendered again, from the same object
+// URL, when the language changes.
 function renderFile(entry) {
   const { file } = entry;
   const isImage = file.type.startsWith("image/") || /\.(heic|heif)$/i.test(file.name);
   let preview;
   if (isImage) {
-    entry.url = URL.createObjectURL(file);
+    entry.url ||= URL.createObjectURL(file);
     const img = el("img", { src: entry.url, alt: t("file.preview", { name: file.name }), class: "preview" });
     preview = blurred(img, file.name);
     // HEIC and damaged images: the browser cannot show them, so there is nothing to blur.
     img.addEventListener("error", () => preview.replaceWith(el("span", { class: "preview preview-none" })));
   } else if (file.type.startsWith("video/")) {
     // The first frame, decoded locally from an object URL; nothing is played or sent.
-    entry.url = URL.createObjectURL(file);
+    entry.url ||= URL.createObjectURL(file);
     const video = el("video", { src: entry.url, muted: true, preload: "metadata", class: "preview" });
     video.setAttribute("aria-label", t("file.preview", { name: file.name }));
     preview = blurred(video, file.name);
@@ -150,8 +156,6 @@ function renderFile(entry) {
   entry.progress = progress;
   entry.label = label;
   entry.notes = notes;
-  $("file-list").append(item);
-  $("files-blurred").hidden = false;
   return item;
 }
 
@@ -368,18 +372,64 @@ function waitText(header) {
   return tn("wait.hours", Math.ceil(seconds / 3600));
 }
 
-// Changing the language reloads the page, which loses the chosen files (the page keeps no copy
-// of them on the device, on purpose). With files chosen, the first "Change" says so; the second
-// changes the language.
+// The language switch changes the language in place (switch-language.js): the chosen files and
+// their fingerprints are only in this page's memory, on purpose, and a reload would lose them.
+// Without JavaScript the switch's form reloads the page, as on every other page.
 const languageForm = document.querySelector("form.language");
+// What the script writes itself: left alone by swapWords, rendered again by renderInLanguage.
+const LIVE = ["step-indicator", "files-status", "file-list", "review-list", "review-total", "result-number", "result-pin", "copy-status"];
+const ERRORS = ["eligibility-error", "files-error", "submit-error", "pow-status", "saved-error"];
+
+function renderInLanguage() {
+  for (const entry of files) {
+    const old = entry.item;
+    const value = old.querySelector("progress").value;
+    const focused = old.contains(document.activeElement) && document.activeElement.classList.contains("file-remove");
+    entry.item = renderFile(entry);
+    old.replaceWith(entry.item);
+    entry.progress.value = value;
+    if (entry.state === "hashing") entry.label.textContent = t("file.hashing");
+    if ((entry.state === "done" || entry.state === "failed") && !entry.removed) finishFile(entry);
+    if (focused) entry.item.querySelector(".file-remove").focus();
+  }
+  updateCount();
+  if (!$("step-review").hidden) renderReview();
+  const current = steps.find((id) => !$(id).hidden);
+  if (current) $("step-indicator").textContent = $(current).dataset.stepLabel;
+  // An error on screen belonged to the old language; the next action shows it again if it holds.
+  for (const id of ERRORS) showError($(id), "");
+  $("copy-status").textContent = "";
+}
+
 if (languageForm) {
-  const note = el("p", { id: "language-note", class: "notice language-note", hidden: true }, t("language.reload"));
+  const note = el("p", { id: "language-note", class: "notice language-note", hidden: true });
   note.setAttribute("role", "alert");
+  note.setAttribute("data-client", "");
   languageForm.after(note);
-  languageForm.addEventListener("submit", (event) => {
-    if (!files.length || !note.hidden) return;
+  const button = languageForm.querySelector("button[type=submit]");
+  languageForm.addEventListener("submit", async (event) => {
     event.preventDefault();
-    note.hidden = false;
+    if (button.disabled) return;
+    button.disabled = true;
+    note.hidden = true;
+    try {
+      const fresh = await fetchInLanguage(languageForm);
+      const freshMessages = JSON.parse(fresh.getElementById("hb-messages").textContent);
+      if (!swapWords(fresh, { keep: [...LIVE, ...ERRORS] })) throw new Error("language: the page differs");
+      messages = freshMessages;
+      plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+      renderInLanguage();
+    } catch (error) {
+      // With nothing to lose, change the language as without JavaScript; else keep the files.
+      if (!files.length && $("step-result").hidden) {
+        languageForm.submit();
+        return;
+      }
+      note.textContent = t("language.failed");
+      note.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
   });
 }
 
@@ -398,11 +448,12 @@ function showResult({ case_number: number, pin }) {
   stopHashing();
   $("result-number").textContent = number;
   $("result-pin").textContent = pin;
-  const text = t("result.file", { number, pin, address: $("result-address").textContent.trim() });
+  // Read at each click: the language may change while the result is shown.
+  const text = () => t("result.file", { number, pin, address: $("result-address").textContent.trim() });
   window.addEventListener("beforeunload", warnBeforeLeaving);
   $("copy").onclick = async () => {
     try {
-      await navigator.clipboard.writeText(text);
+      await navigator.clipboard.writeText(text());
       $("copy-status").textContent = t("result.copied");
     } catch (error) {
       $("copy-status").textContent = t("result.copy_failed");
@@ -418,7 +469,7 @@ function showResult({ case_number: number, pin }) {
     $("saved-done").focus();
   };
   $("save-file").onclick = () => {
-    const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+    const url = URL.createObjectURL(new Blob([text()], { type: "text/plain" }));
     const link = el("a", { href: url, download: t("result.filename") });
     document.body.append(link);
     link.click();

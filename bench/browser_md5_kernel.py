@@ -1,0 +1,170 @@
+"""Where the browser's MD5 time goes: hash-wasm's MD5 kernel on bytes already in its WebAssembly
+memory, the same with the 16 KB copy from JavaScript that hash-wasm's update() makes, and
+update() itself with the worker's 8 MB slices, under V8's default tiering, TurboFan only
+(`--no-liftoff`) and Liftoff only, the speed of a freshly compiled module MiB by MiB (how
+soon V8 tiers up), each beside `openssl speed -elapsed -evp md5` run right after.
+Prints figures; asserts nothing.
+
+    .venv/bin/python bench/browser_md5_kernel.py [--mb 256] [--runs 3]
+
+The kernel is the vendored module's own wasm (the bytes inlined in md5.umd.min.js), instantiated
+here without hash-wasm's wrapper, so "kernel" is the code the worker runs with nothing around it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+# bench/ is the script's own directory
+from browser_hasher import ARGS, CHROMIUM, STATIC_PARENT, openssl_md5_mb_s
+
+PAGE = b"""<!doctype html><meta charset="utf-8"><title>bench</title>
+<script type="module" src="/kernel.js"></script>"""
+KERNEL_JS = b"""
+const UMD = "/static/hashbank/vendor/hash-wasm/md5.umd.min.js";
+const text = await (await fetch(UMD)).text();
+const b64 = text.match(/data:"([A-Za-z0-9+\\/=]+)"/)[1];
+const wasm = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const { instance } = await WebAssembly.instantiate(wasm, {});
+const x = instance.exports;
+await import(UMD);
+const STEP = 16384;
+
+function source(mb) {
+  const buf = new Uint8Array(mb << 20);
+  for (let i = 0; i < buf.length; i += 4096) buf[i] = i & 255;
+  return buf;
+}
+
+// The bytes are in wasm memory already: Hash_Update over one 16 KB buffer, again and again.
+window.kernel = (mb) => {
+  const mem = new Uint8Array(x.memory.buffer, x.Hash_GetBuffer(), STEP);
+  for (let i = 0; i < STEP; i++) mem[i] = (i * 131) & 255;
+  const t0 = performance.now();
+  x.Hash_Init(0);
+  for (let left = mb << 20; left > 0; left -= STEP) x.Hash_Update(STEP);
+  x.Hash_Final(0);
+  return performance.now() - t0;
+};
+// What hash-wasm's update() does per 16 KB: copy from JavaScript's buffer, then Hash_Update.
+window.copyKernel = (mb) => {
+  const src = source(mb);
+  const mem = new Uint8Array(x.memory.buffer, x.Hash_GetBuffer(), STEP);
+  const t0 = performance.now();
+  x.Hash_Init(0);
+  for (let p = 0; p < src.length; p += STEP) {
+    mem.set(src.subarray(p, p + STEP));
+    x.Hash_Update(STEP);
+  }
+  x.Hash_Final(0);
+  return performance.now() - t0;
+};
+// The copy alone.
+window.copyOnly = (mb) => {
+  const src = source(mb);
+  const mem = new Uint8Array(x.memory.buffer, x.Hash_GetBuffer(), STEP);
+  const t0 = performance.now();
+  for (let p = 0; p < src.length; p += STEP) mem.set(src.subarray(p, p + STEP));
+  return performance.now() - t0;
+};
+// hash-wasm's createMD5().update() with 8 MB slices, as the worker calls it.
+window.update = async (mb) => {
+  const src = source(mb);
+  const md5 = await globalThis.hashwasm.createMD5();
+  const t0 = performance.now();
+  for (let p = 0; p < src.length; p += 8 << 20) md5.update(src.subarray(p, p + (8 << 20)));
+  md5.digest("hex");
+  return performance.now() - t0;
+};
+// A freshly compiled module (as in a new worker), after one 64-byte warm-up like prepareHasher's:
+// MB/s of each successive MiB, through the copy, while V8 moves Hash_Update from Liftoff to
+// TurboFan.
+window.tierUp = async (mb) => {
+  const { instance: fresh } = await WebAssembly.instantiate(wasm, {});
+  const y = fresh.exports;
+  const mem = new Uint8Array(y.memory.buffer, y.Hash_GetBuffer(), STEP);
+  y.Hash_Init(0);
+  y.Hash_Update(64);
+  y.Hash_Final(0);
+  const src = source(mb);
+  const out = [];
+  y.Hash_Init(0);
+  for (let p = 0; p < src.length; p += 1 << 20) {
+    const t0 = performance.now();
+    for (let q = p; q < p + (1 << 20); q += STEP) {
+      mem.set(src.subarray(q, q + STEP));
+      y.Hash_Update(STEP);
+    }
+    out.push(Math.round((1 << 20) / 1e3 / (performance.now() - t0)));
+  }
+  return out;
+};
+window.ready = true;
+"""
+
+
+class Handler(SimpleHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        pages = {"/": (PAGE, "text/html"), "/kernel.js": (KERNEL_JS, "text/javascript")}
+        if self.path in pages:
+            body, ctype = pages[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            super().do_GET()
+
+    def guess_type(self, path: str) -> str:  # type: ignore[override]
+        return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+TIERS = {
+    "default tiering": [],
+    "TurboFan only (--no-liftoff)": ["--js-flags=--no-liftoff"],
+    "Liftoff only": ["--js-flags=--liftoff --no-wasm-tier-up --no-wasm-dynamic-tiering"],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=256, help="MiB hashed per measure")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_PARENT))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    size = args.mb * (1 << 20) / 1e6  # MB (10^6), as openssl prints them
+    print(f"load average at start: {os.getloadavg()[0]:.2f}; {args.mb} MiB per measure")
+    with sync_playwright() as pw:
+        for tier, flags in TIERS.items():
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS + flags)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            page.wait_for_function("window.ready === true")
+            print(f"{tier}:")
+            for name in ("kernel", "copyKernel", "copyOnly", "update"):
+                times = [page.evaluate(f"window.{name}({args.mb})") for _ in range(args.runs)]
+                first, best = size * 1e3 / times[0], size * 1e3 / min(times)
+                print(f"  {name:11s} first {first:6.0f} MB/s, best {best:6.0f} MB/s")
+            curve = page.evaluate("window.tierUp(16)")
+            print(f"  fresh module, MB/s of each of the first 16 MiB: {curve}")
+            native = openssl_md5_mb_s()
+            load = os.getloadavg()[0]
+            print(f"  openssl speed -elapsed -evp md5: {native or 0:.0f} MB/s (load {load:.2f})")
+            browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
