@@ -77,6 +77,7 @@ from _scratch import recreate_database, wait_for_server  # bench/ is the script'
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
+PROBE = "bench-receipts-probe"  # the application_name of this script's own database probes
 
 
 def parse_args() -> argparse.Namespace:
@@ -261,10 +262,13 @@ def main() -> None:
                 return []
             import psycopg
 
-            with psycopg.connect(args.database) as conn:
+            # Named, so that the previous probe's backend, still exiting, is not counted as the
+            # server's (its start-up CPU, a few ms, would have been spread over the round).
+            with psycopg.connect(args.database, application_name=PROBE) as conn:
                 rows = conn.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
+                    "AND pid <> pg_backend_pid() AND application_name <> %s",
+                    (PROBE,),
                 ).fetchall()
             return [pid for (pid,) in rows]
 
@@ -326,17 +330,20 @@ def main() -> None:
     )
     print(
         f"{'round':<30} {'worker CPU ms/request':>22} {'% of a core at 1,000/min':>25} "
-        f"{'database CPU ms':>16} {'wall ms':>8}"
+        f"{'database CPU ms':>16} {'both, % at 1,000/min':>21} {'wall ms':>8}"
     )
     for name, runs in results.items():
         cpu = sorted(r[0] for r in runs)
         db = sorted(r[1] for r in runs)
+        both = sorted(r[0] + r[1] for r in runs)  # worker and database of the same run
         wall = sorted(r[2] for r in runs)
         share = [c * 1000 / 60 / 1000 * 100 for c in cpu]  # 1,000 requests a minute
+        both_share = [c * 1000 / 60 / 1000 * 100 for c in both]
         print(
             f"{name:<30} {f'{cpu[0]:.2f}-{cpu[-1]:.2f}':>22} "
             f"{f'{share[0]:.1f}-{share[-1]:.1f}%':>25} "
             f"{f'{db[0]:.2f}-{db[-1]:.2f}' if args.database else '-':>16} "
+            f"{f'{both_share[0]:.1f}-{both_share[-1]:.1f}%' if args.database else '-':>21} "
             f"{f'{wall[len(wall) // 2]:.2f}':>8}"
         )
     if args.profile:
