@@ -52,6 +52,10 @@ And at load average 4-6 (16:13-16:16), the same two runs one after the other:
     receipt, new size      6.72-7.69     3.98-5.95
     receipt, idle log      5.95-6.12     2.51-3.44   (4.2-5.7% of a core at 1,000/min; before 10%)
 PostgreSQL's own CPU per idle-log receipt: 0.37-0.87 ms after, 1.27 before.
+SQLite (no Redis): at load 4, GET 2.61-2.98, ack 2.74-3.58, receipt idle 4.65-7.26, new size
+7.63-8.03; at load 14-16, GET 4.98-5.08, receipt idle 7.73-10.00. There SQLite's own work runs
+in the worker, and each request opens its connection (CONN_MAX_AGE is 0 on SQLite).
+
 Then (2026-12-04, an in-process sampling profile of new-size receipts): the statements' round
 trips were still the largest part (seven, and BEGIN and COMMIT around the move), then the two
 Redis round trips, the Ed25519 check (about 8%) and the browser middlewares (about 5%). Now the
@@ -61,9 +65,6 @@ request passes the session, sign-in and message middlewares by. Back to back at 
 worker + database CPU ms per request (both as % of a core at 1,000/min), 5077e0c then after:
     receipt, new size      1.57-1.77 + 0.37-0.43 (3.2-3.6%)   1.34-1.64 + 0.30-0.37 (2.8-3.3%)
     receipt, idle log      1.47-1.67 + 0.27-0.33 (2.9-3.3%)   1.24-1.94 + 0.27-0.40 (2.5-3.9%)
-SQLite (no Redis): at load 4, GET 2.61-2.98, ack 2.74-3.58, receipt idle 4.65-7.26, new size
-7.63-8.03; at load 14-16, GET 4.98-5.08, receipt idle 7.73-10.00. There SQLite's own work runs
-in the worker, and each request opens its connection (CONN_MAX_AGE is 0 on SQLite).
 """
 
 from __future__ import annotations
