@@ -56,6 +56,16 @@ PostgreSQL's own CPU per idle-log receipt: 0.37-0.87 ms after, 1.27 before.
 SQLite (no Redis): at load 4, GET 2.61-2.98, ack 2.74-3.58, receipt idle 4.65-7.26, new size
 7.63-8.03; at load 14-16, GET 4.98-5.08, receipt idle 7.73-10.00. There SQLite's own work runs
 in the worker, and each request opens its connection (CONN_MAX_AGE is 0 on SQLite).
+
+Then (2026-12-04, an in-process sampling profile of new-size receipts): the statements' round
+trips were still the largest part (seven, and BEGIN and COMMIT around the move), then the two
+Redis round trips, the Ed25519 check (about 8%) and the browser middlewares (about 5%). Now the
+move and its acknowledgement are one statement on PostgreSQL, the latest size is read with the
+checkpoint's publication, a valid token reads no failure counter from Redis, and a member API
+request passes the session, sign-in and message middlewares by. Back to back at load 2.1-2.3,
+worker + database CPU ms per request (both as % of a core at 1,000/min), 5077e0c then after:
+    receipt, new size      1.57-1.77 + 0.37-0.43 (3.2-3.6%)   1.34-1.64 + 0.30-0.37 (2.8-3.3%)
+    receipt, idle log      1.47-1.67 + 0.27-0.33 (2.9-3.3%)   1.24-1.94 + 0.27-0.40 (2.5-3.9%)
 """
 
 from __future__ import annotations
@@ -83,6 +93,7 @@ from _scratch import (  # bench/ is the script's own directory
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
+PROBE = "bench-receipts-probe"  # the application_name of this script's own database probes
 
 
 def parse_args() -> argparse.Namespace:
@@ -272,10 +283,13 @@ def main() -> None:
                 return []
             import psycopg
 
-            with psycopg.connect(args.database) as conn:
+            # Named, so that the previous probe's backend, still exiting, is not counted as the
+            # server's (its start-up CPU, a few ms, would have been spread over the round).
+            with psycopg.connect(args.database, application_name=PROBE) as conn:
                 rows = conn.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid()"
+                    "AND pid <> pg_backend_pid() AND application_name <> %s",
+                    (PROBE,),
                 ).fetchall()
             return [pid for (pid,) in rows]
 
@@ -339,17 +353,20 @@ def main() -> None:
     )
     print(
         f"{'round':<30} {'worker CPU ms/request':>22} {'% of a core at 1,000/min':>25} "
-        f"{'database CPU ms':>16} {'wall ms':>8}"
+        f"{'database CPU ms':>16} {'both, % at 1,000/min':>21} {'wall ms':>8}"
     )
     for name, runs in results.items():
         cpu = sorted(r[0] for r in runs)
         db = sorted(r[1] for r in runs)
+        both = sorted(r[0] + r[1] for r in runs)  # worker and database of the same run
         wall = sorted(r[2] for r in runs)
         share = [c * 1000 / 60 / 1000 * 100 for c in cpu]  # 1,000 requests a minute
+        both_share = [c * 1000 / 60 / 1000 * 100 for c in both]
         print(
             f"{name:<30} {f'{cpu[0]:.2f}-{cpu[-1]:.2f}':>22} "
             f"{f'{share[0]:.1f}-{share[-1]:.1f}%':>25} "
             f"{f'{db[0]:.2f}-{db[-1]:.2f}' if args.database else '-':>16} "
+            f"{f'{both_share[0]:.1f}-{both_share[-1]:.1f}%' if args.database else '-':>21} "
             f"{f'{wall[len(wall) // 2]:.2f}':>8}"
         )
     if args.profile:

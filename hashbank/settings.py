@@ -151,15 +151,17 @@ MIDDLEWARE = [
     # middlewares, which never read the body, come first, so that the refusal carries them.
     "hashbank.core.middleware.NoUploadMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, sign-in and messages are a browser's: a member API request (a Bearer credential)
+    # passes them by (hashbank/core/browser_middleware.py); every other request runs Django's.
+    "hashbank.core.browser_middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Restores a same-origin form POST's Origin, which Referrer-Policy: no-referrer nulls.
     "hashbank.submissions.csrf.SameOriginNullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hashbank.core.browser_middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "hashbank.core.browser_middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -14,16 +14,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import psycopg
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
-def fetch_prepared(sql: str, params: dict) -> list[tuple]:
+def _database():
+    """The default connection itself, looked up once: every attribute read through Django's
+    `connection` proxy is a thread-local lookup of its own."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def fetch_prepared(sql: str, params: dict, database=None) -> list[tuple]:
+    db = database or _database()
     # As Django's cursors do: a connection kept from an earlier request is checked first
     # (CONN_HEALTH_CHECKS), so a database restart costs no request an error.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         return cursor.fetchall()
 
@@ -39,11 +46,12 @@ def fetch(sql: str, params: dict) -> list[tuple]:
     PostgreSQL (fetch_prepared), through Django's cursor elsewhere. For the request paths that
     run on every member's poll, where building the statement with the ORM cost ten times more
     than running it (bench/receipts.py). A write returns its rows through RETURNING."""
-    if connection.vendor == "postgresql":
-        if connection.queries_logged:  # as Django's cursors are (tests count statements)
-            connection.queries_log.append({"sql": sql, "params": params, "time": "0.000"})
-        return fetch_prepared(sql, params)
-    with connection.cursor() as cursor:
+    db = _database()
+    if db.vendor == "postgresql":
+        if db.queries_logged:  # as Django's cursors are (tests count statements)
+            db.queries_log.append({"sql": sql, "params": params, "time": "0.000"})
+        return fetch_prepared(sql, params, db)
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -63,17 +71,15 @@ class Columns:
         return len(self.fields)
 
     def build(self, values) -> Model:
-        converters = self._converters.get(connection.vendor)
+        db = _database()
+        converters = self._converters.get(db.vendor)
         if converters is None:
-            converters = self._converters[connection.vendor] = [
-                (
-                    connection.ops.get_db_converters(col) + col.get_db_converters(connection),
-                    col,
-                )
+            converters = self._converters[db.vendor] = [
+                (db.ops.get_db_converters(col) + col.get_db_converters(db), col)
                 for col in (f.get_col(self.model._meta.db_table) for f in self.fields)
             ]
         row = list(values)
         for i, (convs, col) in enumerate(converters):
             for convert in convs:
-                row[i] = convert(row[i], col, connection)
-        return self.model.from_db(connection.alias, self.names, row)
+                row[i] = convert(row[i], col, db)
+        return self.model.from_db(db.alias, self.names, row)

@@ -38,8 +38,11 @@ def latest_size() -> int | None:
 
 _TABLE = Checkpoint._meta.db_table
 _LATEST_SIZE = f"SELECT MAX(size) FROM {_TABLE} WHERE published_at IS NOT NULL"
+# A checkpoint's publication, and the latest published size beside it (a receipt's answer says
+# how far the log is: one statement for both).
 _VERSION = (
-    f"SELECT published_at, root FROM {_TABLE} WHERE size = %(size)s AND published_at IS NOT NULL"
+    f"SELECT published_at, root, ({_LATEST_SIZE}) FROM {_TABLE} "
+    "WHERE size = %(size)s AND published_at IS NOT NULL"
 )
 
 
@@ -64,18 +67,24 @@ def served_checkpoint(size: int) -> ServedCheckpoint | None:
     """The published checkpoint of `size` (None when there is none), by one statement that
     reads no note: its note is loaded and split once per process and publication (a receipt is
     checked against it, receipts.services), again only once it was re-signed or published anew."""
+    return served_checkpoint_and_latest_size(size)[0]
+
+
+def served_checkpoint_and_latest_size(size: int) -> tuple[ServedCheckpoint | None, int | None]:
+    """`served_checkpoint(size)` and, read in the same statement, `latest_size()` (None when
+    there is no published checkpoint of `size`)."""
     if not 0 <= size < 2**63:
-        return None
+        return None, None
     rows = fetch(_VERSION, {"size": size})
     if not rows:
-        return None
-    version = (rows[0][0], bytes(rows[0][1]))
+        return None, None
+    version, latest = (rows[0][0], bytes(rows[0][1])), rows[0][2]
     kept = _served.get(size)
     if kept is not None and kept[0] == version:
-        return kept[1]
+        return kept[1], latest
     checkpoint = checkpoint_for_size(size)
     if checkpoint is None:
-        return None
+        return None, None
     served = ServedCheckpoint(
         size=size,
         root=bytes(checkpoint.root),
@@ -85,7 +94,7 @@ def served_checkpoint(size: int) -> ServedCheckpoint | None:
     if len(_served) >= SERVED_KEPT:
         _served.pop(min(_served))
     _served[size] = (version, served)
-    return served
+    return served, latest
 
 
 def checkpoint_for_size(size: int) -> Checkpoint | None:

@@ -22,6 +22,7 @@ and no transaction (hashbank/receipts/storage.py; bench/receipts.py measures thi
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -102,12 +103,16 @@ def revoke_key(*, member, key_id: int) -> ReceiptKey:
 
 
 def _checkpoint(size: int) -> ledger.ServedCheckpoint:
-    checkpoint = ledger.served_checkpoint(size)
+    return _checkpoint_and_latest_size(size)[0]
+
+
+def _checkpoint_and_latest_size(size: int) -> tuple[ledger.ServedCheckpoint, int]:
+    checkpoint, latest_size = ledger.served_checkpoint_and_latest_size(size)
     if checkpoint is None:
         raise NotFound(
             f"No checkpoint of size {size} exists.", code=ReceiptErrorCode.UNKNOWN_CHECKPOINT
         )
-    return checkpoint
+    return checkpoint, latest_size
 
 
 def _locked_position(member) -> AppliedPosition | None:
@@ -205,13 +210,22 @@ def _same_size_again(position: AppliedPosition | None, size: int, timestamp: int
     )
 
 
-def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedPosition:
-    """Verify and keep a receipt (see the module docstring); returns the member's position.
+@dataclass(frozen=True)
+class RecordedReceipt:
+    """A kept receipt: the member's applied position after it, and the log's latest published
+    size, read with the receipt's checkpoint (the member API's answer reports both)."""
+
+    position: AppliedPosition
+    latest_size: int
+
+
+def record_receipt(*, member, receipt: str, pulled_size: int | None) -> RecordedReceipt:
+    """Verify and keep a receipt (see the module docstring): the member's position after it.
 
     The steady state runs four statements and no transaction: our checkpoint's publication
     (its note parsed once per process: ledger.selectors.served_checkpoint), the member's keys
     with its position, and the conditional UPDATE. A receipt for a larger size than the position
-    moves it in two hand-written statements (storage.move_forward); anything else (the first
+    moves it in one hand-written statement (storage.move_forward); anything else (the first
     receipt, a stale or replayed one) takes the locked path."""
     text, signatures, body = _parse(receipt)
     if body.origin != settings.HASHBANK_ORIGIN:
@@ -219,7 +233,7 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
             f"The receipt is over another log's checkpoint ({body.origin!r}).",
             ReceiptErrorCode.RECEIPT_WRONG_ORIGIN,
         )
-    checkpoint = _checkpoint(body.size)
+    checkpoint, latest_size = _checkpoint_and_latest_size(body.size)
     # Our checkpoint of that size, as served: the same tree, and our signature over this text
     # (a re-signed checkpoint has another time line; an older note of ours is still ours).
     same_text = checkpoint.text == text
@@ -268,27 +282,26 @@ def record_receipt(*, member, receipt: str, pulled_size: int | None) -> AppliedP
             position_id=seen.pk, size=body.size, receipt_time=cosig.timestamp
         ):
             seen.last_receipt_time = cosig.timestamp
-            return seen
+            return RecordedReceipt(seen, latest_size)
     if seen is not None and body.size > seen.size:
-        # The log grew since: move the position and record it in two statements, under the row
-        # lock the UPDATE takes; one that matches nothing (a later receipt got there first) goes
-        # to the locked path, which decides.
+        # The log grew since: move the position and record it at once (one statement on
+        # PostgreSQL), under the row lock the UPDATE takes; one that matches nothing (a later
+        # receipt got there first) goes to the locked path, which decides.
         now = timezone.now()
-        with transaction.atomic():
-            if storage.move_forward(
-                position_id=seen.pk,
-                member_id=member.pk,
-                size=body.size,
-                at=now,
-                receipt_time=cosig.timestamp,
-                key_id=key.pk,
-                receipt=receipt,
-            ):
-                seen.size, seen.at = body.size, now
-                seen.last_receipt_size, seen.last_receipt_time = body.size, cosig.timestamp
-                return seen
+        if storage.move_forward(
+            position_id=seen.pk,
+            member_id=member.pk,
+            size=body.size,
+            at=now,
+            receipt_time=cosig.timestamp,
+            key_id=key.pk,
+            receipt=receipt,
+        ):
+            seen.size, seen.at = body.size, now
+            seen.last_receipt_size, seen.last_receipt_time = body.size, cosig.timestamp
+            return RecordedReceipt(seen, latest_size)
     with transaction.atomic():
-        return _record_locked(member, body, cosig, key, receipt)
+        return RecordedReceipt(_record_locked(member, body, cosig, key, receipt), latest_size)
 
 
 def _record_locked(member, body, cosig, key, receipt: str) -> AppliedPosition:

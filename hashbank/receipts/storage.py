@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 
 from hashbank.core.db import Columns, fetch
 from hashbank.receipts.models import Acknowledgement, AppliedPosition, ReceiptKey
@@ -66,9 +66,9 @@ def position(member_id: int) -> AppliedPosition | None:
 
 
 # A receipt that moves the position forward (the log grew since the member's last receipt): the
-# move and its Acknowledgement row, in the caller's transaction. The UPDATE's WHERE is the replay
-# check of services._record_locked for a larger size (no later receipt time seen), and the
-# UPDATE takes the row's lock, so two receipts of one member still serialise.
+# move and its Acknowledgement row. The UPDATE's WHERE is the replay check of
+# services._record_locked for a larger size (no later receipt time seen), and the UPDATE takes the
+# row's lock, so two receipts of one member still serialise.
 _MOVE_FORWARD = (
     f"UPDATE {_TABLE} SET size = %(size)s, at = %(at)s, last_receipt_size = %(size)s, "
     "last_receipt_time = %(time)s "
@@ -78,6 +78,14 @@ _MOVE_FORWARD = (
 _ACKNOWLEDGEMENT = (
     f"INSERT INTO {Acknowledgement._meta.db_table} (member_id, size, at, key_id, receipt) "
     "VALUES (%(member)s, %(size)s, %(at)s, %(key)s, %(receipt)s) RETURNING id"
+)
+# On PostgreSQL both in one statement (a data-modifying WITH): the row is inserted only if the
+# UPDATE moved the position, and one statement is its own transaction, so the move costs one
+# round trip instead of four (BEGIN, UPDATE, INSERT, COMMIT).
+_MOVE_FORWARD_AND_ACKNOWLEDGE = (
+    f"WITH moved AS ({_MOVE_FORWARD}) "
+    f"INSERT INTO {Acknowledgement._meta.db_table} (member_id, size, at, key_id, receipt) "
+    "SELECT %(member)s, %(size)s, %(at)s, %(key)s, %(receipt)s FROM moved RETURNING id"
 )
 
 
@@ -92,13 +100,15 @@ def move_forward(
     receipt: str,
 ) -> bool:
     """Move the position to `size` with this receipt, if it is still below `size` and has seen no
-    later receipt, and record the move; whether it moved (else nothing was written)."""
+    later receipt, and record the move, atomically; whether it moved (else nothing was
+    written)."""
     at_value = connection.ops.adapt_datetimefield_value(at)
     params = {"id": position_id, "size": size, "at": at_value, "time": receipt_time}
-    if not fetch(_MOVE_FORWARD, params):
-        return False
-    fetch(
-        _ACKNOWLEDGEMENT,
-        {"member": member_id, "size": size, "at": at_value, "key": key_id, "receipt": receipt},
-    )
+    row = {"member": member_id, "size": size, "at": at_value, "key": key_id, "receipt": receipt}
+    if connection.vendor == "postgresql":
+        return bool(fetch(_MOVE_FORWARD_AND_ACKNOWLEDGE, params | row))
+    with transaction.atomic():  # SQLite has no data-modifying WITH
+        if not fetch(_MOVE_FORWARD, params):
+            return False
+        fetch(_ACKNOWLEDGEMENT, row)
     return True

@@ -68,6 +68,9 @@ def path_id(raw: str, *, code: str) -> int:
 
 
 class MemberAPIView(APIView):
+    # A member's request has no session, sign-in or messages: those middlewares pass it by
+    # (hashbank/core/browser_middleware.py); the security headers and the rest still apply.
+    browser_middleware = False
     authentication_classes = [BearerAuthentication]
     permission_classes = [HasScope]
     renderer_classes = [JSONRenderer]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from typing import NoReturn
 
 from django.conf import settings
@@ -34,7 +35,6 @@ from member_portal.members.errors import (
     TooManyFailedAttempts,
 )
 from member_portal.members.models import SCOPES, Credential, Member, MemberUser, SyncPosition
-from member_portal.ports import ledger as ledger_port
 
 MAX_USABLE_CREDENTIALS = 2  # one in use and one being rolled out during a rotation
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -325,23 +325,31 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     checked before the secret; the secret is one HMAC compared in constant time. A legacy PBKDF2
     hash is checked only while its key id and client are under the failed-attempt limits, and
     upgraded once it matched and the address is allowed. Failures counted: malformed tokens, unknown key ids and wrong secrets (a genuine
-    but refused credential is not a guess, and must not lock its own member's host out).
+    but refused credential is not a guess, and must not lock its own member's host out). The
+    failure counters are read (one Redis round trip) only when an answer depends on them, so a
+    valid HMAC token, every member's poll, costs none.
     """
     clients = _client_limits(ip)
     parsed = tokens.parse(token)
     key_limit = _key_limit(parsed[0]) if parsed is not None else None
-    # Every failure counter this request falls under, read in one Redis round trip.
     window = settings.HASHBANK_AUTH_FAILURE_WINDOW
     counters = [dict(scope=sc, subject=su, limit=li, window=window) for sc, su, li in clients]
-    retries = ratelimit.retry_after_each(counters + ([key_limit] if key_limit else []))
-    client_retries = retries[: len(counters)]
-    key_retry = retries[len(counters)] if key_limit else None
-    # A client past its failures keeps its one right: a valid HMAC token still works (one
-    # indexed read and one HMAC), so a neighbour in the same /48, or everyone behind a
-    # misconfigured proxy, cannot lock a member out. Everything else from it is refused unread.
-    client_retry = next((r for r in client_retries if r is not None), None)
+
+    @cache
+    def retries() -> tuple[int | None, int | None]:
+        """(the client's, the key id's) Retry-After if past its failures: every failure counter
+        this request falls under, read in one Redis round trip, and only when an answer depends
+        on them (a refusal, or a legacy hash): a valid HMAC token never waits for Redis here."""
+        found = ratelimit.retry_after_each(counters + ([key_limit] if key_limit else []))
+        key_retry = found[len(counters)] if key_limit else None
+        # A client past its failures keeps its one right: a valid HMAC token still works (one
+        # indexed read and one HMAC), so a neighbour in the same /48, or everyone behind a
+        # misconfigured proxy, cannot lock a member out. Everything else from it is refused
+        # (a malformed token unread).
+        return next((r for r in found[: len(counters)] if r is not None), None), key_retry
 
     def refuse(message: str, key_limit: dict | None = None) -> NoReturn:
+        client_retry = retries()[0]
         if client_retry is not None:
             raise _too_many("from this address", client_retry)
         _record_failure(clients, key_limit)
@@ -364,10 +372,12 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     if not credential.member.is_active:
         raise MemberSuspended("This member is suspended; contact the bank.")
     legacy = tokens.is_legacy(credential.secret_hash)
-    if legacy and (key_retry is not None or client_retry is not None):
+    if legacy and any(r is not None for r in retries()):
         # The one costly check left (PBKDF2) is never run for a key id or client under attack.
+        client_retry, key_retry = retries()
         raise _too_many("for this credential", key_retry or client_retry)
     if not tokens.verify(key_id, secret, credential.secret_hash):
+        client_retry, key_retry = retries()
         if key_retry is not None and client_retry is None:
             _record_failure(clients, key_limit)
             raise _too_many("for this credential", key_retry)
@@ -481,20 +491,21 @@ def post_receipt(*, member: Member, receipt: str) -> selectors.SyncStatus:
     """A signed receipt (hashbank/receipts/services.py): refused for a size never pulled.
 
     Returns the member's sync status after it, built from the rows this already read (the pull
-    position, read once, and the applied position the receipt moved) and the latest size: a
-    member posting a receipt every minute costs the bank three reads fewer than GET /sync."""
+    position, read once, the applied position the receipt moved, and the latest size read with
+    the receipt's checkpoint): a member posting a receipt every minute costs the bank three reads
+    fewer than GET /sync."""
     pulled = storage.pull_position(member.pk) or SyncPosition(member=member)
     pulled_size, pulled_at = pulled.last_pulled_size, pulled.last_pulled_at
-    applied = receipt_services.record_receipt(
+    recorded = receipt_services.record_receipt(
         member=member, receipt=receipt, pulled_size=pulled_size
     )
     return selectors.SyncStatus(
         member=member,
-        latest_size=ledger_port.latest_size(),
+        latest_size=recorded.latest_size,
         last_pulled_size=pulled_size,
         last_pulled_at=pulled_at,
-        last_acked_size=applied.size,
-        last_acked_at=applied.at,
+        last_acked_size=recorded.position.size,
+        last_acked_at=recorded.position.at,
     )
 
 

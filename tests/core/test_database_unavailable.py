@@ -62,3 +62,14 @@ def test_a_page_while_the_database_refuses_is_a_503_with_retry_after(database_re
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "try again" in response.content.decode()
+
+
+def test_a_member_poll_while_the_database_refuses_is_a_503_with_retry_after(
+    token, database_refuses
+):
+    """The member API passes the browser middlewares by (hashbank/core/browser_middleware.py),
+    not this one."""
+    response = Client().get("/api/v1/sync", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "temporarily_unavailable"
+    assert int(response["Retry-After"]) > 0

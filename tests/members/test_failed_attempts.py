@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from hashbank.core import ratelimit
 from member_portal.members import services, tokens
 from member_portal.members.errors import (
     CredentialRefused,
@@ -140,6 +141,27 @@ def test_a_client_refused_for_failures_costs_one_indexed_read_and_no_kdf(
         services.authenticate(token=_forged(token), ip="203.0.113.7")
     with django_assert_num_queries(0), pytest.raises(TooManyFailedAttempts):
         services.authenticate(token="not a token", ip="203.0.113.7")
+
+
+def test_a_valid_token_reads_no_failure_counter_and_a_refusal_reads_them_once(
+    member, limits, monkeypatch
+):
+    """Every member's poll authenticates: the failure counters (a Redis round trip) are read
+    only when the answer depends on them."""
+    _, token = services.issue_credential(member=member)
+    reads = []
+    read = ratelimit.retry_after_each
+
+    def counted(counters):
+        reads.append(counters)
+        return read(counters)
+
+    monkeypatch.setattr(ratelimit, "retry_after_each", counted)
+    assert services.authenticate(token=token, ip="203.0.113.7").member == member
+    assert reads == []
+    with pytest.raises(InvalidCredential):
+        services.authenticate(token=_forged(token), ip="203.0.113.7")
+    assert len(reads) == 1
 
 
 def test_refused_genuine_credentials_do_not_count_as_failures(member, limits):
