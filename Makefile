@@ -62,7 +62,8 @@ hasher-dist: $(VENV)/.run-installed
 	$(PY) hasher/build_wheel.py dist
 
 # The browser code served from our origin (hash-wasm, libheif-js): fetched again from npm, checked
-# against the recorded integrity and sha256, and copied into static/ (VENDOR.md there).
+# against the recorded integrity and sha256, and copied into static/ (VENDOR.md there); our MD5
+# core assembled from deploy/md5_wat.py's text by the pinned wabt's wat2wasm (needs node and npm).
 vendor:
 	$(PYTHON) deploy/vendor.py
 

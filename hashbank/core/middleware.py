@@ -4,7 +4,7 @@ with Retry-After (never a 500) while the database cannot be reached.
 No page loads anything from another origin and no page runs inline script or style. A view that
 needs something else (none should) sets its own header, which is kept. One script is allowed
 WebAssembly ('wasm-unsafe-eval'): the hashing worker, whose policy is the one its own response
-carries. It runs the vendored hash-wasm MD5 and libheif; no page gets that allowance.
+carries. It runs our MD5 core, hash-wasm's and libheif; no page gets that allowance.
 
 No request body that could be a photo is read: `NoUploadMiddleware` refuses a multipart, large
 or unmeasured body on the victim routes before anything reads it, a body above

@@ -47,7 +47,7 @@ def test_hash_file_works_under_the_sites_csp_and_sends_nothing(
     want = expected_hashes(path)
     assert (got["md5"], got["pdq"], got["quality"]) == (want["md5"], want["pdq"], want["quality"])
     assert got["md5"] == hashlib.md5(path.read_bytes()).hexdigest()
-    # WebAssembly (hash-wasm, libheif) runs in the worker, whose own CSP allows it; the page's
+    # WebAssembly (our MD5 core, libheif) runs in the worker, whose own CSP allows it; the page's
     # script-src stays 'self' alone.
     assert got["md5Engine"] == "wasm"
     assert "wasm-unsafe-eval" not in response.headers["content-security-policy"]

@@ -9,8 +9,8 @@
 // lowQualityOriented}: `pdq` is the hash of the pixels as stored, `pdqOriented` of the pixels as
 // displayed; for a 16-bit grey PNG also {pdqClipped, qualityClipped, lowQualityClipped}, the hash
 // of the samples clipped at 255 (what stock python-threatexchange computes). For other files:
-// {md5, size, kind: "other"}. Always `md5Engine`: "wasm" (hash-wasm) or "js" (md5.js, the
-// fallback when WebAssembly cannot load). HEIC/HEIF is decoded by libheif in WebAssembly. When
+// {md5, size, kind: "other"}. Always `md5Engine`: "wasm" (our WebAssembly core), "hash-wasm"
+// (if that one cannot load) or "js" (md5.js, the fallback when WebAssembly cannot load). HEIC/HEIF is decoded by libheif in WebAssembly. When
 // an image cannot be decoded the result still has `md5`, plus `error: "image_decode_failed"` and
 // `decodeError` (one of "heic_unsupported" (libheif could not load), "avif_unsupported",
 // "undecodable", "too_large"). Phases reported through onProgress: "decode", "pdq", "md5"
@@ -51,7 +51,7 @@ function getWorker() {
  * Hash one File or Blob in a Web Worker.
  * @param {Blob} file
  * @param {{onProgress?: (p: {phase: string, done: number, total: number}) => void,
- *          md5Engine?: "auto" | "js"}} [options]  "js" forces the JavaScript MD5 (tests, bench)
+ *          md5Engine?: "auto" | "hash-wasm" | "js"}} [options]  forces a fallback (tests, bench)
  * @returns {Promise<object>}
  */
 export function hashFile(file, { onProgress, md5Engine = "auto" } = {}) {
