@@ -319,7 +319,11 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     # Every failure counter this request falls under, read in one Redis round trip.
     window = settings.HASHBANK_AUTH_FAILURE_WINDOW
     counters = [dict(scope=sc, subject=su, limit=li, window=window) for sc, su, li in clients]
-    retries = ratelimit.retry_after_each(counters + ([key_limit] if key_limit else []))
+    # Remembered: a client found past its limit is refused by `refusal_for_known_client`, in this
+    # process, until the window ends, without Redis or the middlewares and DRF.
+    retries = ratelimit.retry_after_each(
+        counters + ([key_limit] if key_limit else []), remember=True
+    )
     client_retries = retries[: len(counters)]
     key_retry = retries[len(counters)] if key_limit else None
     # A client past its failures keeps its one right: a valid HMAC token still works (one
@@ -367,6 +371,38 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         _upgrade_hash(credential, key_id, secret)
     _touch(credential)
     return credential
+
+
+def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAttempts | None:
+    """The refusal `authenticate` would raise for `token` from `ip`, when this process has already
+    found that client past its failed-attempt limit in the current window; decided without Redis
+    (`ratelimit.known_retry_after`) so that a flood of bad tokens costs little. None whenever
+    `authenticate` must decide: a client not known to be past its limit, and the tokens it
+    answers otherwise (a genuine HMAC token, a revoked or expired credential, a suspended
+    member, a legacy hash). Records nothing, as `authenticate` records nothing for such a client.
+    """
+    retry = next(
+        (
+            r
+            for scope, subject, _ in _client_limits(ip)
+            if (r := ratelimit.known_retry_after(scope=scope, subject=subject)) is not None
+        ),
+        None,
+    )
+    if retry is None:
+        return None
+    parsed = tokens.parse(token)
+    if parsed is not None:
+        credential = storage.credential_by_key_id(parsed[0])
+        if credential is not None and (
+            credential.is_revoked
+            or credential.is_expired()
+            or not credential.member.is_active
+            or tokens.is_legacy(credential.secret_hash)
+            or tokens.verify(*parsed, credential.secret_hash)
+        ):
+            return None
+    return _too_many("from this address", retry)
 
 
 def _client_limits(ip: str | None) -> list[tuple[str, str, int]]:
