@@ -38,7 +38,7 @@ _redis_down_until = 0.0
 _state_lock = threading.Lock()
 # "scope:subject" -> the end of the window in which it reached its limit (epoch seconds).
 _reached: dict[str, int] = {}
-REACHED_MAX_ENTRIES = 100_000
+REACHED_MAX_ENTRIES = 50_000  # about 10 MB at most
 
 
 def enforce(
