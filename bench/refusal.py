@@ -72,7 +72,7 @@ def main() -> None:
     member = services.create_member(slug="bench-refusal", name="Refusal")
     _, good = services.issue_credential(member=member)
     # A real key id and a new wrong secret each time, as bench/submissions.py's attackers send.
-    bad = [good.rsplit("_", 1)[0] + "_" + secrets.token_urlsafe(32) for _ in range(512)]
+    bad = ["_".join(good.split("_", 2)[:2]) + "_" + secrets.token_urlsafe(32) for _ in range(512)]
     application = get_wsgi_application()
 
     def environ(token: str, address: str) -> dict:

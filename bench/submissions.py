@@ -224,7 +224,7 @@ def _key_part(env: dict) -> str:
         .stdout.strip()
         .splitlines()[-1]
     )
-    return issued.rsplit("_", 1)[0]
+    return "_".join(issued.split("_", 2)[:2])  # the secret may hold "_" too
 
 
 def under_attack(port: int, clients: int, seconds: float, pid: int, attackers: int, key_part: str):
