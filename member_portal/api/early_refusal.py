@@ -21,9 +21,12 @@ middleware lets through:
   X-Frame-Options by running those three middlewares around it; the security headers by the
   middlewares before this one). Django's request log still notes it as before.
 
-What it saves is Redis's round trip and everything after NoUploadMiddleware but the three
-middlewares; the credential is still read (one indexed, prepared statement) because its
-revocation decides the answer.
+What it saves is Redis's round trip, everything after NoUploadMiddleware but those three
+middlewares, and (for a key id named again within a second) the credential's read with the
+connection's health check: `services.refusal_for_known_client` keeps the rows it read for a second
+(`RECENT_CREDENTIAL_SECONDS`). The one difference that can make, for that second: a wrong secret
+for a credential revoked (or a member suspended) meanwhile gets this 429 rather than
+credential_revoked; a genuine token always goes on to `authenticate`, which reads the row again.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from datetime import datetime, timedelta
+from time import monotonic
 from typing import NoReturn
 
 from django.conf import settings
@@ -380,6 +381,7 @@ def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAtte
     `authenticate` must decide: a client not known to be past its limit, and the tokens it
     answers otherwise (a genuine HMAC token, a revoked or expired credential, a suspended
     member, a legacy hash). Records nothing, as `authenticate` records nothing for such a client.
+    The credential's row may be up to a second old (`_recent_credential`).
     """
     retry = next(
         (
@@ -393,7 +395,7 @@ def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAtte
         return None
     parsed = tokens.parse(token)
     if parsed is not None:
-        credential = storage.credential_by_key_id(parsed[0])
+        credential = _recent_credential(parsed[0])
         if credential is not None and (
             credential.is_revoked
             or credential.is_expired()
@@ -403,6 +405,33 @@ def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAtte
         ):
             return None
     return _too_many("from this address", retry)
+
+
+# The credential rows the early refusal read in the last second, by key id (None: no such key id).
+# A flood names a few real key ids over and over; reading each once a second instead of on every
+# request takes the database off the refusal's path. What it can change, for a second at most: a
+# wrong secret for a credential revoked (or a member suspended) meanwhile is answered 429 rather
+# than credential_revoked; a genuine token always goes on to `authenticate`, which reads the row.
+RECENT_CREDENTIAL_SECONDS = 1.0
+RECENT_CREDENTIALS_MAX = 10_000
+_recent: dict[str, tuple[float, Credential | None]] = {}
+
+
+def _recent_credential(key_id: str) -> Credential | None:
+    now = monotonic()
+    entry = _recent.get(key_id)
+    if entry is not None and now - entry[0] < RECENT_CREDENTIAL_SECONDS:
+        return entry[1]
+    credential = storage.credential_by_key_id(key_id)
+    if len(_recent) >= RECENT_CREDENTIALS_MAX:
+        _recent.clear()
+    _recent[key_id] = (now, credential)
+    return credential
+
+
+def reset_process_state() -> None:
+    """Forget the credential rows the early refusal read (for tests)."""
+    _recent.clear()
 
 
 def _client_limits(ip: str | None) -> list[tuple[str, str, int]]:

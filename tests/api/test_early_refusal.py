@@ -78,7 +78,10 @@ def test_every_token_authentication_refuses_from_such_a_client_is_refused_early(
 
 def test_a_genuine_token_from_a_client_past_its_limit_still_works(token):
     _past_the_limit()
-    assert ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    for _ in range(2):  # the second is refused early, which keeps the credential's row a second
+        forged = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
+        assert forged.status_code == 429
+    assert _early(forged)
     response = ApiClient(token).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
     assert response.status_code == 200 and not _early(response)
 
