@@ -18,7 +18,7 @@ the end, so only the benchmark's own keys are deleted.
 
 `--attackers N` (issue 17): after the closed loop, the closed loop again while N attackers, each
 from an address of its own (X-Forwarded-For from the trusted loopback proxy), send member-API
-requests as fast as they can with a token of a real key id and a wrong secret; the two ceilings
+requests as fast as they can with a token of a real key id and a new wrong secret each time; the two ceilings
 side by side, with what the attackers got (the failed-attempt limit answers 429 once it applies).
 Target: the submissions keep at least 90% of their throughput with 8 attackers.
 """
@@ -175,32 +175,41 @@ def load(
     )
 
 
-def attack(port: int, token: str, address: str, stop: threading.Event, out: multiprocessing.Queue):
-    """Runs in its own process: one attacker sending GET /api/v1/checkpoint with a wrong secret
-    of a real key id, a new connection each, until `stop`; reports the answers it got."""
-    request = (
-        f"GET /api/v1/checkpoint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-        f"Authorization: Bearer {token}\r\nX-Forwarded-For: {address}\r\n\r\n"
-    ).encode()
+def attack(
+    port: int, key_part: str, address: str, stop: threading.Event, out: multiprocessing.Queue
+):
+    """Runs in its own process: one attacker sending GET /api/v1/checkpoint with a real key id
+    and a new wrong secret each time (as a guesser would; the same wrong secret again would
+    cost the bank no less), a new connection each, until `stop`; reports the answers it got."""
+    requests = [
+        (
+            f"GET /api/v1/checkpoint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            f"Authorization: Bearer {key_part}_{secrets.token_urlsafe(32)}\r\n"
+            f"X-Forwarded-For: {address}\r\n\r\n"
+        ).encode()
+        for _ in range(4096)
+    ]
     statuses: dict[int, int] = {}
+    sent = 0
     while not stop.is_set():
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-                sock.sendall(request)
+                sock.sendall(requests[sent % len(requests)])
                 head = sock.recv(64)
                 while sock.recv(65536):
                     pass
             status = int(head.split(b" ", 2)[1])
         except (OSError, IndexError, ValueError):
             status = 0
+        sent += 1
         statuses[status] = statuses.get(status, 0) + 1
     statuses[-1] = time.process_time()  # the attacker's own CPU seconds, on this machine
     out.put(statuses)
 
 
-def _wrong_secret_token(env: dict) -> str:
-    """A token of a real member's real key id with a wrong secret (key ids are shown in the portal
-    and the audit log, so an attacker may know one)."""
+def _key_part(env: dict) -> str:
+    """`hbk_<key id>` of a real member's credential, without its secret (key ids are shown in the
+    portal and the audit log, so an attacker may know one)."""
     subprocess.run(
         [PY, "manage.py", "createmember", "bench-attacked", "--name", "Attacked"],
         cwd=ROOT,
@@ -220,16 +229,17 @@ def _wrong_secret_token(env: dict) -> str:
         .stdout.strip()
         .splitlines()[-1]
     )
-    key_part = issued.rsplit("_", 1)[0]
-    return f"{key_part}_{secrets.token_urlsafe(32)}"
+    return "_".join(issued.split("_", 2)[:2])  # the secret may hold "_" too
 
 
-def under_attack(port: int, clients: int, seconds: float, pid: int, attackers: int, token: str):
+def under_attack(port: int, clients: int, seconds: float, pid: int, attackers: int, key_part: str):
     """The closed loop while `attackers` attack processes run; (result, attackers' statuses)."""
     stop = multiprocessing.Event()
     out: multiprocessing.Queue = multiprocessing.Queue()
     procs = [
-        multiprocessing.Process(target=attack, args=(port, token, f"198.51.100.{i + 1}", stop, out))
+        multiprocessing.Process(
+            target=attack, args=(port, key_part, f"198.51.100.{i + 1}", stop, out)
+        )
         for i in range(attackers)
     ]
     for proc in procs:
@@ -431,7 +441,7 @@ def main() -> None:
         env=env,
     )
     subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    bad_token = _wrong_secret_token(env) if args.attackers else ""
+    key_part = _key_part(env) if args.attackers else ""
     subprocess.run(
         [PY, "manage.py", "keys", "init"],
         cwd=ROOT,
@@ -477,7 +487,7 @@ def main() -> None:
         if args.attackers:
             os.truncate(access_log, 0)
             attacked, answers = under_attack(
-                port, args.clients, args.seconds / 2, server.pid, args.attackers, bad_token
+                port, args.clients, args.seconds / 2, server.pid, args.attackers, key_part
             )
             report(f"closed loop under {args.attackers} attackers", attacked, [])
             before = closed["statuses"].get(201, 0) / closed["elapsed"]

@@ -150,6 +150,9 @@ MIDDLEWARE = [
     # a multipart or large body on the victim routes from the headers alone. Only the header
     # middlewares, which never read the body, come first, so that the refusal carries them.
     "hashbank.core.middleware.NoUploadMiddleware",
+    # A member-API client this process already saw past its failed-attempt limit is refused here,
+    # exactly as authentication would refuse it, before everything below (issue 17).
+    "member_portal.api.early_refusal.EarlyRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Sessions, sign-in and messages are a browser's: a member API request (a Bearer credential)
     # passes them by (hashbank/core/browser_middleware.py); every other request runs Django's.

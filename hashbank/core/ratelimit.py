@@ -9,7 +9,13 @@ can count only what failed (failed authentications) and refuse before doing the 
 When Redis does not answer, the counts fall back to this process's memory for
 `FALLBACK_SECONDS` before Redis is tried again: every limit still holds, per process (so at most
 the number of web processes times the limit), and a Redis outage never turns a person's
-submission into an error. The fallback is logged once per outage window, without the subject."""
+submission into an error. The fallback is logged once per outage window, without the subject.
+
+`retry_after_each(..., remember=True)` and `known_retry_after` keep, in this process's memory, which subjects a caller
+has already found past a limit and until when: a count in a fixed window only grows until the
+window ends, so a request the caller would refuse anyway can be refused without asking Redis
+(the member API's early refusal of a client past its failed-attempt limit,
+member_portal/api/early_refusal.py)."""
 
 from __future__ import annotations
 
@@ -30,6 +36,9 @@ FALLBACK_SECONDS = 5
 _local = LocMemCache("hashbank-ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
 _redis_down_until = 0.0
 _state_lock = threading.Lock()
+# "scope:subject" -> the end of the window in which it reached its limit (epoch seconds).
+_reached: dict[str, int] = {}
+REACHED_MAX_ENTRIES = 50_000  # about 10 MB at most
 
 
 def enforce(
@@ -51,10 +60,11 @@ def retry_after_if_reached(*, scope: str, subject: str, limit: int, window: int)
     return None
 
 
-def retry_after_each(limits: list[dict]) -> list[int | None]:
+def retry_after_each(limits: list[dict], *, remember: bool = False) -> list[int | None]:
     """`retry_after_if_reached` for each of `limits` (dicts of its keyword arguments), read in one
     Redis round trip (MGET): a request that checks several counters before its costly part
-    waits for Redis once. Counts nothing."""
+    waits for Redis once. Counts nothing. With `remember`, each limit found reached is kept in
+    this process until its window ends, for `known_retry_after`."""
     if not limits:
         return []
     now = int(time.time())
@@ -64,6 +74,10 @@ def retry_after_each(limits: list[dict]) -> list[int | None]:
         for limit, start in zip(limits, starts, strict=True)
     ]
     counts = _peek_many(keys)
+    if remember:
+        for limit, start, count in zip(limits, starts, counts, strict=True):
+            if count >= limit["limit"]:
+                _remember_reached(limit["scope"], limit["subject"], start + limit["window"])
     return [
         start + limit["window"] - now if count >= limit["limit"] else None
         for limit, start, count in zip(limits, starts, counts, strict=True)
@@ -90,6 +104,29 @@ def current(*, scope: str, subject: str, window: int) -> int:
     return _peek(_key(scope, subject, start))
 
 
+def _remember_reached(scope: str, subject: str, until: int) -> None:
+    if len(_reached) >= REACHED_MAX_ENTRIES:
+        with _state_lock:  # many subjects at once: forget the ended windows, else everything
+            now = int(time.time())
+            for key in [key for key, end in _reached.items() if end <= now]:
+                _reached.pop(key, None)
+            if len(_reached) >= REACHED_MAX_ENTRIES:
+                _reached.clear()
+    _reached[f"{scope}:{subject}"] = until
+
+
+def known_retry_after(*, scope: str, subject: str) -> int | None:
+    """Seconds until the window ends in which this process saw `subject` past its limit in
+    `scope` (`retry_after_each(..., remember=True)`), else None: the answer
+    `retry_after_if_reached` would give, without Redis, for what this process has already seen.
+    Counts nothing."""
+    until = _reached.get(f"{scope}:{subject}")
+    if until is None:
+        return None
+    left = until - int(time.time())
+    return left if left > 0 else None
+
+
 def _window(window: int) -> tuple[int, int]:
     now = int(time.time())
     return now, now - now % window
@@ -100,9 +137,11 @@ def _key(scope: str, subject: str, start: int) -> str:
 
 
 def reset_process_state() -> None:
-    """Forget this process's fallback counts and any Redis outage seen (for tests)."""
+    """Forget this process's fallback counts, the limits it saw reached and any Redis outage
+    seen (for tests)."""
     global _redis_down_until
     _local.clear()
+    _reached.clear()
     _redis_down_until = 0.0
 
 

@@ -4,6 +4,7 @@ errors always as JSON (even from endpoints that answer in text or binary)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBase
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
@@ -84,13 +85,18 @@ class MemberAPIView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response[MIN_WAIT_HEADER] = str(min_wait_seconds())
-        if "Cache-Control" not in response:
-            response["Cache-Control"] = "private, no-store"
-        response.setdefault("Vary", "Authorization")
+        member_api_headers(response)
         if response.status_code >= 400:
             _log_error(request, response)
         return response
+
+
+def member_api_headers(response: HttpResponseBase) -> None:
+    """What every member API answer carries (the early refusal's too: api/early_refusal.py)."""
+    response[MIN_WAIT_HEADER] = str(min_wait_seconds())
+    if "Cache-Control" not in response:
+        response["Cache-Control"] = "private, no-store"
+    response.setdefault("Vary", "Authorization")
 
 
 def _log_error(request, response) -> None:

@@ -10,6 +10,7 @@ import ipaddress
 import secrets
 from datetime import datetime, timedelta
 from functools import cache
+from time import monotonic
 from typing import NoReturn
 
 from django.conf import settings
@@ -340,7 +341,11 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         """(the client's, the key id's) Retry-After if past its failures: every failure counter
         this request falls under, read in one Redis round trip, and only when an answer depends
         on them (a refusal, or a legacy hash): a valid HMAC token never waits for Redis here."""
-        found = ratelimit.retry_after_each(counters + ([key_limit] if key_limit else []))
+        # Remembered: a client found past its limit is refused by `refusal_for_known_client`, in
+        # this process, until the window ends, without Redis or the middlewares and DRF.
+        found = ratelimit.retry_after_each(
+            counters + ([key_limit] if key_limit else []), remember=True
+        )
         key_retry = found[len(counters)] if key_limit else None
         # A client past its failures keeps its one right: a valid HMAC token still works (one
         # indexed read and one HMAC), so a neighbour in the same /48, or everyone behind a
@@ -391,6 +396,66 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
         _upgrade_hash(credential, key_id, secret)
     _touch(credential)
     return credential
+
+
+def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAttempts | None:
+    """The refusal `authenticate` would raise for `token` from `ip`, when this process has already
+    found that client past its failed-attempt limit in the current window; decided without Redis
+    (`ratelimit.known_retry_after`) so that a flood of bad tokens costs little. None whenever
+    `authenticate` must decide: a client not known to be past its limit, and the tokens it
+    answers otherwise (a genuine HMAC token, a revoked or expired credential, a suspended
+    member, a legacy hash). Records nothing, as `authenticate` records nothing for such a client.
+    The credential's row may be up to a second old (`_recent_credential`).
+    """
+    retry = next(
+        (
+            r
+            for scope, subject, _ in _client_limits(ip)
+            if (r := ratelimit.known_retry_after(scope=scope, subject=subject)) is not None
+        ),
+        None,
+    )
+    if retry is None:
+        return None
+    parsed = tokens.parse(token)
+    if parsed is not None:
+        credential = _recent_credential(parsed[0])
+        if credential is not None and (
+            credential.is_revoked
+            or credential.is_expired()
+            or not credential.member.is_active
+            or tokens.is_legacy(credential.secret_hash)
+            or tokens.verify(*parsed, credential.secret_hash)
+        ):
+            return None
+    return _too_many("from this address", retry)
+
+
+# The credential rows the early refusal read in the last second, by key id (None: no such key id).
+# A flood names a few real key ids over and over; reading each once a second instead of on every
+# request takes the database off the refusal's path. What it can change, for a second at most: a
+# wrong secret for a credential revoked (or a member suspended) meanwhile is answered 429 rather
+# than credential_revoked; a genuine token always goes on to `authenticate`, which reads the row.
+RECENT_CREDENTIAL_SECONDS = 1.0
+RECENT_CREDENTIALS_MAX = 10_000
+_recent: dict[str, tuple[float, Credential | None]] = {}
+
+
+def _recent_credential(key_id: str) -> Credential | None:
+    now = monotonic()
+    entry = _recent.get(key_id)
+    if entry is not None and now - entry[0] < RECENT_CREDENTIAL_SECONDS:
+        return entry[1]
+    credential = storage.credential_by_key_id(key_id)
+    if len(_recent) >= RECENT_CREDENTIALS_MAX:
+        _recent.clear()
+    _recent[key_id] = (now, credential)
+    return credential
+
+
+def reset_process_state() -> None:
+    """Forget the credential rows the early refusal read (for tests)."""
+    _recent.clear()
 
 
 def _client_limits(ip: str | None) -> list[tuple[str, str, int]]:

@@ -152,9 +152,9 @@ def test_a_valid_token_reads_no_failure_counter_and_a_refusal_reads_them_once(
     reads = []
     read = ratelimit.retry_after_each
 
-    def counted(counters):
+    def counted(counters, **options):
         reads.append(counters)
-        return read(counters)
+        return read(counters, **options)
 
     monkeypatch.setattr(ratelimit, "retry_after_each", counted)
     assert services.authenticate(token=token, ip="203.0.113.7").member == member
