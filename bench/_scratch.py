@@ -54,3 +54,33 @@ def wait_for_server(port: int, server, timeout: float) -> None:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit("gunicorn did not start") from None
             time.sleep(0.2)
+
+
+def serve_pages(pages: dict[str, tuple[bytes, str]], directory: str):
+    """A local HTTP server, in a thread of this process, for a browser benchmark: `pages` maps a
+    path to (body, content type); every other path is a file under `directory` (the static
+    files), `.js` served as JavaScript. Returns the running server (`server_address` for its port)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path in pages:
+                body, ctype = pages[self.path]
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                super().do_GET()
+
+        def guess_type(self, path: str) -> str:  # type: ignore[override]
+            return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -10,19 +10,17 @@ Targets (issue 15): 12 MP JPEG under 500 ms; browser MD5 at least 80% of OpenSSL
 from __future__ import annotations
 
 import argparse
-import functools
 import hashlib
 import os
 import re
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
+from _scratch import serve_pages  # bench/ is the script's own directory
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,25 +76,6 @@ window.ready = true;
 """
 
 
-class Handler(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
-        pages = {"/": (PAGE, "text/html"), "/bench.js": (BENCH_JS, "text/javascript")}
-        if self.path in pages:
-            body, ctype = pages[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.end_headers()
-            self.wfile.write(body)
-        else:
-            super().do_GET()
-
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def photo_12mp(path: Path) -> None:
     """A 4000x3000 photo-like JPEG (gradients, blobs, fine noise), ~3-5 MB like a phone's."""
     rng = np.random.default_rng(7)
@@ -150,10 +129,9 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_PARENT))
+    server = serve_pages(
+        {"/": (PAGE, "text/html"), "/bench.js": (BENCH_JS, "text/javascript")}, str(STATIC_PARENT)
     )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         jpeg = Path(tmp) / "photo-12mp.jpg"
         photo_12mp(jpeg)

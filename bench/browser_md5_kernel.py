@@ -16,12 +16,10 @@ here without hash-wasm's wrapper, so "kernel" is the code the worker runs with n
 from __future__ import annotations
 
 import argparse
-import functools
 import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 # bench/ is the script's own directory
+from _scratch import serve_pages
 from browser_hasher import ARGS, CHROMIUM, STATIC_PARENT, openssl_md5_mb_s
 
 PAGE = b"""<!doctype html><meta charset="utf-8"><title>bench</title>
@@ -157,25 +155,6 @@ window.ready = true;
 """
 
 
-class Handler(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
-        pages = {"/": (PAGE, "text/html"), "/kernel.js": (KERNEL_JS, "text/javascript")}
-        if self.path in pages:
-            body, ctype = pages[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.end_headers()
-            self.wfile.write(body)
-        else:
-            super().do_GET()
-
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 TIERS = {
     "default tiering": [],
     "TurboFan only (--no-liftoff)": ["--js-flags=--no-liftoff"],
@@ -183,7 +162,7 @@ TIERS = {
 }
 
 
-def compare(pw: object, server: ThreadingHTTPServer, mb: int, runs: int) -> None:
+def compare(pw: object, server: object, mb: int, runs: int) -> None:
     """Each run: hash-wasm's kernel, ours, then openssl, and the load; default tiering."""
     size = mb * (1 << 20) / 1e6
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -226,10 +205,9 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_PARENT))
+    server = serve_pages(
+        {"/": (PAGE, "text/html"), "/kernel.js": (KERNEL_JS, "text/javascript")}, str(STATIC_PARENT)
     )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     size = args.mb * (1 << 20) / 1e6  # MB (10^6), as openssl prints them
     print(f"load average at start: {os.getloadavg()[0]:.2f}; {args.mb} MiB per measure")
     with sync_playwright() as pw:

@@ -11,17 +11,16 @@ The solve time of one challenge is random (geometric, mean 2^bits hashes): the m
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import statistics
 import sys
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _scratch import serve_pages  # noqa: E402  (bench/ is the script's own directory)
 
 from hashbank.core import proof_of_work  # noqa: E402
 
@@ -41,23 +40,6 @@ window.ready = true;
 </script>"""
 KEY = b"k" * 32
 SUBJECT = "bench-client"
-
-
-class Handler(SimpleHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
-        if self.path == "/":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(PAGE)
-        else:
-            super().do_GET()
-
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
-        return "text/javascript" if str(path).endswith(".js") else super().guess_type(path)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def server_check_cost(checks: int) -> None:
@@ -94,10 +76,7 @@ def main() -> None:
     server_check_cost(args.checks)
     from playwright.sync_api import sync_playwright
 
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(STATIC_PARENT))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = serve_pages({"/": (PAGE, "text/html")}, str(STATIC_PARENT))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
