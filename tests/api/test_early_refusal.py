@@ -2,13 +2,12 @@
 (member_portal/api/early_refusal.py) with exactly the answer authentication gave it, and nobody
 else is refused there (issue 17)."""
 
-import socket
-
 import pytest
 from django.db import connection
 
 from member_portal.members import services
 from tests.fixtures.members import ApiClient
+from tests.fixtures.outages import database_refusing
 
 ATTACKER = "203.0.113.7"
 UNKNOWN = "hbk_0123456789abcdef_" + "x" * 43
@@ -151,17 +150,7 @@ def test_other_routes_are_not_refused_early_for_such_a_client(token):
 def test_such_a_client_gets_a_503_not_a_500_while_the_database_refuses(transactional_db, token):
     _past_the_limit()
     assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
-    saved = dict(connection.settings_dict)
-    with socket.socket() as probe:  # a free port, closed again: connecting to it is refused
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
-    try:
+    with database_refusing():
         response = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "temporarily_unavailable"

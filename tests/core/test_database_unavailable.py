@@ -2,12 +2,11 @@
 500 (issue 17: deploy/reliability.py's database outage turned about 700 submissions into 500s).
 The outage is real: the test's connection is pointed at a loopback port where nothing listens."""
 
-import socket
-
 import pytest
 from django.db import connection
 from django.test import Client
 
+from tests.fixtures.outages import database_refusing
 from tests.fixtures.values import ATTESTED, md5, pdq
 from tests.submissions.conftest import post_form, post_json
 
@@ -24,18 +23,8 @@ def database_refuses(transactional_db):
     client = Client(enforce_csrf_checks=True)
     client.get("/submit/")
     client.token = client.cookies["csrftoken"].value
-    saved = dict(connection.settings_dict)
-    with socket.socket() as probe:  # a free port, closed again: connecting to it is refused
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(port))
-    try:
+    with database_refusing():
         yield client
-    finally:
-        connection.close()
-        connection.settings_dict.clear()
-        connection.settings_dict.update(saved)
 
 
 def test_a_submission_while_the_database_refuses_is_a_503_with_retry_after(database_refuses):

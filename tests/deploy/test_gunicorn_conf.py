@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.outages import free_port
+
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 SETTINGS = ("GUNICORN_THREADS", "GUNICORN_WORKER_CLASS", "GUNICORN_WORKER_CONNECTIONS")
 
@@ -119,15 +121,12 @@ def test_a_running_gunicorn_writes_no_address_or_case_number_to_its_logs(tmp_pat
     """The real server with this config: its start-up line names the bound address, and a
     request's path here carries a case number; neither reaches its error or access log."""
     import os
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from member_portal.feed import tiles
+from tests.fixtures.outages import free_port
 from tests.verify import independent
 
 LOCAL = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "local.py"
@@ -40,9 +41,7 @@ def nginx(tmp_path):
         (tiles_dir / path).parent.mkdir(parents=True, exist_ok=True)
         (tiles_dir / path).write_bytes(data)
     (tiles_dir / "checkpoint").write_text("example.org/log\n600\nAAAA\n\n— k AAAAAAA=\n")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     local_conf = runpy.run_path(str(LOCAL))["local_conf"]
     # The upstream (gunicorn) is not running: these tests stay under /log/.
     (tmp_path / "nginx.conf").write_text(local_conf(str(tmp_path), str(tiles_dir), port, 9))

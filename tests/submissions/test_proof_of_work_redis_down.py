@@ -9,7 +9,6 @@ import datetime
 import http.cookiejar
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from hashbank.core.models import SpentToken
+from tests.fixtures.outages import free_port
 from tests.fixtures.values import ATTESTED, md5
 from tests.submissions.test_proof_of_work import required, solved, submit
 
@@ -93,9 +93,7 @@ class OtherProcess:
     down; over HTTP from 127.0.0.1, as the test client's requests are."""
 
     def __init__(self, directory: Path, *, secret_key: str) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         db = connection.settings_dict
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         self.env.update(
