@@ -143,7 +143,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        page.wait_for_function("window.ready === true")
+        page.wait_for_function("() => window.ready === true")
 
         page.set_input_files("#files", str(jpeg))
         cold = page.evaluate("window.hashOnce()")
@@ -152,7 +152,7 @@ def main() -> None:
         )
         print(f"  first photo, cold worker:         {cold['wallMs']:7.0f} ms")
         page.reload()
-        page.wait_for_function("window.ready === true")
+        page.wait_for_function("() => window.ready === true")
         page.evaluate("window.prepare()")
         page.set_input_files("#files", str(jpeg))
         first = page.evaluate("window.hashOnce()")

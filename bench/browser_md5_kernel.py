@@ -168,7 +168,7 @@ def compare(pw: object, server: object, mb: int, runs: int) -> None:
     browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
     page = browser.new_page()
     page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-    page.wait_for_function("window.ready === true")
+    page.wait_for_function("() => window.ready === true")
     for name in ("kernel", "ownKernel"):  # warm both up to TurboFan
         page.evaluate(f"window.{name}(64)")
     print("side by side (default tiering), MB/s; per run the best of 3 alternated measures per")
@@ -219,7 +219,7 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS + flags)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-            page.wait_for_function("window.ready === true")
+            page.wait_for_function("() => window.ready === true")
             print(f"{tier}:")
             for name in (
                 "kernel",

@@ -81,7 +81,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
-        page.wait_for_function("window.ready === true")
+        page.wait_for_function("() => window.ready === true")
         print("  chromium solve (Web Worker, WebCrypto):")
         for bits in args.bits:
             times, rates = [], []

@@ -97,7 +97,9 @@ def open_hasher_page(chromium, url: str) -> Iterator[object]:
     context = chromium.new_context()
     page = context.new_page()
     page.goto(url + "/")
-    page.wait_for_function("window.hasherReady === true")
+    # A function, not an expression: Playwright compiles an expression in the page when it has to
+    # poll, which the pages' CSP (no 'unsafe-eval') refuses.
+    page.wait_for_function("() => window.hasherReady === true")
     try:
         yield page
     finally:

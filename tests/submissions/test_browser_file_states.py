@@ -122,7 +122,7 @@ def test_each_file_says_what_it_got_and_previews_are_blurred_until_tapped(
 
     found = serious_violations(page)
     pdf.get_by_role("button", name=words["remove"]).click()
-    page.wait_for_function("document.querySelectorAll('#file-list .file').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#file-list .file').length === 4")
     page.click("#files-next")
     assert words["total"].match(page.text_content("#review-total"))
     assert found == []
