@@ -19,7 +19,8 @@ middleware lets through:
 - the answer is the one DRF would give: the same JSON bytes, status and headers (DRF's Allow, the
   member API's Cache-Control, Hashbank-Min-Wait and Vary; the locale's, Content-Length and
   X-Frame-Options by running those three middlewares around it; the security headers by the
-  middlewares before this one). Django's request log still notes it as before.
+  middlewares before this one). Not one django.request line per refusal: one line per client
+  and window (`_announce`), without its address.
 
 What it saves is Redis's round trip, everything after NoUploadMiddleware but those three
 middlewares, and (for a key id named again within a second) the credential's read with the
@@ -27,6 +28,10 @@ connection's health check: `services.refusal_for_known_client` keeps the rows it
 (`RECENT_CREDENTIAL_SECONDS`). The one difference that can make, for that second: a wrong secret
 for a credential revoked (or a member suspended) meanwhile gets this 429 rather than
 credential_revoked; a genuine token always goes on to `authenticate`, which reads the row again.
+
+What a refusal still cost after that was mostly Django's handler around the middlewares and
+gunicorn's own work: `FrontRefusal` (below), the WSGI layer hashbank/wsgi.py puts in front of
+Django's handler, answers from this middleware's first answer without a Django request.
 """
 
 from __future__ import annotations
