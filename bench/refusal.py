@@ -4,7 +4,8 @@
         [--database postgres://postgres@127.0.0.1:5432/hb_bench_refusal] [--redis redis://127.0.0.1:6379/13]
 
 What `bench/submissions.py --attackers` sends, without gunicorn: GET /api/v1/checkpoint through
-the WSGI application (every middleware, DRF) from the trusted loopback proxy with an
+the WSGI application gunicorn serves (hashbank.wsgi: FrontRefusal in front of Django's handler;
+then Django's handler alone, every middleware and DRF) from the trusted loopback proxy with an
 X-Forwarded-For of its own, a real key id and a wrong secret, from a client already past the
 failed-attempt limit (429), a new wrong secret each time. Runs on a scratch PostgreSQL database (dropped and recreated) and a
 Redis db, as production does. Prints the mean CPU microseconds of this process per refusal
