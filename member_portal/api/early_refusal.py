@@ -242,18 +242,12 @@ class FrontRefusal:
         header = environ.get("HTTP_AUTHORIZATION")
         if not header:
             return self.application(environ, start_response)
-        key = _template_key(environ)
-        template = _templates.get(key)
-        if template is not None:
-            token = bearer_token(header)
-            found = (
-                services.refusal_for_known_client(
-                    token=token, ip=client_address_of(environ), read=False
-                )
-                if token is not None
-                else None
-            )
-            if found is not None:
+        # Only once this process has a template (it refused a client early) does a Bearer request
+        # cost the check, and only a refused one the template's key.
+        found = _known_refusal(environ, header) if _templates else None
+        if found is not None:
+            template = _templates.get(_template_key(environ))
+            if template is not None:
                 _announce(found.error.retry_after, found.client)
                 start_response(template.status, template.headers_for(found.error.retry_after))
                 return [template.body]
@@ -265,8 +259,15 @@ class FrontRefusal:
 
         result = self.application(environ, recording)
         if getattr(result, "early_refusal", False) and started:
-            _learn(key, *started[0], result.content)
+            _learn(_template_key(environ), *started[0], result.content)
         return result
+
+
+def _known_refusal(environ: dict, header: str) -> services.KnownClientRefusal | None:
+    token = bearer_token(header)
+    if token is None:
+        return None
+    return services.refusal_for_known_client(token=token, ip=client_address_of(environ), read=False)
 
 
 def _learn(key: bytes, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
