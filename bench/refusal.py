@@ -4,7 +4,8 @@
         [--database postgres://postgres@127.0.0.1:5432/hb_bench_refusal] [--redis redis://127.0.0.1:6379/13]
 
 What `bench/submissions.py --attackers` sends, without gunicorn: GET /api/v1/checkpoint through
-the WSGI application (every middleware, DRF) from the trusted loopback proxy with an
+the WSGI application gunicorn serves (hashbank.wsgi: FrontRefusal in front of Django's handler;
+then Django's handler alone, every middleware and DRF) from the trusted loopback proxy with an
 X-Forwarded-For of its own, a real key id and a wrong secret, from a client already past the
 failed-attempt limit (429), a new wrong secret each time. Runs on a scratch PostgreSQL database (dropped and recreated) and a
 Redis db, as production does. Prints the mean CPU microseconds of this process per refusal
@@ -61,7 +62,6 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.core.wsgi import get_wsgi_application
 
     from hashbank.core.redis import shared_client
     from member_portal.members import services
@@ -73,7 +73,8 @@ def main() -> None:
     _, good = services.issue_credential(member=member)
     # A real key id and a new wrong secret each time, as bench/submissions.py's attackers send.
     bad = ["_".join(good.split("_", 2)[:2]) + "_" + secrets.token_urlsafe(32) for _ in range(512)]
-    application = get_wsgi_application()
+    # What gunicorn serves: Django's handler behind FrontRefusal (member_portal/api/early_refusal.py).
+    from hashbank.wsgi import application, django_application
 
     def environ(token: str, address: str) -> dict:
         return {
@@ -101,16 +102,17 @@ def main() -> None:
     def start_response(status, headers, exc_info=None):
         statuses[status] = statuses.get(status, 0) + 1
 
-    def send(token: str, address: str) -> None:
-        response = application(environ(token, address), start_response)
+    def send(token: str, address: str, app=application) -> None:
+        response = app(environ(token, address), start_response)
         for _ in response:
             pass
-        response.close()
+        if hasattr(response, "close"):  # as a WSGI server does: FrontRefusal's list has none
+            response.close()
 
-    def cpu_us(tokens: list[str], address: str, count: int) -> float:
+    def cpu_us(tokens: list[str], address: str, count: int, app=application) -> float:
         start = time.process_time()
         for n in range(count):
-            send(tokens[n % len(tokens)], address)
+            send(tokens[n % len(tokens)], address, app)
         return (time.process_time() - start) / count * 1e6
 
     attacker = "198.51.100.1"
@@ -120,11 +122,14 @@ def main() -> None:
         send(good, f"192.0.2.{n % 200 + 1}")
     statuses.clear()
     refused = [cpu_us(bad, attacker, args.requests) for _ in range(3)]
+    in_django = [cpu_us(bad, attacker, args.requests, django_application) for _ in range(3)]
     good_us = [cpu_us([good], "192.0.2.1", min(args.requests, 500)) for _ in range(3)]
     print(
         f"load average {os.getloadavg()[0]:.2f}; answers {statuses}\n"
         f"refused (429, client past its limit): CPU us per request, 3 runs of {args.requests}: "
         + ", ".join(f"{us:.0f}" for us in refused)
+        + "\nthe same through Django's handler alone (EarlyRefusalMiddleware): CPU us, 3 runs: "
+        + ", ".join(f"{us:.0f}" for us in in_django)
         + "\ngood token from a clean address (authenticated; 404: no checkpoint is sealed here): "
         "CPU us per request, 3 runs: " + ", ".join(f"{us:.0f}" for us in good_us)
     )

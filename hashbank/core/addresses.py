@@ -13,19 +13,20 @@ import functools
 import hashlib
 import hmac
 import ipaddress
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def _is_trusted(address: str) -> bool:
+def _is_trusted(address: str, proxies: tuple[str, ...]) -> bool:
     try:
         ip = ipaddress.ip_address(address.strip())
     except ValueError:
         return False
     if ip.version == 6 and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # a dual-stack socket reports an IPv4 proxy as ::ffff:a.b.c.d
-    return any(ip in network for network in _networks(tuple(settings.HASHBANK_TRUSTED_PROXIES)))
+    return any(ip in network for network in _networks(proxies))
 
 
 @functools.cache
@@ -35,12 +36,29 @@ def _networks(proxies: tuple[str, ...]) -> tuple:
 
 
 def client_address(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if not settings.HASHBANK_TRUSTED_PROXIES or not _is_trusted(address):
+    return client_address_of(request.META)
+
+
+def client_address_of(meta: Mapping[str, str]) -> str:
+    """`client_address` from a request's META or, before Django builds a request, the WSGI
+    environ it would be built from (member_portal/api/early_refusal.py's FrontRefusal)."""
+    address = meta.get("REMOTE_ADDR", "")
+    if not settings.HASHBANK_TRUSTED_PROXIES:
         return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return _behind_proxies(
+        address, meta.get("HTTP_X_FORWARDED_FOR", ""), tuple(settings.HASHBANK_TRUSTED_PROXIES)
+    )
+
+
+# Parsing the addresses cost about a tenth of a refused request's CPU in a gunicorn worker (issue
+# 17): the few clients of a flood, and every proxy's address, are parsed once. Keyed by the
+# setting's value too. Bounded: a header of up to 8 KiB per entry.
+@functools.lru_cache(maxsize=1024)
+def _behind_proxies(address: str, forwarded: str, proxies: tuple[str, ...]) -> str:
+    if not _is_trusted(address, proxies):
+        return address
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
-        if not _is_trusted(hop):
+        if not _is_trusted(hop, proxies):
             try:
                 return str(ipaddress.ip_address(hop))
             except ValueError:
@@ -83,5 +101,10 @@ def address_key(value: str) -> str:
 def client_keys(address: str) -> tuple[str, str | None]:
     """(the client's key, its /48's key or None): what throttles and failed-attempt limits count,
     never the address itself."""
+    return _client_keys(address, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4096)  # as _behind_proxies; keyed by the secret too
+def _client_keys(address: str, secret: str) -> tuple[str, str | None]:
     client, wide = throttle_networks(address)
     return address_key(client), (address_key(wide) if wide is not None else None)

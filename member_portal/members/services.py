@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 from time import monotonic
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -398,28 +398,43 @@ def authenticate(*, token: str, ip: str | None) -> Credential:
     return credential
 
 
-def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAttempts | None:
+class KnownClientRefusal(NamedTuple):
+    """What `refusal_for_known_client` found: the refusal, and the counter subject it was found
+    by (a keyed hash of the client's address or network, to tell clients apart; never logged)."""
+
+    error: TooManyFailedAttempts
+    client: str
+
+
+def refusal_for_known_client(
+    *, token: str, ip: str | None, read: bool = True
+) -> KnownClientRefusal | None:
     """The refusal `authenticate` would raise for `token` from `ip`, when this process has already
     found that client past its failed-attempt limit in the current window; decided without Redis
     (`ratelimit.known_retry_after`) so that a flood of bad tokens costs little. None whenever
     `authenticate` must decide: a client not known to be past its limit, and the tokens it
     answers otherwise (a genuine HMAC token, a revoked or expired credential, a suspended
     member, a legacy hash). Records nothing, as `authenticate` records nothing for such a client.
-    The credential's row may be up to a second old (`_recent_credential`).
+    The credential's row may be up to a second old (`_recent_credential`). With `read=False` the
+    database is never touched: a key id whose row is not kept from the last second gives None
+    (the WSGI layer in front of Django, member_portal/api/early_refusal.py, then lets Django
+    decide, which reads it).
     """
-    retry = next(
+    found = next(
         (
-            r
+            (r, subject)
             for scope, subject, _ in _client_limits(ip)
             if (r := ratelimit.known_retry_after(scope=scope, subject=subject)) is not None
         ),
         None,
     )
-    if retry is None:
+    if found is None:
         return None
     parsed = tokens.parse(token)
     if parsed is not None:
-        credential = _recent_credential(parsed[0])
+        credential = _recent_credential(parsed[0], read=read)
+        if credential is _NOT_KEPT:
+            return None
         if credential is not None and (
             credential.is_revoked
             or credential.is_expired()
@@ -428,7 +443,7 @@ def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAtte
             or tokens.verify(*parsed, credential.secret_hash)
         ):
             return None
-    return _too_many("from this address", retry)
+    return KnownClientRefusal(_too_many("from this address", found[0]), found[1])
 
 
 # The credential rows the early refusal read in the last second, by key id (None: no such key id).
@@ -439,13 +454,18 @@ def refusal_for_known_client(*, token: str, ip: str | None) -> TooManyFailedAtte
 RECENT_CREDENTIAL_SECONDS = 1.0
 RECENT_CREDENTIALS_MAX = 10_000
 _recent: dict[str, tuple[float, Credential | None]] = {}
+_NOT_KEPT = object()
 
 
-def _recent_credential(key_id: str) -> Credential | None:
+def _recent_credential(key_id: str, *, read: bool = True):
+    """The credential row of `key_id` read in the last second (or now, with `read`); else
+    `_NOT_KEPT`."""
     now = monotonic()
     entry = _recent.get(key_id)
     if entry is not None and now - entry[0] < RECENT_CREDENTIAL_SECONDS:
         return entry[1]
+    if not read:
+        return _NOT_KEPT
     credential = storage.credential_by_key_id(key_id)
     if len(_recent) >= RECENT_CREDENTIALS_MAX:
         _recent.clear()
