@@ -9,8 +9,8 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from django.core.signals import request_started
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from hashbank.core import ratelimit
@@ -28,6 +28,17 @@ def limits(settings):
     settings.HASHBANK_AUTH_FAILURES_PER_KEY = 5
     settings.HASHBANK_THROTTLE_48_FACTOR = 10
     settings.HASHBANK_TRUSTED_PROXIES = [PROXY]
+
+
+@pytest.fixture(autouse=True)
+def connection_kept():
+    """Django's handler closes the database connection at each request's start and end; that
+    would end the test's transaction (PostgreSQL). Django's own test client stops it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
