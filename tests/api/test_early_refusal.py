@@ -6,11 +6,10 @@ import pytest
 from django.db import connection
 
 from member_portal.members import services
-from tests.fixtures.members import ApiClient
+from tests.fixtures.members import UNKNOWN_TOKEN, ApiClient, wrong_secret
 from tests.fixtures.outages import database_refusing
 
 ATTACKER = "203.0.113.7"
-UNKNOWN = "hbk_0123456789abcdef_" + "x" * 43
 
 
 @pytest.fixture(autouse=True)
@@ -20,17 +19,13 @@ def limits(settings):
     settings.HASHBANK_THROTTLE_48_FACTOR = 10
 
 
-def _forged(token: str) -> str:
-    return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-
-
 def _early(response) -> bool:
     return hasattr(response.wsgi_request, "early_refusal")
 
 
 def _past_the_limit(address: str = ATTACKER) -> None:
     for _ in range(3):
-        response = ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=address)
+        response = ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR=address)
         assert response.status_code == 401
 
 
@@ -53,7 +48,7 @@ def _same_answer(full, early) -> None:
 )
 def test_the_early_refusal_answers_exactly_as_authentication_did(token, method, path, extra):
     _past_the_limit()
-    attacker = ApiClient(_forged(token))
+    attacker = ApiClient(wrong_secret(token))
     send = getattr(attacker, method)
     full = send(path, REMOTE_ADDR=ATTACKER, **extra)  # this process learns of the block here
     early = send(path, REMOTE_ADDR=ATTACKER, **extra)
@@ -68,7 +63,11 @@ def test_the_early_refusal_answers_exactly_as_authentication_did(token, method, 
 @pytest.mark.parametrize("bad", ["unknown key id", "malformed", "wrong secret"])
 def test_every_token_authentication_refuses_from_such_a_client_is_refused_early(token, bad):
     _past_the_limit()
-    sent = {"unknown key id": UNKNOWN, "malformed": "hbk_nothing", "wrong secret": _forged(token)}
+    sent = {
+        "unknown key id": UNKNOWN_TOKEN,
+        "malformed": "hbk_nothing",
+        "wrong secret": wrong_secret(token),
+    }
     full = ApiClient(sent[bad]).get("/api/v1/checkpoint", REMOTE_ADDR=ATTACKER)
     early = ApiClient(sent[bad]).get("/api/v1/checkpoint", REMOTE_ADDR=ATTACKER)
     assert _early(early)
@@ -78,7 +77,7 @@ def test_every_token_authentication_refuses_from_such_a_client_is_refused_early(
 def test_a_genuine_token_from_a_client_past_its_limit_still_works(token):
     _past_the_limit()
     for _ in range(2):  # the second is refused early, which keeps the credential's row a second
-        forged = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
+        forged = ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
         assert forged.status_code == 429
     assert _early(forged)
     response = ApiClient(token).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
@@ -87,8 +86,10 @@ def test_a_genuine_token_from_a_client_past_its_limit_still_works(token):
 
 def test_a_client_under_its_limit_is_not_refused_early(token):
     _past_the_limit()
-    assert ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
-    response = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR="203.0.113.8")
+    assert (
+        ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    )
+    response = ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR="203.0.113.8")
     assert response.status_code == 401 and not _early(response)
     assert ApiClient(token).get("/api/v1/sync", REMOTE_ADDR="203.0.113.8").status_code == 200
 
@@ -97,15 +98,15 @@ def test_a_revoked_credential_from_such_a_client_keeps_its_own_answer(member, to
     _past_the_limit()
     credential, revoked = services.issue_credential(member=member)
     services.revoke_credential(credential=credential)
-    assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
-    response = ApiClient(_forged(revoked)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
+    assert ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    response = ApiClient(wrong_secret(revoked)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
     assert response.status_code == 403 and not _early(response)
     assert response.json()["error"]["code"] == "credential_revoked"
 
 
 def test_a_suspended_members_token_from_such_a_client_keeps_its_own_answer(member, token):
     _past_the_limit()
-    assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    assert ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
     services.suspend_member(member=member)
     response = ApiClient(token).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
     assert response.status_code == 403 and not _early(response)
@@ -114,10 +115,12 @@ def test_a_suspended_members_token_from_such_a_client_keeps_its_own_answer(membe
 
 def test_every_address_of_an_ipv6_64_past_its_limit_is_refused_early(token):
     _past_the_limit(address="2001:db8:7::1")
-    assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:7::2").status_code == 429
-    response = ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:7::ffff")
+    assert (
+        ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:7::2").status_code == 429
+    )
+    response = ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:7::ffff")
     assert response.status_code == 429 and _early(response)
-    other = ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:8::1")
+    other = ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR="2001:db8:8::1")
     assert other.status_code == 401 and not _early(other)
 
 
@@ -125,12 +128,13 @@ def test_a_member_with_a_good_token_works_while_its_key_id_is_hammered(token):
     """The per-key-id limit refuses wrong secrets from fresh addresses; it never refuses the
     genuine token, early or not."""
     for n in range(5):
-        forged = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=f"198.51.100.{n}")
+        forged = ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR=f"198.51.100.{n}")
         assert forged.status_code == 401
     _past_the_limit()
     for _ in range(2):
         assert (
-            ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+            ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code
+            == 429
         )
     response = ApiClient(token).get("/api/v1/sync", REMOTE_ADDR="192.0.2.50")
     assert response.status_code == 200 and not _early(response)
@@ -138,8 +142,8 @@ def test_a_member_with_a_good_token_works_while_its_key_id_is_hammered(token):
 
 def test_other_routes_are_not_refused_early_for_such_a_client(token):
     _past_the_limit()
-    assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
-    response = ApiClient(UNKNOWN).get("/healthz", REMOTE_ADDR=ATTACKER)
+    assert ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    response = ApiClient(UNKNOWN_TOKEN).get("/healthz", REMOTE_ADDR=ATTACKER)
     assert response.status_code == 200 and not _early(response)
 
 
@@ -149,8 +153,8 @@ def test_other_routes_are_not_refused_early_for_such_a_client(token):
 )
 def test_such_a_client_gets_a_503_not_a_500_while_the_database_refuses(transactional_db, token):
     _past_the_limit()
-    assert ApiClient(UNKNOWN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
+    assert ApiClient(UNKNOWN_TOKEN).get("/api/v1/sync", REMOTE_ADDR=ATTACKER).status_code == 429
     with database_refusing():
-        response = ApiClient(_forged(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
+        response = ApiClient(wrong_secret(token)).get("/api/v1/sync", REMOTE_ADDR=ATTACKER)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "temporarily_unavailable"

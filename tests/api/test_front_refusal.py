@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from hashbank.core import ratelimit
 from hashbank.wsgi import application
 from member_portal.members import services
+from tests.fixtures.members import UNKNOWN_TOKEN, wrong_secret
 
 PROXY = "127.0.0.1"
 ATTACKER = "203.0.113.7"
-UNKNOWN = "hbk_0123456789abcdef_" + "x" * 43
 
 
 @pytest.fixture(autouse=True)
@@ -99,13 +99,9 @@ def send(token: str, path: str = "/api/v1/checkpoint", address: str = ATTACKER, 
     return Answer(*started[0], content)
 
 
-def _forged(token: str) -> str:
-    return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-
-
 def _past_the_limit(address: str = ATTACKER) -> None:
     for _ in range(3):
-        assert send(UNKNOWN, "/api/v1/sync", address).code == 401
+        assert send(UNKNOWN_TOKEN, "/api/v1/sync", address).code == 401
 
 
 @pytest.mark.parametrize(
@@ -138,7 +134,7 @@ def test_a_known_client_is_answered_in_front_of_django_with_djangos_own_bytes(
     token, django_requests, path, extra
 ):
     _past_the_limit()
-    forged = _forged(token)
+    forged = wrong_secret(token)
     full = send(forged, path, **dict(extra))  # authentication's 429: the block learnt here
     early = send(forged, path, **dict(extra))  # EarlyRefusalMiddleware's: the template
     assert len(django_requests) == 3 + 2
@@ -163,11 +159,11 @@ def test_the_front_answer_tells_the_seconds_left_in_the_window_not_the_templates
     settings.HASHBANK_AUTH_FAILURE_WINDOW = 3600
     _past_the_limit()
     for _ in range(2):
-        early = send(_forged(token))
+        early = send(wrong_secret(token))
     left = int(early.header("Retry-After"))
     shift = left // 2  # a clock half-way to the window's end (the row kept: monotonic time)
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: time.time() + shift))
-    front = send(_forged(token))
+    front = send(wrong_secret(token))
     assert len(django_requests) == 5
     assert left - shift - 1 <= int(front.header("Retry-After")) <= left - shift
 
@@ -175,9 +171,9 @@ def test_the_front_answer_tells_the_seconds_left_in_the_window_not_the_templates
 def test_the_front_answer_reads_no_database_and_no_redis(token, django_requests):
     _past_the_limit()
     for _ in range(2):
-        send(_forged(token))
+        send(wrong_secret(token))
     with CaptureQueriesContext(connection) as queries:
-        answers = [send(_forged(_forged(token))) for _ in range(5)]
+        answers = [send(wrong_secret(wrong_secret(token))) for _ in range(5)]
     assert [a.code for a in answers] == [429] * 5
     assert len(queries) == 0 and len(django_requests) == 5
 
@@ -185,7 +181,7 @@ def test_the_front_answer_reads_no_database_and_no_redis(token, django_requests)
 def test_each_language_gets_its_own_answer(token, django_requests):
     _past_the_limit()
     for language in ("en", "es", "es", "en", "es", "en"):
-        answer = send(_forged(token), HTTP_ACCEPT_LANGUAGE=language)
+        answer = send(wrong_secret(token), HTTP_ACCEPT_LANGUAGE=language)
         assert answer.code == 429 and answer.header("Content-Language") == language
     assert len(django_requests) == 3 + 2 + 1  # en: full and early; es: early; then the front
 
@@ -193,10 +189,10 @@ def test_each_language_gets_its_own_answer(token, django_requests):
 def test_a_key_id_whose_row_is_not_kept_goes_on_to_django(token, django_requests, monkeypatch):
     _past_the_limit()
     for _ in range(2):
-        send(_forged(token))
+        send(wrong_secret(token))
     monkeypatch.setattr(services, "RECENT_CREDENTIAL_SECONDS", 0.0)  # no row is ever kept
     before = len(django_requests)
-    assert send(_forged(token)).code == 429
+    assert send(wrong_secret(token)).code == 429
     assert len(django_requests) == before + 1
     assert send("hbk_nothing").code == 429  # a malformed token names no row
     assert len(django_requests) == before + 1
@@ -205,7 +201,7 @@ def test_a_key_id_whose_row_is_not_kept_goes_on_to_django(token, django_requests
 def test_a_genuine_token_from_a_known_client_still_works(token, django_requests):
     _past_the_limit()
     for _ in range(3):
-        assert send(_forged(token), "/api/v1/sync").code == 429
+        assert send(wrong_secret(token), "/api/v1/sync").code == 429
     assert len(django_requests) == 3 + 2
     answer = send(token, "/api/v1/sync")
     assert answer.code == 200 and len(django_requests) == 6
@@ -216,30 +212,30 @@ def test_a_revoked_credential_from_a_known_client_keeps_its_own_answer(member, t
     credential, revoked = services.issue_credential(member=member)
     services.revoke_credential(credential=credential)
     for _ in range(3):
-        assert send(_forged(token), "/api/v1/sync").code == 429
+        assert send(wrong_secret(token), "/api/v1/sync").code == 429
     for _ in range(2):  # the row, kept a second, is a revoked one: Django answers
-        answer = send(_forged(revoked), "/api/v1/sync")
+        answer = send(wrong_secret(revoked), "/api/v1/sync")
         assert answer.code == 403 and b"credential_revoked" in answer.body
 
 
 def test_other_clients_and_other_routes_go_on_to_django(token, django_requests):
     _past_the_limit()
     for _ in range(3):
-        send(_forged(token))
+        send(wrong_secret(token))
     before = len(django_requests)
-    assert send(_forged(token), address="203.0.113.8").code == 401
-    assert send(_forged(token), "/healthz").code == 200
+    assert send(wrong_secret(token), address="203.0.113.8").code == 401
+    assert send(wrong_secret(token), "/healthz").code == 200
     assert len(django_requests) == before + 2
 
 
 def test_every_address_of_an_ipv6_64_past_its_limit_is_answered_in_front(token, django_requests):
     _past_the_limit(address="2001:db8:7::1")
     for _ in range(2):
-        assert send(UNKNOWN, address="2001:db8:7::2").code == 429
+        assert send(UNKNOWN_TOKEN, address="2001:db8:7::2").code == 429
     before = len(django_requests)
-    assert send(UNKNOWN, address="2001:db8:7::ffff").code == 429
+    assert send(UNKNOWN_TOKEN, address="2001:db8:7::ffff").code == 429
     assert len(django_requests) == before
-    assert send(UNKNOWN, address="2001:db8:8::1").code == 401
+    assert send(UNKNOWN_TOKEN, address="2001:db8:8::1").code == 401
     assert len(django_requests) == before + 1
 
 
@@ -249,7 +245,9 @@ def test_a_flood_is_logged_once_per_client_and_window_without_its_address(token,
     caplog.clear()
     with caplog.at_level(logging.INFO):
         for n in range(20):
-            assert send(_forged(token), address=("203.0.113.7", "203.0.113.9")[n % 2]).code == 429
+            assert (
+                send(wrong_secret(token), address=("203.0.113.7", "203.0.113.9")[n % 2]).code == 429
+            )
     messages = [r.getMessage() for r in caplog.records]
     assert sum("refused early" in m for m in messages) == 2
     assert sum("Too Many Requests" in m for m in messages) == 2  # authentication's own, one each

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.members import UNKNOWN_TOKEN, wrong_secret
+
 ROOT = Path(__file__).resolve().parents[2]
 ATTACKER = "203.0.113.7"
-UNKNOWN = "hbk_0123456789abcdef_" + "x" * 43
 
 
 def _manage(env: dict, *args: str) -> str:
@@ -95,10 +96,6 @@ class SimpleServer:
         return (self.directory / "error.log").read_text()
 
 
-def _forged(token: str) -> str:
-    return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-
-
 def _but_the_clock(answer: bytes) -> bytes:
     """The answer without the Date and Retry-After lines (a second may tick between two)."""
     head, _, body = answer.partition(b"\r\n\r\n")
@@ -110,8 +107,8 @@ def _but_the_clock(answer: bytes) -> bytes:
 
 def test_gunicorn_answers_a_known_client_with_the_bytes_django_gave(server):
     for _ in range(3):
-        assert server.send(UNKNOWN, "/api/v1/sync").startswith(b"HTTP/1.1 401 ")
-    forged = _forged(server.token)
+        assert server.send(UNKNOWN_TOKEN, "/api/v1/sync").startswith(b"HTTP/1.1 401 ")
+    forged = wrong_secret(server.token)
     answers = [server.send(forged, extra="Accept-Language: es\r\n") for _ in range(6)]
     full, early, *front = answers  # authentication's, EarlyRefusalMiddleware's, FrontRefusal's
     assert full.startswith(b"HTTP/1.1 429 Too Many Requests\r\n")

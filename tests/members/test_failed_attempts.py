@@ -18,6 +18,7 @@ from member_portal.members.errors import (
     TooManyFailedAttempts,
 )
 from member_portal.members.models import Credential
+from tests.fixtures.members import UNKNOWN_TOKEN, wrong_secret
 
 
 @pytest.fixture
@@ -53,17 +54,13 @@ def _legacy(credential: Credential, token: str) -> None:
     Credential.objects.filter(pk=credential.pk).update(secret_hash=legacy)
 
 
-def _forged(token: str) -> str:
-    return token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-
-
 def test_a_revoked_legacy_credential_is_refused_without_any_kdf(member, no_kdf):
     credential, token = services.issue_credential(member=member)
     _legacy(credential, token)
     services.revoke_credential(credential=credential)
     calls = no_kdf()
     with pytest.raises(CredentialRefused) as caught:
-        services.authenticate(token=_forged(token), ip="192.0.2.1")
+        services.authenticate(token=wrong_secret(token), ip="192.0.2.1")
     assert caught.value.code == "credential_revoked"
     assert calls == []
 
@@ -93,9 +90,9 @@ def test_an_unknown_key_id_and_a_wrong_secret_are_refused_without_any_kdf(member
     _, token = services.issue_credential(member=member)
     calls = no_kdf()
     with pytest.raises(InvalidCredential):
-        services.authenticate(token="hbk_0123456789abcdef_" + "x" * 43, ip="192.0.2.1")
+        services.authenticate(token=UNKNOWN_TOKEN, ip="192.0.2.1")
     with pytest.raises(InvalidCredential):
-        services.authenticate(token=_forged(token), ip="192.0.2.1")
+        services.authenticate(token=wrong_secret(token), ip="192.0.2.1")
     assert services.authenticate(token=token, ip="192.0.2.1")
     assert calls == []
 
@@ -104,9 +101,9 @@ def test_a_client_past_its_failures_is_refused_while_another_client_is_not(membe
     _, token = services.issue_credential(member=member)
     for _ in range(3):
         with pytest.raises(InvalidCredential):
-            services.authenticate(token="hbk_0123456789abcdef_" + "x" * 43, ip="203.0.113.7")
+            services.authenticate(token=UNKNOWN_TOKEN, ip="203.0.113.7")
     with pytest.raises(TooManyFailedAttempts) as caught:
-        services.authenticate(token=_forged(token), ip="203.0.113.7")
+        services.authenticate(token=wrong_secret(token), ip="203.0.113.7")
     assert caught.value.status == 429 and caught.value.retry_after > 0
     assert caught.value.code == "too_many_failed_attempts"
     assert services.authenticate(token=token, ip="203.0.113.8")
@@ -118,7 +115,7 @@ def test_a_valid_token_still_works_from_a_client_past_its_failures(member, limit
     _, token = services.issue_credential(member=member)
     for _ in range(3):
         with pytest.raises(InvalidCredential):
-            services.authenticate(token="hbk_0123456789abcdef_" + "x" * 43, ip="203.0.113.7")
+            services.authenticate(token=UNKNOWN_TOKEN, ip="203.0.113.7")
     assert services.authenticate(token=token, ip="203.0.113.7")
 
 
@@ -136,9 +133,9 @@ def test_a_client_refused_for_failures_costs_one_indexed_read_and_no_kdf(
     _, token = services.issue_credential(member=member)
     for _ in range(3):
         with pytest.raises(InvalidCredential):
-            services.authenticate(token=_forged(token), ip="203.0.113.7")
+            services.authenticate(token=wrong_secret(token), ip="203.0.113.7")
     with django_assert_num_queries(1), pytest.raises(TooManyFailedAttempts):
-        services.authenticate(token=_forged(token), ip="203.0.113.7")
+        services.authenticate(token=wrong_secret(token), ip="203.0.113.7")
     with django_assert_num_queries(0), pytest.raises(TooManyFailedAttempts):
         services.authenticate(token="not a token", ip="203.0.113.7")
 
@@ -160,7 +157,7 @@ def test_a_valid_token_reads_no_failure_counter_and_a_refusal_reads_them_once(
     assert services.authenticate(token=token, ip="203.0.113.7").member == member
     assert reads == []
     with pytest.raises(InvalidCredential):
-        services.authenticate(token=_forged(token), ip="203.0.113.7")
+        services.authenticate(token=wrong_secret(token), ip="203.0.113.7")
     assert len(reads) == 1
 
 
@@ -178,9 +175,9 @@ def test_a_key_id_past_its_failures_refuses_wrong_secrets_but_not_the_right_one(
     credential, token = services.issue_credential(member=member)
     for n in range(5):  # from five clients, each under its own limit
         with pytest.raises(InvalidCredential):
-            services.authenticate(token=_forged(token), ip=f"198.51.100.{n}")
+            services.authenticate(token=wrong_secret(token), ip=f"198.51.100.{n}")
     with pytest.raises(TooManyFailedAttempts) as caught:
-        services.authenticate(token=_forged(token), ip="198.51.100.9")
+        services.authenticate(token=wrong_secret(token), ip="198.51.100.9")
     assert caught.value.retry_after > 0
     assert services.authenticate(token=token, ip="198.51.100.10").pk == credential.pk
 
@@ -193,11 +190,11 @@ def test_a_legacy_key_id_past_its_failures_computes_no_more_kdf(member, limits, 
     monkeypatch.setattr(tokens, "check_password", lambda *a: calls.append(a) or real(*a))
     for n in range(5):
         with pytest.raises(InvalidCredential):
-            services.authenticate(token=_forged(token), ip=f"198.51.100.{n}")
+            services.authenticate(token=wrong_secret(token), ip=f"198.51.100.{n}")
     assert len(calls) == 5
     for n in range(10, 20):
         with pytest.raises(TooManyFailedAttempts):
-            services.authenticate(token=_forged(token), ip=f"198.51.100.{n}")
+            services.authenticate(token=wrong_secret(token), ip=f"198.51.100.{n}")
     assert len(calls) == 5
 
 
@@ -205,11 +202,11 @@ def test_failures_from_one_ipv6_64_are_counted_together(member, limits):
     _, token = services.issue_credential(member=member)
     for n in range(3):
         with pytest.raises(InvalidCredential):
-            services.authenticate(token=_forged(token), ip=f"2001:db8:1:2::{n + 1:x}")
+            services.authenticate(token=wrong_secret(token), ip=f"2001:db8:1:2::{n + 1:x}")
     with pytest.raises(TooManyFailedAttempts):
-        services.authenticate(token=_forged(token), ip="2001:db8:1:2:ffff::9")
+        services.authenticate(token=wrong_secret(token), ip="2001:db8:1:2:ffff::9")
     with pytest.raises(InvalidCredential):
-        services.authenticate(token=_forged(token), ip="2001:db8:1:3::1")
+        services.authenticate(token=wrong_secret(token), ip="2001:db8:1:3::1")
     assert services.authenticate(token=token, ip="2001:db8:1:2:ffff::9")
 
 
@@ -219,9 +216,9 @@ def test_failures_from_many_64s_of_one_48_meet_the_48_limit(member, settings, li
     _, token = services.issue_credential(member=member)
     for n in range(6):  # two per /64, three /64s: each under 3, the /48 at 3 x 2
         with pytest.raises(InvalidCredential):
-            services.authenticate(token=_forged(token), ip=f"2001:db8:1:{n // 2}::1")
+            services.authenticate(token=wrong_secret(token), ip=f"2001:db8:1:{n // 2}::1")
     with pytest.raises(TooManyFailedAttempts):
-        services.authenticate(token=_forged(token), ip="2001:db8:1:77::1")
+        services.authenticate(token=wrong_secret(token), ip="2001:db8:1:77::1")
     with pytest.raises(InvalidCredential):
-        services.authenticate(token=_forged(token), ip="2001:db8:2::1")
+        services.authenticate(token=wrong_secret(token), ip="2001:db8:2::1")
     assert services.authenticate(token=token, ip="2001:db8:1:77::1")
